@@ -1,0 +1,403 @@
+//! Reading inputs: single-message files, mbox files (recognised by content), directories (walked
+//! recursively, Maildir included, symlinks not followed) and stdin. Mailboxes are streamed one
+//! message at a time, so memory is bounded by the largest message, not by the mailbox.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Default largest message read (`--max-size`).
+pub const DEFAULT_MAX_SIZE: usize = 64 << 20;
+
+/// Bytes read from the underlying file per refill when scanning an mbox.
+const CHUNK: usize = 1 << 20;
+
+/// One message read from an input, or the reason it could not be read.
+#[derive(Debug)]
+pub struct RawMessage {
+    /// The path as given or as found in a directory; `-` for stdin.
+    pub source: Arc<str>,
+    /// 1-based position in an mbox; 1 for single-message files.
+    pub index: usize,
+    /// The message bytes, or a one-line error.
+    pub data: Result<Vec<u8>, String>,
+}
+
+/// How to read.
+#[derive(Clone, Debug)]
+pub struct ReadOptions {
+    /// Largest message accepted; a larger one becomes an error record.
+    pub max_size: usize,
+    /// Counts bytes read, for progress display.
+    pub bytes_read: Arc<AtomicU64>,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            max_size: DEFAULT_MAX_SIZE,
+            bytes_read: Arc::default(),
+        }
+    }
+}
+
+/// All messages of the given inputs, in order. `-` is stdin.
+pub fn messages(paths: Vec<String>, opts: ReadOptions) -> impl Iterator<Item = RawMessage> + Send {
+    paths
+        .into_iter()
+        .flat_map(move |path| source_messages(path, opts.clone()))
+}
+
+type Messages = Box<dyn Iterator<Item = RawMessage> + Send>;
+
+fn source_messages(path: String, opts: ReadOptions) -> Messages {
+    let source: Arc<str> = Arc::from(path.as_str());
+    if path == "-" {
+        let stdin = Counting {
+            inner: io::stdin(),
+            count: opts.bytes_read.clone(),
+        };
+        return stream_messages(source, Box::new(stdin), opts.max_size);
+    }
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.is_dir() => Box::new(walk(path, opts)),
+        Ok(_) => file_messages(source, opts),
+        Err(e) => Box::new(std::iter::once(error(source, 1, describe_io(&e)))),
+    }
+}
+
+fn error(source: Arc<str>, index: usize, message: impl Into<String>) -> RawMessage {
+    RawMessage {
+        source,
+        index,
+        data: Err(message.into()),
+    }
+}
+
+fn describe_io(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file or directory".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn file_messages(source: Arc<str>, opts: ReadOptions) -> Messages {
+    match File::open(&*source) {
+        Ok(file) => {
+            let counted = Counting {
+                inner: file,
+                count: opts.bytes_read.clone(),
+            };
+            stream_messages(source, Box::new(counted), opts.max_size)
+        }
+        Err(e) => Box::new(std::iter::once(error(source, 1, describe_io(&e)))),
+    }
+}
+
+/// Files under a directory, sorted by name so output is deterministic. Maildir `tmp/` (mail
+/// still being delivered) and the index files mail servers keep beside `cur/` and `new/` are
+/// not messages and are passed over.
+fn walk(root: String, opts: ReadOptions) -> impl Iterator<Item = RawMessage> + Send {
+    walkdir::WalkDir::new(&root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_maildir_tmp(e.path()))
+        .flat_map(move |entry| -> Messages {
+            match entry {
+                Ok(e) if e.file_type().is_dir() => Box::new(std::iter::empty()),
+                Ok(e) if is_maildir_metadata(e.path()) => Box::new(std::iter::empty()),
+                Ok(e) if e.file_type().is_symlink() => {
+                    let source: Arc<str> = Arc::from(e.path().to_string_lossy().as_ref());
+                    match std::fs::metadata(e.path()) {
+                        Ok(m) if m.is_file() => file_messages(source, opts.clone()),
+                        Ok(_) => Box::new(std::iter::once(error(
+                            source,
+                            1,
+                            "symbolic link to a directory, not followed",
+                        ))),
+                        Err(err) => Box::new(std::iter::once(error(source, 1, describe_io(&err)))),
+                    }
+                }
+                Ok(e) => file_messages(Arc::from(e.path().to_string_lossy().as_ref()), opts.clone()),
+                Err(err) => {
+                    let path = err
+                        .path()
+                        .map_or_else(|| root.clone(), |p| p.to_string_lossy().into_owned());
+                    let why = err.io_error().map_or_else(|| err.to_string(), describe_io);
+                    Box::new(std::iter::once(error(Arc::from(path.as_str()), 1, why)))
+                }
+            }
+        })
+}
+
+fn is_maildir(dir: &Path) -> bool {
+    dir.join("cur").is_dir() && dir.join("new").is_dir()
+}
+
+fn is_maildir_tmp(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == "tmp") && path.parent().is_some_and(is_maildir)
+}
+
+/// Files Dovecot and Courier keep in a Maildir's root.
+const MAILDIR_METADATA: &[&str] = &[
+    "dovecot",
+    "maildirfolder",
+    "subscriptions",
+    "courierimap",
+    ".uidvalidity",
+];
+
+fn is_maildir_metadata(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    MAILDIR_METADATA.iter().any(|m| name.starts_with(m)) && path.parent().is_some_and(is_maildir)
+}
+
+/// Counts bytes as they are read.
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// A stream holding one message, or an mbox when its first line is a `From ` separator.
+fn stream_messages(source: Arc<str>, reader: Box<dyn Read + Send>, max_size: usize) -> Messages {
+    let mut reader = BufReader::with_capacity(CHUNK, reader);
+    let is_mbox = match reader.fill_buf() {
+        Ok(head) => head.starts_with(b"From "),
+        Err(e) => return Box::new(std::iter::once(error(source, 1, describe_io(&e)))),
+    };
+    if is_mbox {
+        Box::new(Mbox::new(reader, max_size).map(move |(index, data)| RawMessage {
+            source: source.clone(),
+            index,
+            data,
+        }))
+    } else {
+        let data = read_limited(reader, max_size);
+        Box::new(std::iter::once(RawMessage {
+            source,
+            index: 1,
+            data,
+        }))
+    }
+}
+
+fn read_limited(reader: impl Read, max_size: usize) -> Result<Vec<u8>, String> {
+    let mut data = Vec::new();
+    reader
+        .take(max_size as u64 + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| describe_io(&e))?;
+    if data.len() > max_size {
+        return Err(too_large(max_size));
+    }
+    Ok(data)
+}
+
+fn too_large(max_size: usize) -> String {
+    format!("message larger than the maximum size ({max_size} bytes; see --max-size)")
+}
+
+/// Streaming mbox reader (mboxrd, mboxo, CRLF). Splits on `From ` lines that look like
+/// separators (`From sender date`), so a body line "From the team…" in an unescaped mboxo file
+/// does not split a message; unescapes `>From ` quoting (mboxrd).
+pub struct Mbox<R> {
+    reader: R,
+    buf: Vec<u8>,
+    /// Where the search for the next separator resumes.
+    scan: usize,
+    eof: bool,
+    index: usize,
+    max_size: usize,
+    /// Bytes of the current message dropped because it exceeded `max_size`.
+    dropped: bool,
+    failed: bool,
+}
+
+impl<R: BufRead> Mbox<R> {
+    /// An mbox reader over a stream whose first line is a `From ` separator.
+    pub fn new(reader: R, max_size: usize) -> Self {
+        Mbox {
+            reader,
+            buf: Vec::new(),
+            scan: 0,
+            eof: false,
+            index: 0,
+            max_size,
+            dropped: false,
+            failed: false,
+        }
+    }
+
+    fn refill(&mut self) -> io::Result<()> {
+        let chunk = self.reader.fill_buf()?;
+        if chunk.is_empty() {
+            self.eof = true;
+            return Ok(());
+        }
+        let n = chunk.len();
+        self.buf.extend_from_slice(chunk);
+        self.reader.consume(n);
+        Ok(())
+    }
+
+    /// Position of the `\n` before the next separator line, if one is in the buffer.
+    fn find_separator(&mut self) -> Option<usize> {
+        while let Some(found) = memchr::memmem::find(&self.buf[self.scan..], b"\nFrom ") {
+            let at = self.scan + found;
+            let line_start = at + 1;
+            let Some(line_len) = memchr::memchr(b'\n', &self.buf[line_start..]) else {
+                // The separator line is cut by the buffer's end: decide after the next refill.
+                if self.eof {
+                    self.scan = self.buf.len();
+                    return None;
+                }
+                return None;
+            };
+            self.scan = line_start;
+            if is_separator(&self.buf[line_start..line_start + line_len]) {
+                return Some(at);
+            }
+        }
+        // Keep the last few bytes: a separator may straddle the refill.
+        self.scan = self.buf.len().saturating_sub(5).max(self.scan);
+        None
+    }
+}
+
+/// `From sender date…`: a separator line has a sender token and something date-like (a digit).
+fn is_separator(line: &[u8]) -> bool {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let rest = &line[5..];
+    line.len() < 512
+        && rest.first().is_some_and(|b| !b.is_ascii_whitespace())
+        && rest.iter().any(u8::is_ascii_digit)
+        && rest.contains(&b' ')
+}
+
+impl<R: BufRead> Iterator for Mbox<R> {
+    type Item = (usize, Result<Vec<u8>, String>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed || (self.eof && self.buf.is_empty()) {
+            return None;
+        }
+        loop {
+            if let Some(at) = self.find_separator() {
+                let rest = self.buf.split_off(at + 1);
+                let message = std::mem::replace(&mut self.buf, rest);
+                self.scan = 0;
+                return Some(self.emit(message));
+            }
+            if self.eof {
+                let message = std::mem::take(&mut self.buf);
+                if message.is_empty() {
+                    return None;
+                }
+                return Some(self.emit(message));
+            }
+            if self.buf.len() > self.max_size + CHUNK {
+                // Too large: drop what we hold but keep scanning for the next separator.
+                self.dropped = true;
+                let keep = self.buf.split_off(self.buf.len() - 5);
+                self.buf = keep;
+                self.scan = 0;
+            }
+            if let Err(e) = self.refill() {
+                self.failed = true;
+                self.index += 1;
+                return Some((self.index, Err(format!("read error: {}", describe_io(&e)))));
+            }
+        }
+    }
+}
+
+impl<R> Mbox<R> {
+    fn emit(&mut self, message: Vec<u8>) -> (usize, Result<Vec<u8>, String>) {
+        self.index += 1;
+        if std::mem::take(&mut self.dropped) || message.len() > self.max_size + 512 {
+            return (self.index, Err(too_large(self.max_size)));
+        }
+        (self.index, Ok(unescape(strip_separator(message))))
+    }
+}
+
+/// Drop the `From ` line and the blank line mbox writers put before the next separator.
+fn strip_separator(mut message: Vec<u8>) -> Vec<u8> {
+    let body_start = memchr::memchr(b'\n', &message).map_or(message.len(), |i| i + 1);
+    message.drain(..body_start);
+    for ending in [&b"\r\n\r\n"[..], b"\n\n"] {
+        if message.ends_with(ending) {
+            message.truncate(message.len() - ending.len() / 2);
+            break;
+        }
+    }
+    message
+}
+
+/// mboxrd: `>From `, `>>From ` … at a line start lose one `>`.
+fn unescape(message: Vec<u8>) -> Vec<u8> {
+    if memchr::memmem::find(&message, b">From ").is_none() {
+        return message;
+    }
+    let mut out = Vec::with_capacity(message.len());
+    for line in message.split_inclusive(|&b| b == b'\n') {
+        let quotes = line.iter().take_while(|&&b| b == b'>').count();
+        if quotes > 0 && line[quotes..].starts_with(b"From ") {
+            out.extend_from_slice(&line[1..]);
+        } else {
+            out.extend_from_slice(line);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(data: &[u8], max: usize) -> Vec<Result<Vec<u8>, String>> {
+        Mbox::new(BufReader::with_capacity(7, data), max)
+            .map(|(_, m)| m)
+            .collect()
+    }
+
+    #[test]
+    fn mboxrd_split_and_unescape() {
+        let data = b"From a@b Thu Jan  1 00:00:00 2026\nSubject: one\n\n>From here\n>>From there\nFrom the team with love\n\nFrom a@b Thu Jan  1 00:00:00 2026\r\nSubject: two\r\n\r\nbody\r\n";
+        let msgs = split(data, 1 << 20);
+        assert_eq!(msgs.len(), 2);
+        assert_eq!(
+            msgs[0].as_ref().unwrap(),
+            b"Subject: one\n\nFrom here\n>From there\nFrom the team with love\n"
+        );
+        assert_eq!(msgs[1].as_ref().unwrap(), b"Subject: two\r\n\r\nbody\r\n");
+    }
+
+    #[test]
+    fn oversize_message_is_an_error_and_the_rest_goes_on() {
+        let mut data = b"From a@b Thu Jan  1 00:00:00 2026\nSubject: big\n\n".to_vec();
+        data.extend(std::iter::repeat_n(b'x', 5000));
+        data.extend_from_slice(b"\n\nFrom a@b Thu Jan  1 00:00:00 2026\nSubject: small\n\nok\n");
+        let msgs = split(&data, 100);
+        assert_eq!(msgs.len(), 2);
+        assert!(msgs[0].as_ref().unwrap_err().contains("maximum size"));
+        assert!(msgs[1].is_ok());
+    }
+
+    #[test]
+    fn unescape_only_quoted_from() {
+        assert_eq!(unescape(b">From x\n>> From y\n".to_vec()), b"From x\n>> From y\n");
+    }
+}

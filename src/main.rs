@@ -1,0 +1,318 @@
+//! The `msorder` command line: argument parsing, output files, progress and exit status. All
+//! logic lives in the library.
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use msorder::input::{self, DEFAULT_MAX_SIZE, ReadOptions};
+use msorder::output::{self, Format, RecordWriter, Style};
+use msorder::{Label, Lang, Options, Record, Trust};
+
+/// Tell a harmless 0-yen Microsoft Office activation notice from a real charge or a fake.
+///
+/// Exit status: 0 nothing needs attention, 1 a charge, trial, suspicious or unclear mail was
+/// found, 2 an error (the rest of the input is still processed).
+#[derive(Parser)]
+#[command(name = "msorder", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Judge one mail (a file, or stdin when FILE is `-` or absent) and explain the verdict.
+    Check(CheckArgs),
+    /// Judge every message in files, mbox files, directories or Maildirs; one record each.
+    Scan(ScanArgs),
+}
+
+#[derive(Args)]
+struct Common {
+    /// Language of verdicts and reasons (default: from LC_ALL / LC_MESSAGES / LANG, else English).
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
+    /// Trust Authentication-Results from this authserv-id too (repeatable).
+    #[arg(long = "trust-authserv", value_name = "ID")]
+    trust_authserv: Vec<String>,
+    /// Show product keys in full instead of only their last group.
+    #[arg(long)]
+    show_keys: bool,
+    /// Largest message to read, in bytes; larger ones are reported as errors.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE)]
+    max_size: usize,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The mail (.eml); `-` or nothing reads stdin.
+    file: Option<String>,
+    /// Print the record as one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+    /// List every check with its evidence, the passed ones included.
+    #[arg(long)]
+    explain: bool,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args)]
+struct ScanArgs {
+    /// Files, mbox files, directories, or `-` for stdin (the default).
+    paths: Vec<String>,
+    /// Output format (default: table on a terminal, csv otherwise).
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Write records to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<String>,
+    /// Write a record for every message, `unrelated` ones included.
+    #[arg(long)]
+    all: bool,
+    /// CSV for Excel: UTF-8 byte order mark and CRLF line ends.
+    #[arg(long)]
+    excel: bool,
+    /// Worker threads (default: one per core).
+    #[arg(short, long, value_name = "N", default_value_t = 0)]
+    jobs: usize,
+    /// No progress bar and no summary line.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Decode every message fully instead of skipping ones whose headers rule them out.
+    #[arg(long)]
+    decode_all: bool,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Ja,
+    En,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Csv,
+    Jsonl,
+    Table,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => check(args),
+        Command::Scan(args) => scan(args),
+    };
+    match result {
+        Ok(outcome) => ExitCode::from(outcome.code()),
+        Err(e) => {
+            eprintln!("msorder: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// What the records add up to, for the exit status.
+#[derive(Default)]
+struct Outcome {
+    counts: Vec<(Label, usize)>,
+}
+
+impl Outcome {
+    fn add(&mut self, label: Label) {
+        match self.counts.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, n)) => *n += 1,
+            None => self.counts.push((label, 1)),
+        }
+    }
+
+    fn code(&self) -> u8 {
+        let has = |pred: fn(Label) -> bool| self.counts.iter().any(|(l, _)| pred(*l));
+        if has(|l| l == Label::Error) {
+            2
+        } else if has(Label::needs_attention) {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+impl Common {
+    fn lang(&self) -> Lang {
+        match self.lang {
+            Some(LangArg::Ja) => Lang::Ja,
+            Some(LangArg::En) => Lang::En,
+            None => Lang::from_locale(|k| std::env::var(k).ok()),
+        }
+    }
+
+    fn options(&self, decode_all: bool) -> Options {
+        Options {
+            trust: Trust {
+                authserv_ids: self.trust_authserv.clone(),
+            },
+            show_keys: self.show_keys,
+            decode_all,
+        }
+    }
+
+    fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            max_size: self.max_size,
+            ..ReadOptions::default()
+        }
+    }
+}
+
+/// One line per unreadable input or message on stderr, naming it.
+fn report_error(record: &Record) {
+    if let Some(e) = &record.error {
+        let place = if record.index > 1 {
+            format!("{}:{}", record.source, record.index)
+        } else {
+            record.source.clone()
+        };
+        eprintln!(
+            "msorder: {}: {}",
+            output::terminal_safe(&place),
+            output::terminal_safe(e)
+        );
+    }
+}
+
+fn check(args: CheckArgs) -> io::Result<Outcome> {
+    let path = args.file.clone().unwrap_or_else(|| "-".into());
+    let lang = args.common.lang();
+    let opts = args.common.options(true);
+    let mut outcome = Outcome::default();
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let messages = input::messages(vec![path], args.common.read_options());
+    msorder::scan::run(messages, &opts, 0, |record| -> io::Result<()> {
+        report_error(&record);
+        outcome.add(record.label);
+        if args.json {
+            serde_json::to_writer(&mut out, &record)?;
+            writeln!(out)
+        } else {
+            if outcome.counts.iter().map(|(_, n)| n).sum::<usize>() > 1 {
+                writeln!(out)?;
+            }
+            output::write_check(&mut out, &record, lang, args.explain)
+        }
+    })?;
+    Ok(outcome)
+}
+
+fn scan(args: ScanArgs) -> io::Result<Outcome> {
+    let lang = args.common.lang();
+    let paths = if args.paths.is_empty() {
+        vec!["-".to_owned()]
+    } else {
+        args.paths.clone()
+    };
+    let read_opts = args.common.read_options();
+    let progress = progress_bar(&args, &paths, read_opts.bytes_read.clone());
+    let sink: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(io::BufWriter::new(
+            std::fs::File::create(path).map_err(|e| io::Error::new(e.kind(), format!("{path}: {e}")))?,
+        )),
+        None => Box::new(io::BufWriter::new(io::stdout().lock())),
+    };
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let format = match args.format {
+        Some(FormatArg::Csv) => Format::Csv,
+        Some(FormatArg::Jsonl) => Format::Jsonl,
+        Some(FormatArg::Table) => Format::Table,
+        None if to_terminal => Format::Table,
+        None => Format::Csv,
+    };
+    let mut writer = RecordWriter::new(
+        format,
+        Style {
+            lang,
+            excel: args.excel,
+        },
+        sink,
+    )?;
+    let mut outcome = Outcome::default();
+    let opts = args.common.options(args.decode_all);
+    let messages = input::messages(paths, read_opts);
+    let written = msorder::scan::run(messages, &opts, args.jobs, |record| -> io::Result<()> {
+        report_error(&record);
+        outcome.add(record.label);
+        if let Some(bar) = &progress {
+            bar.inc(0);
+            bar.set_message(format!(
+                "{} messages",
+                outcome.counts.iter().map(|(_, n)| n).sum::<usize>()
+            ));
+        }
+        if args.all || record.label != Label::Unrelated {
+            writer.write(&record)?;
+        }
+        Ok(())
+    });
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    match written.and_then(|()| writer.finish().map(drop)) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        other => other?,
+    }
+    if !args.quiet {
+        eprintln!("{}", output::summary(&outcome.counts, lang));
+    }
+    Ok(outcome)
+}
+
+/// A progress bar on stderr for a terminal: bytes with rate, and ETA when every input is a file
+/// of known size.
+fn progress_bar(
+    args: &ScanArgs,
+    paths: &[String],
+    bytes_read: Arc<std::sync::atomic::AtomicU64>,
+) -> Option<indicatif::ProgressBar> {
+    if args.quiet || !io::stderr().is_terminal() {
+        return None;
+    }
+    let sizes: Option<u64> = paths
+        .iter()
+        .map(|p| std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| m.len()))
+        .sum();
+    let bar = match sizes {
+        Some(total) => indicatif::ProgressBar::new(total).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta} {msg}",
+            )
+            .expect("valid template"),
+        ),
+        None => indicatif::ProgressBar::new_spinner().with_style(
+            indicatif::ProgressStyle::with_template("{spinner} {bytes} {binary_bytes_per_sec} {msg}")
+                .expect("valid template"),
+        ),
+    };
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+    let ticker = bar.clone();
+    std::thread::spawn(move || {
+        while !ticker.is_finished() {
+            ticker.set_position(bytes_read.load(Ordering::Relaxed));
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    });
+    Some(bar)
+}

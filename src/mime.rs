@@ -1,0 +1,575 @@
+//! The one module that talks to `mail-parser` (pinned at 0.11.9 because 1.x needs a newer rustc).
+//! It turns raw bytes into a [`MessageView`] and works around the 0.11.9 gaps:
+//! - charsets it does not know (`cp932`, `ISO-2022-JP-MS`, `iso-2022-jp-2`, ISO-2022-JP with no
+//!   label, "ISO-2022-JP" that is really UTF-8) are decoded again with `encoding_rs`;
+//! - encoded words in those charsets are decoded by our own RFC 2047 decoder;
+//! - deep `message/rfc822` nesting overflows its stack, so depth is bounded before parsing;
+//! - its HTML-to-text glues table cells, so HTML goes through [`crate::view::html_to_text`].
+//!
+//! Moving to mail-parser 1.x should only touch this file.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use encoding_rs::Encoding;
+use mail_parser::decoders::base64::base64_decode;
+use mail_parser::decoders::charsets::map::charset_decoder;
+use mail_parser::decoders::quoted_printable::quoted_printable_decode;
+use mail_parser::{Address, HeaderName, Message, MessageParser, MessagePart, MimeHeaders, PartType};
+use regex::bytes::Regex;
+
+use crate::view::{Attachment, AuthField, Mailbox, MessageView, html_links, html_to_text, text_links};
+
+/// Most `message/rfc822` parts one message may hold. mail-parser recurses per nesting level both
+/// when parsing and when dropping, so a chain of thousands overflows the stack; real forwards nest
+/// a handful deep.
+pub const MAX_EMBEDDED: usize = 64;
+
+/// Deepest attached message turned into a view (the outer message is depth 0).
+const MAX_VIEW_DEPTH: usize = 4;
+
+/// Why a message could not be decoded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    /// Zero bytes, or only white space.
+    Empty,
+    /// No header field that a mail message has.
+    NotMail,
+    /// Cut short: the header block or the last MIME part never ends.
+    Truncated,
+    /// More embedded messages than [`MAX_EMBEDDED`].
+    TooDeep(usize),
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DecodeError::Empty => write!(f, "empty message"),
+            DecodeError::NotMail => write!(f, "not a mail message (no mail header fields)"),
+            DecodeError::Truncated => write!(f, "truncated message (header block or MIME part cut short)"),
+            DecodeError::TooDeep(n) => write!(
+                f,
+                "nesting too deep ({n} embedded message/rfc822 parts, limit {MAX_EMBEDDED})"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// What the headers alone say, for the cheap first look over a mailbox.
+#[derive(Clone, Debug, Default)]
+pub struct Glance {
+    /// From, Subject, Date and Message-ID; the body fields stay empty.
+    pub view: MessageView,
+    /// Top-level content type, lowercased `type/subtype`.
+    pub content_type: String,
+}
+
+/// Read only the headers of interest, leaving the rest (Received, DKIM…) unparsed. Fails as
+/// [`decode`] would on empty, non-mail or truncated input.
+pub fn glance(raw: &[u8]) -> Result<Glance, DecodeError> {
+    static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
+        MessageParser::new()
+            .header_text(HeaderName::Subject)
+            .header_address(HeaderName::From)
+            .header_date(HeaderName::Date)
+            .header_id(HeaderName::MessageId)
+            .header_content_type(HeaderName::ContentType)
+            .default_header_raw()
+    });
+    check_bytes(raw)?;
+    let msg = PARSER.parse_headers(raw).ok_or(DecodeError::NotMail)?;
+    if !has_mail_header(&msg) {
+        return Err(DecodeError::NotMail);
+    }
+    if is_truncated(raw, &msg) {
+        return Err(DecodeError::Truncated);
+    }
+    Ok(Glance {
+        view: MessageView {
+            from: mailbox(msg.from()),
+            subject: subject_of(&msg),
+            date: msg.date().map(|d| d.to_rfc3339()),
+            message_id: msg.message_id().map(str::to_owned),
+            auth: auth_fields(&msg),
+            ..MessageView::default()
+        },
+        content_type: msg.content_type().map(content_type_str).unwrap_or_default(),
+    })
+}
+
+/// Decode a whole message into a view.
+pub fn decode(raw: &[u8]) -> Result<MessageView, DecodeError> {
+    check_bytes(raw)?;
+    let msg = MessageParser::default().parse(raw).ok_or(DecodeError::NotMail)?;
+    if !has_mail_header(&msg) {
+        return Err(DecodeError::NotMail);
+    }
+    if is_truncated(raw, &msg) {
+        return Err(DecodeError::Truncated);
+    }
+    Ok(view_of(&msg, 0))
+}
+
+fn check_bytes(raw: &[u8]) -> Result<(), DecodeError> {
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Err(DecodeError::Empty);
+    }
+    let embedded = count_embedded(raw);
+    if embedded > MAX_EMBEDDED {
+        return Err(DecodeError::TooDeep(embedded));
+    }
+    Ok(())
+}
+
+/// Count `message/rfc822` (and `message/global`) content types, an upper bound on nesting depth.
+fn count_embedded(raw: &[u8]) -> usize {
+    static FINDER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["message/rfc822", "message/global"])
+            .unwrap()
+    });
+    FINDER.find_iter(raw).count()
+}
+
+fn has_mail_header(msg: &Message) -> bool {
+    msg.parts.first().is_some_and(|p| {
+        p.headers.iter().any(|h| {
+            matches!(
+                h.name,
+                HeaderName::From
+                    | HeaderName::To
+                    | HeaderName::Subject
+                    | HeaderName::Date
+                    | HeaderName::MessageId
+                    | HeaderName::Received
+                    | HeaderName::ReturnPath
+                    | HeaderName::Sender
+                    | HeaderName::MimeVersion
+                    | HeaderName::ContentType
+            )
+        })
+    })
+}
+
+/// A cut-off file: it does not end in a newline, and either the header block never ends or a
+/// multipart body lacks its closing boundary.
+fn is_truncated(raw: &[u8], msg: &Message) -> bool {
+    if raw.ends_with(b"\n") || raw.ends_with(b"\r") {
+        return false;
+    }
+    let no_body =
+        memchr::memmem::find(raw, b"\n\n").is_none() && memchr::memmem::find(raw, b"\r\n\r\n").is_none();
+    let open_multipart = msg
+        .content_type()
+        .filter(|ct| ct.ctype().eq_ignore_ascii_case("multipart"))
+        .and_then(|ct| ct.attribute("boundary"))
+        .is_some_and(|b| {
+            let close = format!("--{b}--");
+            memchr::memmem::find(raw, close.as_bytes()).is_none()
+        });
+    no_body || open_multipart
+}
+
+fn view_of(msg: &Message, depth: usize) -> MessageView {
+    let mut view = MessageView {
+        from: mailbox(msg.from()),
+        reply_to: mailbox(msg.reply_to()),
+        return_path: msg.return_address().map(str::to_owned),
+        subject: subject_of(msg),
+        date: msg.date().map(|d| d.to_rfc3339()),
+        message_id: msg.message_id().map(str::to_owned),
+        auth: auth_fields(msg),
+        ..MessageView::default()
+    };
+    // mail-parser lists an HTML-only body under text_body too; HTML is rendered below instead.
+    for &id in &msg.text_body {
+        if let Some(part) = msg.parts.get(id as usize)
+            && matches!(part.body, PartType::Text(_))
+            && let Some(text) = part_text(msg, part)
+        {
+            push_text(&mut view.text, &text);
+        }
+    }
+    for &id in &msg.html_body {
+        if let Some(part) = msg.parts.get(id as usize)
+            && matches!(part.body, PartType::Html(_))
+            && let Some(html) = part_text(msg, part)
+        {
+            push_text(&mut view.html_text, &html_to_text(&html));
+            view.links.extend(html_links(&html));
+        }
+    }
+    view.links.extend(text_links(&view.text));
+    for &id in &msg.attachments {
+        let Some(part) = msg.parts.get(id as usize) else {
+            continue;
+        };
+        attach(&mut view, msg, part, depth);
+    }
+    view
+}
+
+fn attach(view: &mut MessageView, msg: &Message, part: &MessagePart, depth: usize) {
+    let name = part.attachment_name().unwrap_or_default().to_owned();
+    let content_type = part.content_type().map(content_type_str).unwrap_or_default();
+    let nested = match &part.body {
+        PartType::Message(inner) => Some(Cow::Borrowed(inner)),
+        PartType::Binary(bytes) | PartType::InlineBinary(bytes)
+            if name.to_ascii_lowercase().ends_with(".eml") || content_type.starts_with("message/") =>
+        {
+            MessageParser::default()
+                .parse(bytes.as_ref())
+                .filter(has_mail_header)
+                .map(|m| Cow::Owned(m.into_owned()))
+        }
+        PartType::Text(_) | PartType::Html(_) if name.to_ascii_lowercase().ends_with(".eml") => {
+            part_text(msg, part).and_then(|t| {
+                MessageParser::default()
+                    .parse(t.as_bytes())
+                    .filter(has_mail_header)
+                    .map(|m| Cow::Owned(m.into_owned()))
+            })
+        }
+        _ => None,
+    };
+    match nested {
+        Some(inner) if depth < MAX_VIEW_DEPTH => view.attached.push(view_of(&inner, depth + 1)),
+        Some(_) => {}
+        None if !matches!(part.body, PartType::Multipart(_)) => {
+            view.attachments.push(Attachment { name, content_type })
+        }
+        None => {}
+    }
+}
+
+fn push_text(out: &mut String, text: &str) {
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(text);
+}
+
+fn content_type_str(ct: &mail_parser::ContentType) -> String {
+    match ct.subtype() {
+        Some(sub) => format!("{}/{}", ct.ctype(), sub).to_ascii_lowercase(),
+        None => ct.ctype().to_ascii_lowercase(),
+    }
+}
+
+fn mailbox(addr: Option<&Address>) -> Option<Mailbox> {
+    let first = addr?.first()?;
+    Some(Mailbox {
+        name: first.name().map(fix_encoded_words).unwrap_or_default(),
+        address: first.address().unwrap_or_default().trim().to_owned(),
+    })
+}
+
+fn subject_of(msg: &Message) -> String {
+    let parsed = msg.subject().unwrap_or_default();
+    if parsed.contains("=?") || parsed.contains('\u{FFFD}') || parsed.contains('\u{1b}') {
+        let raw = msg
+            .parts
+            .first()
+            .and_then(|p| p.headers.iter().find(|h| h.name == HeaderName::Subject))
+            .and_then(|h| {
+                msg.raw_message
+                    .get(h.offset_start as usize..h.offset_end as usize)
+            });
+        if let Some(raw) = raw {
+            return decode_header_bytes(raw);
+        }
+    }
+    parsed.to_owned()
+}
+
+/// Encoded words that mail-parser left undecoded (charsets it does not know) in a display name.
+fn fix_encoded_words(s: &str) -> String {
+    if s.contains("=?") || s.contains('\u{1b}') {
+        decode_header_bytes(s.as_bytes())
+    } else {
+        s.to_owned()
+    }
+}
+
+fn auth_fields(msg: &Message) -> Vec<AuthField> {
+    let Some(root) = msg.parts.first() else {
+        return Vec::new();
+    };
+    root.headers
+        .iter()
+        .filter_map(|h| {
+            let arc = match h.name.as_str().to_ascii_lowercase().as_str() {
+                "authentication-results" => false,
+                "arc-authentication-results" => true,
+                _ => return None,
+            };
+            let raw = msg
+                .raw_message
+                .get(h.offset_start as usize..h.offset_end as usize)?;
+            let value = unfold(&String::from_utf8_lossy(raw));
+            Some(AuthField { arc, value })
+        })
+        .collect()
+}
+
+fn unfold(s: &str) -> String {
+    s.split(['\r', '\n'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Text of a text part, decoded again with encoding_rs when mail-parser could not know the
+/// charset.
+fn part_text<'a>(msg: &'a Message, part: &'a MessagePart) -> Option<Cow<'a, str>> {
+    let parsed = match &part.body {
+        PartType::Text(t) | PartType::Html(t) => t,
+        _ => return None,
+    };
+    let charset = part
+        .content_type()
+        .and_then(|ct| ct.attribute("charset"))
+        .map(|c| c.trim().to_ascii_lowercase());
+    let raw = msg
+        .raw_message
+        .get(part.offset_body as usize..part.offset_end as usize)?;
+    let needs_redecode = match charset.as_deref() {
+        None => memchr::memchr(0x1b, raw).is_some(),
+        Some(label) if label.starts_with("iso-2022-jp") => {
+            charset_decoder(label.as_bytes()).is_none() || !raw.is_ascii()
+        }
+        Some(label) => charset_decoder(label.as_bytes()).is_none() && encoding_for(label).is_some(),
+    };
+    if !needs_redecode {
+        return Some(Cow::Borrowed(parsed.as_ref()));
+    }
+    let bytes = transfer_decode(raw, part);
+    Some(Cow::Owned(decode_bytes(&bytes, charset.as_deref())))
+}
+
+fn transfer_decode<'a>(raw: &'a [u8], part: &MessagePart) -> Cow<'a, [u8]> {
+    let decoded = match part.encoding {
+        mail_parser::Encoding::Base64 => base64_decode(raw),
+        mail_parser::Encoding::QuotedPrintable => quoted_printable_decode(raw),
+        mail_parser::Encoding::None => None,
+    };
+    decoded.map_or(Cow::Borrowed(raw), Cow::Owned)
+}
+
+/// Labels that encoding_rs does not know by these names, mapped to the encoding that reads them:
+/// Microsoft's and the 2022 extensions are supersets whose Japanese part the WHATWG decoders
+/// cover (NEC row 13 included).
+const CHARSET_ALIASES: &[(&str, &str)] = &[
+    ("cp932", "shift_jis"),
+    ("ms932", "shift_jis"),
+    ("windows-31j", "shift_jis"),
+    ("x-sjis", "shift_jis"),
+    ("shift_jisx0213", "shift_jis"),
+    ("shift_jis-2004", "shift_jis"),
+    ("iso-2022-jp-ms", "iso-2022-jp"),
+    ("iso-2022-jp-1", "iso-2022-jp"),
+    ("iso-2022-jp-2", "iso-2022-jp"),
+    ("iso-2022-jp-3", "iso-2022-jp"),
+    ("iso-2022-jp-2004", "iso-2022-jp"),
+    ("csiso2022jp2", "iso-2022-jp"),
+    ("x-windows-iso2022jp", "iso-2022-jp"),
+    ("euc-jisx0213", "euc-jp"),
+    ("cseucjp", "euc-jp"),
+];
+
+fn encoding_for(label: &str) -> Option<&'static Encoding> {
+    let label = label.trim().trim_matches('"').to_ascii_lowercase();
+    let alias = CHARSET_ALIASES
+        .iter()
+        .find(|(from, _)| *from == label)
+        .map(|(_, to)| *to);
+    Encoding::for_label(alias.unwrap_or(&label).as_bytes())
+}
+
+/// Decode bytes whose label is unknown, missing or wrong: UTF-8 when they are valid UTF-8 with
+/// 8-bit bytes (bodies labelled ISO-2022-JP that are really UTF-8), ISO-2022-JP when escape
+/// sequences are present, else the label's encoding, else UTF-8 with replacement.
+pub fn decode_bytes(bytes: &[u8], label: Option<&str>) -> String {
+    if !bytes.is_ascii()
+        && let Ok(s) = std::str::from_utf8(bytes)
+    {
+        return s.to_owned();
+    }
+    let encoding = if memchr::memchr(0x1b, bytes).is_some() && bytes.is_ascii() {
+        encoding_rs::ISO_2022_JP
+    } else {
+        label.and_then(encoding_for).unwrap_or(encoding_rs::UTF_8)
+    };
+    encoding.decode_without_bom_handling(bytes).0.into_owned()
+}
+
+/// Decode a raw header value: raw ISO-2022-JP escapes or 8-bit bytes, then RFC 2047 encoded
+/// words in any charset encoding_rs knows. Adjacent words of one charset are joined before
+/// decoding because encoders split multi-byte sequences across them.
+pub fn decode_header_bytes(raw: &[u8]) -> String {
+    static WORD: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=").unwrap());
+    let raw = match raw.iter().position(|&b| b == b':') {
+        Some(colon)
+            if raw[..colon]
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'-') =>
+        {
+            &raw[colon + 1..]
+        }
+        _ => raw,
+    };
+    let text = unfold(&decode_bytes(raw, Some("shift_jis")));
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let mut last = 0;
+    let mut pending: Option<(String, Vec<u8>)> = None;
+    for cap in WORD.captures_iter(bytes) {
+        let whole = cap.get(0).expect("match");
+        let between = &bytes[last..whole.start()];
+        let charset = String::from_utf8_lossy(&cap[1])
+            .split('*')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let payload = if cap[2].eq_ignore_ascii_case(b"b") {
+            base64_decode(&cap[3]).unwrap_or_default()
+        } else {
+            q_decode(&cap[3])
+        };
+        let joins = pending.as_ref().is_some_and(|(cs, _)| *cs == charset)
+            && between.iter().all(u8::is_ascii_whitespace);
+        if joins {
+            if let Some((_, buf)) = pending.as_mut() {
+                buf.extend_from_slice(&payload);
+            }
+        } else {
+            flush_word(&mut out, pending.take());
+            if !(last > 0 && between.iter().all(u8::is_ascii_whitespace)) {
+                out.push_str(&String::from_utf8_lossy(between));
+            }
+            pending = Some((charset, payload));
+        }
+        last = whole.end();
+    }
+    flush_word(&mut out, pending);
+    out.push_str(&String::from_utf8_lossy(&bytes[last..]));
+    out.trim().to_owned()
+}
+
+fn flush_word(out: &mut String, word: Option<(String, Vec<u8>)>) {
+    if let Some((charset, bytes)) = word {
+        out.push_str(&decode_bytes(&bytes, Some(&charset)));
+    }
+}
+
+fn q_decode(s: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        match (
+            s[i],
+            s.get(i + 1).copied().and_then(hex),
+            s.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'=', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+            (b'_', ..) => out.push(b' '),
+            (b, ..) => out.push(b),
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc2047_split_words_join() {
+        // "Microsoft の注文" in ISO-2022-JP, split in the middle of the kanji run.
+        let subject =
+            b"Subject: =?ISO-2022-JP?B?TWljcm9zb2Z0IBskQiROGyhC?=\r\n =?iso-2022-jp-ms?B?GyRCQ21KOBsoQg==?=";
+        let text = decode_header_bytes(subject);
+        assert_eq!(text, "Microsoft の注文");
+        // UTF-8 split inside one character across two words of the same charset.
+        assert_eq!(
+            decode_header_bytes(b"=?UTF-8?B?5rOo5g==?= =?UTF-8?B?loc=?="),
+            "注文"
+        );
+    }
+
+    #[test]
+    fn rfc2047_q_and_cp932() {
+        let s = decode_header_bytes(b"=?utf-8?Q?Your_order_=E2=84=96?= done");
+        assert_eq!(s, "Your order № done");
+        let sjis = encoding_rs::SHIFT_JIS.encode("注文").0;
+        let b64 = base64_encode(&sjis);
+        let s = decode_header_bytes(format!("=?cp932?B?{b64}?=").as_bytes());
+        assert_eq!(s, "注文");
+    }
+
+    fn base64_encode(bytes: &[u8]) -> String {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, &b)| n | (b as u32) << (16 - 8 * i));
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn decode_bytes_guesses() {
+        assert_eq!(decode_bytes("注文".as_bytes(), Some("iso-2022-jp")), "注文");
+        let jis = encoding_rs::ISO_2022_JP.encode("注文①").0;
+        assert_eq!(decode_bytes(&jis, None), "注文①");
+        let sjis = encoding_rs::SHIFT_JIS.encode("注文").0;
+        assert_eq!(decode_bytes(&sjis, Some("cp932")), "注文");
+    }
+
+    #[test]
+    fn errors() {
+        assert_eq!(decode(b"").unwrap_err(), DecodeError::Empty);
+        assert_eq!(decode(b" \n\n").unwrap_err(), DecodeError::Empty);
+        assert_eq!(
+            decode(b"\x00\x01\x02garbage\xff\xfe").unwrap_err(),
+            DecodeError::NotMail
+        );
+        let cut = b"From: a@b\nSubject: x\nContent-Type: multipart/mixed; boundary=zz\n\n--zz\nContent-Type: text/plain\n\nhal";
+        assert_eq!(decode(cut).unwrap_err(), DecodeError::Truncated);
+        let mut deep = Vec::new();
+        for _ in 0..100 {
+            deep.extend_from_slice(b"Content-Type: message/rfc822\n\n");
+        }
+        deep.extend_from_slice(b"Subject: x\n\nbody\n");
+        assert!(matches!(decode(&deep).unwrap_err(), DecodeError::TooDeep(100)));
+    }
+
+    #[test]
+    fn plain_message() {
+        let v = decode(b"From: Microsoft <microsoft-noreply@microsoft.com>\nSubject: hi\nAuthentication-Results: mx.google.com;\n spf=pass\n\nbody text\n").unwrap();
+        assert_eq!(v.from.unwrap().address, "microsoft-noreply@microsoft.com");
+        assert_eq!(v.subject, "hi");
+        assert_eq!(v.text.trim(), "body text");
+        assert_eq!(v.auth[0].value, "mx.google.com; spf=pass");
+    }
+}

@@ -1,0 +1,839 @@
+//! Recognising a Microsoft order mail and extracting its fields: order number, date, products,
+//! total, payment and product key. Everything is matched on folded text ([`crate::text::fold`]),
+//! so full-width digits, `＃`, `：` and `￥` need no special cases here.
+
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+use serde::Serialize;
+
+use crate::text::{fold, fold_line};
+use crate::view::MessageView;
+
+/// Which subject (or title) template the mail follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Template {
+    /// `Microsoft の注文 #N が処理されました`.
+    JaOrder,
+    /// `Your Microsoft order #N has been processed`, or the older `Your Microsoft order #N`.
+    EnOrder,
+    /// `Your purchase of <product> has been processed`.
+    Purchase,
+    /// `Your subscription to <product> has been renewed`.
+    Renewal,
+}
+
+/// Subject templates, tried in order on the folded subject with forward prefixes removed.
+/// Group 1 is the order number or the product.
+static TEMPLATES: LazyLock<Vec<(Template, Regex)>> = LazyLock::new(|| {
+    [
+        (
+            Template::JaOrder,
+            r"microsoft\s*の\s*(?:ご\s*)?注文\s*(?:#|番号)?\s*(\d{4,14})",
+        ),
+        (
+            Template::EnOrder,
+            r"your\s*microsoft\s*order\s*(?:#|no\.?|number)?\s*(\d{4,14})",
+        ),
+        (
+            Template::Purchase,
+            r"your\s+purchase\s+of\s+(.+?)\s+has\s+been\s+processed",
+        ),
+        (
+            Template::Renewal,
+            r"your\s+subscription\s+to\s+(.+?)\s+has\s+been\s+renewed",
+        ),
+    ]
+    .into_iter()
+    .map(|(t, re)| (t, Regex::new(re).unwrap()))
+    .collect()
+});
+
+/// Reply and forward prefixes that mail clients put before a subject.
+static SUBJECT_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:\s*(?:\[?(?:fwd?|fw|re|tr|wg|aw|sv|vs|rv|enc|転送|返信|回覧)\s*(?:\[\d+\])?\s*:|\[fwd?:?))+\s*",
+    )
+    .unwrap()
+});
+
+/// Strip `Fwd:`, `FW:`, `転送:`, `RE:` … from a folded subject; returns the rest and whether
+/// anything was stripped.
+pub fn strip_prefixes(folded_subject: &str) -> (&str, bool) {
+    match SUBJECT_PREFIX.find(folded_subject) {
+        Some(m) if m.end() > 0 => (folded_subject[m.end()..].trim_end_matches(']'), true),
+        _ => (folded_subject, false),
+    }
+}
+
+/// Match a subject (raw) against the order templates.
+pub fn match_template(subject: &str) -> Option<(Template, String)> {
+    let folded = fold_line(subject);
+    let (rest, _) = strip_prefixes(&folded);
+    TEMPLATES
+        .iter()
+        .find_map(|(t, re)| re.captures(rest).map(|c| (*t, c[1].to_owned())))
+}
+
+/// A price.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Amount {
+    /// Plain decimal as written, without separators or symbols (`0.00`, `21300`).
+    pub value: String,
+    /// ISO 4217 code when the mail names one (¥, ￥, 円 are `JPY`; `$` is `USD`).
+    pub currency: Option<String>,
+}
+
+impl Amount {
+    /// True when the amount is zero (`0`, `0.00`).
+    pub fn is_zero(&self) -> bool {
+        self.value.bytes().all(|b| b == b'0' || b == b'.')
+    }
+
+    fn number(&self) -> f64 {
+        self.value.parse().unwrap_or(0.0)
+    }
+}
+
+/// What kind of thing was ordered, from the product table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProductKind {
+    /// A perpetual Office edition: what digital attach grants.
+    PerpetualOffice,
+    /// A subscription that renews (Microsoft 365, Game Pass…).
+    Subscription,
+    /// Anything else (apps, games, hardware).
+    Other,
+}
+
+/// Product patterns (on folded text), most specific first.
+static PRODUCTS: LazyLock<Vec<(ProductKind, Regex)>> = LazyLock::new(|| {
+    [
+        (
+            ProductKind::PerpetualOffice,
+            r"(?:microsoft\s+)?office\s+(?:home\s*(?:&|and|＆)\s*(?:business|student)|home|personal|professional(?:\s+plus)?|standard|ltsc\s+\w+)\s*20(?:1[0369]|2[14])",
+        ),
+        (
+            ProductKind::Subscription,
+            r"(?:microsoft|office)\s*365(?:\s+(?:personal|family|basic|premium|business\s+\w+|apps\s+for\s+\w+))?|xbox\s+game\s+pass(?:\s+\w+)?|pc\s+game\s+pass|copilot\s+pro",
+        ),
+    ]
+    .into_iter()
+    .map(|(k, re)| (k, Regex::new(re).unwrap()))
+    .collect()
+});
+
+/// Classify a product name.
+pub fn product_kind(name: &str) -> ProductKind {
+    let folded = fold_line(name);
+    PRODUCTS
+        .iter()
+        .find(|(_, re)| re.is_match(&folded))
+        .map_or(ProductKind::Other, |(k, _)| *k)
+}
+
+/// Fields read from an order mail.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Order {
+    /// Subject template, when the subject or the body title follows one.
+    pub template: Option<Template>,
+    /// Order number (digits).
+    pub number: Option<String>,
+    /// Order date, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Product names as written.
+    pub products: Vec<String>,
+    /// The total.
+    pub total: Option<Amount>,
+    /// Payment method as written (`Visa **1234`).
+    pub payment: Option<String>,
+    /// Product key (25 characters in five groups), unmasked.
+    pub product_key: Option<String>,
+    /// The line that speaks of a renewal or later charge, if any.
+    pub renewal: Option<String>,
+    /// True when the body has an order-number label: an order, whatever the subject.
+    pub has_order_fields: bool,
+}
+
+impl Order {
+    /// The kind of the order as a whole: perpetual Office when any product is one and none is a
+    /// subscription.
+    pub fn kind(&self) -> ProductKind {
+        let kinds: Vec<ProductKind> = self.products.iter().map(|p| product_kind(p)).collect();
+        if kinds.contains(&ProductKind::Subscription) {
+            ProductKind::Subscription
+        } else if kinds.contains(&ProductKind::PerpetualOffice) {
+            ProductKind::PerpetualOffice
+        } else {
+            ProductKind::Other
+        }
+    }
+}
+
+/// Field labels, matched at the start of a folded line; the value follows on the same line
+/// (after an optional colon) or on the next one (HTML table cells).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    Number,
+    Date,
+    Total,
+    Payment,
+    Key,
+    Details,
+}
+
+const LABELS: &[(Field, &str)] = &[
+    (Field::Number, "注文番号"),
+    (Field::Number, "ご注文番号"),
+    (Field::Number, "order number"),
+    (Field::Number, "order no"),
+    (Field::Number, "order #"),
+    (Field::Number, "order id"),
+    (Field::Date, "購入日"),
+    (Field::Date, "ご購入日"),
+    (Field::Date, "注文日"),
+    (Field::Date, "ご注文日"),
+    (Field::Date, "order date"),
+    (Field::Date, "purchase date"),
+    (Field::Date, "date of purchase"),
+    (Field::Date, "date ordered"),
+    (Field::Total, "合計"),
+    (Field::Total, "お支払い合計"),
+    (Field::Total, "お支払い金額"),
+    (Field::Total, "ご請求金額"),
+    (Field::Total, "請求額"),
+    (Field::Total, "total"),
+    (Field::Total, "order total"),
+    (Field::Total, "grand total"),
+    (Field::Total, "amount charged"),
+    (Field::Total, "amount paid"),
+    (Field::Payment, "お支払い方法"),
+    (Field::Payment, "支払い方法"),
+    (Field::Payment, "支払方法"),
+    (Field::Payment, "payment method"),
+    (Field::Payment, "payment"),
+    (Field::Payment, "paid with"),
+    (Field::Payment, "billed to"),
+    (Field::Payment, "charged to"),
+    (Field::Key, "プロダクトキー"),
+    (Field::Key, "product key"),
+    (Field::Details, "注文の詳細"),
+    (Field::Details, "ご注文の詳細"),
+    (Field::Details, "ご注文内容"),
+    (Field::Details, "order details"),
+    (Field::Details, "order summary"),
+    (Field::Details, "item description"),
+];
+
+/// Phrases that promise a later charge: trials, free periods, auto-renewing subscriptions.
+const RENEWAL_PHRASES: &[&str] = &[
+    "renewal date",
+    "renews on",
+    "will renew",
+    "will automatically renew",
+    "auto-renew",
+    "automatically renew",
+    "recurring",
+    "plan price",
+    "will be charged",
+    "you'll be charged",
+    "you will be charged",
+    "billed automatically",
+    "free trial",
+    "trial period",
+    "trial ends",
+    "next billing",
+    "next charge",
+    "next payment",
+    "自動更新",
+    "自動的に更新",
+    "定期請求",
+    "次回のお支払い",
+    "次回請求",
+    "次回のご請求",
+    "更新日",
+    "無料期間",
+    "無料試用",
+    "試用期間",
+    "お試し期間",
+    "体験期間",
+    "月額",
+    "年額",
+];
+
+static RENEWAL: LazyLock<AhoCorasick> = LazyLock::new(|| AhoCorasick::new(RENEWAL_PHRASES).unwrap());
+
+/// Card brands and wallets, as they are shown.
+const PAYMENT_BRANDS: &[(&str, &str)] = &[
+    ("american express", "American Express"),
+    ("amex", "American Express"),
+    ("mastercard", "MasterCard"),
+    ("master card", "MasterCard"),
+    ("visa", "Visa"),
+    ("jcb", "JCB"),
+    ("paypal", "PayPal"),
+    ("paypay", "PayPay"),
+    ("diners club", "Diners Club"),
+    ("discover", "Discover"),
+    ("unionpay", "UnionPay"),
+    ("apple pay", "Apple Pay"),
+    ("google pay", "Google Pay"),
+];
+
+static BRANDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(PAYMENT_BRANDS.iter().map(|(k, _)| *k))
+        .unwrap()
+});
+
+/// ISO 4217 codes accepted before or after an amount.
+const CURRENCIES: &[&str] = &[
+    "usd", "jpy", "eur", "gbp", "dkk", "sek", "nok", "chf", "cad", "aud", "nzd", "krw", "cny", "hkd", "twd",
+    "sgd", "inr", "brl", "mxn", "pln", "czk", "huf", "zar", "try", "thb", "myr", "php", "idr",
+];
+
+/// Currency symbols and their codes.
+const SYMBOLS: &[(&str, &str)] = &[
+    ("¥", "JPY"),
+    ("円", "JPY"),
+    ("$", "USD"),
+    ("€", "EUR"),
+    ("£", "GBP"),
+];
+
+static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
+    let codes = CURRENCIES.join("|");
+    Regex::new(&format!(
+        r"(?:\b({codes})\s?(\d[\d,]*(?:\.\d+)?)|([¥$€£])\s?(\d[\d,]*(?:\.\d+)?)|(\d[\d,]*(?:\.\d+)?)\s?(円|(?:{codes})\b))"
+    ))
+    .unwrap()
+});
+
+static KEY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b[a-z0-9]{5}(?:-[a-z0-9]{5}){4}\b").unwrap());
+
+static DIGITS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"#?\s*(\d{6,14})\b").unwrap());
+
+static MASKED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:\*{1,}|x{2,}|•+|…|末尾|ending in|ending)\s?-?\s?(\d{4})\b").unwrap());
+
+static DATES: LazyLock<Vec<(DateForm, Regex)>> = LazyLock::new(|| {
+    [
+        (DateForm::Ymd, r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
+        (DateForm::Ymd, r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b"),
+        (
+            DateForm::Mdy,
+            r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\b",
+        ),
+        (
+            DateForm::Dmy,
+            r"\b(\d{1,2})\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b",
+        ),
+        (DateForm::NumMdy, r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"),
+    ]
+    .into_iter()
+    .map(|(f, re)| (f, Regex::new(re).unwrap()))
+    .collect()
+});
+
+#[derive(Clone, Copy)]
+enum DateForm {
+    Ymd,
+    Mdy,
+    Dmy,
+    NumMdy,
+}
+
+const MONTHS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+/// A date in the line as `YYYY-MM-DD`.
+fn find_date(line: &str) -> Option<String> {
+    DATES.iter().find_map(|(form, re)| {
+        let c = re.captures(line)?;
+        let month = |s: &str| MONTHS.iter().position(|m| *m == s).map(|i| i as u32 + 1);
+        let num = |s: &str| s.parse::<u32>().ok();
+        let (y, m, d) = match form {
+            DateForm::Ymd => (num(&c[1])?, num(&c[2])?, num(&c[3])?),
+            DateForm::Mdy => (num(&c[3])?, month(&c[1])?, num(&c[2])?),
+            DateForm::Dmy => (num(&c[3])?, month(&c[2])?, num(&c[1])?),
+            DateForm::NumMdy => (num(&c[3])?, num(&c[1])?, num(&c[2])?),
+        };
+        ((1990..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
+            .then(|| format!("{y:04}-{m:02}-{d:02}"))
+    })
+}
+
+/// Amounts in a folded line.
+fn find_amounts(line: &str) -> Vec<Amount> {
+    AMOUNT
+        .captures_iter(line)
+        .filter_map(|c| {
+            let (num, cur) = if let (Some(code), Some(n)) = (c.get(1), c.get(2)) {
+                (n.as_str(), code.as_str().to_ascii_uppercase())
+            } else if let (Some(sym), Some(n)) = (c.get(3), c.get(4)) {
+                (n.as_str(), symbol_code(sym.as_str()))
+            } else {
+                let (n, unit) = (c.get(5)?, c.get(6)?);
+                let unit = unit.as_str();
+                let code = if unit == "円" {
+                    "JPY".to_owned()
+                } else {
+                    unit.to_ascii_uppercase()
+                };
+                (n.as_str(), code)
+            };
+            plain_decimal(num).map(|value| Amount {
+                value,
+                currency: Some(cur),
+            })
+        })
+        .collect()
+}
+
+fn symbol_code(sym: &str) -> String {
+    SYMBOLS
+        .iter()
+        .find(|(s, _)| *s == sym)
+        .map_or("", |(_, c)| c)
+        .to_owned()
+}
+
+/// `21,300` -> `21300`; rejects malformed groupings such as `1,2,3`.
+fn plain_decimal(num: &str) -> Option<String> {
+    let (int, frac) = num.split_once('.').unwrap_or((num, ""));
+    let groups: Vec<&str> = int.split(',').collect();
+    let grouped_ok = groups.len() == 1 || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
+    if !grouped_ok || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let int: String = groups.concat();
+    Some(if frac.is_empty() {
+        int
+    } else {
+        format!("{int}.{frac}")
+    })
+}
+
+/// A body line, folded for matching and kept readable for output.
+struct Line {
+    folded: String,
+    shown: String,
+    /// The first cell of a table row flattened to text (cut at `|`, tab or a run of spaces).
+    cell: String,
+}
+
+fn lines_of(body: &str) -> Vec<Line> {
+    body.lines()
+        .map(|l| l.trim_start_matches(['>', ' ', '\t']))
+        .map(|l| Line {
+            folded: fold_line(l),
+            shown: shown_line(l),
+            cell: first_cell(l),
+        })
+        .filter(|l| !l.folded.is_empty())
+        .collect()
+}
+
+/// NFKC and invisible-free, case kept, white space collapsed: product names as a person reads them.
+fn shown_line(s: &str) -> String {
+    shown_line_keep_runs(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The field a folded line is a label of, and the value after the label (possibly empty).
+fn label_of(folded: &str) -> Option<(Field, &str)> {
+    let line = folded.trim_start_matches(['-', '*', '•', '・', '■', '●', '◆', '【', '[', ' ']);
+    LABELS
+        .iter()
+        .filter(|(_, label)| line.starts_with(label))
+        .max_by_key(|(_, label)| label.len())
+        .map(|(field, label)| {
+            let rest = line[label.len()..].trim_start_matches(['】', ']', ' ']);
+            let rest = rest.strip_prefix(':').unwrap_or(rest);
+            (*field, rest.trim())
+        })
+        .filter(|(field, rest)| {
+            // "Total" heading a column, or prose such as "total of your order was", is no label.
+            *field == Field::Details || rest.is_empty() || rest.len() < 80
+        })
+}
+
+/// Extract order fields from a message view.
+pub fn extract(view: &MessageView) -> Order {
+    let subject_match = match_template(&view.subject);
+    let lines = lines_of(view.body());
+    let mut order = Order::default();
+    let title_match = || {
+        lines.iter().take(20).find_map(|l| {
+            match_template(&l.shown).filter(|(t, _)| matches!(t, Template::JaOrder | Template::EnOrder))
+        })
+    };
+    let template = subject_match.or_else(title_match);
+    order.template = template.as_ref().map(|(t, _)| *t);
+
+    let mut labelled_totals = Vec::new();
+    let mut details_at = None;
+    for (i, line) in lines.iter().enumerate() {
+        let Some((field, rest)) = label_of(&line.folded) else {
+            continue;
+        };
+        let value = if rest.is_empty() {
+            lines.get(i + 1).map_or("", |l| l.folded.as_str())
+        } else {
+            rest
+        };
+        match field {
+            Field::Number => {
+                order.has_order_fields = true;
+                if order.number.is_none() {
+                    order.number = DIGITS.captures(value).map(|c| c[1].to_owned());
+                }
+            }
+            Field::Date => {
+                if order.date.is_none() {
+                    order.date = find_date(value);
+                }
+            }
+            Field::Total => labelled_totals.extend(find_amounts(value).into_iter().last()),
+            Field::Payment => {
+                if order.payment.is_none() {
+                    order.payment = payment_in(value);
+                }
+            }
+            Field::Key => {
+                if order.product_key.is_none() {
+                    order.product_key = KEY.find(value).map(|m| m.as_str().to_ascii_uppercase());
+                }
+            }
+            Field::Details => {
+                details_at.get_or_insert(i);
+            }
+        }
+    }
+
+    if order.number.is_none() {
+        order.number = template
+            .as_ref()
+            .filter(|(t, _)| matches!(t, Template::JaOrder | Template::EnOrder))
+            .map(|(_, n)| n.clone());
+    }
+    if order.date.is_none() {
+        // The Japanese notice thanks for the purchase "on YYYY年M月D日" before any label.
+        order.date = lines.iter().take(30).find_map(|l| find_date(&l.folded));
+    }
+    if order.product_key.is_none() {
+        order.product_key = lines
+            .iter()
+            .find_map(|l| KEY.find(&l.folded))
+            .map(|m| m.as_str().to_ascii_uppercase());
+    }
+    if order.payment.is_none() {
+        order.payment = lines.iter().find_map(|l| {
+            label_of(&l.folded)
+                .is_none()
+                .then(|| payment_in(&l.folded))
+                .flatten()
+        });
+    }
+    order.renewal = lines
+        .iter()
+        .find(|l| RENEWAL.is_match(&l.folded))
+        .map(|l| l.shown.clone());
+    order.products = products(&lines, details_at, &view.subject);
+    order.total = labelled_totals.pop().or_else(|| {
+        let mut amounts: Vec<Amount> = lines
+            .iter()
+            .filter(|l| !RENEWAL.is_match(&l.folded))
+            .flat_map(|l| find_amounts(&l.folded))
+            .collect();
+        amounts.sort_by(|a, b| b.number().total_cmp(&a.number()));
+        amounts.into_iter().next()
+    });
+    order
+}
+
+fn payment_in(folded: &str) -> Option<String> {
+    let brand = BRANDS.find(folded)?;
+    let name = PAYMENT_BRANDS[brand.pattern().as_usize()].1;
+    Some(match MASKED.captures(&folded[brand.end()..]) {
+        Some(c) => format!("{name} **{}", &c[1]),
+        None => name.to_owned(),
+    })
+}
+
+/// Column headings and table furniture in an order's details section.
+const HEADINGS: &[&str] = &[
+    "item description",
+    "description",
+    "item",
+    "quantity",
+    "qty",
+    "price",
+    "数量",
+    "価格",
+    "金額",
+    "単価",
+    "品目",
+    "商品",
+    "by:",
+    "by ",
+    "発行元",
+    "販売元",
+    "提供元",
+];
+
+/// Words of a line that describes an item's term rather than names one ("12-month
+/// subscription", "24 か月間無料 (PC 購入特典)").
+const DESCRIPTORS: &[&str] = &[
+    "month",
+    "year",
+    "trial",
+    "subscription",
+    "か月",
+    "ヶ月",
+    "年間",
+    "特典",
+    "サブスクリプション",
+];
+
+/// Lines that end the item rows of a details section.
+const SECTION_END: &[&str] = &["subtotal", "tax", "小計", "税", "消費税", "お支払い", "payment"];
+
+fn products(lines: &[Line], details_at: Option<usize>, subject: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    // Item rows under the details heading are the authoritative list.
+    for line in lines
+        .iter()
+        .skip(details_at.map_or(lines.len(), |at| at + 1))
+        .take(40)
+    {
+        let folded = &line.folded;
+        let label = label_of(folded).map(|(f, _)| f);
+        if label.is_some_and(|f| f != Field::Details) || SECTION_END.iter().any(|w| folded.starts_with(w)) {
+            break;
+        }
+        let cell = fold(&line.cell);
+        let furniture = HEADINGS.iter().any(|w| cell.starts_with(w))
+            || !find_amounts(&cell).is_empty()
+            || !cell.chars().any(char::is_alphabetic)
+            || DESCRIPTORS.iter().any(|w| cell.contains(w))
+            || line.cell.chars().count() > 100;
+        if !furniture {
+            push_unique(&mut found, line.cell.clone());
+        }
+    }
+    if found.is_empty() {
+        // Known products standing alone in a cell, not mentioned in a sentence.
+        for line in lines {
+            let cell = fold_line(&line.cell);
+            let standalone = PRODUCTS.iter().any(|(_, re)| {
+                re.find(&cell)
+                    .is_some_and(|m| m.start() == 0 && cell.len() <= m.end() + 24)
+            });
+            if standalone && label_of(&line.folded).is_none() {
+                push_unique(&mut found, line.cell.clone());
+            }
+        }
+    }
+    if found.is_empty()
+        && let Some(product) = PRODUCT_IN_SUBJECT
+            .captures(&shown_line(subject))
+            .and_then(|c| c.get(1))
+    {
+        push_unique(&mut found, product.as_str().to_owned());
+    }
+    found
+}
+
+/// The product named by the subscription templates, in the subject's own case.
+static PRODUCT_IN_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)your\s+(?:purchase\s+of|subscription\s+to)\s+(.+?)\s+has\s+been\s+(?:processed|renewed)")
+        .unwrap()
+});
+
+fn push_unique(found: &mut Vec<String>, name: String) {
+    let name = name.trim().trim_end_matches([':', '-', '|']).trim().to_owned();
+    if !name.is_empty() && !found.iter().any(|f| f.eq_ignore_ascii_case(&name)) {
+        found.push(name);
+    }
+}
+
+/// The first cell of a flattened table row: cut at `|`, a tab or a run of two spaces, and at
+/// the first price.
+fn first_cell(raw: &str) -> String {
+    let shown = shown_line_keep_runs(raw);
+    let cell = shown.split(['|', '\t']).next().unwrap_or("");
+    let cell = cell.split("  ").next().unwrap_or("").trim();
+    let folded = fold(cell);
+    match AMOUNT.find(&folded) {
+        // Folding keeps byte offsets on ASCII text; elsewhere keep the whole cell.
+        Some(m) if cell.is_char_boundary(m.start()) && cell[..m.start()].is_ascii() => {
+            cell[..m.start()].trim().to_owned()
+        }
+        _ => cell.to_owned(),
+    }
+}
+
+/// NFKC and invisible-free, but with runs of spaces kept: they separate columns.
+fn shown_line_keep_runs(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfkc()
+        .filter(|&c| !crate::text::is_invisible(c))
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(subject: &str, body: &str) -> MessageView {
+        MessageView {
+            subject: subject.into(),
+            text: body.into(),
+            ..MessageView::default()
+        }
+    }
+
+    #[test]
+    fn subject_templates() {
+        let t = match_template;
+        assert_eq!(
+            t("Microsoft の注文 #1234567890 が処理されました"),
+            Some((Template::JaOrder, "1234567890".into()))
+        );
+        assert_eq!(
+            t("Fwd: Microsoft の注文 ＃１２３４５６７８９０ が処理されました")
+                .unwrap()
+                .1,
+            "1234567890"
+        );
+        assert_eq!(
+            t("転送: FW: Microsoftの注文#1234567890が処理されました")
+                .unwrap()
+                .0,
+            Template::JaOrder
+        );
+        assert_eq!(
+            t("Your Microsoft order #9876543210 has been processed")
+                .unwrap()
+                .0,
+            Template::EnOrder
+        );
+        assert_eq!(t("Your Microsoft order #9876543210").unwrap().1, "9876543210");
+        assert_eq!(
+            t("Your purchase of Microsoft 365 Personal has been processed"),
+            Some((Template::Purchase, "microsoft 365 personal".into()))
+        );
+        assert_eq!(
+            t("Your subscription to Microsoft 365 Family has been renewed")
+                .unwrap()
+                .0,
+            Template::Renewal
+        );
+        assert_eq!(
+            t("Amazon.co.jp ご注文の確認 「Microsoft Office Home & Business 2024」"),
+            None
+        );
+        assert_eq!(t("Your Amazon order #123-456 has shipped"), None);
+    }
+
+    #[test]
+    fn amounts_in_every_form() {
+        let one = |s: &str| {
+            let a = find_amounts(&fold(s));
+            assert_eq!(a.len(), 1, "{s}: {a:?}");
+            (a[0].value.clone(), a[0].currency.clone().unwrap())
+        };
+        assert_eq!(one("USD 0.00"), ("0.00".into(), "USD".into()));
+        assert_eq!(one("JPY 0"), ("0".into(), "JPY".into()));
+        assert_eq!(one("¥0"), ("0".into(), "JPY".into()));
+        assert_eq!(one("￥0"), ("0".into(), "JPY".into()));
+        assert_eq!(one("0円"), ("0".into(), "JPY".into()));
+        assert_eq!(one("¥ 0"), ("0".into(), "JPY".into()));
+        assert_eq!(one("$0.00"), ("0.00".into(), "USD".into()));
+        assert_eq!(one("¥21,300"), ("21300".into(), "JPY".into()));
+        assert_eq!(one("21,300円 (税込)"), ("21300".into(), "JPY".into()));
+        assert_eq!(one("￥４３，９８０"), ("43980".into(), "JPY".into()));
+        assert_eq!(one("DKK 29.75"), ("29.75".into(), "DKK".into()));
+        assert_eq!(one("29.75 DKK"), ("29.75".into(), "DKK".into()));
+        assert!(find_amounts("order 1234567890").is_empty());
+    }
+
+    #[test]
+    fn japanese_digital_attach_body() {
+        let body = "Microsoft の注文 #1234567890 が処理されました\n\
+            2025年4月12日にご購入いただきありがとうございます。\n\
+            予約注文を除き、購入したダウンロードはすぐにご利用いただけます。\n\
+            注文番号： １２３４５６７８９０\n購入日: 2025/04/12\n注文の詳細\n\
+            Office Home & Business 2024\nUSD 0.00\nプロダクトキー: ABCDE-12345-FGHIJ-67890-KLMNO\n";
+        let o = extract(&view("Microsoft の注文 #1234567890 が処理されました", body));
+        assert_eq!(o.template, Some(Template::JaOrder));
+        assert_eq!(o.number.as_deref(), Some("1234567890"));
+        assert_eq!(o.date.as_deref(), Some("2025-04-12"));
+        assert_eq!(o.products, vec!["Office Home & Business 2024".to_string()]);
+        assert_eq!(
+            o.total,
+            Some(Amount {
+                value: "0.00".into(),
+                currency: Some("USD".into())
+            })
+        );
+        assert_eq!(o.product_key.as_deref(), Some("ABCDE-12345-FGHIJ-67890-KLMNO"));
+        assert_eq!(o.payment, None);
+        assert_eq!(o.renewal, None);
+        assert_eq!(o.kind(), ProductKind::PerpetualOffice);
+    }
+
+    #[test]
+    fn english_paid_order_with_table_cells() {
+        let body = "Thanks for shopping with us.\nOrder details\nItem description\nQuantity\nPrice\n\
+            Minecraft\nBy: Mojang\n1\nUSD 29.99\nSubtotal\nUSD 29.99\nTax\nUSD 2.40\nTotal\nUSD 32.39\n\
+            Payment method\nVisa **1234\nOrder number\n9876543210\nOrder date\nApril 3, 2025\n";
+        let o = extract(&view("Your Microsoft order #9876543210 has been processed", body));
+        assert_eq!(o.total.unwrap().value, "32.39");
+        assert_eq!(o.payment.as_deref(), Some("Visa **1234"));
+        assert_eq!(o.products, vec!["Minecraft".to_string()]);
+        assert_eq!(o.date.as_deref(), Some("2025-04-03"));
+    }
+
+    #[test]
+    fn renewal_lines_are_not_the_total() {
+        let body = "Microsoft 365 Personal\n合計: ¥0\n更新日: 2027年4月12日\n次回のお支払い: ¥21,300\n";
+        let o = extract(&view(
+            "Your purchase of Microsoft 365 Personal has been processed",
+            body,
+        ));
+        assert!(o.total.as_ref().unwrap().is_zero());
+        assert!(o.renewal.is_some());
+        assert_eq!(o.kind(), ProductKind::Subscription);
+        let o = extract(&view("x", "Microsoft 365 Personal\n次回のお支払い: ¥21,300\n"));
+        assert_eq!(o.total, None);
+    }
+
+    #[test]
+    fn product_kinds() {
+        assert_eq!(
+            product_kind("Office Home & Business 2024"),
+            ProductKind::PerpetualOffice
+        );
+        assert_eq!(
+            product_kind("Microsoft Office Personal 2021"),
+            ProductKind::PerpetualOffice
+        );
+        assert_eq!(
+            product_kind("Office Home and Student 2019"),
+            ProductKind::PerpetualOffice
+        );
+        assert_eq!(product_kind("Office Home 2024"), ProductKind::PerpetualOffice);
+        assert_eq!(product_kind("Microsoft 365 Personal"), ProductKind::Subscription);
+        assert_eq!(product_kind("Solitaire"), ProductKind::Other);
+    }
+}

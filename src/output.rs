@@ -1,0 +1,376 @@
+//! Writing records: CSV (safe to open in a spreadsheet), JSON Lines, an aligned table, and the
+//! short verdict `check` prints for a person.
+
+use std::io::{self, Write};
+
+use unicode_width::UnicodeWidthChar;
+
+use crate::reason::{Kind, Lang};
+use crate::record::{FIELDS, Record};
+use crate::verdict::Label;
+
+/// Output format for `scan`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+    /// Aligned columns for a terminal.
+    Table,
+}
+
+/// How to write.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Style {
+    /// Language of sentences and labels in words.
+    pub lang: Lang,
+    /// CSV for Excel on Japanese Windows: UTF-8 BOM and CRLF line ends.
+    pub excel: bool,
+}
+
+/// Joins list cells in CSV and tables.
+const LIST_SEPARATOR: &str = " | ";
+
+/// Writes records one at a time in the chosen format.
+pub struct RecordWriter<W: Write> {
+    sink: Sink<W>,
+    started: bool,
+}
+
+enum Sink<W: Write> {
+    Csv(Box<csv::Writer<W>>),
+    Jsonl(W),
+    Table(W),
+}
+
+impl<W: Write> RecordWriter<W> {
+    /// A writer. An Excel CSV's byte order mark is written at once; the header row comes with
+    /// the first record (or [`RecordWriter::finish`]).
+    pub fn new(format: Format, style: Style, mut out: W) -> io::Result<Self> {
+        let sink = match format {
+            Format::Csv => {
+                if style.excel {
+                    out.write_all("\u{FEFF}".as_bytes())?;
+                }
+                let terminator = if style.excel {
+                    csv::Terminator::CRLF
+                } else {
+                    csv::Terminator::Any(b'\n')
+                };
+                let csv = csv::WriterBuilder::new().terminator(terminator).from_writer(out);
+                Sink::Csv(Box::new(csv))
+            }
+            Format::Jsonl => Sink::Jsonl(out),
+            Format::Table => Sink::Table(out),
+        };
+        Ok(RecordWriter { sink, started: false })
+    }
+
+    fn start(&mut self) -> io::Result<()> {
+        if std::mem::replace(&mut self.started, true) {
+            return Ok(());
+        }
+        match &mut self.sink {
+            Sink::Csv(csv) => Ok(csv.write_record(FIELDS)?),
+            Sink::Table(out) => table_row(
+                out,
+                &["LABEL", "TOTAL", "ORDER", "SUBJECT", "SOURCE"].map(String::from),
+            ),
+            Sink::Jsonl(_) => Ok(()),
+        }
+    }
+
+    /// Write one record.
+    pub fn write(&mut self, record: &Record) -> io::Result<()> {
+        self.start()?;
+        match &mut self.sink {
+            Sink::Csv(csv) => Ok(csv.write_record(csv_cells(record))?),
+            Sink::Jsonl(out) => {
+                serde_json::to_writer(&mut *out, record)?;
+                out.write_all(b"\n")
+            }
+            Sink::Table(out) => {
+                let total = match (&record.currency, &record.total) {
+                    (Some(c), Some(t)) => format!("{c} {t}"),
+                    (None, Some(t)) => t.clone(),
+                    _ => String::new(),
+                };
+                let subject = record
+                    .error
+                    .clone()
+                    .or_else(|| record.subject.clone())
+                    .unwrap_or_default();
+                let row = [
+                    record.label.as_str().to_owned(),
+                    total,
+                    record.order_number.clone().unwrap_or_default(),
+                    subject,
+                    format!("{}:{}", record.source, record.index),
+                ];
+                table_row(out, &row)
+            }
+        }
+    }
+
+    /// Write the header even when there were no records, and flush.
+    pub fn finish(mut self) -> io::Result<W> {
+        self.start()?;
+        match self.sink {
+            Sink::Csv(csv) => csv.into_inner().map_err(|e| e.into_error()),
+            Sink::Jsonl(mut out) | Sink::Table(mut out) => {
+                out.flush()?;
+                Ok(out)
+            }
+        }
+    }
+}
+
+fn table_row(out: &mut impl Write, cells: &[String; 5]) -> io::Result<()> {
+    const WIDTHS: [usize; 4] = [10, 14, 12, 48];
+    let mut line = String::new();
+    for (cell, width) in cells.iter().zip(WIDTHS) {
+        let cell = fit(&terminal_safe(cell), width);
+        let pad = width.saturating_sub(display_width(&cell));
+        line.push_str(&cell);
+        line.push_str(&" ".repeat(pad + 2));
+    }
+    line.push_str(&terminal_safe(&cells[4]));
+    line.push('\n');
+    out.write_all(line.as_bytes())
+}
+
+fn csv_cells(r: &Record) -> Vec<String> {
+    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+    let text = |o: &Option<String>| neutralise(&opt(o));
+    vec![
+        neutralise(&r.source),
+        r.index.to_string(),
+        text(&r.message_id),
+        opt(&r.date),
+        text(&r.from),
+        text(&r.subject),
+        r.label.as_str().to_owned(),
+        opt(&r.order_number),
+        opt(&r.order_date),
+        neutralise(&r.products.join(LIST_SEPARATOR)),
+        opt(&r.total),
+        opt(&r.currency),
+        text(&r.payment),
+        text(&r.product_key),
+        r.forwarded.to_string(),
+        serde_json::to_value(r.authentication)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        r.reasons
+            .iter()
+            .map(|x| x.id.as_str())
+            .collect::<Vec<_>>()
+            .join(LIST_SEPARATOR),
+        text(&r.error),
+    ]
+}
+
+/// A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a
+/// leading apostrophe (OWASP's advice), so it shows as text.
+pub fn neutralise(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠') => format!("'{cell}"),
+        _ => cell.to_owned(),
+    }
+}
+
+/// Replace control characters, escape sequences and bidi overrides so a hostile subject can't
+/// drive the reader's terminal.
+pub fn terminal_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            c if c.is_control() => '\u{FFFD}',
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
+fn display_width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// Cut to at most `width` display columns, marking the cut with `…`.
+fn fit(s: &str, width: usize) -> String {
+    if display_width(s) <= width {
+        return s.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Field names for the `check` text, per language.
+fn field_name(field: &str, lang: Lang) -> &'static str {
+    const NAMES: &[(&str, &str, &str)] = &[
+        ("verdict", "Verdict", "判定"),
+        ("subject", "Subject", "件名"),
+        ("from", "From", "差出人"),
+        ("date", "Date", "日時"),
+        ("products", "Products", "品目"),
+        ("order_number", "Order number", "注文番号"),
+        ("order_date", "Order date", "注文日"),
+        ("total", "Total", "合計"),
+        ("payment", "Payment", "支払い方法"),
+        ("product_key", "Product key", "プロダクトキー"),
+        ("authentication", "Authentication", "送信元の認証"),
+        ("reasons", "Reasons", "理由"),
+        ("error", "Error", "エラー"),
+        ("source", "Source", "入力"),
+        ("evidence", "evidence", "根拠"),
+    ];
+    NAMES
+        .iter()
+        .find(|(f, _, _)| *f == field)
+        .map_or("", |(_, en, ja)| if lang == Lang::Ja { ja } else { en })
+}
+
+/// The verdict for a person: label in words, the order's fields, and the reasons as sentences.
+/// With `explain`, each reason also shows its evidence.
+pub fn write_check(out: &mut impl Write, r: &Record, lang: Lang, explain: bool) -> io::Result<()> {
+    let mut lines: Vec<(&str, String)> = Vec::new();
+    lines.push((
+        "verdict",
+        format!("{} [{}]", r.label.describe(lang), r.label.as_str()),
+    ));
+    if r.source != "-" || r.index > 1 {
+        lines.push(("source", format!("{}:{}", r.source, r.index)));
+    }
+    let optional = [
+        ("subject", &r.subject),
+        ("from", &r.from),
+        ("order_number", &r.order_number),
+        ("order_date", &r.order_date),
+        ("payment", &r.payment),
+        ("product_key", &r.product_key),
+        ("error", &r.error),
+    ];
+    for (name, value) in optional {
+        if let Some(v) = value {
+            lines.push((name, v.clone()));
+        }
+    }
+    if !r.products.is_empty() {
+        lines.push(("products", r.products.join(", ")));
+    }
+    if let Some(total) = &r.total {
+        lines.push((
+            "total",
+            format!("{} {total}", r.currency.as_deref().unwrap_or(""))
+                .trim()
+                .to_owned(),
+        ));
+    }
+    if r.label != Label::Error {
+        let auth = serde_json::to_value(r.authentication)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned));
+        lines.push(("authentication", auth.unwrap_or_default()));
+    }
+    for (name, value) in lines {
+        writeln!(out, "{}: {}", field_name(name, lang), terminal_safe(&value))?;
+    }
+    if !r.reasons.is_empty() {
+        writeln!(out, "{}:", field_name("reasons", lang))?;
+    }
+    for reason in &r.reasons {
+        let mark = match reason.id.kind() {
+            Kind::Pass => "✓",
+            Kind::Info => "-",
+            Kind::Warn => "!",
+        };
+        writeln!(
+            out,
+            "  {mark} {} ({})",
+            reason.id.sentence(lang),
+            reason.id.as_str()
+        )?;
+        if explain && !reason.evidence.is_empty() {
+            writeln!(
+                out,
+                "      {}: {}",
+                field_name("evidence", lang),
+                terminal_safe(&reason.evidence)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The one-line summary for stderr: counts per label, in label order, zeros left out.
+pub fn summary(counts: &[(Label, usize)], lang: Lang) -> String {
+    let total: usize = counts.iter().map(|(_, n)| n).sum();
+    let parts: Vec<String> = Label::ALL
+        .iter()
+        .filter_map(|label| {
+            let n = counts.iter().find(|(l, _)| l == label).map_or(0, |(_, n)| *n);
+            (n > 0).then(|| format!("{} {n}", label.as_str()))
+        })
+        .collect();
+    match lang {
+        Lang::Ja => format!("msorder: {total} 通を読み取りました: {}", parts.join(", ")),
+        Lang::En => format!("msorder: {total} messages read: {}", parts.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("-2+3"), "'-2+3");
+        assert_eq!(neutralise("Microsoft"), "Microsoft");
+    }
+
+    #[test]
+    fn terminal_escapes_are_replaced() {
+        assert_eq!(terminal_safe("a\u{1b}[31mb\u{202E}c"), "a\u{FFFD}[31mb\u{FFFD}c");
+    }
+
+    #[test]
+    fn excel_csv_has_bom_and_crlf() {
+        let mut w = RecordWriter::new(
+            Format::Csv,
+            Style {
+                lang: Lang::En,
+                excel: true,
+            },
+            Vec::new(),
+        )
+        .unwrap();
+        let mut r = Record::error("=cmd", 1, "bad, \"very\"");
+        r.subject = Some("+1 call".into());
+        w.write(&r).unwrap();
+        let out = String::from_utf8(w.finish().unwrap()).unwrap();
+        assert!(out.starts_with("\u{FEFF}source,index,"));
+        assert!(out.contains("\r\n'=cmd,1,"), "{out}");
+        assert!(out.contains("'+1 call"));
+        assert!(out.contains("\"bad, \"\"very\"\"\"\r\n"));
+    }
+
+    #[test]
+    fn table_fits_wide_text() {
+        assert_eq!(fit("注文注文注文", 7), "注文注…");
+        assert!(display_width(&fit(&"x".repeat(100), 48)) <= 48);
+    }
+}

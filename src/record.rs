@@ -1,0 +1,201 @@
+//! One output record per message read: the fields every writer shows, in the documented order.
+
+use serde::{Serialize, Serializer};
+
+use crate::auth::AuthStatus;
+use crate::reason::{Reason, ReasonId};
+use crate::verdict::{Decision, Label, Origin};
+use crate::view::{Mailbox, MessageView};
+
+/// Column names, in output order (CSV header, JSON key order).
+pub const FIELDS: [&str; 18] = [
+    "source",
+    "index",
+    "message_id",
+    "date",
+    "from",
+    "subject",
+    "label",
+    "order_number",
+    "order_date",
+    "products",
+    "total",
+    "currency",
+    "payment",
+    "product_key",
+    "forwarded",
+    "authentication",
+    "reasons",
+    "error",
+];
+
+/// The verdict on one message, ready to write.
+#[derive(Clone, Debug, Serialize)]
+pub struct Record {
+    /// The input path as given (`-` for stdin).
+    pub source: String,
+    /// 1-based position in an mbox; 1 for single-message files.
+    pub index: usize,
+    /// Message-ID of the message read (the forward itself for forwarded mail).
+    pub message_id: Option<String>,
+    /// Date of the message judged, RFC 3339 (absent for inline forwards, whose date is free text).
+    pub date: Option<String>,
+    /// Sender of the message judged.
+    pub from: Option<String>,
+    /// Subject of the message judged.
+    pub subject: Option<String>,
+    /// The label.
+    pub label: Label,
+    /// Order number.
+    pub order_number: Option<String>,
+    /// Order date, `YYYY-MM-DD`.
+    pub order_date: Option<String>,
+    /// Products ordered.
+    pub products: Vec<String>,
+    /// Total as a plain decimal.
+    pub total: Option<String>,
+    /// ISO 4217 currency of the total.
+    pub currency: Option<String>,
+    /// Payment method.
+    pub payment: Option<String>,
+    /// Product key, masked to its last group unless asked otherwise.
+    pub product_key: Option<String>,
+    /// True when the verdict is about a message found inside a forward.
+    pub forwarded: bool,
+    /// The trusted authentication result.
+    pub authentication: AuthStatus,
+    /// Findings; serialised as their ids.
+    #[serde(serialize_with = "reason_ids")]
+    pub reasons: Vec<Reason>,
+    /// Why the message could not be read.
+    pub error: Option<String>,
+}
+
+fn reason_ids<S: Serializer>(reasons: &[Reason], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(reasons.iter().map(|r| r.id.as_str()))
+}
+
+fn mailbox_text(m: &Mailbox) -> String {
+    match (m.name.trim(), m.address.trim()) {
+        ("", addr) => addr.to_owned(),
+        (name, "") => name.to_owned(),
+        (name, addr) => format!("{name} <{addr}>"),
+    }
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+/// `ABCDE-FGHIJ-KLMNO-PQRST-6YFCG` -> `*****-*****-*****-*****-6YFCG`.
+pub fn mask_key(key: &str) -> String {
+    match key.rsplit_once('-') {
+        Some((head, last)) => {
+            let masked: String = head.chars().map(|c| if c == '-' { '-' } else { '*' }).collect();
+            format!("{masked}-{last}")
+        }
+        None => "*".repeat(key.chars().count()),
+    }
+}
+
+impl Record {
+    /// A record for a message or input that could not be read.
+    pub fn error(source: &str, index: usize, error: impl ToString) -> Record {
+        Record {
+            source: source.to_owned(),
+            index,
+            message_id: None,
+            date: None,
+            from: None,
+            subject: None,
+            label: Label::Error,
+            order_number: None,
+            order_date: None,
+            products: Vec::new(),
+            total: None,
+            currency: None,
+            payment: None,
+            product_key: None,
+            forwarded: false,
+            authentication: AuthStatus::None,
+            reasons: Vec::new(),
+            error: Some(error.to_string()),
+        }
+    }
+
+    /// A record for a message the first look found unrelated, from its headers alone.
+    pub fn unrelated(source: &str, index: usize, view: &MessageView, authentication: AuthStatus) -> Record {
+        Record {
+            message_id: view.message_id.clone(),
+            date: view.date.clone(),
+            from: view.from.as_ref().map(mailbox_text).and_then(|s| non_empty(&s)),
+            subject: non_empty(&view.subject),
+            label: Label::Unrelated,
+            authentication,
+            reasons: vec![Reason::new(ReasonId::NotOrder, "")],
+            error: None,
+            ..Record::error(source, index, "")
+        }
+    }
+
+    /// A record for a decided message. `outer` is the message read; the decision may be about a
+    /// message inside it.
+    pub fn from_decision(
+        source: &str,
+        index: usize,
+        outer: &MessageView,
+        d: Decision,
+        show_keys: bool,
+    ) -> Record {
+        let judged = &d.subject;
+        let total = d.order.total.as_ref();
+        Record {
+            source: source.to_owned(),
+            index,
+            message_id: outer.message_id.clone(),
+            date: judged.date.clone(),
+            from: judged.from.as_ref().map(mailbox_text).and_then(|s| non_empty(&s)),
+            subject: non_empty(&judged.subject),
+            label: d.label,
+            order_number: d.order.number.clone(),
+            order_date: d.order.date.clone(),
+            products: d.order.products.clone(),
+            total: total.map(|t| t.value.clone()),
+            currency: total.and_then(|t| t.currency.clone()),
+            payment: d.order.payment.clone(),
+            product_key: d
+                .order
+                .product_key
+                .as_deref()
+                .map(|k| if show_keys { k.to_owned() } else { mask_key(k) }),
+            forwarded: d.origin != Origin::Direct,
+            authentication: d.authentication,
+            reasons: d.reasons,
+            error: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_all_but_last_group() {
+        assert_eq!(
+            mask_key("ABCDE-FGHIJ-KLMNO-PQRST-6YFCG"),
+            "*****-*****-*****-*****-6YFCG"
+        );
+    }
+
+    #[test]
+    fn json_key_order_matches_fields() {
+        let json = serde_json::to_string(&Record::error("-", 1, "x")).unwrap();
+        let at: Vec<usize> = FIELDS
+            .iter()
+            .map(|f| json.find(&format!("\"{f}\":")).unwrap())
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{json}");
+    }
+}

@@ -1,0 +1,73 @@
+//! Running the pipeline over many messages on all cores, records in input order. A reader
+//! thread streams messages in batches over a bounded channel while the worker pool classifies
+//! the previous batch, so memory stays bounded whatever the mailbox size.
+
+use std::sync::mpsc;
+
+use rayon::prelude::*;
+
+use crate::input::RawMessage;
+use crate::{Options, Record, classify};
+
+/// Most messages in one batch.
+const BATCH_MESSAGES: usize = 512;
+/// Most bytes in one batch; with the reader one batch ahead, about twice this is in flight.
+const BATCH_BYTES: usize = 8 << 20;
+/// Worker stack size: mail-parser recurses on nested parts.
+const WORKER_STACK: usize = 32 << 20;
+
+/// Classify every message and hand the records, in input order, to `sink`. `jobs` is the
+/// number of worker threads (0: one per core). Stops early only if `sink` fails.
+pub fn run<I, E>(
+    messages: I,
+    opts: &Options,
+    jobs: usize,
+    mut sink: impl FnMut(Record) -> Result<(), E>,
+) -> Result<(), E>
+where
+    I: Iterator<Item = RawMessage> + Send,
+{
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .stack_size(WORKER_STACK)
+        .thread_name(|i| format!("msorder-worker-{i}"))
+        .build()
+        .expect("a thread pool with default settings can be built");
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::sync_channel::<Vec<RawMessage>>(1);
+        scope.spawn(move || {
+            let mut batch = Vec::new();
+            let mut bytes = 0;
+            for message in messages {
+                bytes += message.data.as_ref().map_or(0, Vec::len);
+                batch.push(message);
+                if batch.len() >= BATCH_MESSAGES || bytes >= BATCH_BYTES {
+                    bytes = 0;
+                    if tx.send(std::mem::take(&mut batch)).is_err() {
+                        return;
+                    }
+                }
+            }
+            if !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+        });
+        for batch in rx {
+            let records: Vec<Record> =
+                pool.install(|| batch.par_iter().map(|m| record_for(m, opts)).collect());
+            drop(batch);
+            for record in records {
+                sink(record)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The record for one raw message.
+pub fn record_for(message: &RawMessage, opts: &Options) -> Record {
+    match &message.data {
+        Ok(bytes) => classify(&message.source, message.index, bytes, opts),
+        Err(e) => Record::error(&message.source, message.index, e),
+    }
+}

@@ -1,0 +1,172 @@
+//! Text folding shared by every matcher: phishing hides brand words behind invisible characters,
+//! look-alike letters and full-width forms, so nothing is matched on the raw text.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_security::MixedScript;
+
+/// Characters that render as nothing: zero-width spaces and joiners, bidi controls, soft hyphen,
+/// variation selectors (incl. the supplement U+E0100..U+E01EF seen in real phishing) and tags.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// CJK scripts are left alone by confusable mapping: mapping kana or kanji to Latin look-alikes
+/// would break the Japanese phrases the matchers look for.
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3000}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}' | '\u{20000}'..='\u{3FFFF}')
+}
+
+/// Fold text for matching: NFKC (full-width digits, `＃`, `：`, `￥` become ASCII forms), drop
+/// invisible characters, map look-alike letters from other scripts to their Latin prototype
+/// (Cherokee `Ꮇ` to `M`, Cyrillic `о` to `o`), lowercase, and turn NBSP and tabs into spaces.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfkc() {
+        push_folded(&mut out, c);
+    }
+    out
+}
+
+fn push_folded(out: &mut String, c: char) {
+    if c.is_ascii() {
+        out.push(if c == '\t' { ' ' } else { c.to_ascii_lowercase() });
+    } else if is_invisible(c) {
+    } else if c == '\u{A0}' || c == '\u{3000}' {
+        out.push(' ');
+    } else if c == '\u{FFE5}' {
+        out.push('¥');
+    } else if is_cjk(c) || !c.is_alphabetic() {
+        out.push(c);
+    } else {
+        let mut buf = [0u8; 4];
+        let one: &str = c.encode_utf8(&mut buf);
+        let proto: String = unicode_security::skeleton(one).collect();
+        if proto.is_ascii() && !proto.is_empty() {
+            out.push_str(&proto.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+}
+
+/// Fold and also collapse runs of white space to one space, trimming the ends: for one-line
+/// fields such as subjects and display names.
+pub fn fold_line(s: &str) -> String {
+    let folded = fold(s);
+    let mut out = String::with_capacity(folded.len());
+    for word in folded.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// How the brand word "microsoft" was disguised in a piece of text, if it was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Disguise {
+    /// Invisible characters inside the word.
+    Hidden,
+    /// Letters of another script, or full-width letters.
+    Confusable,
+}
+
+/// Find words that mean "Microsoft" only once folded: the word is disguised. Also reports
+/// invisible characters between two letters of any word, and Latin words mixed with letters of
+/// another script.
+pub fn disguises(s: &str) -> Vec<Disguise> {
+    let mut found = Vec::new();
+    let plain = s.to_lowercase().matches("microsoft").count();
+    let visible: String = s.chars().filter(|&c| !is_invisible(c)).collect();
+    let visible_count = visible.to_lowercase().matches("microsoft").count();
+    if visible_count > plain || hidden_inside_word(s) {
+        found.push(Disguise::Hidden);
+    }
+    if fold(s).matches("microsoft").count() > visible_count || mixed_script_word(&visible) {
+        found.push(Disguise::Confusable);
+    }
+    found
+}
+
+fn hidden_inside_word(s: &str) -> bool {
+    let mut prev_letter = false;
+    let mut in_hidden = false;
+    for c in s.chars() {
+        if is_invisible(c) {
+            in_hidden = prev_letter;
+        } else {
+            let letter = c.is_alphanumeric() && !is_cjk(c);
+            if letter && in_hidden {
+                return true;
+            }
+            prev_letter = letter;
+            in_hidden = false;
+        }
+    }
+    false
+}
+
+/// A word with Latin letters and letters of another (non-CJK) script, such as `Micrоsoft` with a
+/// Cyrillic `о`.
+fn mixed_script_word(s: &str) -> bool {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().any(|c| c.is_ascii_alphabetic()))
+        .filter(|w| w.chars().any(|c| !c.is_ascii() && !is_cjk(c)))
+        .any(|w| !w.is_single_script() || w.chars().any(|c| ('\u{FF21}'..='\u{FF5A}').contains(&c)))
+}
+
+/// Registrable domain (eTLD+1) of a host, lowercased: `mail.microsoft.com.example.jp` gives
+/// `example.jp`. Falls back to the host itself when the suffix list does not know it.
+pub fn registrable_domain(host: &str) -> String {
+    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    psl::domain_str(&host).map_or_else(|| host.clone(), str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_normalises_width_and_case() {
+        assert_eq!(fold("Microsoft の注文 ＃１２３"), "microsoft の注文 #123");
+        assert_eq!(fold("￥２１，３００"), "¥21,300");
+        assert_eq!(fold("注文番号："), "注文番号:");
+    }
+
+    #[test]
+    fn fold_undoes_disguises() {
+        assert_eq!(fold("Micro\u{200B}soft"), "microsoft");
+        assert_eq!(fold("M\u{E0100}icrosoft"), "microsoft");
+        assert_eq!(fold("\u{13B7}icrosoft"), "microsoft");
+        assert_eq!(fold("Micr\u{043E}soft"), "microsoft");
+    }
+
+    #[test]
+    fn disguise_kinds() {
+        assert_eq!(disguises("Your Microsoft order"), vec![]);
+        assert_eq!(disguises("Micro\u{200B}soft"), vec![Disguise::Hidden]);
+        assert_eq!(disguises("\u{13B7}icrosoft 365"), vec![Disguise::Confusable]);
+        assert_eq!(disguises("Ｍｉｃｒｏｓｏｆｔ"), vec![Disguise::Confusable]);
+        assert_eq!(disguises("日本語のメール"), vec![]);
+        assert_eq!(disguises("PC を購入"), vec![]);
+    }
+
+    #[test]
+    fn fold_line_collapses_space() {
+        assert_eq!(fold_line("  Fwd:\t Your\u{3000}order  "), "fwd: your order");
+    }
+
+    #[test]
+    fn registrable() {
+        assert_eq!(registrable_domain("mail.Microsoft.com.example.jp."), "example.jp");
+        assert_eq!(registrable_domain("microsoft.com"), "microsoft.com");
+        assert_eq!(registrable_domain("az.japaneast.microsoft.com"), "microsoft.com");
+    }
+}

@@ -1,0 +1,311 @@
+//! Deciding the label: which message the verdict is about (the mail itself, an attached original
+//! or an inline-forwarded one), then genuine or not, then what the order costs.
+
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use serde::Serialize;
+
+use crate::auth::{self, AuthStatus, Authenticity, Trust};
+use crate::forward;
+use crate::order::{self, Order, ProductKind, Template};
+use crate::reason::{Kind, Lang, Reason, ReasonId};
+use crate::text::fold;
+use crate::view::MessageView;
+
+/// The verdict's label. The strings are stable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Label {
+    /// Genuine 0-yen claim of a perpetual Office edition (digital attach): benign.
+    Activation,
+    /// Genuine zero-price order of something else, with no later charge: benign.
+    Free,
+    /// Genuine order, zero now, renewing into a charge later.
+    Trial,
+    /// Genuine order with a total above zero.
+    Charge,
+    /// Looks like a Microsoft order or bill but is not genuine, or carries scam markers.
+    Suspicious,
+    /// Genuine Microsoft order mail whose total can't be read.
+    Unclear,
+    /// Not a Microsoft order mail.
+    Unrelated,
+    /// The message or input could not be read.
+    Error,
+}
+
+impl Label {
+    /// Every label, in report order.
+    pub const ALL: [Label; 8] = [
+        Label::Activation,
+        Label::Free,
+        Label::Trial,
+        Label::Charge,
+        Label::Suspicious,
+        Label::Unclear,
+        Label::Unrelated,
+        Label::Error,
+    ];
+
+    /// The stable label string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Activation => "activation",
+            Label::Free => "free",
+            Label::Trial => "trial",
+            Label::Charge => "charge",
+            Label::Suspicious => "suspicious",
+            Label::Unclear => "unclear",
+            Label::Unrelated => "unrelated",
+            Label::Error => "error",
+        }
+    }
+
+    /// True for labels a person should look at (exit status 1).
+    pub fn needs_attention(self) -> bool {
+        matches!(
+            self,
+            Label::Charge | Label::Trial | Label::Suspicious | Label::Unclear
+        )
+    }
+
+    /// The label in words, for people.
+    pub fn describe(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Label::Activation, Lang::En) => {
+                "Office included with the PC was activated (0 yen): nothing to pay"
+            }
+            (Label::Activation, Lang::Ja) => "PC 付属の Office の受け取り（0 円）です。支払いはありません",
+            (Label::Free, Lang::En) => "Free order from Microsoft: nothing to pay",
+            (Label::Free, Lang::Ja) => "Microsoft の無料の注文です。支払いはありません",
+            (Label::Trial, Lang::En) => "Free now, but it will be charged later unless cancelled",
+            (Label::Trial, Lang::Ja) => "今は無料ですが、解約しないと後で課金されます",
+            (Label::Charge, Lang::En) => "A real Microsoft charge",
+            (Label::Charge, Lang::Ja) => "Microsoft による実際の課金です",
+            (Label::Suspicious, Lang::En) => "Suspicious: probably a fake. Do not call, click or pay",
+            (Label::Suspicious, Lang::Ja) => {
+                "不審なメールです（偽物の可能性大）。電話・クリック・支払いをしないでください"
+            }
+            (Label::Unclear, Lang::En) => "Microsoft order mail, but the amount could not be read",
+            (Label::Unclear, Lang::Ja) => "Microsoft の注文メールですが、金額を読み取れませんでした",
+            (Label::Unrelated, Lang::En) => "Not a Microsoft order mail",
+            (Label::Unrelated, Lang::Ja) => "Microsoft の注文メールではありません",
+            (Label::Error, Lang::En) => "Could not read this mail",
+            (Label::Error, Lang::Ja) => "このメールを読み取れませんでした",
+        }
+    }
+}
+
+/// How the message judged relates to the one read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The message itself.
+    Direct,
+    /// A message attached to it (`message/rfc822`, `.eml`).
+    Attached,
+    /// An original quoted inline in its body.
+    Inline,
+}
+
+/// The decision about one readable message.
+#[derive(Clone, Debug)]
+pub struct Decision {
+    /// The label.
+    pub label: Label,
+    /// The message the label is about.
+    pub subject: MessageView,
+    /// Where that message came from.
+    pub origin: Origin,
+    /// Order fields (empty when it is no order).
+    pub order: Order,
+    /// The trusted authentication result.
+    pub authentication: AuthStatus,
+    /// Every finding, passes first.
+    pub reasons: Vec<Reason>,
+}
+
+/// Words of bills and orders (folded), for mails that are not in Microsoft's order template.
+const BILLING_WORDS: &[&str] = &[
+    "order",
+    "invoice",
+    "receipt",
+    "billing",
+    "payment",
+    "purchase",
+    "subscription",
+    "renewal",
+    "renewed",
+    "charged",
+    "refund",
+    "transaction",
+    "注文",
+    "請求",
+    "支払",
+    "購入",
+    "更新",
+    "領収",
+    "決済",
+    "返金",
+    "引き落とし",
+];
+
+static BILLING: LazyLock<AhoCorasick> = LazyLock::new(|| AhoCorasick::new(BILLING_WORDS).unwrap());
+
+/// Decide the label of a decoded message.
+pub fn decide(outer: &MessageView, trust: &Trust) -> Decision {
+    let (subject, origin) = pick_subject(outer);
+    let inline = origin == Origin::Inline;
+    let mut authenticity = auth::judge(&subject, inline, trust);
+    if origin != Origin::Direct {
+        carry_outer_warnings(outer, trust, &mut authenticity);
+    }
+    let order = order::extract(&subject);
+    let mut reasons = Vec::new();
+    match origin {
+        Origin::Direct => {}
+        Origin::Attached => reasons.push(Reason::new(ReasonId::AttachedForward, &outer.subject)),
+        Origin::Inline => reasons.push(Reason::new(ReasonId::InlineForward, &outer.subject)),
+    }
+    reasons.extend(authenticity.reasons.iter().cloned());
+    let label = label_for(&subject, &order, &authenticity, &mut reasons);
+    sort_reasons(&mut reasons);
+    Decision {
+        label,
+        subject,
+        origin,
+        order,
+        authentication: authenticity.status,
+        reasons,
+    }
+}
+
+/// An order mail inside a forward wins over the forward itself, whose subject (`Fwd: Microsoft の
+/// 注文 …`) would otherwise look like a Microsoft order sent by a stranger.
+fn pick_subject(outer: &MessageView) -> (MessageView, Origin) {
+    if let Some(inner) = find_attached_order(outer) {
+        return (inner.clone(), Origin::Attached);
+    }
+    if let Some(original) = forward::inline_original(outer)
+        && looks_like_order(&original)
+    {
+        return (original, Origin::Inline);
+    }
+    (outer.clone(), Origin::Direct)
+}
+
+fn find_attached_order(view: &MessageView) -> Option<&MessageView> {
+    view.attached
+        .iter()
+        .find_map(|inner| find_attached_order(inner).or(looks_like_order(inner).then_some(inner)))
+}
+
+fn looks_like_order(view: &MessageView) -> bool {
+    let order = order::extract(view);
+    order.template.is_some() || (order.has_order_fields && claims_microsoft_text(view))
+}
+
+fn claims_microsoft_text(view: &MessageView) -> bool {
+    let from = view
+        .from
+        .as_ref()
+        .map(|m| format!("{} {}", m.name, m.address))
+        .unwrap_or_default();
+    let text = fold(&format!("{} {} {}", view.subject, from, view.body()));
+    text.contains("microsoft") || text.contains("マイクロソフト")
+}
+
+/// A "forward" sent by someone posing as Microsoft is itself the fake: keep its warnings.
+fn carry_outer_warnings(outer: &MessageView, trust: &Trust, into: &mut Authenticity) {
+    let outer_auth = auth::judge(outer, false, trust);
+    if outer_auth.claims_microsoft && !outer_auth.microsoft_sender {
+        into.reasons.extend(
+            outer_auth
+                .reasons
+                .into_iter()
+                .filter(|r| r.id.kind() == Kind::Warn),
+        );
+    }
+}
+
+fn label_for(view: &MessageView, order: &Order, auth: &Authenticity, reasons: &mut Vec<Reason>) -> Label {
+    let warned = reasons.iter().any(|r| r.id.kind() == Kind::Warn);
+    let microsoft_template = match order.template {
+        Some(Template::JaOrder | Template::EnOrder) => true,
+        // "Your purchase of … has been processed" is common wording; only Microsoft's counts.
+        Some(Template::Purchase | Template::Renewal) => auth.microsoft_sender || auth.claims_microsoft,
+        None => false,
+    };
+    let is_order = microsoft_template || (order.has_order_fields && auth.microsoft_sender);
+    if !is_order {
+        return not_an_order(view, auth, warned, reasons);
+    }
+    reasons.push(Reason::new(ReasonId::OrderTemplate, &view.subject));
+    let genuine = auth.microsoft_sender && auth.status != AuthStatus::Fail && !warned;
+    if !genuine {
+        if !reasons.iter().any(|r| r.id.kind() == Kind::Warn) {
+            let from = view.from.as_ref().map(|m| m.address.as_str()).unwrap_or("");
+            reasons.push(Reason::new(ReasonId::SenderNotMicrosoft, from));
+        }
+        return Label::Suspicious;
+    }
+    if let Some(payment) = &order.payment {
+        reasons.push(Reason::new(ReasonId::PaymentInstrument, payment));
+    }
+    let Some(total) = &order.total else {
+        reasons.push(Reason::new(ReasonId::TotalMissing, ""));
+        return Label::Unclear;
+    };
+    let shown_total = format!("{} {}", total.currency.as_deref().unwrap_or(""), total.value);
+    if !total.is_zero() {
+        reasons.push(Reason::new(ReasonId::TotalPositive, shown_total));
+        return Label::Charge;
+    }
+    reasons.push(Reason::new(ReasonId::TotalZero, shown_total));
+    let kind = order.kind();
+    if let Some(line) = &order.renewal {
+        reasons.push(Reason::new(ReasonId::RenewalTerms, line));
+        return Label::Trial;
+    }
+    if kind == ProductKind::Subscription {
+        reasons.push(Reason::new(ReasonId::RenewalTerms, order.products.join(", ")));
+        return Label::Trial;
+    }
+    if kind == ProductKind::PerpetualOffice {
+        reasons.push(Reason::new(ReasonId::PerpetualOffice, order.products.join(", ")));
+        if order.payment.is_none() {
+            reasons.push(Reason::new(ReasonId::NoPaymentInstrument, ""));
+        }
+        return Label::Activation;
+    }
+    reasons.push(Reason::new(ReasonId::NotOfficeProduct, order.products.join(", ")));
+    Label::Free
+}
+
+/// Not in Microsoft's order form: suspicious when it poses as a Microsoft bill, or is a callback
+/// scam of any brand; unrelated otherwise.
+fn not_an_order(view: &MessageView, auth: &Authenticity, warned: bool, reasons: &mut Vec<Reason>) -> Label {
+    let has = |id| reasons.iter().any(|r: &Reason| r.id == id);
+    let billing = BILLING.is_match(&fold(&view.subject)) || BILLING.is_match(&fold(view.body()));
+    let poses_as_microsoft = auth.claims_microsoft && !auth.microsoft_sender && billing && warned;
+    let callback_scam = has(ReasonId::PhoneNumber) && (has(ReasonId::CallbackWording) || billing);
+    let disguised_brand =
+        auth.claims_microsoft && (has(ReasonId::HiddenCharacters) || has(ReasonId::ConfusableLetters));
+    if poses_as_microsoft || callback_scam || disguised_brand {
+        return Label::Suspicious;
+    }
+    reasons.push(Reason::new(ReasonId::NotOrder, ""));
+    Label::Unrelated
+}
+
+/// Passes first, then context, then warnings; one entry per id (the first evidence wins).
+fn sort_reasons(reasons: &mut Vec<Reason>) {
+    let rank = |k: Kind| match k {
+        Kind::Pass => 0,
+        Kind::Info => 1,
+        Kind::Warn => 2,
+    };
+    let mut seen = std::collections::HashSet::new();
+    reasons.retain(|r| seen.insert(r.id));
+    reasons.sort_by_key(|r| rank(r.id.kind()));
+}

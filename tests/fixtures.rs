@@ -1,0 +1,151 @@
+//! Every fixture against tests/expected.tsv: label, fields and the reasons that must be present.
+
+use std::collections::BTreeMap;
+
+use msorder::input::{self, ReadOptions};
+use msorder::{Options, Record};
+
+struct Expected {
+    file: String,
+    index: usize,
+    columns: BTreeMap<String, String>,
+}
+
+fn expectations() -> Vec<Expected> {
+    let text = std::fs::read_to_string("tests/expected.tsv").expect("tests/expected.tsv");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
+    lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let cells: Vec<&str> = line.split('\t').collect();
+            assert_eq!(cells.len(), header.len(), "bad row: {line}");
+            let columns: BTreeMap<String, String> = header
+                .iter()
+                .zip(&cells)
+                .map(|(h, c)| (h.to_string(), c.to_string()))
+                .collect();
+            Expected {
+                file: cells[0].into(),
+                index: cells[1].parse().expect("index"),
+                columns,
+            }
+        })
+        .collect()
+}
+
+fn records(opts: &Options) -> BTreeMap<(String, usize), Record> {
+    let mut files: Vec<String> = expectations().into_iter().map(|e| e.file).collect();
+    files.dedup();
+    let messages = input::messages(files, ReadOptions::default());
+    let mut out = BTreeMap::new();
+    msorder::scan::run(messages, opts, 2, |r| -> Result<(), ()> {
+        out.insert((r.source.clone(), r.index), r);
+        Ok(())
+    })
+    .unwrap();
+    out
+}
+
+fn field(r: &Record, name: &str) -> String {
+    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+    match name {
+        "label" => r.label.as_str().into(),
+        "forwarded" => r.forwarded.to_string(),
+        "authentication" => serde_json::to_value(r.authentication)
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .into(),
+        "order_number" => opt(&r.order_number),
+        "order_date" => opt(&r.order_date),
+        "total" => opt(&r.total),
+        "currency" => opt(&r.currency),
+        "products" => r.products.join(" | "),
+        "payment" => opt(&r.payment),
+        "product_key" => opt(&r.product_key),
+        other => panic!("unknown column {other}"),
+    }
+}
+
+/// Order fields are compared only where the expectation fills them (suspicious and unrelated
+/// rows leave them empty on purpose); label, forwarded and authentication always.
+const ALWAYS: &[&str] = &["label", "forwarded", "authentication"];
+const WHEN_GIVEN: &[&str] = &[
+    "order_number",
+    "order_date",
+    "total",
+    "currency",
+    "products",
+    "payment",
+    "product_key",
+];
+
+#[test]
+fn fixtures_match_expectations() {
+    let opts = Options {
+        show_keys: true,
+        ..Options::default()
+    };
+    let got = records(&opts);
+    let mut failures = Vec::new();
+    for e in expectations() {
+        let Some(r) = got.get(&(e.file.clone(), e.index)) else {
+            failures.push(format!("{}:{}: no record", e.file, e.index));
+            continue;
+        };
+        let genuine = matches!(
+            e.columns["label"].as_str(),
+            "activation" | "free" | "trial" | "charge" | "unclear"
+        );
+        for &name in ALWAYS.iter().chain(WHEN_GIVEN) {
+            let want = &e.columns[name];
+            let compare = ALWAYS.contains(&name) || !want.is_empty() || genuine;
+            let have = field(r, name);
+            if compare && &have != want {
+                failures.push(format!(
+                    "{}:{}: {name}: want {want:?}, got {have:?}",
+                    e.file, e.index
+                ));
+            }
+        }
+        let ids: Vec<&str> = r.reasons.iter().map(|x| x.id.as_str()).collect();
+        for want in e.columns["reasons"]
+            .split('|')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            if !ids.contains(&want) {
+                failures.push(format!(
+                    "{}:{}: reason {want} missing from {ids:?}",
+                    e.file, e.index
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn first_look_never_changes_a_label() {
+    let quick = records(&Options::default());
+    let full = records(&Options {
+        decode_all: true,
+        ..Options::default()
+    });
+    for (key, r) in &full {
+        assert_eq!(quick[key].label, r.label, "{key:?}");
+    }
+}
+
+#[test]
+fn at_least_25_fixtures_in_both_languages() {
+    let all = expectations();
+    assert!(all.len() >= 25);
+    assert!(all.iter().any(|e| e.file.contains("-ja-")) && all.iter().any(|e| e.file.contains("-en-")));
+}
