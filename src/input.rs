@@ -215,6 +215,8 @@ fn too_large(max_size: usize) -> String {
 pub struct Mbox<R> {
     reader: R,
     buf: Vec<u8>,
+    /// Where the current message starts in `buf`; bytes before it are spent.
+    start: usize,
     /// Where the search for the next separator resumes.
     scan: usize,
     eof: bool,
@@ -222,6 +224,8 @@ pub struct Mbox<R> {
     max_size: usize,
     /// Bytes of the current message dropped because it exceeded `max_size`.
     dropped: bool,
+    /// The current message's `Content-Length` has been looked at.
+    framed: bool,
     failed: bool,
 }
 
@@ -231,13 +235,40 @@ impl<R: BufRead> Mbox<R> {
         Mbox {
             reader,
             buf: Vec::new(),
+            start: 0,
             scan: 0,
             eof: false,
             index: 0,
             max_size,
             dropped: false,
+            framed: false,
             failed: false,
         }
+    }
+
+    /// Honour a `Content-Length` header (mboxcl/mboxcl2): when it lands exactly on the next
+    /// separator or the end, resume the separator search there, so unescaped `From ` lines in
+    /// the body do not split the message. Returns false when more bytes are needed to decide.
+    fn apply_content_length(&mut self) -> bool {
+        let held = &self.buf[self.start..];
+        let blank = memchr::memmem::find(held, b"\n\n")
+            .map(|i| i + 2)
+            .or_else(|| memchr::memmem::find(held, b"\n\r\n").map(|i| i + 3));
+        let Some(body_start) = blank else {
+            return self.eof || held.len() > MAX_HEADER_BLOCK;
+        };
+        let Some(length) = content_length(&held[..body_start]).filter(|&n| n <= self.max_size) else {
+            return true;
+        };
+        let end = self.start + body_start + length;
+        if end + 7 > self.buf.len() && !self.eof {
+            return false;
+        }
+        let after = self.buf.get(end..).unwrap_or_default();
+        if after.is_empty() || after.starts_with(b"\nFrom ") || after.starts_with(b"\r\nFrom ") {
+            self.scan = end;
+        }
+        true
     }
 
     fn refill(&mut self) -> io::Result<()> {
@@ -247,6 +278,12 @@ impl<R: BufRead> Mbox<R> {
             return Ok(());
         }
         let n = chunk.len();
+        if self.start > 0 {
+            // Drop spent bytes before growing, so the buffer holds one message plus a chunk.
+            self.buf.drain(..self.start);
+            self.scan -= self.start;
+            self.start = 0;
+        }
         self.buf.extend_from_slice(chunk);
         self.reader.consume(n);
         Ok(())
@@ -276,6 +313,20 @@ impl<R: BufRead> Mbox<R> {
     }
 }
 
+/// Largest header block searched for `Content-Length`.
+const MAX_HEADER_BLOCK: usize = 256 << 10;
+
+/// The value of a `Content-Length` field in a header block.
+fn content_length(headers: &[u8]) -> Option<usize> {
+    headers.split(|&b| b == b'\n').find_map(|line| {
+        let (name, value) = line.split_at(line.iter().position(|&b| b == b':')?);
+        if !name.eq_ignore_ascii_case(b"content-length") {
+            return None;
+        }
+        std::str::from_utf8(&value[1..]).ok()?.trim().parse().ok()
+    })
+}
+
 /// `From sender date…`: a separator line has a sender token and something date-like (a digit).
 fn is_separator(line: &[u8]) -> bool {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -290,29 +341,33 @@ impl<R: BufRead> Iterator for Mbox<R> {
     type Item = (usize, Result<Vec<u8>, String>);
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed || (self.eof && self.buf.is_empty()) {
+        if self.failed || (self.eof && self.start >= self.buf.len()) {
             return None;
         }
         loop {
-            if let Some(at) = self.find_separator() {
-                let rest = self.buf.split_off(at + 1);
-                let message = std::mem::replace(&mut self.buf, rest);
-                self.scan = 0;
+            if !self.framed {
+                self.framed = self.apply_content_length();
+            }
+            if let Some(at) = self.framed.then(|| self.find_separator()).flatten() {
+                let message = self.buf[self.start..at + 1].to_vec();
+                self.start = at + 1;
+                self.scan = self.start;
+                self.framed = false;
                 return Some(self.emit(message));
             }
             if self.eof {
-                let message = std::mem::take(&mut self.buf);
+                let message = self.buf[self.start..].to_vec();
+                self.start = self.buf.len();
                 if message.is_empty() {
                     return None;
                 }
                 return Some(self.emit(message));
             }
-            if self.buf.len() > self.max_size + CHUNK {
+            if self.buf.len() - self.start > self.max_size + CHUNK {
                 // Too large: drop what we hold but keep scanning for the next separator.
                 self.dropped = true;
-                let keep = self.buf.split_off(self.buf.len() - 5);
-                self.buf = keep;
-                self.scan = 0;
+                self.start = self.buf.len() - 5;
+                self.scan = self.start;
             }
             if let Err(e) = self.refill() {
                 self.failed = true;
@@ -394,6 +449,21 @@ mod tests {
         assert_eq!(msgs.len(), 2);
         assert!(msgs[0].as_ref().unwrap_err().contains("maximum size"));
         assert!(msgs[1].is_ok());
+    }
+
+    #[test]
+    fn content_length_frames_unescaped_from_lines() {
+        let body = "line\nFrom the team 1 2\n";
+        let data = format!(
+            "From a@b Thu Jan  1 00:00:00 2026\nContent-Length: {}\nSubject: one\n\n{body}\nFrom a@b Thu Jan  1 00:00:00 2026\nSubject: two\n\nx\n",
+            body.len()
+        );
+        let msgs = split(data.as_bytes(), 1 << 20);
+        assert_eq!(msgs.len(), 2, "{msgs:?}");
+        assert!(String::from_utf8_lossy(msgs[0].as_ref().unwrap()).ends_with("From the team 1 2\n"));
+        // A wrong length is ignored and separators decide.
+        let wrong = data.replace(&format!("Content-Length: {}", body.len()), "Content-Length: 5");
+        assert_eq!(split(wrong.as_bytes(), 1 << 20).len(), 3);
     }
 
     #[test]

@@ -102,6 +102,11 @@ pub fn glance(raw: &[u8]) -> Result<Glance, DecodeError> {
 /// Decode a whole message into a view.
 pub fn decode(raw: &[u8]) -> Result<MessageView, DecodeError> {
     check_bytes(raw)?;
+    // Only a full parse descends into embedded messages; headers alone are safe at any depth.
+    let embedded = count_embedded(raw);
+    if embedded > MAX_EMBEDDED {
+        return Err(DecodeError::TooDeep(embedded));
+    }
     let msg = MessageParser::default().parse(raw).ok_or(DecodeError::NotMail)?;
     if !has_mail_header(&msg) {
         return Err(DecodeError::NotMail);
@@ -115,10 +120,6 @@ pub fn decode(raw: &[u8]) -> Result<MessageView, DecodeError> {
 fn check_bytes(raw: &[u8]) -> Result<(), DecodeError> {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(DecodeError::Empty);
-    }
-    let embedded = count_embedded(raw);
-    if embedded > MAX_EMBEDDED {
-        return Err(DecodeError::TooDeep(embedded));
     }
     Ok(())
 }

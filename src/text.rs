@@ -27,8 +27,37 @@ fn is_cjk(c: char) -> bool {
 /// (Cherokee `Ꮇ` to `M`, Cyrillic `о` to `o`), lowercase, and turn NBSP and tabs into spaces.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.nfkc() {
-        push_folded(&mut out, c);
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII followed by ASCII needs no normalisation (nothing can combine with it): the
+        // common case of English mail and markup takes this fast path.
+        let run = bytes[i..].iter().take_while(|b| b.is_ascii()).count();
+        let fast = if i + run == bytes.len() {
+            run
+        } else {
+            run.saturating_sub(1)
+        };
+        for &b in &bytes[i..i + fast] {
+            out.push(if b == b'\t' {
+                ' '
+            } else {
+                b.to_ascii_lowercase() as char
+            });
+        }
+        i += fast;
+        if i == bytes.len() {
+            break;
+        }
+        // A non-ASCII stretch, with the ASCII character before it (a base for combining marks).
+        let end = bytes[i + 1..]
+            .windows(2)
+            .position(|w| w[0].is_ascii() && w[1].is_ascii())
+            .map_or(bytes.len(), |p| i + 1 + p);
+        for c in s[i..end].nfkc() {
+            push_folded(&mut out, c);
+        }
+        i = end;
     }
     out
 }
@@ -156,6 +185,27 @@ mod tests {
         assert_eq!(disguises("Ｍｉｃｒｏｓｏｆｔ"), vec![Disguise::Confusable]);
         assert_eq!(disguises("日本語のメール"), vec![]);
         assert_eq!(disguises("PC を購入"), vec![]);
+    }
+
+    #[test]
+    fn fold_fast_path_agrees_with_nfkc() {
+        for s in [
+            "e\u{301}cole",
+            "ABC ＡＢＣ",
+            "x\u{200B}y",
+            "Tab\there",
+            "ｶﾞ",
+            "a\u{E0100}",
+            "",
+            "注",
+            "ok.",
+        ] {
+            let slow: String = s.nfkc().fold(String::new(), |mut out, c| {
+                push_folded(&mut out, c);
+                out
+            });
+            assert_eq!(fold(s), slow, "{s:?}");
+        }
     }
 
     #[test]

@@ -154,13 +154,12 @@ static BILLING: LazyLock<AhoCorasick> = LazyLock::new(|| AhoCorasick::new(BILLIN
 
 /// Decide the label of a decoded message.
 pub fn decide(outer: &MessageView, trust: &Trust) -> Decision {
-    let (subject, origin) = pick_subject(outer);
+    let (subject, origin, order) = pick_subject(outer);
     let inline = origin == Origin::Inline;
     let mut authenticity = auth::judge(&subject, inline, trust);
     if origin != Origin::Direct {
         carry_outer_warnings(outer, trust, &mut authenticity);
     }
-    let order = order::extract(&subject);
     let mut reasons = Vec::new();
     match origin {
         Origin::Direct => {}
@@ -182,27 +181,29 @@ pub fn decide(outer: &MessageView, trust: &Trust) -> Decision {
 
 /// An order mail inside a forward wins over the forward itself, whose subject (`Fwd: Microsoft の
 /// 注文 …`) would otherwise look like a Microsoft order sent by a stranger.
-fn pick_subject(outer: &MessageView) -> (MessageView, Origin) {
-    if let Some(inner) = find_attached_order(outer) {
-        return (inner.clone(), Origin::Attached);
+fn pick_subject(outer: &MessageView) -> (MessageView, Origin, Order) {
+    if let Some((inner, order)) = find_attached_order(outer) {
+        return (inner.clone(), Origin::Attached, order);
     }
     if let Some(original) = forward::inline_original(outer)
-        && looks_like_order(&original)
+        && let Some(order) = order_in(&original)
     {
-        return (original, Origin::Inline);
+        return (original, Origin::Inline, order);
     }
-    (outer.clone(), Origin::Direct)
+    let order = order::extract(outer);
+    (outer.clone(), Origin::Direct, order)
 }
 
-fn find_attached_order(view: &MessageView) -> Option<&MessageView> {
+fn find_attached_order(view: &MessageView) -> Option<(&MessageView, Order)> {
     view.attached
         .iter()
-        .find_map(|inner| find_attached_order(inner).or(looks_like_order(inner).then_some(inner)))
+        .find_map(|inner| find_attached_order(inner).or_else(|| order_in(inner).map(|order| (inner, order))))
 }
 
-fn looks_like_order(view: &MessageView) -> bool {
+/// The order a message holds, if it looks like one at all.
+fn order_in(view: &MessageView) -> Option<Order> {
     let order = order::extract(view);
-    order.template.is_some() || (order.has_order_fields && claims_microsoft_text(view))
+    (order.template.is_some() || (order.has_order_fields && claims_microsoft_text(view))).then_some(order)
 }
 
 fn claims_microsoft_text(view: &MessageView) -> bool {
