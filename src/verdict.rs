@@ -283,16 +283,30 @@ fn label_for(view: &MessageView, order: &Order, auth: &Authenticity, reasons: &m
     Label::Free
 }
 
-/// Not in Microsoft's order form: suspicious when it poses as a Microsoft bill, or is a callback
-/// scam of any brand; unrelated otherwise.
+/// Findings that mean someone poses as Microsoft: on any mail that claims to be Microsoft's,
+/// one of these makes it suspicious, order or not. (An onmicrosoft.com tenant is not here: its
+/// bounces and notices are ordinary; it counts only when its name or subject says Microsoft.)
+const IMPERSONATION: &[ReasonId] = &[
+    ReasonId::DisplayNameClaimsMicrosoft,
+    ReasonId::LookalikeDomain,
+    ReasonId::HiddenCharacters,
+    ReasonId::ConfusableLetters,
+];
+
+/// Not in Microsoft's order form: suspicious when it poses as Microsoft (a Microsoft-claiming
+/// mail with an impersonation finding, a Microsoft bill from elsewhere, or a Microsoft address
+/// failing authentication), or is a callback scam of any brand; unrelated otherwise.
 fn not_an_order(view: &MessageView, auth: &Authenticity, warned: bool, reasons: &mut Vec<Reason>) -> Label {
     let has = |id| reasons.iter().any(|r: &Reason| r.id == id);
     let billing = BILLING.is_match(&fold(&view.subject)) || BILLING.is_match(&fold(view.body()));
-    let poses_as_microsoft = auth.claims_microsoft && !auth.microsoft_sender && billing && warned;
+    let display_name = view.from.as_ref().map_or("", |m| m.name.as_str());
+    let tenant_posing = has(ReasonId::OnmicrosoftTenant)
+        && (auth::mentions_brand(&view.subject) || auth::mentions_brand(display_name));
+    let impersonates = auth.claims_microsoft && (tenant_posing || IMPERSONATION.iter().any(|&id| has(id)));
+    let foreign_bill = auth.claims_microsoft && !auth.microsoft_sender && billing && warned;
+    let forged_microsoft = has(ReasonId::SenderUnusual) && auth.status == AuthStatus::Fail;
     let callback_scam = has(ReasonId::PhoneNumber) && (has(ReasonId::CallbackWording) || billing);
-    let disguised_brand =
-        auth.claims_microsoft && (has(ReasonId::HiddenCharacters) || has(ReasonId::ConfusableLetters));
-    if poses_as_microsoft || callback_scam || disguised_brand {
+    if impersonates || foreign_bill || forged_microsoft || callback_scam {
         return Label::Suspicious;
     }
     reasons.push(Reason::new(ReasonId::NotOrder, ""));
