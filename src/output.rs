@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthChar;
 
-use crate::reason::{Kind, Lang};
+use crate::reason::{Kind, Lang, ReasonId};
 use crate::record::{FIELDS, Record};
 use crate::verdict::Label;
 
@@ -235,6 +235,7 @@ fn field_name(field: &str, lang: Lang) -> &'static str {
         ("error", "Error", "エラー"),
         ("source", "Source", "入力"),
         ("evidence", "evidence", "根拠"),
+        ("not_found", "Checked, not found", "確認して該当しなかった項目"),
     ];
     NAMES
         .iter()
@@ -309,6 +310,17 @@ pub fn write_check(out: &mut impl Write, r: &Record, lang: Lang, explain: bool) 
                 field_name("evidence", lang),
                 terminal_safe(&reason.evidence)
             )?;
+        }
+    }
+    if explain && r.label != Label::Error {
+        // The checks that ran and found nothing: what the mail is *not*.
+        writeln!(out, "{}:", field_name("not_found", lang))?;
+        let found = |id: ReasonId| r.reasons.iter().any(|x| x.id == id);
+        for id in ReasonId::ALL
+            .iter()
+            .filter(|id| id.kind() == Kind::Warn && !found(**id))
+        {
+            writeln!(out, "  ✓ {} ({})", id.sentence(lang), id.as_str())?;
         }
     }
     Ok(())
