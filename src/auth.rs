@@ -7,7 +7,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
@@ -342,18 +342,11 @@ const SAFELINKS: &str = "safelinks.protection.outlook.com";
 // Compiled tables
 // ---------------------------------------------------------------------------------------------
 
-fn phrases(table: &[&str]) -> AhoCorasick {
-    AhoCorasickBuilder::new()
-        .match_kind(MatchKind::LeftmostFirst)
-        .build(table)
-        .expect("phrase tables are plain literals")
-}
-
 static BRANDS: LazyLock<Regex> = LazyLock::new(|| Regex::new(BRAND_PATTERN).expect("brand pattern is valid"));
-static BRANDS_SQUEEZED: LazyLock<AhoCorasick> = LazyLock::new(|| phrases(BRAND_SQUEEZED));
-static ORDERS: LazyLock<AhoCorasick> = LazyLock::new(|| phrases(ORDER_WORDS));
-static CALLBACK: LazyLock<AhoCorasick> = LazyLock::new(|| phrases(CALLBACK_PHRASES));
-static URGENCY: LazyLock<AhoCorasick> = LazyLock::new(|| phrases(URGENCY_PHRASES));
+static BRANDS_SQUEEZED: LazyLock<AhoCorasick> = LazyLock::new(|| text::phrase_set(BRAND_SQUEEZED));
+static ORDERS: LazyLock<AhoCorasick> = LazyLock::new(|| text::phrase_set(ORDER_WORDS));
+static CALLBACK: LazyLock<AhoCorasick> = LazyLock::new(|| text::phrase_set(CALLBACK_PHRASES));
+static URGENCY: LazyLock<AhoCorasick> = LazyLock::new(|| text::phrase_set(URGENCY_PHRASES));
 
 /// Phone numbers in folded text (full-width digits are ASCII by then). Every form needs its
 /// separators, so order numbers (1234567890), dates (2025-04-12) and prices never match; digit

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 
 use crate::mime::Glance;
-use crate::text::fold_line;
+use crate::text::{fold_line, phrase_set};
 
 /// Words (folded) in a subject or sender that make a message worth decoding.
 const HEADER_WORDS: &[&str] = &[
@@ -66,8 +66,8 @@ const BODY_MARKERS: &[&str] = &[
     "元のメッセージ",
 ];
 
-static HEADERS: LazyLock<AhoCorasick> = LazyLock::new(|| AhoCorasick::new(HEADER_WORDS).unwrap());
-static BODY: LazyLock<AhoCorasick> = LazyLock::new(|| AhoCorasick::new(BODY_MARKERS).unwrap());
+static HEADERS: LazyLock<AhoCorasick> = LazyLock::new(|| phrase_set(HEADER_WORDS));
+static BODY: LazyLock<AhoCorasick> = LazyLock::new(|| phrase_set(BODY_MARKERS));
 
 /// True when the message needs a full decode.
 pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {

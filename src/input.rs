@@ -264,8 +264,11 @@ impl<R: BufRead> Mbox<R> {
         if end + 7 > self.buf.len() && !self.eof {
             return false;
         }
-        let after = self.buf.get(end..).unwrap_or_default();
-        if after.is_empty() || after.starts_with(b"\nFrom ") || after.starts_with(b"\r\nFrom ") {
+        // A length that runs past the data, or lands anywhere but on a separator, is ignored.
+        let lands = self.buf.get(end..).is_some_and(|after| {
+            after.is_empty() || after.starts_with(b"\nFrom ") || after.starts_with(b"\r\nFrom ")
+        });
+        if lands {
             self.scan = end;
         }
         true
@@ -464,6 +467,12 @@ mod tests {
         // A wrong length is ignored and separators decide.
         let wrong = data.replace(&format!("Content-Length: {}", body.len()), "Content-Length: 5");
         assert_eq!(split(wrong.as_bytes(), 1 << 20).len(), 3);
+        // A length past the end of the data (seen in real mailboxes) is ignored too.
+        let past = data.replace(
+            &format!("Content-Length: {}", body.len()),
+            "Content-Length: 99999",
+        );
+        assert_eq!(split(past.as_bytes(), 1 << 20).len(), 3);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use aho_corasick::AhoCorasick;
 use regex::Regex;
 use serde::Serialize;
 
-use crate::text::{fold, fold_line};
+use crate::text::{fold, fold_line, phrase_set};
 use crate::view::MessageView;
 
 /// Which subject (or title) template the mail follows.
@@ -263,7 +263,7 @@ const RENEWAL_PHRASES: &[&str] = &[
     "年額",
 ];
 
-static RENEWAL: LazyLock<AhoCorasick> = LazyLock::new(|| AhoCorasick::new(RENEWAL_PHRASES).unwrap());
+static RENEWAL: LazyLock<AhoCorasick> = LazyLock::new(|| phrase_set(RENEWAL_PHRASES));
 
 /// Card brands and wallets, as they are shown.
 const PAYMENT_BRANDS: &[(&str, &str)] = &[

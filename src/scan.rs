@@ -38,7 +38,7 @@ where
         scope.spawn(move || {
             let mut batch = Vec::new();
             let mut bytes = 0;
-            for message in messages {
+            for message in guarded(messages) {
                 bytes += message.data.as_ref().map_or(0, Vec::len);
                 batch.push(message);
                 if batch.len() >= BATCH_MESSAGES || bytes >= BATCH_BYTES {
@@ -61,6 +61,35 @@ where
             }
         }
         Ok(())
+    })
+}
+
+/// The messages, with a panic inside a reader (a bug) turned into one error record for the
+/// input it was reading, so the run still ends with the records read so far.
+fn guarded(mut messages: impl Iterator<Item = RawMessage>) -> impl Iterator<Item = RawMessage> {
+    let mut last: Option<(std::sync::Arc<str>, usize)> = None;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| messages.next())) {
+            Ok(Some(message)) => {
+                last = Some((message.source.clone(), message.index));
+                Some(message)
+            }
+            Ok(None) => None,
+            Err(_) => {
+                done = true;
+                let (source, index) = last.take().map_or_else(|| ("-".into(), 1), |(s, i)| (s, i + 1));
+                let error = Err("internal error while reading this input (please report it)".to_owned());
+                Some(RawMessage {
+                    source,
+                    index,
+                    data: error,
+                })
+            }
+        }
     })
 }
 

@@ -151,6 +151,16 @@ fn mixed_script_word(s: &str) -> bool {
         .any(|w| !w.is_single_script() || w.chars().any(|c| ('\u{FF21}'..='\u{FF5A}').contains(&c)))
 }
 
+/// A matcher for a table of literal phrases. Leftmost-first semantics let aho-corasick use its
+/// SIMD prefilter, several times faster than the standard semantics on long bodies; for
+/// `is_match` and `find` the answers are the same.
+pub fn phrase_set(table: &[&str]) -> aho_corasick::AhoCorasick {
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(table)
+        .expect("phrase tables are plain literals")
+}
+
 /// Registrable domain (eTLD+1) of a host, lowercased: `mail.microsoft.com.example.jp` gives
 /// `example.jp`. Falls back to the host itself when the suffix list does not know it.
 pub fn registrable_domain(host: &str) -> String {

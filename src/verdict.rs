@@ -10,7 +10,7 @@ use crate::auth::{self, AuthStatus, Authenticity, Trust};
 use crate::forward;
 use crate::order::{self, Order, ProductKind, Template};
 use crate::reason::{Kind, Lang, Reason, ReasonId};
-use crate::text::fold;
+use crate::text::{fold, phrase_set};
 use crate::view::MessageView;
 
 /// The verdict's label. The strings are stable.
@@ -150,7 +150,7 @@ const BILLING_WORDS: &[&str] = &[
     "引き落とし",
 ];
 
-static BILLING: LazyLock<AhoCorasick> = LazyLock::new(|| AhoCorasick::new(BILLING_WORDS).unwrap());
+static BILLING: LazyLock<AhoCorasick> = LazyLock::new(|| phrase_set(BILLING_WORDS));
 
 /// Decide the label of a decoded message.
 pub fn decide(outer: &MessageView, trust: &Trust) -> Decision {
