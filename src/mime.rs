@@ -66,7 +66,8 @@ pub struct Glance {
     pub content_type: String,
 }
 
-/// Read only the headers of interest, leaving the rest (Received, DKIM…) unparsed. Fails as
+/// Read only the headers of interest, leaving the rest (Received, DKIM…) unparsed; ignored
+/// fields keep their offsets, which is all Authentication-Results needs. Fails as
 /// [`decode`] would on empty, non-mail or truncated input.
 pub fn glance(raw: &[u8]) -> Result<Glance, DecodeError> {
     static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
@@ -76,7 +77,7 @@ pub fn glance(raw: &[u8]) -> Result<Glance, DecodeError> {
             .header_date(HeaderName::Date)
             .header_id(HeaderName::MessageId)
             .header_content_type(HeaderName::ContentType)
-            .default_header_raw()
+            .default_header_ignore()
     });
     check_bytes(raw)?;
     let msg = PARSER.parse_headers(raw).ok_or(DecodeError::NotMail)?;
@@ -99,6 +100,19 @@ pub fn glance(raw: &[u8]) -> Result<Glance, DecodeError> {
     })
 }
 
+/// The parser for whole messages: the fields the view shows are parsed, the rest (Received,
+/// DKIM-Signature, X-…) are skipped, keeping their offsets.
+static FULL: LazyLock<MessageParser> = LazyLock::new(|| {
+    MessageParser::new()
+        .with_mime_headers()
+        .with_date_headers()
+        .with_address_headers()
+        .with_message_ids()
+        .header_id(HeaderName::ReturnPath)
+        .header_text(HeaderName::Subject)
+        .default_header_ignore()
+});
+
 /// Decode a whole message into a view.
 pub fn decode(raw: &[u8]) -> Result<MessageView, DecodeError> {
     check_bytes(raw)?;
@@ -107,7 +121,7 @@ pub fn decode(raw: &[u8]) -> Result<MessageView, DecodeError> {
     if embedded > MAX_EMBEDDED {
         return Err(DecodeError::TooDeep(embedded));
     }
-    let msg = MessageParser::default().parse(raw).ok_or(DecodeError::NotMail)?;
+    let msg = FULL.parse(raw).ok_or(DecodeError::NotMail)?;
     if !has_mail_header(&msg) {
         return Err(DecodeError::NotMail);
     }
@@ -221,15 +235,13 @@ fn attach(view: &mut MessageView, msg: &Message, part: &MessagePart, depth: usiz
         PartType::Binary(bytes) | PartType::InlineBinary(bytes)
             if name.to_ascii_lowercase().ends_with(".eml") || content_type.starts_with("message/") =>
         {
-            MessageParser::default()
-                .parse(bytes.as_ref())
+            FULL.parse(bytes.as_ref())
                 .filter(has_mail_header)
                 .map(|m| Cow::Owned(m.into_owned()))
         }
         PartType::Text(_) | PartType::Html(_) if name.to_ascii_lowercase().ends_with(".eml") => {
             part_text(msg, part).and_then(|t| {
-                MessageParser::default()
-                    .parse(t.as_bytes())
+                FULL.parse(t.as_bytes())
                     .filter(has_mail_header)
                     .map(|m| Cow::Owned(m.into_owned()))
             })
@@ -567,7 +579,8 @@ mod tests {
 
     #[test]
     fn plain_message() {
-        let v = decode(b"From: Microsoft <microsoft-noreply@microsoft.com>\nSubject: hi\nAuthentication-Results: mx.google.com;\n spf=pass\n\nbody text\n").unwrap();
+        let v = decode(b"Return-Path: <bounce@example.com>\nFrom: Microsoft <microsoft-noreply@microsoft.com>\nSubject: hi\nAuthentication-Results: mx.google.com;\n spf=pass\n\nbody text\n").unwrap();
+        assert_eq!(v.return_path.as_deref(), Some("bounce@example.com"));
         assert_eq!(v.from.unwrap().address, "microsoft-noreply@microsoft.com");
         assert_eq!(v.subject, "hi");
         assert_eq!(v.text.trim(), "body text");
