@@ -11,7 +11,8 @@ use aho_corasick::AhoCorasick;
 use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::reason::{Kind, Reason, ReasonId};
+use crate::order;
+use crate::reason::{Reason, ReasonId};
 use crate::text::{self, Disguise};
 use crate::view::{AuthField, Link, Mailbox, MessageView, url_host};
 
@@ -166,37 +167,6 @@ const BRAND_PATTERN: &str =
 /// Long brand words also matched with spaces and punctuation squeezed out (`Micro soft`).
 const BRAND_SQUEEZED: &[&str] = &["microsoft", "マイクロソフト"];
 
-/// Prefixes of forwards and replies (folded): such a subject quotes someone else's mail, it does
-/// not speak for the sender.
-const FORWARD_PREFIXES: &[&str] = &[
-    "fwd:", "fw:", "re:", "転送:", "返信:", "tr:", "wg:", "rv:", "enc:", "aw:", "sv:", "vs:",
-];
-
-/// Subject words of orders and bills (folded), for the free-mail rule.
-const ORDER_WORDS: &[&str] = &[
-    "order",
-    "invoice",
-    "receipt",
-    "billing",
-    "payment",
-    "purchase",
-    "subscription",
-    "renewal",
-    "renewed",
-    "charged",
-    "refund",
-    "transaction",
-    "注文",
-    "請求",
-    "支払",
-    "購入",
-    "更新",
-    "領収",
-    "決済",
-    "返金",
-    "引き落とし",
-];
-
 /// Wording that sends the reader to a phone or a "support" desk (folded; `’` is read as `'`).
 /// Kept specific: Microsoft's own renewal mails say "to cancel, go to account.microsoft.com", and
 /// its security notices say "if you don't recognize this" (心当たりがない場合).
@@ -344,7 +314,6 @@ const SAFELINKS: &str = "safelinks.protection.outlook.com";
 
 static BRANDS: LazyLock<Regex> = LazyLock::new(|| Regex::new(BRAND_PATTERN).expect("brand pattern is valid"));
 static BRANDS_SQUEEZED: LazyLock<AhoCorasick> = LazyLock::new(|| text::phrase_set(BRAND_SQUEEZED));
-static ORDERS: LazyLock<AhoCorasick> = LazyLock::new(|| text::phrase_set(ORDER_WORDS));
 static CALLBACK: LazyLock<AhoCorasick> = LazyLock::new(|| text::phrase_set(CALLBACK_PHRASES));
 static URGENCY: LazyLock<AhoCorasick> = LazyLock::new(|| text::phrase_set(URGENCY_PHRASES));
 
@@ -457,11 +426,7 @@ impl Findings {
 
     /// Passes first, then context, then warnings; the order found is kept within each kind.
     fn into_sorted(mut self) -> Vec<Reason> {
-        self.0.sort_by_key(|r| match r.id.kind() {
-            Kind::Pass => 0,
-            Kind::Info => 1,
-            Kind::Warn => 2,
-        });
+        crate::reason::tidy(&mut self.0);
         self.0
     }
 }
@@ -525,17 +490,8 @@ pub fn mentions_brand(s: &str) -> bool {
 fn claims_microsoft(from: Option<&Mailbox>, subject: &str) -> bool {
     let by_sender =
         from.is_some_and(|m| mentions_brand(&m.name) || mentions_brand(&host_unicode(&m.domain())));
-    let subject_speaks = !is_forward_subject(subject) && !from.is_some_and(names_own_domain);
+    let subject_speaks = !order::is_forward_subject(subject) && !from.is_some_and(names_own_domain);
     by_sender || (subject_speaks && mentions_brand(subject))
-}
-
-/// Whether a subject starts with a forward or reply prefix (`Fwd:`, `FW:`, `転送:`, `RE:`).
-pub fn is_forward_subject(subject: &str) -> bool {
-    let s = text::fold_line(subject).replace(['[', ']'], "");
-    FORWARD_PREFIXES.iter().any(|p| s.starts_with(p))
-        || FORWARD_PREFIXES
-            .iter()
-            .any(|p| s.starts_with(&p.replace(':', " :")))
 }
 
 /// The display name names the sender's own registrable domain (not free mail, where anyone
@@ -585,7 +541,10 @@ fn sender_reasons(
     if mentions_brand(name) && !microsoft_domain {
         found.add(ReasonId::DisplayNameClaimsMicrosoft, format!("{name} <{addr}>"));
     }
-    if !domain.is_empty() && is_freemail(&reg) && (claims || ORDERS.is_match(&text::fold_line(subject))) {
+    if !domain.is_empty()
+        && is_freemail(&reg)
+        && (claims || order::speaks_of_billing(&text::fold_line(subject)))
+    {
         found.add(ReasonId::FreemailSender, &addr);
     }
     let reply_to = view.reply_to.as_ref().map(address).unwrap_or_default();
@@ -1244,6 +1203,7 @@ fn attachment_reasons(view: &MessageView, found: &mut Findings) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reason::Kind;
     use crate::view::Attachment;
 
     fn mailbox(name: &str, address: &str) -> Mailbox {
@@ -1626,7 +1586,6 @@ mod tests {
         assert!(a.claims_microsoft && has(&a, ReasonId::SenderNotMicrosoft));
         let a = judge_from("Microsoft", "x@gmail.com", "Fwd: Your Microsoft order");
         assert!(a.claims_microsoft && has(&a, ReasonId::DisplayNameClaimsMicrosoft));
-        assert!(!is_forward_subject("Forward thinking at Microsoft"));
     }
 
     #[test]

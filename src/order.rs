@@ -68,6 +68,44 @@ pub fn strip_prefixes(folded_subject: &str) -> (&str, bool) {
     }
 }
 
+/// True when a (raw) subject starts with a reply or forward prefix: such a subject speaks for
+/// the mail it quotes, not for its sender.
+pub fn is_forward_subject(subject: &str) -> bool {
+    strip_prefixes(&fold_line(subject)).1
+}
+
+/// Words of bills and orders (folded), for mails that are not in Microsoft's order template.
+const BILLING_WORDS: &[&str] = &[
+    "order",
+    "invoice",
+    "receipt",
+    "billing",
+    "payment",
+    "purchase",
+    "subscription",
+    "renewal",
+    "renewed",
+    "charged",
+    "refund",
+    "transaction",
+    "注文",
+    "請求",
+    "支払",
+    "購入",
+    "更新",
+    "領収",
+    "決済",
+    "返金",
+    "引き落とし",
+];
+
+static BILLING: LazyLock<AhoCorasick> = LazyLock::new(|| phrase_set(BILLING_WORDS));
+
+/// True when folded text speaks of an order or a bill.
+pub fn speaks_of_billing(folded: &str) -> bool {
+    BILLING.is_match(folded)
+}
+
 /// Match a subject (raw) against the order templates.
 pub fn match_template(subject: &str) -> Option<(Template, String)> {
     let folded = fold_line(subject);
@@ -743,6 +781,14 @@ mod tests {
             None
         );
         assert_eq!(t("Your Amazon order #123-456 has shipped"), None);
+    }
+
+    #[test]
+    fn forward_subjects() {
+        assert!(is_forward_subject("Fwd: Microsoft の注文"));
+        assert!(is_forward_subject("[Fwd: x]"));
+        assert!(is_forward_subject("転送： x"));
+        assert!(!is_forward_subject("Forward thinking at Microsoft"));
     }
 
     #[test]

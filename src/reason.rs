@@ -10,11 +10,11 @@ use serde::Serialize;
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     /// A check that passed: evidence for a genuine mail.
-    Pass,
+    Pass = 0,
     /// Context that explains the label without being good or bad.
-    Info,
+    Info = 1,
     /// A sign of a fake or of abuse.
-    Warn,
+    Warn = 2,
 }
 
 /// Output language for sentences.
@@ -205,6 +205,14 @@ impl Reason {
         };
         Reason { id, evidence }
     }
+}
+
+/// Put findings in reading order: passes first, then context, then warnings, keeping the order
+/// found within each kind and one entry per id (the first evidence wins).
+pub fn tidy(reasons: &mut Vec<Reason>) {
+    let mut seen = std::collections::HashSet::new();
+    reasons.retain(|r| seen.insert(r.id));
+    reasons.sort_by_key(|r| r.id.kind() as u8);
 }
 
 #[cfg(test)]

@@ -1,16 +1,13 @@
 //! Deciding the label: which message the verdict is about (the mail itself, an attached original
 //! or an inline-forwarded one), then genuine or not, then what the order costs.
 
-use std::sync::LazyLock;
-
-use aho_corasick::AhoCorasick;
 use serde::Serialize;
 
 use crate::auth::{self, AuthStatus, Authenticity, Trust};
 use crate::forward;
 use crate::order::{self, Order, ProductKind, Template};
 use crate::reason::{Kind, Lang, Reason, ReasonId};
-use crate::text::{fold, phrase_set};
+use crate::text::fold;
 use crate::view::MessageView;
 
 /// The verdict's label. The strings are stable.
@@ -125,33 +122,6 @@ pub struct Decision {
     pub reasons: Vec<Reason>,
 }
 
-/// Words of bills and orders (folded), for mails that are not in Microsoft's order template.
-const BILLING_WORDS: &[&str] = &[
-    "order",
-    "invoice",
-    "receipt",
-    "billing",
-    "payment",
-    "purchase",
-    "subscription",
-    "renewal",
-    "renewed",
-    "charged",
-    "refund",
-    "transaction",
-    "注文",
-    "請求",
-    "支払",
-    "購入",
-    "更新",
-    "領収",
-    "決済",
-    "返金",
-    "引き落とし",
-];
-
-static BILLING: LazyLock<AhoCorasick> = LazyLock::new(|| phrase_set(BILLING_WORDS));
-
 /// Decide the label of a decoded message.
 pub fn decide(outer: &MessageView, trust: &Trust) -> Decision {
     let (subject, origin, order) = pick_subject(outer);
@@ -168,7 +138,7 @@ pub fn decide(outer: &MessageView, trust: &Trust) -> Decision {
     }
     reasons.extend(authenticity.reasons.iter().cloned());
     let label = label_for(&subject, &order, &authenticity, &mut reasons);
-    sort_reasons(&mut reasons);
+    crate::reason::tidy(&mut reasons);
     Decision {
         label,
         subject,
@@ -298,7 +268,8 @@ const IMPERSONATION: &[ReasonId] = &[
 /// failing authentication), or is a callback scam of any brand; unrelated otherwise.
 fn not_an_order(view: &MessageView, auth: &Authenticity, warned: bool, reasons: &mut Vec<Reason>) -> Label {
     let has = |id| reasons.iter().any(|r: &Reason| r.id == id);
-    let billing = BILLING.is_match(&fold(&view.subject)) || BILLING.is_match(&fold(view.body()));
+    let billing =
+        order::speaks_of_billing(&fold(&view.subject)) || order::speaks_of_billing(&fold(view.body()));
     let display_name = view.from.as_ref().map_or("", |m| m.name.as_str());
     let tenant_posing = has(ReasonId::OnmicrosoftTenant)
         && (auth::mentions_brand(&view.subject) || auth::mentions_brand(display_name));
@@ -311,16 +282,4 @@ fn not_an_order(view: &MessageView, auth: &Authenticity, warned: bool, reasons: 
     }
     reasons.push(Reason::new(ReasonId::NotOrder, ""));
     Label::Unrelated
-}
-
-/// Passes first, then context, then warnings; one entry per id (the first evidence wins).
-fn sort_reasons(reasons: &mut Vec<Reason>) {
-    let rank = |k: Kind| match k {
-        Kind::Pass => 0,
-        Kind::Info => 1,
-        Kind::Warn => 2,
-    };
-    let mut seen = std::collections::HashSet::new();
-    reasons.retain(|r| seen.insert(r.id));
-    reasons.sort_by_key(|r| rank(r.id.kind()));
 }
