@@ -253,10 +253,12 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
     let opts = args.common.options(args.decode_all);
     let messages = input::messages(paths, read_opts);
     let written = msorder::scan::run(messages, &opts, args.jobs, |record| -> io::Result<()> {
-        report_error(&record);
+        match &progress {
+            Some(bar) => bar.suspend(|| report_error(&record)),
+            None => report_error(&record),
+        }
         outcome.add(record.label);
         if let Some(bar) = &progress {
-            bar.inc(0);
             bar.set_message(format!(
                 "{} messages",
                 outcome.counts.iter().map(|(_, n)| n).sum::<usize>()
