@@ -108,8 +108,12 @@ pub fn speaks_of_billing(folded: &str) -> bool {
 
 /// Match a subject (raw) against the order templates.
 pub fn match_template(subject: &str) -> Option<(Template, String)> {
-    let folded = fold_line(subject);
-    let (rest, _) = strip_prefixes(&folded);
+    template_in(&fold_line(subject))
+}
+
+/// Match folded text, forward prefixes and all, against the order templates.
+fn template_in(folded: &str) -> Option<(Template, String)> {
+    let (rest, _) = strip_prefixes(folded);
     TEMPLATES
         .iter()
         .find_map(|(t, re)| re.captures(rest).map(|c| (*t, c[1].to_owned())))
@@ -456,21 +460,29 @@ fn plain_decimal(num: &str) -> Option<String> {
     })
 }
 
-/// A body line, folded for matching and kept readable for output.
-struct Line {
+/// A body line, folded for matching; its readable forms are made only for the few lines shown.
+struct Line<'a> {
+    raw: &'a str,
     folded: String,
-    shown: String,
-    /// The first cell of a table row flattened to text (cut at `|`, tab or a run of spaces).
-    cell: String,
 }
 
-fn lines_of(body: &str) -> Vec<Line> {
+impl Line<'_> {
+    fn shown(&self) -> String {
+        shown_line(self.raw)
+    }
+
+    /// The first cell of a table row flattened to text (cut at `|`, tab or a run of spaces).
+    fn cell(&self) -> String {
+        first_cell(self.raw)
+    }
+}
+
+fn lines_of(body: &str) -> Vec<Line<'_>> {
     body.lines()
         .map(|l| l.trim_start_matches(['>', ' ', '\t']))
-        .map(|l| Line {
-            folded: fold_line(l),
-            shown: shown_line(l),
-            cell: first_cell(l),
+        .map(|raw| Line {
+            raw,
+            folded: fold_line(raw),
         })
         .filter(|l| !l.folded.is_empty())
         .collect()
@@ -509,7 +521,7 @@ pub fn extract(view: &MessageView) -> Order {
     let mut order = Order::default();
     let title_match = || {
         lines.iter().take(20).find_map(|l| {
-            match_template(&l.shown).filter(|(t, _)| matches!(t, Template::JaOrder | Template::EnOrder))
+            template_in(&l.folded).filter(|(t, _)| matches!(t, Template::JaOrder | Template::EnOrder))
         })
     };
     let template = subject_match.or_else(title_match);
@@ -582,7 +594,7 @@ pub fn extract(view: &MessageView) -> Order {
     order.renewal = lines
         .iter()
         .find(|l| RENEWAL.is_match(&l.folded))
-        .map(|l| l.shown.clone());
+        .map(Line::shown);
     order.products = products(&lines, details_at, &view.subject);
     order.total = labelled_totals.pop().or_else(|| {
         let mut amounts: Vec<Amount> = lines
@@ -656,26 +668,31 @@ fn products(lines: &[Line], details_at: Option<usize>, subject: &str) -> Vec<Str
         if label.is_some_and(|f| f != Field::Details) || SECTION_END.iter().any(|w| folded.starts_with(w)) {
             break;
         }
-        let cell = fold(&line.cell);
+        let shown_cell = line.cell();
+        let cell = fold(&shown_cell);
         let furniture = HEADINGS.iter().any(|w| cell.starts_with(w))
             || !find_amounts(&cell).is_empty()
             || !cell.chars().any(char::is_alphabetic)
             || DESCRIPTORS.iter().any(|w| cell.contains(w))
-            || line.cell.chars().count() > 100;
+            || shown_cell.chars().count() > 100;
         if !furniture {
-            push_unique(&mut found, line.cell.clone());
+            push_unique(&mut found, shown_cell);
         }
     }
     if found.is_empty() {
         // Known products standing alone in a cell, not mentioned in a sentence.
-        for line in lines {
-            let cell = fold_line(&line.cell);
+        for line in lines
+            .iter()
+            .filter(|l| PRODUCTS.iter().any(|(_, re)| re.is_match(&l.folded)))
+        {
+            let shown_cell = line.cell();
+            let cell = fold_line(&shown_cell);
             let standalone = PRODUCTS.iter().any(|(_, re)| {
                 re.find(&cell)
                     .is_some_and(|m| m.start() == 0 && cell.len() <= m.end() + 24)
             });
             if standalone && label_of(&line.folded).is_none() {
-                push_unique(&mut found, line.cell.clone());
+                push_unique(&mut found, shown_cell);
             }
         }
     }
