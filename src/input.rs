@@ -264,11 +264,14 @@ impl<R: BufRead> Mbox<R> {
         if end + 7 > self.buf.len() && !self.eof {
             return false;
         }
-        // A length that runs past the data, or lands anywhere but on a separator, is ignored.
+        // A length that runs past the data, or lands anywhere but on a separator, is ignored; so
+        // is one that would swallow what looks like another message (a separator line followed
+        // by a header field), since a sender can write any Content-Length.
         let lands = self.buf.get(end..).is_some_and(|after| {
             after.is_empty() || after.starts_with(b"\nFrom ") || after.starts_with(b"\r\nFrom ")
         });
-        if lands {
+        let body = &self.buf[self.start + body_start..end.min(self.buf.len())];
+        if lands && !holds_a_message(body) {
             self.scan = end;
         }
         true
@@ -330,6 +333,22 @@ fn content_length(headers: &[u8]) -> Option<usize> {
     })
 }
 
+/// A separator line followed by a header field line inside a body: a message, not quoted text.
+fn holds_a_message(body: &[u8]) -> bool {
+    memchr::memmem::find_iter(body, b"\nFrom ").any(|at| {
+        let mut lines = body[at + 1..].split(|&b| b == b'\n');
+        let separator = lines.next().is_some_and(is_separator);
+        let field = lines.next().is_some_and(|l| {
+            let name_len = l
+                .iter()
+                .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'-')
+                .count();
+            name_len > 0 && l.get(name_len) == Some(&b':')
+        });
+        separator && field
+    })
+}
+
 /// `From sender date…`: a separator line has a sender token and something date-like (a digit).
 fn is_separator(line: &[u8]) -> bool {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -384,10 +403,11 @@ impl<R: BufRead> Iterator for Mbox<R> {
 impl<R> Mbox<R> {
     fn emit(&mut self, message: Vec<u8>) -> (usize, Result<Vec<u8>, String>) {
         self.index += 1;
-        if std::mem::take(&mut self.dropped) || message.len() > self.max_size + 512 {
+        let message = strip_separator(message);
+        if std::mem::take(&mut self.dropped) || message.len() > self.max_size {
             return (self.index, Err(too_large(self.max_size)));
         }
-        (self.index, Ok(unescape(strip_separator(message))))
+        (self.index, Ok(unescape(message)))
     }
 }
 

@@ -79,6 +79,8 @@ pub fn glance(raw: &[u8]) -> Result<Glance, DecodeError> {
             .header_content_type(HeaderName::ContentType)
             .default_header_ignore()
     });
+    let raw = repaired(raw);
+    let raw = raw.as_ref();
     check_bytes(raw)?;
     let msg = PARSER.parse_headers(raw).ok_or(DecodeError::NotMail)?;
     if !has_mail_header(&msg) {
@@ -115,9 +117,11 @@ static FULL: LazyLock<MessageParser> = LazyLock::new(|| {
 
 /// Decode a whole message into a view.
 pub fn decode(raw: &[u8]) -> Result<MessageView, DecodeError> {
+    let raw = repaired(raw);
+    let raw = raw.as_ref();
     check_bytes(raw)?;
     // Only a full parse descends into embedded messages; headers alone are safe at any depth.
-    let embedded = count_embedded(raw);
+    let embedded = embedded_bound(raw, ENCODED_LEVELS);
     if embedded > MAX_EMBEDDED {
         return Err(DecodeError::TooDeep(embedded));
     }
@@ -129,6 +133,119 @@ pub fn decode(raw: &[u8]) -> Result<MessageView, DecodeError> {
         return Err(DecodeError::Truncated);
     }
     Ok(view_of(&msg, 0))
+}
+
+/// Repairs made before mail-parser sees the bytes (borrowed when none is needed):
+/// - old Mac mail with CR-only line ends would read as one endless header line;
+/// - a boundary delimiter in the middle of a line ends the part there in mail-parser 0.11.9
+///   (upstream #156), cutting order text: such a mid-line `--boundary` has its dashes replaced
+///   by look-alike non-breaking hyphens, which a person reads the same.
+fn repaired(raw: &[u8]) -> Cow<'_, [u8]> {
+    let mut out = Cow::Borrowed(raw);
+    if memchr::memchr(b'\n', raw).is_none() && memchr::memchr(b'\r', raw).is_some() {
+        out = Cow::Owned(raw.iter().map(|&b| if b == b'\r' { b'\n' } else { b }).collect());
+    }
+    for at in mid_line_boundaries(&out) {
+        out.to_mut().splice(at..at + 2, "\u{2011}\u{2011}".bytes());
+    }
+    out
+}
+
+/// Start offsets of `--boundary` delimiters not at a line start, last first (so that splicing
+/// one keeps the others' offsets).
+fn mid_line_boundaries(raw: &[u8]) -> Vec<usize> {
+    static BOUNDARY: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"(?i)boundary\s*=\s*"?([^";\s]{1,200})"?"#).unwrap());
+    let mut found: Vec<usize> = Vec::new();
+    let mut seen: Vec<&[u8]> = Vec::new();
+    for cap in BOUNDARY.captures_iter(raw).take(1000) {
+        let boundary = cap.get(1).map_or(&b""[..], |m| m.as_bytes());
+        if seen.contains(&boundary) {
+            continue;
+        }
+        seen.push(boundary);
+        let delimiter = [b"--".as_slice(), boundary].concat();
+        found.extend(memchr::memmem::find_iter(raw, &delimiter).filter(|&at| at > 0 && raw[at - 1] != b'\n'));
+    }
+    found.sort_unstable_by(|a, b| b.cmp(a));
+    found.dedup();
+    found
+}
+
+/// Levels of transfer encoding mail-parser decodes embedded messages through.
+const ENCODED_LEVELS: usize = 3;
+
+/// An upper bound on the embedded messages mail-parser would build from these bytes: those in
+/// the bytes, plus those inside base64 and quoted-printable bodies, which it decodes and parses
+/// too (up to [`ENCODED_LEVELS`] deep).
+fn embedded_bound(raw: &[u8], levels: usize) -> usize {
+    static MENTION: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["message/", ".eml"])
+            .unwrap()
+    });
+    let mut bound = count_embedded(raw);
+    if levels == 0 || !MENTION.is_match(raw) {
+        return bound;
+    }
+    let quoted = qp_lenient(raw);
+    if quoted.len() != raw.len() {
+        bound += embedded_bound(&quoted, levels - 1);
+    }
+    for block in base64_blocks(raw) {
+        if bound > MAX_EMBEDDED {
+            break;
+        }
+        bound += embedded_bound(&block, levels - 1);
+    }
+    bound
+}
+
+/// Quoted-printable decoding of everything that looks like it: `=XX` and soft line breaks.
+fn qp_lenient(raw: &[u8]) -> Vec<u8> {
+    let hex = |b: Option<u8>| b.and_then(|b| (b as char).to_digit(16)).map(|d| d as u8);
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        match (raw[i], raw.get(i + 1).copied(), raw.get(i + 2).copied()) {
+            (b'=', Some(b'\n'), _) => i += 2,
+            (b'=', Some(b'\r'), Some(b'\n')) => i += 3,
+            (b'=', h, l) if hex(h).is_some() && hex(l).is_some() => {
+                out.push(hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0));
+                i += 3;
+            }
+            (b, ..) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Decoded runs of base64 lines.
+fn base64_blocks(raw: &[u8]) -> Vec<Vec<u8>> {
+    fn b64_line(l: &[u8]) -> Option<&[u8]> {
+        let l = l.strip_suffix(b"\r").unwrap_or(l);
+        (l.len() >= 4
+            && l.iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')))
+        .then_some(l)
+    }
+    let mut blocks = Vec::new();
+    let mut run: Vec<u8> = Vec::new();
+    for line in raw.split(|&b| b == b'\n').chain(std::iter::once(&b""[..])) {
+        match b64_line(line) {
+            Some(l) => run.extend_from_slice(l),
+            None if !run.is_empty() => {
+                blocks.extend(base64_decode(&run));
+                run.clear();
+            }
+            None => {}
+        }
+    }
+    blocks
 }
 
 fn check_bytes(raw: &[u8]) -> Result<(), DecodeError> {
@@ -233,18 +350,21 @@ fn attach(view: &mut MessageView, msg: &Message, part: &MessagePart, depth: usiz
     let nested = match &part.body {
         PartType::Message(inner) => Some(Cow::Borrowed(inner)),
         PartType::Binary(bytes) | PartType::InlineBinary(bytes)
-            if name.to_ascii_lowercase().ends_with(".eml") || content_type.starts_with("message/") =>
+            if (name.to_ascii_lowercase().ends_with(".eml") || content_type.starts_with("message/"))
+                && embedded_bound(bytes, ENCODED_LEVELS) <= MAX_EMBEDDED =>
         {
             FULL.parse(bytes.as_ref())
                 .filter(has_mail_header)
                 .map(|m| Cow::Owned(m.into_owned()))
         }
         PartType::Text(_) | PartType::Html(_) if name.to_ascii_lowercase().ends_with(".eml") => {
-            part_text(msg, part).and_then(|t| {
-                FULL.parse(t.as_bytes())
-                    .filter(has_mail_header)
-                    .map(|m| Cow::Owned(m.into_owned()))
-            })
+            part_text(msg, part)
+                .filter(|t| embedded_bound(t.as_bytes(), ENCODED_LEVELS) <= MAX_EMBEDDED)
+                .and_then(|t| {
+                    FULL.parse(t.as_bytes())
+                        .filter(has_mail_header)
+                        .map(|m| Cow::Owned(m.into_owned()))
+                })
         }
         _ => None,
     };

@@ -175,6 +175,10 @@ fn csv_cells(r: &Record) -> Vec<String> {
 /// A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a
 /// leading apostrophe (OWASP's advice), so it shows as text.
 pub fn neutralise(cell: &str) -> String {
+    if cell == "-" {
+        // stdin's source name: a lone dash is no formula.
+        return cell.to_owned();
+    }
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠') => format!("'{cell}"),
         _ => cell.to_owned(),
