@@ -79,7 +79,8 @@ pub fn glance(raw: &[u8]) -> Result<Glance, DecodeError> {
             .header_content_type(HeaderName::ContentType)
             .default_header_ignore()
     });
-    let raw = repaired(raw);
+    // Boundaries don't matter to the headers; line ends do.
+    let raw = with_line_feeds(raw);
     let raw = raw.as_ref();
     check_bytes(raw)?;
     let msg = PARSER.parse_headers(raw).ok_or(DecodeError::NotMail)?;
@@ -141,14 +142,20 @@ pub fn decode(raw: &[u8]) -> Result<MessageView, DecodeError> {
 ///   (upstream #156), cutting order text: such a mid-line `--boundary` has its dashes replaced
 ///   by look-alike non-breaking hyphens, which a person reads the same.
 fn repaired(raw: &[u8]) -> Cow<'_, [u8]> {
-    let mut out = Cow::Borrowed(raw);
-    if memchr::memchr(b'\n', raw).is_none() && memchr::memchr(b'\r', raw).is_some() {
-        out = Cow::Owned(raw.iter().map(|&b| if b == b'\r' { b'\n' } else { b }).collect());
-    }
+    let mut out = with_line_feeds(raw);
     for at in mid_line_boundaries(&out) {
         out.to_mut().splice(at..at + 2, "\u{2011}\u{2011}".bytes());
     }
     out
+}
+
+/// CR-only line ends turned into LF.
+fn with_line_feeds(raw: &[u8]) -> Cow<'_, [u8]> {
+    if memchr::memchr(b'\n', raw).is_none() && memchr::memchr(b'\r', raw).is_some() {
+        Cow::Owned(raw.iter().map(|&b| if b == b'\r' { b'\n' } else { b }).collect())
+    } else {
+        Cow::Borrowed(raw)
+    }
 }
 
 /// Start offsets of `--boundary` delimiters not at a line start, last first (so that splicing
