@@ -255,34 +255,33 @@ pub fn write_check(out: &mut impl Write, r: &Record, lang: Lang, explain: bool) 
         "verdict",
         format!("{} [{}]", r.label.describe(lang), r.label.as_str()),
     ));
-    if r.source != "-" || r.index > 1 {
-        lines.push(("source", format!("{}:{}", r.source, r.index)));
+    match (r.source.as_str(), r.index) {
+        ("-", 1) => {}
+        (source, 1) => lines.push(("source", source.to_owned())),
+        (source, index) => lines.push(("source", format!("{source}:{index}"))),
     }
-    let optional = [
-        ("subject", &r.subject),
-        ("from", &r.from),
-        ("order_number", &r.order_number),
-        ("order_date", &r.order_date),
-        ("payment", &r.payment),
-        ("product_key", &r.product_key),
-        ("error", &r.error),
+    let total = r.total.as_ref().map(|t| {
+        format!("{} {t}", r.currency.as_deref().unwrap_or(""))
+            .trim()
+            .to_owned()
+    });
+    let products = (!r.products.is_empty()).then(|| r.products.join(", "));
+    let fields = [
+        ("subject", r.subject.clone()),
+        ("from", r.from.clone()),
+        ("order_number", r.order_number.clone()),
+        ("order_date", r.order_date.clone()),
+        ("products", products),
+        ("total", total),
+        ("payment", r.payment.clone()),
+        ("product_key", r.product_key.clone()),
+        ("error", r.error.clone()),
     ];
-    for (name, value) in optional {
-        if let Some(v) = value {
-            lines.push((name, v.clone()));
-        }
-    }
-    if !r.products.is_empty() {
-        lines.push(("products", r.products.join(", ")));
-    }
-    if let Some(total) = &r.total {
-        lines.push((
-            "total",
-            format!("{} {total}", r.currency.as_deref().unwrap_or(""))
-                .trim()
-                .to_owned(),
-        ));
-    }
+    lines.extend(
+        fields
+            .into_iter()
+            .filter_map(|(name, value)| Some((name, value?))),
+    );
     if r.label != Label::Error {
         let auth = serde_json::to_value(r.authentication)
             .ok()

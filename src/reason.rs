@@ -95,7 +95,7 @@ reasons! {
         "品目は永続版 Office ではありません。";
     TotalZero = "total-zero", Pass,
         "The total is zero: nothing was charged.",
-        "合計は 0 円（0 ドル）で、請求はありません。";
+        "合計は 0 で、請求はありません。";
     TotalPositive = "total-positive", Warn,
         "The total is above zero: this order was charged.",
         "合計が 0 を超えています。この注文は課金されています。";
