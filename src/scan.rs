@@ -10,9 +10,9 @@ use crate::input::RawMessage;
 use crate::{Options, Record, classify};
 
 /// Most messages in one batch.
-const BATCH_MESSAGES: usize = 512;
+const BATCH_MESSAGES: usize = 256;
 /// Most bytes in one batch; with the reader one batch ahead, about twice this is in flight.
-const BATCH_BYTES: usize = 8 << 20;
+const BATCH_BYTES: usize = 4 << 20;
 /// Worker stack size: mail-parser recurses on nested parts.
 const WORKER_STACK: usize = 32 << 20;
 
