@@ -11,6 +11,8 @@
 //! assert_eq!(record.label, msorder::Label::Unrelated);
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod auth;
 pub mod first_look;
 pub mod forward;
