@@ -153,6 +153,25 @@ fn raw_value(line: &str) -> &str {
 
 /// The original of an inline forward, rebuilt from the quoted block; `None` when the body has none.
 pub fn inline_original(outer: &MessageView) -> Option<MessageView> {
+    // Every quoted block has a sender label: without one, skip folding the body line by line.
+    static SENDER_LABEL: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "from:",
+                "from :",
+                "from：",
+                "差出人",
+                "送信者",
+                "送信元",
+                "ｆｒｏｍ",
+                "Ｆｒｏｍ",
+            ])
+            .expect("literal patterns")
+    });
+    if !SENDER_LABEL.is_match(&outer.text) && !SENDER_LABEL.is_match(&outer.html_text) {
+        return None;
+    }
     let text_lines: Vec<&str> = outer.text.lines().collect();
     let html_lines: Vec<&str> = outer.html_text.lines().collect();
     let (text, html_text, quoted) = match find_block(&text_lines) {
