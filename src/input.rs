@@ -5,8 +5,8 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock};
 
 /// Default largest message read (`--max-size`).
 pub const DEFAULT_MAX_SIZE: usize = 64 << 20;
@@ -278,23 +278,18 @@ impl<R: BufRead> Mbox<R> {
     }
 
     fn refill(&mut self) -> io::Result<()> {
-        let chunk = self.reader.fill_buf()?;
-        if chunk.is_empty() {
-            self.eof = true;
-            return Ok(());
-        }
-        let n = chunk.len();
         if self.start > 0 {
             // Drop spent bytes before growing, so the buffer holds one message plus a chunk.
             self.buf.drain(..self.start);
             self.scan -= self.start;
             self.start = 0;
         }
-        self.buf.extend_from_slice(chunk);
-        self.reader.consume(n);
+        // Straight into our buffer: a request this large bypasses BufReader's own copy.
+        self.buf.reserve(CHUNK);
+        let n = (&mut self.reader).take(CHUNK as u64).read_to_end(&mut self.buf)?;
+        self.eof = n == 0;
         Ok(())
     }
-
     /// Position of the `\n` before the next separator line, if one is in the buffer.
     fn find_separator(&mut self) -> Option<usize> {
         while let Some(found) = memchr::memmem::find(&self.buf[self.scan..], b"\nFrom ") {
@@ -324,15 +319,16 @@ const MAX_HEADER_BLOCK: usize = 256 << 10;
 
 /// The value of a `Content-Length` field in a header block.
 fn content_length(headers: &[u8]) -> Option<usize> {
-    headers.split(|&b| b == b'\n').find_map(|line| {
-        let (name, value) = line.split_at(line.iter().position(|&b| b == b':')?);
-        if !name.eq_ignore_ascii_case(b"content-length") {
-            return None;
-        }
-        std::str::from_utf8(&value[1..]).ok()?.trim().parse().ok()
-    })
+    static FIELD: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["\ncontent-length:"])
+            .expect("literal pattern")
+    });
+    let at = FIELD.find(headers)?.end();
+    let value = headers[at..].split(|&b| b == b'\n').next()?;
+    std::str::from_utf8(value).ok()?.trim().parse().ok()
 }
-
 /// A separator line followed by a header field line inside a body: a message, not quoted text.
 fn holds_a_message(body: &[u8]) -> bool {
     memchr::memmem::find_iter(body, b"\nFrom ").any(|at| {
