@@ -112,20 +112,64 @@ impl MessageView {
     }
 }
 
-/// Render HTML as text for matching. Table cells each go on their own line (html2text's raw
-/// mode), so a label and its value never run together as mail-parser's converter makes them.
+/// Elements that start and end a line: table cells and rows, paragraphs, list items, headings.
+/// One cell per line keeps a label and its value apart, which mail-parser's converter glues.
+const BLOCK_ELEMENTS: &str = "td, th, tr, table, thead, tbody, tfoot, caption, p, div, br, hr, li, ul, \
+    ol, dl, dt, dd, h1, h2, h3, h4, h5, h6, blockquote, pre, section, article, header, footer, \
+    center, address, title";
+
+/// Render HTML as text for matching, streaming with lol_html (no DOM: HTML mail is rendered for
+/// every candidate in a mailbox scan). Text runs keep their words with white space collapsed;
+/// each block element (above) goes on its own line; script and style content is dropped; entities
+/// are decoded.
 pub fn html_to_text(html: &str) -> String {
-    html2text::config::plain()
-        .raw_mode(true)
-        .link_footnotes(false)
-        .string_from_read(html.as_bytes(), 200)
-        .unwrap_or_else(|_| strip_tags(html))
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use lol_html::html_content::TextType;
+    use lol_html::{HtmlRewriter, Settings, doc_text, element};
+
+    let out = Rc::new(RefCell::new(String::with_capacity(html.len() / 2)));
+    let (text_out, block_out) = (out.clone(), out.clone());
+    let settings = Settings::new()
+        .append_element_content_handler(element!(BLOCK_ELEMENTS, move |el| {
+            block_out.borrow_mut().push('\n');
+            let end_out = block_out.clone();
+            if let Some(handlers) = el.end_tag_handlers() {
+                let on_end: lol_html::EndTagHandler<'static> = Box::new(move |_| {
+                    end_out.borrow_mut().push('\n');
+                    Ok(())
+                });
+                handlers.push(on_end);
+            }
+            Ok(())
+        }))
+        .append_document_content_handler(doc_text!(move |chunk| {
+            if matches!(chunk.text_type(), TextType::Data | TextType::RCData) {
+                push_collapsed(&mut text_out.borrow_mut(), chunk.as_str());
+            }
+            Ok(())
+        }));
+    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+    // Malformed HTML is still tokenised; an error here only cuts the text short.
+    let _ = rewriter.write(html.as_bytes()).and_then(|()| rewriter.end());
+    let rendered = out.borrow();
+    html_escape::decode_html_entities(rendered.as_str())
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
-/// Crude fallback when html2text refuses the input: drop tags, keep text.
-fn strip_tags(html: &str) -> String {
-    static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<[^>]*>").unwrap());
-    TAG.replace_all(html, "\n").into_owned()
+/// Append text with runs of white space (source line breaks included) as one space.
+fn push_collapsed(out: &mut String, text: &str) {
+    for (i, word) in text.split(|c: char| c.is_ascii_whitespace()).enumerate() {
+        if i > 0 && !out.ends_with([' ', '\n']) {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
 }
 
 /// Links in HTML: `<a href="…">text</a>`.
