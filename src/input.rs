@@ -257,7 +257,7 @@ impl<R: BufRead> Mbox<R> {
         let Some(body_start) = blank else {
             return self.eof || held.len() > MAX_HEADER_BLOCK;
         };
-        let Some(length) = content_length(&held[..body_start]).filter(|&n| n <= self.max_size) else {
+        let Some(length) = content_length(&held[..body_start]).filter(|&n| n <= MAX_FRAMED) else {
             return true;
         };
         let end = self.start + body_start + length;
@@ -278,8 +278,9 @@ impl<R: BufRead> Mbox<R> {
     }
 
     fn refill(&mut self) -> io::Result<()> {
-        if self.start > 0 {
-            // Drop spent bytes before growing, so the buffer holds one message plus a chunk.
+        if self.start > 0 && self.start >= self.buf.len() / 2 {
+            // Drop spent bytes once they are half the buffer: amortised, each byte moves at
+            // most once, and the buffer stays within twice a message plus a chunk.
             self.buf.drain(..self.start);
             self.scan -= self.start;
             self.start = 0;
@@ -313,6 +314,10 @@ impl<R: BufRead> Mbox<R> {
         None
     }
 }
+
+/// Largest `Content-Length` honoured. Copied-over headers often carry lengths that don't fit the
+/// mbox; checking one means reading ahead to where it ends, so a huge one is not worth it.
+const MAX_FRAMED: usize = 8 << 20;
 
 /// Largest header block searched for `Content-Length`.
 const MAX_HEADER_BLOCK: usize = 256 << 10;
