@@ -877,8 +877,8 @@ pub fn trusted_status(fields: &[AuthField], trust: &Trust) -> AuthStatus {
 /// Only the top-most field can be the mailbox provider's own: anything below it may have come
 /// with the mail (a forged `dmarc=pass` under the provider's `dmarc=fail` is a known trick).
 fn auth_reasons(fields: &[AuthField], trust: &Trust, found: &mut Findings) -> AuthStatus {
-    let parsed: Vec<AuthResults> = fields.iter().take(100).map(AuthResults::parse).collect();
-    let Some(top) = parsed.first() else {
+    // Only the top-most field counts, and the next one is named as ignored: parse just those.
+    let Some(top) = fields.first().map(AuthResults::parse) else {
         found.add(ReasonId::AuthMissing, "no Authentication-Results");
         return AuthStatus::None;
     };
@@ -890,8 +890,12 @@ fn auth_reasons(fields: &[AuthField], trust: &Trust, found: &mut Findings) -> Au
         AuthStatus::None if trusted => found.add(ReasonId::AuthMissing, top.summary()),
         AuthStatus::None => found.add(ReasonId::AuthMissing, format!("untrusted: {}", top.summary())),
     }
-    let skip = usize::from(trusted);
-    if let Some(ignored) = parsed.get(skip) {
+    let ignored = if trusted {
+        fields.get(1).map(AuthResults::parse)
+    } else {
+        Some(top)
+    };
+    if let Some(ignored) = ignored {
         found.add(ReasonId::AuthUntrustedIgnored, ignored.summary());
     }
     status

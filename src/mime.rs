@@ -4,7 +4,7 @@
 //!   label, "ISO-2022-JP" that is really UTF-8) are decoded again with `encoding_rs`;
 //! - encoded words in those charsets are decoded by our own RFC 2047 decoder;
 //! - deep `message/rfc822` nesting overflows its stack, so depth is bounded before parsing;
-//! - its HTML-to-text glues table cells, so HTML goes through [`crate::view::html_to_text`].
+//! - its HTML-to-text glues table cells, so HTML goes through [`crate::view::render_html`].
 //!
 //! Moving to mail-parser 1.x should only touch this file.
 
@@ -18,7 +18,7 @@ use mail_parser::decoders::quoted_printable::quoted_printable_decode;
 use mail_parser::{Address, HeaderName, Message, MessageParser, MessagePart, MimeHeaders, PartType};
 use regex::bytes::Regex;
 
-use crate::view::{Attachment, AuthField, Mailbox, MessageView, html_links, html_to_text, text_links};
+use crate::view::{Attachment, AuthField, Mailbox, MessageView, render_html, text_links};
 
 /// Most `message/rfc822` parts one message may hold. mail-parser recurses per nesting level both
 /// when parsing and when dropping, so a chain of thousands overflows the stack; real forwards nest
@@ -337,8 +337,9 @@ fn view_of(msg: &Message, depth: usize) -> MessageView {
             && matches!(part.body, PartType::Html(_))
             && let Some(html) = part_text(msg, part)
         {
-            push_text(&mut view.html_text, &html_to_text(&html));
-            view.links.extend(html_links(&html));
+            let (text, links) = render_html(&html);
+            push_text(&mut view.html_text, &text);
+            view.links.extend(links);
         }
     }
     view.links.extend(text_links(&view.text));

@@ -119,25 +119,53 @@ const BLOCK_ELEMENTS: &str = "td, th, tr, table, thead, tbody, tfoot, caption, p
     center, address, title";
 
 /// Render HTML as text for matching, streaming with lol_html (no DOM: HTML mail is rendered for
-/// every candidate in a mailbox scan). Text runs keep their words with white space collapsed;
-/// each block element (above) goes on its own line; script and style content is dropped; entities
-/// are decoded.
-pub fn html_to_text(html: &str) -> String {
+/// every candidate in a mailbox scan), and collect its links in the same pass. Text runs keep
+/// their words with white space collapsed; each block element (above) goes on its own line;
+/// script and style content is dropped; entities are decoded.
+pub fn render_html(html: &str) -> (String, Vec<Link>) {
     use std::cell::RefCell;
     use std::rc::Rc;
 
     use lol_html::html_content::TextType;
     use lol_html::{HtmlRewriter, Settings, doc_text, element};
 
-    let out = Rc::new(RefCell::new(String::with_capacity(html.len() / 2)));
-    let (text_out, block_out) = (out.clone(), out.clone());
+    /// What the handlers build: the text, the links, and whether text goes into the last link.
+    #[derive(Default)]
+    struct Rendered {
+        text: String,
+        links: Vec<Link>,
+        in_link: bool,
+    }
+
+    let out = Rc::new(RefCell::new(Rendered::default()));
+    let (text_out, block_out, link_out) = (out.clone(), out.clone(), out.clone());
     let settings = Settings::new()
         .append_element_content_handler(element!(BLOCK_ELEMENTS, move |el| {
-            block_out.borrow_mut().push('\n');
+            block_out.borrow_mut().text.push('\n');
             let end_out = block_out.clone();
             if let Some(handlers) = el.end_tag_handlers() {
                 let on_end: lol_html::EndTagHandler<'static> = Box::new(move |_| {
-                    end_out.borrow_mut().push('\n');
+                    end_out.borrow_mut().text.push('\n');
+                    Ok(())
+                });
+                handlers.push(on_end);
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("a[href]", move |el| {
+            let mut rendered = link_out.borrow_mut();
+            if rendered.links.len() < MAX_LINKS {
+                let href = el.get_attribute("href").unwrap_or_default();
+                rendered.links.push(Link {
+                    href: decode_entities(href.trim()),
+                    text: String::new(),
+                });
+                rendered.in_link = true;
+            }
+            let end_out = link_out.clone();
+            if let Some(handlers) = el.end_tag_handlers() {
+                let on_end: lol_html::EndTagHandler<'static> = Box::new(move |_| {
+                    end_out.borrow_mut().in_link = false;
                     Ok(())
                 });
                 handlers.push(on_end);
@@ -146,21 +174,39 @@ pub fn html_to_text(html: &str) -> String {
         }))
         .append_document_content_handler(doc_text!(move |chunk| {
             if matches!(chunk.text_type(), TextType::Data | TextType::RCData) {
-                push_collapsed(&mut text_out.borrow_mut(), chunk.as_str());
+                let mut rendered = text_out.borrow_mut();
+                push_collapsed(&mut rendered.text, chunk.as_str());
+                if rendered.in_link
+                    && let Some(link) = rendered.links.last_mut()
+                {
+                    push_collapsed(&mut link.text, chunk.as_str());
+                }
             }
             Ok(())
         }));
     let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
     // Malformed HTML is still tokenised; an error here only cuts the text short.
     let _ = rewriter.write(html.as_bytes()).and_then(|()| rewriter.end());
-    let rendered = out.borrow();
-    html_escape::decode_html_entities(rendered.as_str())
+    let rendered = std::mem::take(&mut *out.borrow_mut());
+    let text = decode_entities(&rendered.text)
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("\n");
+    let links = rendered
+        .links
+        .into_iter()
+        .map(|l| Link {
+            text: decode_entities(l.text.trim()),
+            ..l
+        })
+        .collect();
+    (text, links)
 }
+
+/// Most links kept from one message.
+const MAX_LINKS: usize = 500;
 
 /// Append text with runs of white space (source line breaks included) as one space.
 fn push_collapsed(out: &mut String, text: &str) {
@@ -172,27 +218,11 @@ fn push_collapsed(out: &mut String, text: &str) {
     }
 }
 
-/// Links in HTML: `<a href="…">text</a>`.
-pub fn html_links(html: &str) -> Vec<Link> {
-    static ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?is)<a\s[^>]*?href\s*=\s*["']?([^"'\s>]+)["']?[^>]*>(.*?)</a\s*>"#).unwrap()
-    });
-    static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<[^>]*>").unwrap());
-    ANCHOR
-        .captures_iter(html)
-        .take(500)
-        .map(|c| Link {
-            href: decode_entities(&c[1]),
-            text: decode_entities(TAG.replace_all(&c[2], " ").trim()),
-        })
-        .collect()
-}
-
 /// Bare URLs in plain text.
 pub fn text_links(text: &str) -> Vec<Link> {
     static URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(?i)\bhttps?://[^\s<>"'）」]+"#).unwrap());
     URL.find_iter(text)
-        .take(500)
+        .take(MAX_LINKS)
         .map(|m| Link {
             href: m.as_str().to_owned(),
             text: m.as_str().to_owned(),
@@ -201,12 +231,7 @@ pub fn text_links(text: &str) -> Vec<Link> {
 }
 
 fn decode_entities(s: &str) -> String {
-    s.replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
+    html_escape::decode_html_entities(s).into_owned()
 }
 
 /// Host of a URL, lowercased, without user info or port; `None` for non-web links.
@@ -229,15 +254,15 @@ mod tests {
     #[test]
     fn table_cells_stay_apart() {
         let html = "<table><tr><td>注文番号:</td><td>1234567890</td></tr></table>";
-        let text = html_to_text(html);
+        let (text, _) = render_html(html);
         assert!(!text.contains("注文番号:1234567890"), "{text}");
         assert!(text.contains("1234567890"));
     }
 
     #[test]
     fn links_and_hosts() {
-        let links = html_links(
-            r#"<p><A HREF="https://evil.example/x?a=1&amp;b=2">https://account.microsoft.com</a>"#,
+        let (_, links) = render_html(
+            r#"<p><A HREF="https://evil.example/x?a=1&amp;b=2">https://<b>account</b>.microsoft.com</a> more"#,
         );
         assert_eq!(links[0].href, "https://evil.example/x?a=1&b=2");
         assert_eq!(links[0].text, "https://account.microsoft.com");
