@@ -1,20 +1,14 @@
 //! The command line as a user runs it: commands, formats, exit status, errors.
 
-use assert_cmd::Command;
+mod common;
+
+use common::msorder;
 use predicates::prelude::*;
 
 const ACTIVATION: &str = "fixtures/mail/01-ja-activation-plain-utf8.eml";
 const CHARGE: &str = "fixtures/mail/16-ja-charge-ohb2024-fullwidth-price.eml";
 const FAKE: &str = "fixtures/mail/39-fake-gmail-defender-callback.eml";
 const MBOX: &str = "fixtures/mbox/sample.mbox";
-
-fn msorder() -> Command {
-    let mut cmd = Command::cargo_bin("msorder").unwrap();
-    cmd.env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("LANG");
-    cmd
-}
 
 #[test]
 fn check_activation_in_japanese_and_english() {
