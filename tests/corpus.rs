@@ -38,20 +38,6 @@ fn msorder() -> Command {
     cmd
 }
 
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files_under(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
-}
-
 /// `^From ` lines: the messages of an mbox, counted without the tool's reader.
 fn separators(bytes: &[u8]) -> usize {
     bytes
@@ -167,7 +153,7 @@ fn every_corpus_file_is_read_and_no_phishing_is_genuine() {
     }
     let mut files = 0;
     for folder in FOLDERS {
-        for path in files_under(&root.join(folder)) {
+        for path in common::files_under(&root.join(folder)) {
             files += 1;
             let relative = path.strip_prefix(&root).unwrap();
             let records = by_file.get(relative).map_or(0, Vec::len);
@@ -210,7 +196,7 @@ fn the_phishing_pot_set_as_a_folder_and_as_an_mbox() {
         .unwrap();
     assert!(status.success(), "tar failed: {status:?}");
     let email = tmp.path().join("email");
-    let files = files_under(&email);
+    let files = common::files_under(&email);
     assert_eq!(files.len(), PHISHING_POT_FILES);
 
     // As a folder.

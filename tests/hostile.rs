@@ -1143,19 +1143,6 @@ fn count_messages(path: &Path) -> usize {
     }
 }
 
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files_under(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
 fn scan_all(args: &[&str], stdin: Option<Vec<u8>>) -> Vec<serde_json::Value> {
     let mut cmd = msorder();
     cmd.args(["scan", "--all", "--format", "jsonl"]).args(args);
@@ -1183,7 +1170,7 @@ fn nothing_lost() {
     let mbox_count = count_messages(Path::new(MBOX));
     assert_eq!(mbox_count, 6);
     // A directory.
-    let expected: usize = files_under(Path::new("fixtures"))
+    let expected: usize = common::files_under(Path::new("fixtures"))
         .iter()
         .map(|p| count_messages(p))
         .sum();
@@ -1205,7 +1192,7 @@ fn nothing_lost() {
 
 #[test]
 fn fixtures_in_one_mbox_read_as_the_files_do() {
-    let mut paths: Vec<PathBuf> = files_under(Path::new("fixtures/mail"))
+    let mut paths: Vec<PathBuf> = common::files_under(Path::new("fixtures/mail"))
         .into_iter()
         .filter(|p| p.extension().is_some_and(|x| x == "eml"))
         .collect();
