@@ -349,7 +349,7 @@ const SYMBOLS: &[(&str, &str)] = &[
 static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
     let codes = CURRENCIES.join("|");
     Regex::new(&format!(
-        r"(?:\b({codes})\s?(\d[\d,]*(?:\.\d+)?)|([¥$€£])\s?(\d[\d,]*(?:\.\d+)?)|(\d[\d,]*(?:\.\d+)?)\s?(円|(?:{codes})\b))"
+        r"(?:\b({codes}) ?(\d[\d,]*(?:\.\d+)?)|([¥$€£]) ?(\d[\d,]*(?:\.\d+)?)|(\d[\d,]*(?:\.\d+)?) ?(円|(?:{codes})\b))"
     ))
     .unwrap()
 });
@@ -411,6 +411,14 @@ fn find_date(line: &str) -> Option<String> {
 
 /// Amounts in a folded line.
 fn find_amounts(line: &str) -> Vec<Amount> {
+    // The amount regex needs its slow capturing engine; most text names no currency at all.
+    static MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        let symbols = SYMBOLS.iter().map(|(s, _)| *s);
+        phrase_set(&CURRENCIES.iter().copied().chain(symbols).collect::<Vec<_>>())
+    });
+    if !MARKERS.is_match(line) {
+        return Vec::new();
+    }
     AMOUNT
         .captures_iter(line)
         .filter_map(|c| {
@@ -464,6 +472,8 @@ fn plain_decimal(num: &str) -> Option<String> {
 struct Line<'a> {
     raw: &'a str,
     folded: String,
+    /// The field this line labels, if any (see [`label_of`]).
+    field: Option<Field>,
 }
 
 impl Line<'_> {
@@ -480,9 +490,10 @@ impl Line<'_> {
 fn lines_of(body: &str) -> Vec<Line<'_>> {
     body.lines()
         .map(|l| l.trim_start_matches(['>', ' ', '\t']))
-        .map(|raw| Line {
-            raw,
-            folded: fold_line(raw),
+        .map(|raw| {
+            let folded = fold_line(raw);
+            let field = label_of(&folded).map(|(f, _)| f);
+            Line { raw, folded, field }
         })
         .filter(|l| !l.folded.is_empty())
         .collect()
@@ -530,7 +541,7 @@ pub fn extract(view: &MessageView) -> Order {
     let mut labelled_totals = Vec::new();
     let mut details_at = None;
     for (i, line) in lines.iter().enumerate() {
-        let Some((field, rest)) = label_of(&line.folded) else {
+        let Some((field, rest)) = line.field.and_then(|_| label_of(&line.folded)) else {
             continue;
         };
         let value = if rest.is_empty() {
@@ -577,19 +588,19 @@ pub fn extract(view: &MessageView) -> Order {
         // The Japanese notice thanks for the purchase "on YYYY年M月D日" before any label.
         order.date = lines.iter().take(30).find_map(|l| find_date(&l.folded));
     }
+    // Fallback searches run once over the joined lines: one regex call instead of one per line.
     if order.product_key.is_none() {
-        order.product_key = lines
+        let folded_body = lines
             .iter()
-            .find_map(|l| KEY.find(&l.folded))
-            .map(|m| m.as_str().to_ascii_uppercase());
+            .map(|l| l.folded.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        order.product_key = KEY.find(&folded_body).map(|m| m.as_str().to_ascii_uppercase());
     }
     if order.payment.is_none() {
-        order.payment = lines.iter().find_map(|l| {
-            label_of(&l.folded)
-                .is_none()
-                .then(|| payment_in(&l.folded))
-                .flatten()
-        });
+        order.payment = lines
+            .iter()
+            .find_map(|l| l.field.is_none().then(|| payment_in(&l.folded)).flatten());
     }
     order.renewal = lines
         .iter()
@@ -597,11 +608,13 @@ pub fn extract(view: &MessageView) -> Order {
         .map(Line::shown);
     order.products = products(&lines, details_at, &view.subject);
     order.total = labelled_totals.pop().or_else(|| {
-        let mut amounts: Vec<Amount> = lines
+        let priced = lines
             .iter()
             .filter(|l| !RENEWAL.is_match(&l.folded))
-            .flat_map(|l| find_amounts(&l.folded))
-            .collect();
+            .map(|l| l.folded.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut amounts = find_amounts(&priced);
         amounts.sort_by(|a, b| b.number().total_cmp(&a.number()));
         amounts.into_iter().next()
     });
@@ -664,7 +677,7 @@ fn products(lines: &[Line], details_at: Option<usize>, subject: &str) -> Vec<Str
         .take(40)
     {
         let folded = &line.folded;
-        let label = label_of(folded).map(|(f, _)| f);
+        let label = line.field;
         if label.is_some_and(|f| f != Field::Details) || SECTION_END.iter().any(|w| folded.starts_with(w)) {
             break;
         }
@@ -691,7 +704,7 @@ fn products(lines: &[Line], details_at: Option<usize>, subject: &str) -> Vec<Str
                 re.find(&cell)
                     .is_some_and(|m| m.start() == 0 && cell.len() <= m.end() + 24)
             });
-            if standalone && label_of(&line.folded).is_none() {
+            if standalone && line.field.is_none() {
                 push_unique(&mut found, shown_cell);
             }
         }
