@@ -411,19 +411,8 @@ fn deep_rfc822_nesting_via_the_cli_and_the_next_file_still_read() {
     let dir = tempfile::tempdir().unwrap();
     let deep = dir.path().join("deep.eml");
     std::fs::write(&deep, rfc822_chain(50_000, TINY)).unwrap();
-    let out = msorder()
-        .args(["scan", "--all", "--format", "jsonl"])
-        .arg(&deep)
-        .arg(ACTIVATION)
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
-    let records = jsonl_records(&out.stdout);
-    assert_eq!(records.len(), 2, "{records:?}");
-    assert_eq!(records[0]["label"], "error");
+    let records = scan_bad_then_activation(&deep);
     assert!(records[0]["error"].as_str().unwrap().contains("nesting too deep"));
-    assert_eq!(records[1]["label"], "activation");
     assert_eq!(records[1]["source"], ACTIVATION);
     assert_eq!(records[1]["order_number"], "8311422531");
 }
@@ -674,23 +663,30 @@ fn message_over_the_maximum_size_is_an_error() {
         f.flush().unwrap();
     }
     assert!(std::fs::metadata(&big).unwrap().len() > 70 << 20);
+    let records = scan_bad_then_activation(&big);
+    assert!(
+        records[0]["error"].as_str().unwrap().contains("maximum size"),
+        "{:?}",
+        records[0]
+    );
+}
+
+/// `scan --all` of a bad file then fixture 01: exit 2, an error record, and the next file still
+/// read. Returns the two records.
+fn scan_bad_then_activation(bad: &Path) -> Vec<serde_json::Value> {
     let out = msorder()
         .args(["scan", "--all", "--format", "jsonl"])
-        .arg(&big)
+        .arg(bad)
         .arg(ACTIVATION)
         .assert()
         .code(2)
         .get_output()
         .clone();
     let records = jsonl_records(&out.stdout);
-    assert_eq!(records.len(), 2);
+    assert_eq!(records.len(), 2, "{records:?}");
     assert_eq!(records[0]["label"], "error");
-    assert!(
-        records[0]["error"].as_str().unwrap().contains("maximum size"),
-        "{:?}",
-        records[0]
-    );
     assert_eq!(records[1]["label"], "activation");
+    records
 }
 
 #[test]
