@@ -265,16 +265,13 @@ const ENCODED_LEVELS: usize = 3;
 
 /// An upper bound on the embedded messages mail-parser would build from these bytes: those in
 /// the bytes, plus those inside base64 and quoted-printable bodies, which it decodes and parses
-/// too (up to [`ENCODED_LEVELS`] deep).
+/// too (up to [`ENCODED_LEVELS`] deep). It only does so for a part that is a message: one typed
+/// `message/rfc822` or `message/global`, or an untyped part of a `multipart/digest`. Bytes with
+/// neither hold no encoded layer worth decoding (`.eml` attachments are bounded on their own
+/// before [`attach`] parses them).
 fn embedded_bound(raw: &[u8], levels: usize) -> usize {
-    static MENTION: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-        aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(["message/", ".eml"])
-            .unwrap()
-    });
-    let mut bound = count_embedded(raw);
-    if levels == 0 || !MENTION.is_match(raw) {
+    let (mut bound, digest) = message_types(raw);
+    if levels == 0 || (bound == 0 && !digest) {
         return bound;
     }
     let quoted = qp_lenient(raw);
@@ -343,15 +340,24 @@ fn check_bytes(raw: &[u8]) -> Result<(), DecodeError> {
     Ok(())
 }
 
-/// Count `message/rfc822` (and `message/global`) content types, an upper bound on nesting depth.
-fn count_embedded(raw: &[u8]) -> usize {
+/// How many `message/rfc822` (and `message/global`) content types the bytes hold, an upper bound
+/// on nesting depth, and whether they mention a `multipart/digest`.
+fn message_types(raw: &[u8]) -> (usize, bool) {
     static FINDER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .build(["message/rfc822", "message/global"])
+            .build(["message/rfc822", "message/global", "multipart/digest"])
             .unwrap()
     });
-    FINDER.find_iter(raw).count()
+    let mut messages = 0;
+    let mut digest = false;
+    for found in FINDER.find_iter(raw) {
+        match found.pattern().as_usize() {
+            2 => digest = true,
+            _ => messages += 1,
+        }
+    }
+    (messages, digest)
 }
 
 fn has_mail_header(msg: &Message) -> bool {

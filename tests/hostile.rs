@@ -535,6 +535,26 @@ fn deep_nesting_inside_a_quoted_printable_rfc822_part() {
     assert_survives_then_reads_next("qp-rfc822.eml", &raw);
 }
 
+/// A part of a multipart/digest without a Content-Type is a message, so a base64 body there is
+/// parsed as one though no `message/rfc822` shows in the outer bytes.
+#[test]
+fn deep_nesting_inside_a_base64_digest_part() {
+    let chain = base64(&rfc822_chain(50_000, TINY));
+    let mut raw = b"From: a@example.com\nSubject: Fwd: Microsoft order\nMIME-Version: 1.0\n\
+        Content-Type: multipart/digest; boundary=zz\n\n--zz\nContent-Transfer-Encoding: base64\n\n"
+        .to_vec();
+    raw.extend_from_slice(&chain);
+    raw.extend_from_slice(b"\n--zz--\n");
+    let opts = Options {
+        decode_all: true,
+        ..Options::default()
+    };
+    let record = classify("digest.eml", 1, &raw, &opts);
+    assert_sane(&record, 1);
+    assert!(record.error.unwrap().contains("nesting too deep"));
+    assert_survives_then_reads_next("digest.eml", &raw);
+}
+
 #[test]
 fn deep_nesting_inside_a_base64_eml_attachment() {
     let raw = mail_with_part(
