@@ -111,17 +111,41 @@ pub enum Disguise {
 /// invisible characters between two letters of any word, and Latin words mixed with letters of
 /// another script.
 pub fn disguises(s: &str) -> Vec<Disguise> {
+    let brand = |t: &str| t.matches("microsoft").count();
+    let (mut hidden, mut confusable) = (false, false);
+    // Words are checked one by one, and only those with a character that can disguise: most
+    // text has none, and the folding below is costly.
+    for word in s
+        .split(char::is_whitespace)
+        .filter(|w| w.chars().any(may_disguise))
+    {
+        let visible: String = word.chars().filter(|&c| !is_invisible(c)).collect();
+        let seen = brand(&visible.to_lowercase());
+        hidden |= seen > brand(&word.to_lowercase()) || hidden_inside_word(word);
+        confusable |= brand(&fold(word)) > seen || mixed_script_word(&visible);
+    }
     let mut found = Vec::new();
-    let plain = s.to_lowercase().matches("microsoft").count();
-    let visible: String = s.chars().filter(|&c| !is_invisible(c)).collect();
-    let visible_count = visible.to_lowercase().matches("microsoft").count();
-    if visible_count > plain || hidden_inside_word(s) {
+    if hidden {
         found.push(Disguise::Hidden);
     }
-    if fold(s).matches("microsoft").count() > visible_count || mixed_script_word(&visible) {
+    if confusable {
         found.push(Disguise::Confusable);
     }
     found
+}
+
+/// Whether a character can take part in a disguise: invisible, or a letter or symbol that
+/// folding may turn into a Latin letter. ASCII, Japanese text and common punctuation cannot,
+/// which lets most mail skip the costly checks.
+fn may_disguise(c: char) -> bool {
+    // Full-width Latin letters and half-width Hangul (which folds to letters like "o") are
+    // excepted from the CJK ranges.
+    let plain_cjk = is_cjk(c)
+        && !matches!(c, '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' | '\u{FFA0}'..='\u{FFDF}');
+    let plain = c.is_ascii()
+        || plain_cjk
+        || matches!(c, '\u{A0}' | '©' | '®' | '·' | '×' | '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}');
+    !plain || is_invisible(c)
 }
 
 fn hidden_inside_word(s: &str) -> bool {
@@ -195,6 +219,26 @@ mod tests {
         assert_eq!(disguises("Ｍｉｃｒｏｓｏｆｔ"), vec![Disguise::Confusable]);
         assert_eq!(disguises("日本語のメール"), vec![]);
         assert_eq!(disguises("PC を購入"), vec![]);
+        assert_eq!(disguises("“Microsoft” – ok…"), vec![]);
+        assert_eq!(disguises("Micro\u{2060}soft"), vec![Disguise::Hidden]);
+        assert_eq!(disguises("Microsof™"), vec![Disguise::Confusable]);
+    }
+
+    /// What lets [`disguises`] skip text: no character it calls plain folds into a Latin letter
+    /// or is a letter of a script that could mix with Latin.
+    #[test]
+    fn plain_characters_make_no_letters() {
+        let plain = (0x80..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| !may_disguise(c));
+        for c in plain {
+            let folded = fold(c.encode_utf8(&mut [0; 4]));
+            assert!(
+                !folded.bytes().any(|b| b.is_ascii_alphabetic()),
+                "{c:?} folds to {folded:?}"
+            );
+            assert!(is_cjk(c) || !c.is_alphanumeric(), "{c:?}");
+        }
     }
 
     #[test]
