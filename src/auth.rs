@@ -348,14 +348,14 @@ static URL: LazyLock<Regex> =
 /// "Quantity: 10", "数量 25" (folded, one line).
 static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:\b(?:qty|quantity|number of (?:licen[cs]es|users|seats))|数量|ライセンス数|個数|台数)\x20*[:=x×]?\x20*(\d[\d,]{0,9})",
+        r"(?:(?-u:\b)(?:qty|quantity|number of (?:licen[cs]es|users|seats))|数量|ライセンス数|個数|台数)\x20*[:=x×]?\x20*(\d[\d,]{0,9})",
     )
     .expect("quantity pattern is valid")
 });
 
 /// "25 licenses", "10 seats", "5 ライセンス" (folded, one line).
 static LICENCES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d[\d,]{0,9})\x20*-?\x20*(?:user\x20)?(?:licen[cs]es|seats|ライセンス)")
+    Regex::new(r"(?-u:\b)(\d[\d,]{0,9})\x20*-?\x20*(?:user\x20)?(?:licen[cs]es|seats|ライセンス)")
         .expect("licence pattern is valid")
 });
 

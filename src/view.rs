@@ -220,7 +220,8 @@ fn push_collapsed(out: &mut String, text: &str) {
 
 /// Bare URLs in plain text.
 pub fn text_links(text: &str) -> Vec<Link> {
-    static URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(?i)\bhttps?://[^\s<>"'）」]+"#).unwrap());
+    static URL: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"(?i)(?-u:\b)https?://[^\s<>"'）」]+"#).unwrap());
     URL.find_iter(text)
         .take(MAX_LINKS)
         .map(|m| Link {
