@@ -372,19 +372,17 @@ impl<R: BufRead> Iterator for Mbox<R> {
                 self.framed = self.apply_content_length();
             }
             if let Some(at) = self.framed.then(|| self.find_separator()).flatten() {
-                let message = self.buf[self.start..at + 1].to_vec();
-                self.start = at + 1;
+                let start = std::mem::replace(&mut self.start, at + 1);
                 self.scan = self.start;
                 self.framed = false;
-                return Some(self.emit(message));
+                return Some(self.emit(start, at + 1));
             }
             if self.eof {
-                let message = self.buf[self.start..].to_vec();
-                self.start = self.buf.len();
-                if message.is_empty() {
+                let start = std::mem::replace(&mut self.start, self.buf.len());
+                if start == self.buf.len() {
                     return None;
                 }
-                return Some(self.emit(message));
+                return Some(self.emit(start, self.buf.len()));
             }
             if self.buf.len() - self.start > self.max_size + CHUNK {
                 // Too large: drop what we hold but keep scanning for the next separator.
@@ -402,9 +400,10 @@ impl<R: BufRead> Iterator for Mbox<R> {
 }
 
 impl<R> Mbox<R> {
-    fn emit(&mut self, message: Vec<u8>) -> (usize, Result<Vec<u8>, String>) {
+    /// The message held in `buf[start..end]`, copied out once: separator dropped, unescaped.
+    fn emit(&mut self, start: usize, end: usize) -> (usize, Result<Vec<u8>, String>) {
         self.index += 1;
-        let message = strip_separator(message);
+        let message = strip_separator(&self.buf[start..end]);
         if std::mem::take(&mut self.dropped) || message.len() > self.max_size {
             return (self.index, Err(too_large(self.max_size)));
         }
@@ -412,23 +411,22 @@ impl<R> Mbox<R> {
     }
 }
 
-/// Drop the `From ` line and the blank line mbox writers put before the next separator.
-fn strip_separator(mut message: Vec<u8>) -> Vec<u8> {
-    let body_start = memchr::memchr(b'\n', &message).map_or(message.len(), |i| i + 1);
-    message.drain(..body_start);
+/// Without the `From ` line and the blank line mbox writers put before the next separator.
+fn strip_separator(message: &[u8]) -> &[u8] {
+    let body_start = memchr::memchr(b'\n', message).map_or(message.len(), |i| i + 1);
+    let message = &message[body_start..];
     for ending in [&b"\r\n\r\n"[..], b"\n\n"] {
         if message.ends_with(ending) {
-            message.truncate(message.len() - ending.len() / 2);
-            break;
+            return &message[..message.len() - ending.len() / 2];
         }
     }
     message
 }
 
 /// mboxrd: `>From `, `>>From ` … at a line start lose one `>`.
-fn unescape(message: Vec<u8>) -> Vec<u8> {
-    if memchr::memmem::find(&message, b">From ").is_none() {
-        return message;
+fn unescape(message: &[u8]) -> Vec<u8> {
+    if memchr::memmem::find(message, b">From ").is_none() {
+        return message.to_vec();
     }
     let mut out = Vec::with_capacity(message.len());
     for line in message.split_inclusive(|&b| b == b'\n') {
@@ -498,6 +496,6 @@ mod tests {
 
     #[test]
     fn unescape_only_quoted_from() {
-        assert_eq!(unescape(b">From x\n>> From y\n".to_vec()), b"From x\n>> From y\n");
+        assert_eq!(unescape(b">From x\n>> From y\n"), b"From x\n>> From y\n");
     }
 }
