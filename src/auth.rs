@@ -870,8 +870,13 @@ fn split_unquoted_ws(s: &str) -> Vec<&str> {
 }
 
 /// The trusted authentication verdict alone, for messages the first look skips.
+/// Only the top-most field counts (see [`auth_reasons`]); no reasons are written.
 pub fn trusted_status(fields: &[AuthField], trust: &Trust) -> AuthStatus {
-    auth_reasons(fields, trust, &mut Findings::default())
+    fields
+        .first()
+        .map(AuthResults::parse)
+        .filter(|top| top.trusted(trust))
+        .map_or(AuthStatus::None, |top| top.status())
 }
 
 /// Only the top-most field can be the mailbox provider's own: anything below it may have come
@@ -1336,6 +1341,23 @@ mod tests {
         assert!(has(&a, ReasonId::AuthFail) && has(&a, ReasonId::AuthUntrustedIgnored));
         assert!(!has(&a, ReasonId::AuthPass));
         assert!(evidence(&a, ReasonId::AuthFail).contains("dmarc=fail"));
+    }
+
+    #[test]
+    fn trusted_status_agrees_with_the_reasons() {
+        let forged = ar("evil.example; dmarc=pass header.from=microsoft.com");
+        let fail = GMAIL_PASS.replace("dmarc=pass", "dmarc=fail");
+        let cases: [Vec<AuthField>; 5] = [
+            vec![],
+            vec![ar(GMAIL_PASS)],
+            vec![ar(&fail), ar(GMAIL_PASS)],
+            vec![forged],
+            vec![ar(OUTLOOK_PASS)],
+        ];
+        for fields in cases {
+            let full = auth_reasons(&fields, &Trust::default(), &mut Findings::default());
+            assert_eq!(trusted_status(&fields, &Trust::default()), full, "{fields:?}");
+        }
     }
 
     #[test]

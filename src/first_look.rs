@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 
 use crate::mime::Glance;
-use crate::text::{fold_line, phrase_set};
+use crate::text::{fold, phrase_set};
 
 /// Words (folded) in a subject or sender that make a message worth decoding.
 const HEADER_WORDS: &[&str] = &[
@@ -72,12 +72,13 @@ static BODY: LazyLock<AhoCorasick> = LazyLock::new(|| phrase_set(BODY_MARKERS));
 /// True when the message needs a full decode.
 pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
     let view = &glance.view;
-    let from = view
-        .from
-        .as_ref()
-        .map(|m| format!("{} {}", m.name, m.address))
-        .unwrap_or_default();
-    if HEADERS.is_match(&fold_line(&view.subject)) || HEADERS.is_match(&fold_line(&from)) {
+    let from = view.from.as_ref().map_or([""; 2], |m| [&m.name, &m.address]);
+    // The words hold no white space, so folding alone will do (no collapsing of runs).
+    if [view.subject.as_str()]
+        .iter()
+        .chain(&from)
+        .any(|h| HEADERS.is_match(&fold(h)))
+    {
         return true;
     }
     let body_start = memchr::memmem::find(raw, b"\n\n")

@@ -68,9 +68,10 @@ pub struct Glance {
     pub content_type: String,
 }
 
-/// Read only the header fields the first look needs. A light scan picks them out of the header
-/// block (the others, Received, DKIM-Signature and the X- fields, cost one `memchr` a line) and
-/// mail-parser decodes just those. Fails as [`decode`] would on empty, non-mail and cut-off input.
+/// Read only the header fields the first look needs. A light scan splits the header block
+/// (fields nobody reads, Received, DKIM-Signature and the X- ones, cost a `memchr` a line),
+/// Authentication-Results are taken as they are, and mail-parser decodes just the few fields
+/// shown. Fails as [`decode`] would on empty, non-mail and cut-off input.
 pub fn glance(raw: &[u8]) -> Result<Glance, DecodeError> {
     static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
         MessageParser::new()
@@ -85,42 +86,49 @@ pub fn glance(raw: &[u8]) -> Result<Glance, DecodeError> {
     let raw = with_line_feeds(raw);
     let raw = raw.as_ref();
     check_bytes(raw)?;
-    let (fields, mail) = header_fields(raw, GLANCE_FIELDS);
+    let mut shown = Vec::new();
+    let mut auth = Vec::new();
+    let mut mail = false;
+    for (name, field) in header_fields(raw) {
+        let value = &field[memchr::memchr(b':', field).map_or(0, |colon| colon + 1)..];
+        mail |= is_one_of(name, MAIL_FIELDS);
+        if is_one_of(name, SHOWN_FIELDS) {
+            shown.extend_from_slice(field);
+            if !field.ends_with(b"\n") {
+                shown.push(b'\n');
+            }
+        } else if let Some(field) = auth_field(name, value) {
+            auth.push(field);
+        }
+    }
     if !mail {
         return Err(DecodeError::NotMail);
     }
-    // None when no field of interest is present (mail with only, say, Received and To).
-    let msg = PARSER.parse_headers(&fields);
+    shown.push(b'\n');
+    // None when no shown field is present (mail with only, say, Received and To).
+    let msg = PARSER.parse_headers(&shown);
     let content_type = msg.as_ref().and_then(Message::content_type);
     if is_truncated(raw, content_type) {
         return Err(DecodeError::Truncated);
     }
-    let Some(msg) = &msg else {
-        return Ok(Glance::default());
+    let mut view = MessageView {
+        auth,
+        ..MessageView::default()
     };
+    if let Some(msg) = &msg {
+        view.from = mailbox(msg.from());
+        view.subject = subject_of(msg);
+        view.date = msg.date().map(|d| d.to_rfc3339());
+        view.message_id = msg.message_id().map(str::to_owned);
+    }
     Ok(Glance {
-        view: MessageView {
-            from: mailbox(msg.from()),
-            subject: subject_of(msg),
-            date: msg.date().map(|d| d.to_rfc3339()),
-            message_id: msg.message_id().map(str::to_owned),
-            auth: auth_fields(msg),
-            ..MessageView::default()
-        },
+        view,
         content_type: content_type.map(content_type_str).unwrap_or_default(),
     })
 }
 
-/// The header fields [`glance`] reads.
-const GLANCE_FIELDS: &[&str] = &[
-    "subject",
-    "from",
-    "date",
-    "message-id",
-    "content-type",
-    "authentication-results",
-    "arc-authentication-results",
-];
+/// The header fields [`glance`] has mail-parser decode.
+const SHOWN_FIELDS: &[&str] = &["subject", "from", "date", "message-id", "content-type"];
 
 /// Header fields of which every mail message has at least one; bytes with none are not mail.
 const MAIL_FIELDS: &[&str] = &[
@@ -140,48 +148,38 @@ fn is_one_of(name: &[u8], names: &[&str]) -> bool {
     names.iter().any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
 }
 
-/// The top-level header fields named in `keep`, copied in order with their continuation lines,
-/// and whether any field is one of [`MAIL_FIELDS`]. Fields are split as mail-parser splits them:
-/// a field runs on over lines that start with white space, its name ends at the first colon, a
-/// line without one is skipped, and the block ends at a blank line.
-fn header_fields(raw: &[u8], keep: &[&str]) -> (Vec<u8>, bool) {
-    let mut fields = Vec::new();
-    let mut mail = false;
-    let mut in_field = false;
-    let mut keeping = false;
-    let mut start = 0;
-    let ends = memchr::memchr_iter(b'\n', raw)
+/// The top-level header fields as (name, whole field with its continuation lines), split as
+/// mail-parser splits them: a field runs on over lines that start with white space, its name
+/// ends at the first colon (the name returned is trimmed, and starts the field), a line without
+/// a colon is skipped, and the block ends at a blank line.
+fn header_fields(raw: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    let mut ends = memchr::memchr_iter(b'\n', raw)
         .map(|i| i + 1)
-        .chain(Some(raw.len()));
-    for end in ends {
-        let line = &raw[start..end];
-        start = end;
-        if line.is_empty() {
-            break;
-        }
-        if in_field && matches!(line[0], b' ' | b'\t') {
-            if keeping {
-                fields.extend_from_slice(line);
+        .chain(Some(raw.len()))
+        .peekable();
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        loop {
+            let end = ends.next()?;
+            let line = raw[start..end].trim_ascii_start();
+            let field_start = end - line.len();
+            start = end;
+            if line.is_empty() {
+                return None;
             }
-            continue;
+            let Some(colon) = memchr::memchr(b':', line) else {
+                continue;
+            };
+            // Continuation lines; the last offset is the data's end, which ends the block anyway.
+            while let Some(&next) = ends.peek()
+                && raw.get(start).is_some_and(|&b| b == b' ' || b == b'\t')
+            {
+                start = next;
+                ends.next();
+            }
+            return Some((line[..colon].trim_ascii_end(), &raw[field_start..start]));
         }
-        let line = line.trim_ascii_start();
-        if line.is_empty() {
-            break;
-        }
-        let name = memchr::memchr(b':', line).map(|colon| line[..colon].trim_ascii());
-        in_field = name.is_some();
-        keeping = name.is_some_and(|n| is_one_of(n, keep));
-        mail |= name.is_some_and(|n| is_one_of(n, MAIL_FIELDS));
-        if keeping {
-            fields.extend_from_slice(line);
-        }
-    }
-    if fields.last().is_some_and(|&b| b != b'\n') {
-        fields.push(b'\n');
-    }
-    fields.push(b'\n');
-    (fields, mail)
+    })
 }
 
 /// The parser for whole messages: the fields the view shows are parsed, the rest (Received,
@@ -516,18 +514,27 @@ fn auth_fields(msg: &Message) -> Vec<AuthField> {
     root.headers
         .iter()
         .filter_map(|h| {
-            let arc = match h.name.as_str().to_ascii_lowercase().as_str() {
-                "authentication-results" => false,
-                "arc-authentication-results" => true,
-                _ => return None,
-            };
-            let raw = msg
+            let value = msg
                 .raw_message
                 .get(h.offset_start as usize..h.offset_end as usize)?;
-            let value = unfold(&String::from_utf8_lossy(raw));
-            Some(AuthField { arc, value })
+            auth_field(h.name.as_str().as_bytes(), value)
         })
         .collect()
+}
+
+/// An (ARC-)Authentication-Results field from its name and raw value; None for other fields.
+fn auth_field(name: &[u8], value: &[u8]) -> Option<AuthField> {
+    let arc = if name.eq_ignore_ascii_case(b"authentication-results") {
+        false
+    } else if name.eq_ignore_ascii_case(b"arc-authentication-results") {
+        true
+    } else {
+        return None;
+    };
+    Some(AuthField {
+        arc,
+        value: unfold(&String::from_utf8_lossy(value)),
+    })
 }
 
 fn unfold(s: &str) -> String {
@@ -710,25 +717,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn header_fields_are_picked_like_mail_parser_splits_them() {
+    fn header_fields_are_split_like_mail_parser_splits_them() {
         let raw = b"Received: from a\r\n\tby b\r\nSUBJECT : one\r\n two\r\nnot a field\r\nX-Big: y\r\n\r\nFrom: body@example.com\r\n";
-        let (fields, mail) = header_fields(raw, &["subject", "from"]);
-        assert!(mail);
-        assert_eq!(fields, b"SUBJECT : one\r\n two\r\n\n");
-        let (fields, mail) = header_fields(b"X-Only: 1\nno colon\n", &["subject"]);
-        assert!(!mail);
-        assert_eq!(fields, b"\n");
-        // A last field without a line end still ends the block.
+        let fields: Vec<_> = header_fields(raw).collect();
         assert_eq!(
-            header_fields(b"To: x\nSubject: s", &["subject"]).0,
-            b"Subject: s\n\n"
+            fields,
+            [
+                (&b"Received"[..], &b"Received: from a\r\n\tby b\r\n"[..]),
+                (b"SUBJECT", b"SUBJECT : one\r\n two\r\n"),
+                (b"X-Big", b"X-Big: y\r\n"),
+            ]
         );
+        // A last field without a line end, and one continued to the end of the data.
+        let fields: Vec<_> = header_fields(b"To: x\nSubject: s").collect();
+        assert_eq!(
+            fields,
+            [(&b"To"[..], &b"To: x\n"[..]), (b"Subject", b"Subject: s")]
+        );
+        let fields: Vec<_> = header_fields(b"To: x\n y").collect();
+        assert_eq!(fields, [(&b"To"[..], &b"To: x\n y"[..])]);
     }
 
     #[test]
     fn glance_agrees_with_decode() {
         let raw = b"Received: x\nX-A: 1\nSubject: =?UTF-8?B?5rOo5paH?=\nFrom: \"A\" <a@example.com>\nAuthentication-Results: mx.example.com; spf=pass\nContent-Type: text/plain\n\nbody\n";
         let first = glance(raw).unwrap();
+        let spaced = glance(b"Subject: s\nAuthentication-Results : mx.example.com; spf=pass\n\n").unwrap();
+        assert_eq!(spaced.view.auth[0].value, "mx.example.com; spf=pass");
         let view = decode(raw).unwrap();
         assert_eq!(first.view.subject, view.subject);
         assert_eq!(first.view.from, view.from);
