@@ -2,6 +2,7 @@
 //! thread streams messages in batches over a bounded channel while the worker pool classifies
 //! the previous batch, so memory stays bounded whatever the mailbox size.
 
+use std::collections::VecDeque;
 use std::sync::mpsc;
 
 use rayon::prelude::*;
@@ -13,6 +14,8 @@ use crate::{Options, Record, classify};
 const BATCH_MESSAGES: usize = 256;
 /// Most bytes in one batch; with the reader one batch ahead, about twice this is in flight.
 const BATCH_BYTES: usize = 4 << 20;
+/// Batches being classified or waiting to be written, besides the one the reader is filling.
+const IN_FLIGHT: usize = 3;
 /// Worker stack size: mail-parser recurses on nested parts.
 const WORKER_STACK: usize = 32 << 20;
 
@@ -52,15 +55,28 @@ where
                 let _ = tx.send(batch);
             }
         });
-        for batch in rx {
-            let records: Vec<Record> =
-                pool.install(|| batch.par_iter().map(|m| record_for(m, opts)).collect());
-            drop(batch);
-            for record in records {
-                sink(record)?;
+        // Batches are classified as pool jobs while earlier ones are written out, so neither a
+        // batch's slowest message nor the writing leaves a core idle; records still go out in
+        // input order, and memory stays bounded by the batches in flight.
+        pool.in_place_scope(|jobs| {
+            let mut pending = VecDeque::new();
+            let mut write = |done: mpsc::Receiver<Vec<Record>>| {
+                // Empty only if the job panicked, which the scope then raises.
+                done.recv().unwrap_or_default().into_iter().try_for_each(&mut sink)
+            };
+            for batch in rx {
+                let (tx, done) = mpsc::sync_channel(1);
+                jobs.spawn(move |_| {
+                    let records: Vec<Record> = batch.par_iter().map(|m| record_for(m, opts)).collect();
+                    let _ = tx.send(records);
+                });
+                pending.push_back(done);
+                if pending.len() > IN_FLIGHT {
+                    pending.pop_front().map_or(Ok(()), &mut write)?;
+                }
             }
-        }
-        Ok(())
+            pending.into_iter().try_for_each(write)
+        })
     })
 }
 
