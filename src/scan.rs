@@ -62,7 +62,10 @@ where
             let mut pending = VecDeque::new();
             let mut write = |done: mpsc::Receiver<Vec<Record>>| {
                 // Empty only if the job panicked, which the scope then raises.
-                done.recv().unwrap_or_default().into_iter().try_for_each(&mut sink)
+                done.recv()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .try_for_each(&mut sink)
             };
             for batch in rx {
                 let (tx, done) = mpsc::sync_channel(1);

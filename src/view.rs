@@ -114,9 +114,41 @@ impl MessageView {
 
 /// Elements that start and end a line: table cells and rows, paragraphs, list items, headings.
 /// One cell per line keeps a label and its value apart, which mail-parser's converter glues.
-const BLOCK_ELEMENTS: &str = "td, th, tr, table, thead, tbody, tfoot, caption, p, div, br, hr, li, ul, \
-    ol, dl, dt, dd, h1, h2, h3, h4, h5, h6, blockquote, pre, section, article, header, footer, \
-    center, address, title";
+const BLOCK_ELEMENTS: &[&str] = &[
+    "td",
+    "th",
+    "tr",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "caption",
+    "p",
+    "div",
+    "br",
+    "hr",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "center",
+    "address",
+    "title",
+];
 
 /// Render HTML as text for matching, streaming with lol_html (no DOM: HTML mail is rendered for
 /// every candidate in a mailbox scan), and collect its links in the same pass. Text runs keep
@@ -138,34 +170,33 @@ pub fn render_html(html: &str) -> (String, Vec<Link>) {
     }
 
     let out = Rc::new(RefCell::new(Rendered::default()));
-    let (text_out, block_out, link_out) = (out.clone(), out.clone(), out.clone());
+    let (text_out, element_out) = (out.clone(), out.clone());
+    // One selector for every element, sorted out here by name: compiling and running a selector
+    // per block element costs more than the comparison.
     let settings = Settings::new()
-        .append_element_content_handler(element!(BLOCK_ELEMENTS, move |el| {
-            block_out.borrow_mut().text.push('\n');
-            let end_out = block_out.clone();
+        .append_element_content_handler(element!("*", move |el| {
+            let name = el.tag_name();
+            let end: fn(&mut Rendered) = if name == "a" && el.has_attribute("href") {
+                let mut rendered = element_out.borrow_mut();
+                if rendered.links.len() < MAX_LINKS {
+                    let href = el.get_attribute("href").unwrap_or_default();
+                    rendered.links.push(Link {
+                        href: decode_entities(href.trim()),
+                        text: String::new(),
+                    });
+                    rendered.in_link = true;
+                }
+                |r| r.in_link = false
+            } else if BLOCK_ELEMENTS.contains(&name.as_str()) {
+                element_out.borrow_mut().text.push('\n');
+                |r| r.text.push('\n')
+            } else {
+                return Ok(());
+            };
+            let end_out = element_out.clone();
             if let Some(handlers) = el.end_tag_handlers() {
                 let on_end: lol_html::EndTagHandler<'static> = Box::new(move |_| {
-                    end_out.borrow_mut().text.push('\n');
-                    Ok(())
-                });
-                handlers.push(on_end);
-            }
-            Ok(())
-        }))
-        .append_element_content_handler(element!("a[href]", move |el| {
-            let mut rendered = link_out.borrow_mut();
-            if rendered.links.len() < MAX_LINKS {
-                let href = el.get_attribute("href").unwrap_or_default();
-                rendered.links.push(Link {
-                    href: decode_entities(href.trim()),
-                    text: String::new(),
-                });
-                rendered.in_link = true;
-            }
-            let end_out = link_out.clone();
-            if let Some(handlers) = el.end_tag_handlers() {
-                let on_end: lol_html::EndTagHandler<'static> = Box::new(move |_| {
-                    end_out.borrow_mut().in_link = false;
+                    end(&mut end_out.borrow_mut());
                     Ok(())
                 });
                 handlers.push(on_end);
