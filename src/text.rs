@@ -1,6 +1,8 @@
 //! Text folding shared by every matcher: phishing hides brand words behind invisible characters,
 //! look-alike letters and full-width forms, so nothing is matched on the raw text.
 
+use std::borrow::Cow;
+
 use unicode_normalization::UnicodeNormalization;
 use unicode_security::MixedScript;
 
@@ -113,16 +115,39 @@ pub enum Disguise {
 pub fn disguises(s: &str) -> Vec<Disguise> {
     let brand = |t: &str| t.matches("microsoft").count();
     let (mut hidden, mut confusable) = (false, false);
-    // Words are checked one by one, and only those with a character that can disguise: most
-    // text has none, and the folding below is costly.
-    for word in s
-        .split(char::is_whitespace)
-        .filter(|w| w.chars().any(may_disguise))
-    {
-        let visible: String = word.chars().filter(|&c| !is_invisible(c)).collect();
+    // Words are checked one by one, and only for what their characters can do: most words hold
+    // no character that can disguise, and the folding below is costly.
+    let words = s
+        .as_bytes()
+        .split(u8::is_ascii_whitespace)
+        .filter(|w| !w.is_ascii());
+    // Split at ASCII bytes, so each piece is still UTF-8.
+    for word in words.filter_map(|w| std::str::from_utf8(w).ok()) {
+        let (mut invisible, mut other) = (false, false);
+        for c in word.chars() {
+            invisible |= is_invisible(c);
+            other |= !is_invisible(c) && may_disguise(c);
+        }
+        let check_hidden = invisible && !hidden;
+        let check_confusable = other && !confusable;
+        if !check_hidden && !check_confusable {
+            continue;
+        }
+        let visible: Cow<str> = if invisible {
+            Cow::Owned(word.chars().filter(|&c| !is_invisible(c)).collect())
+        } else {
+            Cow::Borrowed(word)
+        };
         let seen = brand(&visible.to_lowercase());
-        hidden |= seen > brand(&word.to_lowercase()) || hidden_inside_word(word);
-        confusable |= brand(&fold(word)) > seen || mixed_script_word(&visible);
+        if check_hidden {
+            hidden = seen > brand(&word.to_lowercase()) || hidden_inside_word(word);
+        }
+        if check_confusable {
+            confusable = brand(&fold(word)) > seen || mixed_script_word(&visible);
+        }
+        if hidden && confusable {
+            break;
+        }
     }
     let mut found = Vec::new();
     if hidden {
