@@ -307,25 +307,44 @@ fn qp_lenient(raw: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Decoded runs of base64 lines.
+/// Decoded runs of base64 lines in parts that mail-parser could parse as a message: parts typed
+/// `message/…` or not typed at all (a digest's default). Runs in parts of another type, images
+/// and documents, are skipped. Any line starting with `--` is taken for a part delimiter and an
+/// unclear type for a message, so a misreading only ever decodes more.
 fn base64_blocks(raw: &[u8]) -> Vec<Vec<u8>> {
-    fn b64_line(l: &[u8]) -> Option<&[u8]> {
-        let l = l.strip_suffix(b"\r").unwrap_or(l);
-        (l.len() >= 4
+    fn b64_line(l: &[u8]) -> bool {
+        l.len() >= 4
             && l.iter()
-                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')))
-        .then_some(l)
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
     }
     let mut blocks = Vec::new();
     let mut run: Vec<u8> = Vec::new();
+    let mut in_header = true;
+    // Content types of the current part: some other than a message, some (maybe) a message.
+    let (mut other, mut message) = (false, false);
     for line in raw.split(|&b| b == b'\n').chain(std::iter::once(&b""[..])) {
-        match b64_line(line) {
-            Some(l) => run.extend_from_slice(l),
-            None if !run.is_empty() => {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if !in_header && b64_line(line) {
+            run.extend_from_slice(line);
+            continue;
+        }
+        if !run.is_empty() {
+            if message || !other {
                 blocks.extend(base64_decode(&run));
-                run.clear();
             }
-            None => {}
+            run.clear();
+        }
+        if line.starts_with(b"--") {
+            (in_header, other, message) = (true, false, false);
+        } else if in_header && line.is_empty() {
+            in_header = false;
+        } else if in_header && line.len() >= 13 && line[..13].eq_ignore_ascii_case(b"content-type:") {
+            let value = line[13..].trim_ascii();
+            if value.len() >= 8 && !value[..8].eq_ignore_ascii_case(b"message/") {
+                other = true;
+            } else {
+                message = true;
+            }
         }
     }
     blocks
@@ -338,21 +357,61 @@ fn check_bytes(raw: &[u8]) -> Result<(), DecodeError> {
     Ok(())
 }
 
-/// How many `message/rfc822` (and `message/global`) content types the bytes hold, an upper bound
-/// on nesting depth, and whether they mention a `multipart/digest`.
+/// How many `message/rfc822` (and `message/global`) content types the bytes hold, in any letter
+/// case, an upper bound on nesting depth; and whether they mention a `multipart/digest`.
 fn message_types(raw: &[u8]) -> (usize, bool) {
-    static FINDER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-        aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(["message/rfc822", "message/global", "multipart/digest"])
-            .unwrap()
+    // (whole name, where its anchor starts in it). A case-insensitive search of the names would
+    // leave aho-corasick without its SIMD prefilter; every letter case of a short anchor keeps
+    // it, and each hit is checked whole.
+    const NAMES: [(&[u8], usize); 3] = [
+        (b"message/rfc822", 11),
+        (b"message/global", 7),
+        (b"multipart/digest", 9),
+    ];
+    static ANCHORS: LazyLock<(aho_corasick::AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
+        let mut anchors = Vec::new();
+        let mut names = Vec::new();
+        for (i, (name, at)) in NAMES.iter().enumerate() {
+            let anchor = &name[*at..(*at + 4).min(name.len())];
+            for mask in 0..1u32 << anchor.len() {
+                let variant: Vec<u8> = anchor
+                    .iter()
+                    .enumerate()
+                    .map(|(j, &b)| {
+                        if mask >> j & 1 == 1 {
+                            b.to_ascii_uppercase()
+                        } else {
+                            b
+                        }
+                    })
+                    .collect();
+                if !anchors.contains(&variant) {
+                    anchors.push(variant);
+                    names.push(i);
+                }
+            }
+        }
+        let finder = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(&anchors)
+            .expect("literal anchors");
+        (finder, names)
     });
+    let (finder, names) = &*ANCHORS;
     let mut messages = 0;
     let mut digest = false;
-    for found in FINDER.find_iter(raw) {
-        match found.pattern().as_usize() {
-            2 => digest = true,
-            _ => messages += 1,
+    for hit in finder.find_iter(raw) {
+        let which = names[hit.pattern().as_usize()];
+        let (name, at) = NAMES[which];
+        let whole = hit
+            .start()
+            .checked_sub(at)
+            .and_then(|start| raw.get(start..start + name.len()))
+            .is_some_and(|found| found.eq_ignore_ascii_case(name));
+        match (whole, which) {
+            (false, _) => {}
+            (true, 2) => digest = true,
+            (true, _) => messages += 1,
         }
     }
     (messages, digest)
@@ -736,6 +795,30 @@ mod tests {
         );
         let fields: Vec<_> = header_fields(b"To: x\n y").collect();
         assert_eq!(fields, [(&b"To"[..], &b"To: x\n y"[..])]);
+    }
+
+    #[test]
+    fn only_parts_that_can_be_messages_are_decoded_for_the_bound() {
+        // "From: a" in base64, in an image part, a message part, an untyped part.
+        let part = |headers: &str| format!("--b\n{headers}\n\nRnJvbTogYQ==\n");
+        let raw = [
+            "Content-Type: multipart/mixed; boundary=b\n\n".to_owned(),
+            part("Content-Type: image/png\nContent-Transfer-Encoding: base64"),
+            part("Content-Type: Message/RFC822\nContent-Transfer-Encoding: base64"),
+            part("Content-Transfer-Encoding: base64"),
+            part("Content-Type:\n message/rfc822\nContent-Transfer-Encoding: base64"),
+            "--b--\n".to_owned(),
+        ]
+        .concat();
+        assert_eq!(base64_blocks(raw.as_bytes()).len(), 3);
+    }
+
+    #[test]
+    fn message_types_in_any_case() {
+        let raw = b"message/rfc822 MESSAGE/RFC822 MeSsAgE/gLoBaL message/rfc82 xmessage/rfc8222";
+        assert_eq!(message_types(raw), (4, false));
+        assert_eq!(message_types(b"Content-Type: Multipart/Digest;"), (0, true));
+        assert_eq!(message_types(b"822 /global /digest"), (0, false));
     }
 
     #[test]
