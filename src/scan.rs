@@ -1,6 +1,6 @@
 //! Running the pipeline over many messages on all cores, records in input order. A reader
 //! thread streams messages in batches over a bounded channel while the worker pool classifies
-//! the previous batch, so memory stays bounded whatever the mailbox size.
+//! the batches before it, a few at a time, so memory stays bounded whatever the mailbox size.
 
 use std::collections::VecDeque;
 use std::sync::mpsc;
@@ -12,7 +12,7 @@ use crate::{Options, Record, classify};
 
 /// Most messages in one batch.
 const BATCH_MESSAGES: usize = 256;
-/// Most bytes in one batch; with the reader one batch ahead, about twice this is in flight.
+/// Most bytes in one batch; with [`IN_FLIGHT`] batches and the reader's, a few times this is held.
 const BATCH_BYTES: usize = 4 << 20;
 /// Batches being classified or waiting to be written, besides the one the reader is filling.
 const IN_FLIGHT: usize = 3;
