@@ -870,7 +870,7 @@ fn split_unquoted_ws(s: &str) -> Vec<&str> {
 }
 
 /// The trusted authentication verdict alone, for messages the first look skips.
-/// Only the top-most field counts (see [`auth_reasons`]); no reasons are written.
+/// Only the top-most field counts, as in [`judge`]; no reasons are written.
 pub fn trusted_status(fields: &[AuthField], trust: &Trust) -> AuthStatus {
     fields
         .first()
