@@ -125,8 +125,11 @@ pub fn disguises(s: &str) -> Vec<Disguise> {
     for word in words.filter_map(|w| std::str::from_utf8(w).ok()) {
         let (mut invisible, mut other) = (false, false);
         for c in word.chars() {
-            invisible |= is_invisible(c);
-            other |= !is_invisible(c) && may_disguise(c);
+            if is_invisible(c) {
+                invisible = true;
+            } else {
+                other |= !is_plain(c);
+            }
         }
         let check_hidden = invisible && !hidden;
         let check_confusable = other && !confusable;
@@ -159,18 +162,17 @@ pub fn disguises(s: &str) -> Vec<Disguise> {
     found
 }
 
-/// Whether a character can take part in a disguise: invisible, or a letter or symbol that
-/// folding may turn into a Latin letter. ASCII, Japanese text and common punctuation cannot,
-/// which lets most mail skip the costly checks.
-fn may_disguise(c: char) -> bool {
+/// Whether a visible character can take no part in a disguise: folding turns it into no Latin
+/// letter. ASCII, Japanese text and common punctuation, which lets most mail skip the costly
+/// checks.
+fn is_plain(c: char) -> bool {
     // Full-width Latin letters and half-width Hangul (which folds to letters like "o") are
     // excepted from the CJK ranges.
     let plain_cjk = is_cjk(c)
         && !matches!(c, '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' | '\u{FFA0}'..='\u{FFDF}');
-    let plain = c.is_ascii()
+    c.is_ascii()
         || plain_cjk
-        || matches!(c, '\u{A0}' | '©' | '®' | '·' | '×' | '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}');
-    !plain || is_invisible(c)
+        || matches!(c, '\u{A0}' | '©' | '®' | '·' | '×' | '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}')
 }
 
 fn hidden_inside_word(s: &str) -> bool {
@@ -255,8 +257,9 @@ mod tests {
     fn plain_characters_make_no_letters() {
         let plain = (0x80..=0x10FFFF)
             .filter_map(char::from_u32)
-            .filter(|&c| !may_disguise(c));
+            .filter(|&c| is_plain(c));
         for c in plain {
+            assert!(!is_invisible(c), "{c:?}");
             let folded = fold(c.encode_utf8(&mut [0; 4]));
             assert!(
                 !folded.bytes().any(|b| b.is_ascii_alphabetic()),
