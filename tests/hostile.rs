@@ -368,11 +368,7 @@ proptest! {
 fn corrupt_multipart_trips_a_mail_parser_debug_assert() {
     let raw = b"Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: message/rfc822\n\n\
                 Content-Type: message/rfc822\nX: y\n\n\n--b--\n";
-    for decode_all in [false, true] {
-        let opts = Options {
-            decode_all,
-            ..Options::default()
-        };
+    for opts in both_looks() {
         assert_sane(&classify("corrupt.eml", 1, raw, &opts), 1);
     }
 }
@@ -390,14 +386,18 @@ fn rfc822_chain(levels: usize, innermost: &[u8]) -> Vec<u8> {
 
 const TINY: &[u8] = b"From: a@example.com\nSubject: x\n\nbody\n";
 
+/// Default options with the cheap first look, and with every message decoded in full.
+fn both_looks() -> [Options; 2] {
+    [false, true].map(|decode_all| Options {
+        decode_all,
+        ..Options::default()
+    })
+}
+
 #[test]
 fn deep_rfc822_nesting_is_an_error() {
     let raw = rfc822_chain(50_000, TINY);
-    for decode_all in [false, true] {
-        let opts = Options {
-            decode_all,
-            ..Options::default()
-        };
+    for opts in both_looks() {
         let record = classify("deep.eml", 1, &raw, &opts);
         assert_sane(&record, 1);
         assert_eq!(record.label, Label::Error);
@@ -446,11 +446,7 @@ fn genuine_order_inside_forwards_of_forwards() {
     assert!(record.forwarded);
     assert_eq!(record.order_number.as_deref(), Some("8311422531"));
     // Five layers: past the depth the views go to, but still a record, not an error.
-    for decode_all in [false, true] {
-        let opts = Options {
-            decode_all,
-            ..Options::default()
-        };
+    for opts in both_looks() {
         let record = classify("fwd5.eml", 1, &forwarded(5, &fixture_01()), &opts);
         assert_sane(&record, 1);
         assert_ne!(record.label, Label::Error, "{record:?}");
@@ -878,11 +874,7 @@ fn invalid_utf8_in_headers() {
     }
     let raw = b"From: \xff\xfe <\xc3@example.com>\nSubject: Microsoft \xe3\x81 order \xc0\xaf\n\
                 To: \x80\n\nbody \xff\n";
-    for decode_all in [false, true] {
-        let opts = Options {
-            decode_all,
-            ..Options::default()
-        };
+    for opts in both_looks() {
         assert_sane(&classify("bad.eml", 1, raw, &opts), 1);
     }
 }
@@ -893,11 +885,7 @@ fn bare_cr_line_ends() {
     assert!(!f01.contains(&b'\r'));
     let cr = normalise_line_ends(&f01, b"\r");
     assert!(!cr.contains(&b'\n'));
-    for decode_all in [false, true] {
-        let opts = Options {
-            decode_all,
-            ..Options::default()
-        };
+    for opts in both_looks() {
         let record = classify("cr.eml", 1, &cr, &opts);
         assert_sane(&record, 1);
         assert!(
