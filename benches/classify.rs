@@ -99,18 +99,24 @@ fn ordinary_mail() -> Vec<u8> {
     mail.into_bytes()
 }
 
-fn bench_fixtures(c: &mut Criterion) {
-    let dir = repo_path("fixtures/mail");
-    let files = eml_files(&dir);
+/// One short benchmark per file, throughput in bytes.
+fn bench_each(group: &mut BenchmarkGroup<'_, WallTime>, files: &[(String, Vec<u8>)]) {
     let opts = Options::default();
-    let mut group = c.benchmark_group("fixtures");
-    quick(&mut group);
-    for (name, raw) in &files {
+    quick(group);
+    for (name, raw) in files {
         group.throughput(Throughput::Bytes(raw.len() as u64));
         group.bench_function(name.as_str(), |b| {
             b.iter(|| classify(black_box(name), 1, black_box(raw), &opts))
         });
     }
+}
+
+fn bench_fixtures(c: &mut Criterion) {
+    let dir = repo_path("fixtures/mail");
+    let files = eml_files(&dir);
+    let opts = Options::default();
+    let mut group = c.benchmark_group("fixtures");
+    bench_each(&mut group, &files);
     let total: usize = files.iter().map(|(_, raw)| raw.len()).sum();
     group.throughput(Throughput::Bytes(total as u64));
     group.bench_function("all", |b| {
@@ -167,16 +173,8 @@ fn bench_corpus(c: &mut Criterion) {
         eprintln!("skipped phish_ms_order: {} not found", dir.display());
         return;
     }
-    let files = eml_files(&dir);
-    let opts = Options::default();
     let mut group = c.benchmark_group("phish_ms_order");
-    quick(&mut group);
-    for (name, raw) in &files {
-        group.throughput(Throughput::Bytes(raw.len() as u64));
-        group.bench_function(name.as_str(), |b| {
-            b.iter(|| classify(black_box(name), 1, black_box(raw), &opts))
-        });
-    }
+    bench_each(&mut group, &eml_files(&dir));
     group.finish();
 }
 
