@@ -3,7 +3,11 @@
 //! - charsets it does not know (`cp932`, `ISO-2022-JP-MS`, `iso-2022-jp-2`, ISO-2022-JP with no
 //!   label, "ISO-2022-JP" that is really UTF-8) are decoded again with `encoding_rs`;
 //! - encoded words in those charsets are decoded by our own RFC 2047 decoder;
-//! - deep `message/rfc822` nesting overflows its stack, so depth is bounded before parsing;
+//! - deep `message/rfc822` nesting overflows its stack: dropping a parsed tree recurses once per
+//!   level (so trees are torn down iteratively, and attached messages read in place, never
+//!   copied to owned trees), and the copy it makes of a message decoded from base64 or
+//!   quoted-printable recurses and copies the decoded bytes once per level (so nesting and those
+//!   copies are bounded before parsing, and the parsed tree is counted again);
 //! - its HTML-to-text glues table cells, so HTML goes through [`crate::view::render_html`].
 //!
 //! Moving to mail-parser 1.x should only touch this file.
@@ -15,6 +19,7 @@ use encoding_rs::Encoding;
 use mail_parser::decoders::base64::base64_decode;
 use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::decoders::quoted_printable::quoted_printable_decode;
+use mail_parser::parsers::MessageStream;
 use mail_parser::{
     Address, ContentType, HeaderName, Message, MessageParser, MessagePart, MimeHeaders, PartType,
 };
@@ -41,6 +46,9 @@ pub enum DecodeError {
     Truncated,
     /// More embedded messages than [`MAX_EMBEDDED`].
     TooDeep(usize),
+    /// Embedded messages in base64 or quoted-printable parts that mail-parser would copy into
+    /// more bytes than a message of its size may take (it copies a decoded part once per message inside it).
+    TooLarge(usize),
 }
 
 impl std::fmt::Display for DecodeError {
@@ -52,6 +60,11 @@ impl std::fmt::Display for DecodeError {
             DecodeError::TooDeep(n) => write!(
                 f,
                 "nesting too deep ({n} embedded message/rfc822 parts, limit {MAX_EMBEDDED})"
+            ),
+            DecodeError::TooLarge(n) => write!(
+                f,
+                "nesting too large ({} MiB of encoded embedded messages to unpack)",
+                n >> 20
             ),
         }
     }
@@ -200,19 +213,73 @@ pub fn decode(raw: &[u8]) -> Result<MessageView, DecodeError> {
     let raw = repaired(raw);
     let raw = raw.as_ref();
     check_bytes(raw)?;
-    // Only a full parse descends into embedded messages; headers alone are safe at any depth.
-    let embedded = embedded_bound(raw, ENCODED_LEVELS);
-    if embedded > MAX_EMBEDDED {
-        return Err(DecodeError::TooDeep(embedded));
-    }
-    let msg = FULL.parse(raw).ok_or(DecodeError::NotMail)?;
-    if !has_mail_header(&msg) {
+    let msg = parse_tree(raw)?.ok_or(DecodeError::NotMail)?;
+    if !has_mail_header(&msg.0) {
         return Err(DecodeError::NotMail);
     }
-    if is_truncated(raw, msg.content_type()) {
+    if is_truncated(raw, msg.0.content_type()) {
         return Err(DecodeError::Truncated);
     }
-    Ok(view_of(&msg, 0))
+    Ok(view_of(&msg.0, 0))
+}
+
+/// A message parsed by mail-parser, dropped without recursion: its own `Drop` recurses once per
+/// nested message, which overflows the stack on a deep chain.
+struct Tree<'a>(Message<'a>);
+
+impl Drop for Tree<'_> {
+    fn drop(&mut self) {
+        let mut stack = vec![std::mem::take(&mut self.0)];
+        while let Some(mut msg) = stack.pop() {
+            for part in &mut msg.parts {
+                if let PartType::Message(inner) = &mut part.body {
+                    stack.push(std::mem::take(inner));
+                }
+            }
+        }
+    }
+}
+
+impl Tree<'_> {
+    /// Embedded messages anywhere in the tree, counted without recursion.
+    fn embedded(&self) -> usize {
+        let mut count = 0;
+        let mut stack = vec![&self.0];
+        while let Some(msg) = stack.pop() {
+            for part in &msg.parts {
+                if let PartType::Message(inner) = &part.body {
+                    count += 1;
+                    stack.push(inner);
+                }
+            }
+        }
+        count
+    }
+}
+
+/// Parse a whole message (headers alone are safe at any depth; only a full parse descends into
+/// embedded messages). Nesting past [`MAX_EMBEDDED`] is an error whether the bound before parsing
+/// sees it or only the parsed tree shows it.
+fn parse_tree(raw: &[u8]) -> Result<Option<Tree<'_>>, DecodeError> {
+    let bound = embedded_bound(raw, ENCODED_LEVELS);
+    if bound.messages > MAX_EMBEDDED {
+        return Err(DecodeError::TooDeep(bound.messages));
+    }
+    if bound.copied > copy_budget(raw.len()) {
+        return Err(DecodeError::TooLarge(bound.copied));
+    }
+    parse_unbounded(raw)
+}
+
+/// [`parse_tree`] without the bound before parsing. mail-parser builds unencoded nesting without
+/// recursion, and the tree is counted and dropped without it, so this survives any depth of
+/// that; nesting inside a base64 or quoted-printable part is copied recursively, once per level
+/// (stack and memory), which only the bound before parsing keeps small.
+fn parse_unbounded(raw: &[u8]) -> Result<Option<Tree<'_>>, DecodeError> {
+    match FULL.parse(raw).map(Tree) {
+        Some(tree) if tree.embedded() > MAX_EMBEDDED => Err(DecodeError::TooDeep(tree.embedded())),
+        tree => Ok(tree),
+    }
 }
 
 /// Repairs made before mail-parser sees the bytes (borrowed when none is needed):
@@ -266,88 +333,141 @@ const ENCODED_LEVELS: usize = 3;
 /// too (up to [`ENCODED_LEVELS`] deep). It only does so for a part that is a message: one typed
 /// `message/rfc822` or `message/global`, or an untyped part of a `multipart/digest`. Bytes with
 /// neither hold no encoded layer worth decoding (`.eml` attachments are bounded on their own
-/// before [`attach`] parses them).
-fn embedded_bound(raw: &[u8], levels: usize) -> usize {
-    let (mut bound, digest) = message_types(raw);
-    if levels == 0 || (bound == 0 && !digest) {
+/// before [`attach`] parses them). A spelling this misses is still caught by [`parse_tree`].
+fn embedded_bound(raw: &[u8], levels: usize) -> Bound {
+    let (messages, digest) = message_types(raw);
+    let mut bound = Bound { messages, copied: 0 };
+    if levels == 0 || (messages == 0 && !digest) {
         return bound;
     }
-    let quoted = qp_lenient(raw);
-    if quoted.len() != raw.len() {
-        bound += embedded_bound(&quoted, levels - 1);
+    let mut add = |block: &[u8]| {
+        let inner = embedded_bound(block, levels - 1);
+        // The decoded part is copied once for itself and once per message inside it.
+        let copies = block.len().saturating_mul(inner.messages.saturating_add(1));
+        bound.messages = bound.messages.saturating_add(inner.messages);
+        bound.copied = bound.copied.saturating_add(copies).saturating_add(inner.copied);
+        bound.messages <= MAX_EMBEDDED
+    };
+    if let Some(quoted) = qp_lenient(raw) {
+        add(&quoted);
     }
-    for block in base64_blocks(raw) {
-        if bound > MAX_EMBEDDED {
-            break;
-        }
-        bound += embedded_bound(&block, levels - 1);
-    }
+    for_each_base64_block(raw, |block| add(&block));
     bound
 }
 
-/// Quoted-printable decoding of everything that looks like it: `=XX` and soft line breaks.
-fn qp_lenient(raw: &[u8]) -> Vec<u8> {
+/// What [`embedded_bound`] finds: embedded messages, and bytes mail-parser would copy to unpack
+/// the encoded ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Bound {
+    messages: usize,
+    copied: usize,
+}
+
+/// Most bytes the copies of encoded embedded messages may take for a message of `len` bytes, so
+/// that a message takes at most a few times its size.
+fn copy_budget(len: usize) -> usize {
+    len.saturating_mul(2).saturating_add(32 << 20)
+}
+
+/// Quoted-printable decoding of everything that looks like it: `=XX` and soft line breaks (an
+/// `=` ending a line, white space after it included); None when the bytes mention no
+/// quoted-printable encoding, the only case in which mail-parser decodes them so.
+fn qp_lenient(raw: &[u8]) -> Option<Vec<u8>> {
+    static QP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)quoted-printable").unwrap());
+    if !QP.is_match(raw) {
+        return None;
+    }
     let hex = |b: Option<u8>| b.and_then(|b| (b as char).to_digit(16)).map(|d| d as u8);
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
-        match (raw[i], raw.get(i + 1).copied(), raw.get(i + 2).copied()) {
-            (b'=', Some(b'\n'), _) => i += 2,
-            (b'=', Some(b'\r'), Some(b'\n')) => i += 3,
-            (b'=', h, l) if hex(h).is_some() && hex(l).is_some() => {
-                out.push(hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0));
-                i += 3;
+        if raw[i] == b'=' {
+            let blank = raw[i + 1..]
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            let after = i + 1 + blank;
+            match raw.get(after..) {
+                Some([b'\n', ..]) => {
+                    i = after + 1;
+                    continue;
+                }
+                Some([b'\r', b'\n', ..]) => {
+                    i = after + 2;
+                    continue;
+                }
+                _ => {}
             }
-            (b, ..) => {
-                out.push(b);
-                i += 1;
+            if let (Some(h), Some(l)) = (hex(raw.get(i + 1).copied()), hex(raw.get(i + 2).copied())) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
             }
         }
+        out.push(raw[i]);
+        i += 1;
     }
-    out
+    Some(out)
 }
 
-/// Decoded runs of base64 lines in parts that mail-parser could parse as a message: parts typed
-/// `message/…` or not typed at all (a digest's default). Runs in parts of another type, images
-/// and documents, are skipped. Any line starting with `--` is taken for a part delimiter and an
-/// unclear type for a message, so a misreading only ever decodes more.
-fn base64_blocks(raw: &[u8]) -> Vec<Vec<u8>> {
+/// Hand `each` the decoded runs of base64 lines in parts that mail-parser could parse as a
+/// message, until it returns false: parts typed `message/…` or not typed at all (a digest's
+/// default), in which `base64` (or an encoded word) shows. Runs in parts of another type, images and documents, are
+/// skipped. mail-parser's decoder skips white space and takes lines of any length, so a line
+/// counts when it holds only base64 letters and white space. Any line starting with `--` is taken
+/// for a part delimiter and an unclear type for a message, so a misreading only ever decodes more.
+fn for_each_base64_block(raw: &[u8], mut each: impl FnMut(Vec<u8>) -> bool) {
     fn b64_line(l: &[u8]) -> bool {
-        l.len() >= 4
+        l.iter().any(|&b| b != b' ' && b != b'\t')
             && l.iter()
-                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b' ' | b'\t'))
     }
-    let mut blocks = Vec::new();
+    // mail-parser decodes encoded words in Content-Transfer-Encoding: `=?…?=` may say base64.
+    static BASE64: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)base64|=\?").unwrap());
+    if !BASE64.is_match(raw) {
+        return;
+    }
     let mut run: Vec<u8> = Vec::new();
     let mut in_header = true;
-    // Content types of the current part: some other than a message, some (maybe) a message.
-    let (mut other, mut message) = (false, false);
+    // Content types of the current part: some other than a message, some (maybe) a message;
+    // and whether `base64` shows since the part began.
+    let (mut other, mut message, mut base64) = (false, false, false);
     for line in raw.split(|&b| b == b'\n').chain(std::iter::once(&b""[..])) {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if !in_header && b64_line(line) {
             run.extend_from_slice(line);
+            run.push(b'\n');
             continue;
         }
         if !run.is_empty() {
-            if message || !other {
-                blocks.extend(base64_decode(&run));
+            if (message || !other) && base64 {
+                let (end, block) = MessageStream::new(&run).decode_base64_mime(b"");
+                if end != usize::MAX && !each(block.into_owned()) {
+                    return;
+                }
             }
             run.clear();
         }
+        base64 |= contains_ignore_case(line, b"base64") || memchr::memmem::find(line, b"=?").is_some();
         if line.starts_with(b"--") {
-            (in_header, other, message) = (true, false, false);
+            (in_header, other, message, base64) = (true, false, false, false);
         } else if in_header && line.is_empty() {
             in_header = false;
         } else if in_header && line.len() >= 13 && line[..13].eq_ignore_ascii_case(b"content-type:") {
             let value = line[13..].trim_ascii();
-            if value.len() >= 8 && !value[..8].eq_ignore_ascii_case(b"message/") {
+            if !value.is_empty() && !contains_ignore_case(value, b"message") {
                 other = true;
             } else {
                 message = true;
             }
         }
     }
-    blocks
+}
+
+fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 fn check_bytes(raw: &[u8]) -> Result<(), DecodeError> {
@@ -358,21 +478,23 @@ fn check_bytes(raw: &[u8]) -> Result<(), DecodeError> {
 }
 
 /// How many `message/rfc822` (and `message/global`) content types the bytes hold, in any letter
-/// case, an upper bound on nesting depth; and whether they mention a `multipart/digest`.
+/// case, an upper bound on nesting depth; and whether they mention a `multipart/digest`. The
+/// subtype is one token in mail-parser's grammar, but white space and comments may stand on
+/// either side of the `/`, so each subtype found is checked back to its type across them.
 fn message_types(raw: &[u8]) -> (usize, bool) {
-    // (whole name, where its anchor starts in it). A case-insensitive search of the names would
-    // leave aho-corasick without its SIMD prefilter; every letter case of a short anchor keeps
-    // it, and each hit is checked whole.
-    const NAMES: [(&[u8], usize); 3] = [
-        (b"message/rfc822", 11),
-        (b"message/global", 7),
-        (b"multipart/digest", 9),
+    // (type, subtype, where the subtype's anchor starts in it). A case-insensitive search of the
+    // names would leave aho-corasick without its SIMD prefilter; every letter case of a short
+    // anchor keeps it, and each hit is checked whole.
+    const NAMES: [(&[u8], &[u8], usize); 3] = [
+        (b"message", b"rfc822", 3),
+        (b"message", b"global", 2),
+        (b"multipart", b"digest", 2),
     ];
     static ANCHORS: LazyLock<(aho_corasick::AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
         let mut anchors = Vec::new();
         let mut names = Vec::new();
-        for (i, (name, at)) in NAMES.iter().enumerate() {
-            let anchor = &name[*at..(*at + 4).min(name.len())];
+        for (i, (_, name, at)) in NAMES.iter().enumerate() {
+            let anchor = &name[*at..];
             for mask in 0..1u32 << anchor.len() {
                 let variant: Vec<u8> = anchor
                     .iter()
@@ -402,12 +524,15 @@ fn message_types(raw: &[u8]) -> (usize, bool) {
     let mut digest = false;
     for hit in finder.find_iter(raw) {
         let which = names[hit.pattern().as_usize()];
-        let (name, at) = NAMES[which];
+        let (ctype, subtype, at) = NAMES[which];
         let whole = hit
             .start()
             .checked_sub(at)
-            .and_then(|start| raw.get(start..start + name.len()))
-            .is_some_and(|found| found.eq_ignore_ascii_case(name));
+            .filter(|&start| {
+                raw.get(start..start + subtype.len())
+                    .is_some_and(|found| found.eq_ignore_ascii_case(subtype))
+            })
+            .is_some_and(|start| type_before(&raw[..start], ctype));
         match (whole, which) {
             (false, _) => {}
             (true, 2) => digest = true,
@@ -415,6 +540,40 @@ fn message_types(raw: &[u8]) -> (usize, bool) {
         }
     }
     (messages, digest)
+}
+
+/// Whether `before` ends with `ctype`, `/`, with white space and (nested) comments allowed
+/// around the `/`.
+fn type_before(before: &[u8], ctype: &[u8]) -> bool {
+    fn skip_blank(s: &[u8]) -> &[u8] {
+        let mut s = s;
+        loop {
+            let trimmed = s.trim_ascii_end();
+            s = trimmed;
+            let Some(rest) = s.strip_suffix(b")") else {
+                return s;
+            };
+            // Back to the matching `(`; an unmatched `)` (or a very long comment) ends the search.
+            let mut depth = 1;
+            let mut at = rest.len();
+            while depth > 0 && at > 0 && rest.len() - at < 1024 {
+                at -= 1;
+                match rest[at] {
+                    b')' => depth += 1,
+                    b'(' => depth -= 1,
+                    _ => {}
+                }
+            }
+            if depth > 0 {
+                return s;
+            }
+            s = &rest[..at];
+        }
+    }
+    skip_blank(before)
+        .strip_suffix(b"/")
+        .map(skip_blank)
+        .is_some_and(|s| s.len() >= ctype.len() && s[s.len() - ctype.len()..].eq_ignore_ascii_case(ctype))
 }
 
 fn has_mail_header(msg: &Message) -> bool {
@@ -486,29 +645,33 @@ fn view_of(msg: &Message, depth: usize) -> MessageView {
 fn attach(view: &mut MessageView, msg: &Message, part: &MessagePart, depth: usize) {
     let name = part.attachment_name().unwrap_or_default().to_owned();
     let content_type = part.content_type().map(content_type_str).unwrap_or_default();
-    let nested = match &part.body {
-        PartType::Message(inner) => Some(Cow::Borrowed(inner)),
-        PartType::Binary(bytes) | PartType::InlineBinary(bytes)
-            if (name.to_ascii_lowercase().ends_with(".eml") || content_type.starts_with("message/"))
-                && embedded_bound(bytes, ENCODED_LEVELS) <= MAX_EMBEDDED =>
-        {
-            FULL.parse(bytes.as_ref())
-                .filter(has_mail_header)
-                .map(|m| Cow::Owned(m.into_owned()))
+    let eml = name.to_ascii_lowercase().ends_with(".eml");
+    // Attached messages are parsed from borrowed bytes and read in place: copying one to an
+    // owned tree would recurse once per level.
+    let text;
+    let bytes = match &part.body {
+        PartType::Message(inner) => {
+            if depth < MAX_VIEW_DEPTH {
+                view.attached.push(view_of(inner, depth + 1));
+            }
+            return;
         }
-        PartType::Text(_) | PartType::Html(_) if name.to_ascii_lowercase().ends_with(".eml") => {
-            part_text(msg, part)
-                .filter(|t| embedded_bound(t.as_bytes(), ENCODED_LEVELS) <= MAX_EMBEDDED)
-                .and_then(|t| {
-                    FULL.parse(t.as_bytes())
-                        .filter(has_mail_header)
-                        .map(|m| Cow::Owned(m.into_owned()))
-                })
+        PartType::Binary(bytes) | PartType::InlineBinary(bytes)
+            if eml || content_type.starts_with("message/") =>
+        {
+            Some(bytes.as_ref())
+        }
+        PartType::Text(_) | PartType::Html(_) if eml => {
+            text = part_text(msg, part);
+            text.as_deref().map(str::as_bytes)
         }
         _ => None,
     };
+    let nested = bytes
+        .and_then(|bytes| parse_tree(bytes).ok().flatten())
+        .filter(|tree| has_mail_header(&tree.0));
     match nested {
-        Some(inner) if depth < MAX_VIEW_DEPTH => view.attached.push(view_of(&inner, depth + 1)),
+        Some(inner) if depth < MAX_VIEW_DEPTH => view.attached.push(view_of(&inner.0, depth + 1)),
         Some(_) => {}
         None if !matches!(part.body, PartType::Multipart(_)) => {
             view.attachments.push(Attachment { name, content_type })
@@ -810,13 +973,25 @@ mod tests {
             "--b--\n".to_owned(),
         ]
         .concat();
-        assert_eq!(base64_blocks(raw.as_bytes()).len(), 3);
+        let mut blocks = 0;
+        for_each_base64_block(raw.as_bytes(), |_| {
+            blocks += 1;
+            true
+        });
+        assert_eq!(blocks, 3);
     }
 
     #[test]
     fn message_types_in_any_case() {
         let raw = b"message/rfc822 MESSAGE/RFC822 MeSsAgE/gLoBaL message/rfc82 xmessage/rfc8222";
         assert_eq!(message_types(raw), (4, false));
+        // White space and comments around the `/`, as mail-parser's grammar allows.
+        let raw = b"message/ rfc822 message /rfc822 message/(x)rfc822 message(a(b))/\n (c) GLOBAL";
+        assert_eq!(message_types(raw), (4, false));
+        assert_eq!(
+            message_types(b"https://example.com/global/ message/rfc822x/"),
+            (1, false)
+        );
         assert_eq!(message_types(b"Content-Type: Multipart/Digest;"), (0, true));
         assert_eq!(message_types(b"822 /global /digest"), (0, false));
     }
@@ -907,6 +1082,38 @@ mod tests {
         }
         deep.extend_from_slice(b"Subject: x\n\nbody\n");
         assert!(matches!(decode(&deep).unwrap_err(), DecodeError::TooDeep(100)));
+    }
+
+    /// `levels` message/rfc822 wrappers, each a base64 part of the one outside.
+    fn base64_chain(levels: usize) -> Vec<u8> {
+        let mut raw = b"Subject: x\n\nbody\n".to_vec();
+        let mut chain = b"Content-Type: message/rfc822\n\n".repeat(levels);
+        chain.append(&mut raw);
+        let mut outer =
+            b"From: a@example.com\nContent-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n"
+                .to_vec();
+        outer.extend_from_slice(base64_encode(&chain).as_bytes());
+        outer.push(b'\n');
+        outer
+    }
+
+    #[test]
+    fn deep_trees_are_an_error_even_past_the_bound_before_parsing() {
+        // Unencoded: parsed without recursion, then counted and dropped without it.
+        let mut deep = b"From: a@example.com\n".to_vec();
+        deep.extend(b"Content-Type: message/rfc822\n\n".repeat(300_000));
+        deep.extend_from_slice(b"Subject: x\n\nbody\n");
+        assert!(matches!(
+            parse_unbounded(&deep),
+            Err(DecodeError::TooDeep(300_000))
+        ));
+        // In base64: too many copies to make, refused before parsing.
+        assert!(matches!(
+            parse_tree(&base64_chain(100_000)),
+            Err(DecodeError::TooDeep(_))
+        ));
+        // A shallow one parses.
+        assert_eq!(parse_unbounded(&base64_chain(3)).unwrap().unwrap().embedded(), 4);
     }
 
     #[test]

@@ -583,6 +583,147 @@ fn deep_multipart_nesting() {
     assert_sane(&record, 1);
 }
 
+/// `levels` wrappers typed with `content_type` (any spelling mail-parser reads as a message).
+fn spelled_chain(levels: usize, content_type: &str) -> Vec<u8> {
+    let mut raw = format!("Content-Type: {content_type}\n\n")
+        .repeat(levels)
+        .into_bytes();
+    raw.extend_from_slice(TINY);
+    raw
+}
+
+/// Base64 as `base64` writes it, then every line cut to `width` characters with `gap` inside
+/// each (mail-parser's decoder skips white space and takes lines of any length).
+fn base64_spelled(bytes: &[u8], width: usize, gap: &str) -> Vec<u8> {
+    let plain: Vec<u8> = base64(bytes).into_iter().filter(|&b| b != b'\n').collect();
+    let mut out = Vec::new();
+    for line in plain.chunks(width) {
+        let (a, b) = line.split_at(line.len() / 2);
+        out.extend_from_slice(a);
+        out.extend_from_slice(gap.as_bytes());
+        out.extend_from_slice(b);
+        out.push(b'\n');
+    }
+    out
+}
+
+/// A "lunch" mail carrying a hidden deep chain: an error record when decoded in full (never an
+/// abort); the cheap first look may pass such a mail over as unrelated instead.
+fn assert_deep_is_an_error(name: &str, raw: &[u8]) {
+    for opts in both_looks() {
+        let record = classify(name, 1, raw, &opts);
+        assert_sane(&record, 1);
+        if !opts.decode_all && record.label == Label::Unrelated {
+            continue;
+        }
+        assert_eq!(record.label, Label::Error, "{name}: {record:?}");
+        assert!(
+            record.error.as_deref().unwrap().contains("nesting too"),
+            "{name}: {record:?}"
+        );
+    }
+}
+
+#[test]
+fn deep_nesting_in_every_spelling_is_an_error() {
+    // An ordinary-looking mail: not one the first look would pass over for its subject.
+    let lunch = |ct: &str, encoding: &str, body: &[u8]| {
+        let raw = mail_with_part(ct, encoding, body);
+        let at = raw.windows(14).position(|w| w == b"Subject: hello").unwrap();
+        [&raw[..at], b"Subject: lunch on friday?", &raw[at + 14..]].concat()
+    };
+    let chain = rfc822_chain(100_000, TINY);
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "space-after-slash",
+            lunch(
+                "Content-Type: multipart/mixed",
+                "7bit",
+                &spelled_chain(100_000, "message/ rfc822"),
+            ),
+        ),
+        (
+            "comment",
+            lunch(
+                "Content-Type: multipart/mixed",
+                "7bit",
+                &spelled_chain(100_000, "message/(x)rfc822"),
+            ),
+        ),
+        (
+            "folded",
+            lunch(
+                "Content-Type: multipart/mixed",
+                "7bit",
+                &spelled_chain(100_000, "Message\n /\n (a (b)) GLOBAL"),
+            ),
+        ),
+        (
+            "base64-spaces",
+            lunch(
+                "Content-Type: message/rfc822",
+                "base64",
+                &base64_spelled(&chain, 76, " "),
+            ),
+        ),
+        (
+            "base64-short-lines",
+            lunch(
+                "Content-Type: message/rfc822",
+                "base64",
+                &base64_spelled(&chain, 3, ""),
+            ),
+        ),
+        (
+            "base64-encoded-word",
+            lunch(
+                "Content-Type: message/ rfc822",
+                "=?us-ascii?b?YmFzZTY0?=",
+                &base64(&chain),
+            ),
+        ),
+        ("qp-soft-breaks", {
+            let qp = String::from_utf8(chain.clone())
+                .unwrap()
+                .replace("rfc822", "rfc=  \n822");
+            lunch("Content-Type: message/rfc822", "quoted-printable", qp.as_bytes())
+        }),
+    ];
+    for (name, raw) in &cases {
+        assert_deep_is_an_error(name, raw);
+    }
+    assert_survives_then_reads_next("comment.eml", &cases[1].1);
+}
+
+#[test]
+fn a_million_levels_unencoded_is_an_error() {
+    // 43 MB, under the default maximum size.
+    let raw = spelled_chain(1_000_000, "message/(x)rfc822");
+    assert_deep_is_an_error("million.eml", &raw);
+}
+
+/// Thirty levels inside one large base64 layer would be copied thirty times by mail-parser.
+#[test]
+fn few_levels_in_a_large_encoded_layer_are_an_error() {
+    let mut inner = TINY.to_vec();
+    inner.extend(std::iter::repeat_n(b'x', 8 << 20));
+    inner.push(b'\n');
+    let raw = mail_with_part(
+        "Content-Type: message/rfc822",
+        "base64",
+        &base64(&rfc822_chain(30, &inner)),
+    );
+    assert_deep_is_an_error("wide.eml", &raw);
+    // Two levels in the same layer are an ordinary forward and are read.
+    let raw = mail_with_part(
+        "Content-Type: message/rfc822",
+        "base64",
+        &base64(&rfc822_chain(2, &inner)),
+    );
+    let record = classify("two.eml", 1, &raw, &Options::default());
+    assert_ne!(record.label, Label::Error, "{record:?}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // 3. A boundary string in the middle of a body line (mail-parser issue #156)
 // ---------------------------------------------------------------------------------------------
