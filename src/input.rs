@@ -6,7 +6,10 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::LazyLock;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+use regex::bytes::Regex;
 
 /// Default largest message read (`--max-size`).
 pub const DEFAULT_MAX_SIZE: usize = 64 << 20;
@@ -114,14 +117,21 @@ fn walk(root: String, opts: ReadOptions) -> impl Iterator<Item = RawMessage> + S
                     let source: Arc<str> = Arc::from(e.path().to_string_lossy().as_ref());
                     match std::fs::metadata(e.path()) {
                         Ok(m) if m.is_file() => file_messages(source, opts.clone()),
-                        Ok(_) => Box::new(std::iter::once(error(
+                        Ok(m) if m.is_dir() => Box::new(std::iter::once(error(
                             source,
                             1,
                             "symbolic link to a directory, not followed",
                         ))),
+                        Ok(_) => Box::new(std::iter::once(error(source, 1, NOT_REGULAR))),
                         Err(err) => Box::new(std::iter::once(error(source, 1, describe_io(&err)))),
                     }
                 }
+                // Never opened: reading a FIFO would wait for a writer, a device may never end.
+                Ok(e) if !e.file_type().is_file() => Box::new(std::iter::once(error(
+                    Arc::from(e.path().to_string_lossy().as_ref()),
+                    1,
+                    NOT_REGULAR,
+                ))),
                 Ok(e) => file_messages(Arc::from(e.path().to_string_lossy().as_ref()), opts.clone()),
                 Err(err) => {
                     let path = err
@@ -133,6 +143,10 @@ fn walk(root: String, opts: ReadOptions) -> impl Iterator<Item = RawMessage> + S
             }
         })
 }
+
+/// Why a FIFO, socket or device met in a folder is passed over (one named on the command line is
+/// read: it is how `<(…)` reaches us).
+const NOT_REGULAR: &str = "not a regular file (FIFO, socket or device), skipped";
 
 fn is_maildir(dir: &Path) -> bool {
     dir.join("cur").is_dir() && dir.join("new").is_dir()
@@ -196,7 +210,7 @@ fn stream_messages(source: Arc<str>, reader: Box<dyn Read + Send>, max_size: usi
 fn read_limited(reader: impl Read, max_size: usize) -> Result<Vec<u8>, String> {
     let mut data = Vec::new();
     reader
-        .take(max_size as u64 + 1)
+        .take((max_size as u64).saturating_add(1))
         .read_to_end(&mut data)
         .map_err(|e| describe_io(&e))?;
     if data.len() > max_size {
@@ -305,7 +319,9 @@ impl<R: BufRead> Mbox<R> {
                 return None;
             };
             self.scan = line_start;
-            if is_separator(&self.buf[line_start..line_start + line_len]) {
+            if after_blank_line(&self.buf[self.start..at])
+                && is_separator(&self.buf[line_start..line_start + line_len])
+            {
                 return Some(at);
             }
         }
@@ -349,14 +365,36 @@ fn holds_a_message(body: &[u8]) -> bool {
     })
 }
 
-/// `From sender date…`: a separator line has a sender token and something date-like (a digit).
+/// `From sender date…`: a separator line has an address-like sender token (no comma or other
+/// punctuation a sentence puts there) and a date-like tail: a time `hh:mm` and a four-digit year,
+/// as ctime and the mbox writers put them. `From the station at 9 am, walk north` and `From me,
+/// 2 apples` are body text.
 fn is_separator(line: &[u8]) -> bool {
+    static TAIL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?\b.*\b[0-9]{4}\b|\b[0-9]{4}\b.*\b[0-9]{1,2}:[0-9]{2}\b")
+            .unwrap()
+    });
     let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.len() >= 512 || line.len() < 5 {
+        return false;
+    }
     let rest = &line[5..];
-    line.len() < 512
-        && rest.first().is_some_and(|b| !b.is_ascii_whitespace())
-        && rest.iter().any(u8::is_ascii_digit)
-        && rest.contains(&b' ')
+    let Some(space) = memchr::memchr(b' ', rest) else {
+        return false;
+    };
+    let sender = &rest[..space];
+    let address_like = !sender.is_empty()
+        && sender
+            .iter()
+            .all(|&b| b.is_ascii_graphic() && !matches!(b, b',' | b';' | b'(' | b')' | b'"'));
+    address_like && TAIL.is_match(&rest[space..])
+}
+
+/// Whether the separator whose line ends `before` comes at the start of the data or after a
+/// blank line, as mbox writers put it.
+fn after_blank_line(before: &[u8]) -> bool {
+    let before = before.strip_suffix(b"\r").unwrap_or(before);
+    before.is_empty() || before.ends_with(b"\n")
 }
 
 impl<R: BufRead> Iterator for Mbox<R> {
@@ -383,7 +421,7 @@ impl<R: BufRead> Iterator for Mbox<R> {
                 }
                 return Some(self.emit(start, self.buf.len()));
             }
-            if self.buf.len() - self.start > self.max_size + CHUNK {
+            if self.buf.len() - self.start > self.max_size.saturating_add(CHUNK) {
                 // Too large: drop what we hold but keep scanning for the next separator.
                 self.dropped = true;
                 self.start = self.buf.len() - 5;
@@ -474,14 +512,14 @@ mod tests {
 
     #[test]
     fn content_length_frames_unescaped_from_lines() {
-        let body = "line\nFrom the team 1 2\n";
+        let body = "line\n\nFrom team@example.com Thu Jan  1 00:00:00 2026\n";
         let data = format!(
             "From a@b Thu Jan  1 00:00:00 2026\nContent-Length: {}\nSubject: one\n\n{body}\nFrom a@b Thu Jan  1 00:00:00 2026\nSubject: two\n\nx\n",
             body.len()
         );
         let msgs = split(data.as_bytes(), 1 << 20);
         assert_eq!(msgs.len(), 2, "{msgs:?}");
-        assert!(String::from_utf8_lossy(msgs[0].as_ref().unwrap()).ends_with("From the team 1 2\n"));
+        assert!(String::from_utf8_lossy(msgs[0].as_ref().unwrap()).ends_with("00:00:00 2026\n"));
         // A wrong length is ignored and separators decide.
         let wrong = data.replace(&format!("Content-Length: {}", body.len()), "Content-Length: 5");
         assert_eq!(split(wrong.as_bytes(), 1 << 20).len(), 3);
@@ -499,6 +537,36 @@ mod tests {
         assert_eq!(content_length(b"From x\nCONTENT-LENGTH: 7\n"), Some(7));
         assert_eq!(content_length(b"From x\nX-Content-Length: 7\n"), None);
         assert_eq!(content_length(b"ength: 3\n"), None);
+    }
+
+    #[test]
+    fn mboxo_body_lines_are_not_separators() {
+        let data = b"From a@b Thu Jan  1 00:00:00 2026\nSubject: one\n\nDirections:\n\nFrom the station at 9 am, walk north\n\nFrom me, 2 apples\nFrom x@y Thu Jan  1 00:00:00 2026\n\nFrom MAILER-DAEMON Fri Jul  8 12:08:34 2011\nSubject: two\n\nx\n\nFrom - Sat Jan 03 10:00:00 2026\r\nSubject: three\r\n\r\nbody\r\n";
+        let msgs = split(data, 1 << 20);
+        assert_eq!(msgs.len(), 3, "{msgs:?}");
+        let first = String::from_utf8_lossy(msgs[0].as_ref().unwrap()).into_owned();
+        assert!(
+            first.contains("walk north\n\nFrom me, 2 apples\nFrom x@y"),
+            "{first}"
+        );
+        assert!(msgs[2].as_ref().unwrap().starts_with(b"Subject: three"));
+        assert!(!is_separator(b"From the station at 9 am, walk north"));
+        assert!(!is_separator(b"From me, 2 apples"));
+        assert!(is_separator(
+            b"From 1782736384734@xxx Tue Mar 04 12:00:00 +0000 2025"
+        ));
+    }
+
+    #[test]
+    fn max_size_near_the_largest_integer() {
+        let data = b"From a@b Thu Jan  1 00:00:00 2026\nSubject: one\n\nbody\n";
+        assert!(split(data, usize::MAX)[0].is_ok());
+        assert_eq!(
+            read_limited(&b"Subject: x\n\nbody\n"[..], usize::MAX)
+                .unwrap()
+                .len(),
+            17
+        );
     }
 
     #[test]

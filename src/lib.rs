@@ -46,7 +46,13 @@ pub struct Options {
 /// Classify one raw message. Never panics: a message that can't be read, or that trips a bug,
 /// gives an `error` record.
 pub fn classify(source: &str, index: usize, raw: &[u8], opts: &Options) -> Record {
-    let run = || classify_inner(source, index, raw, opts);
+    let run = || {
+        let mut record = classify_inner(source, index, raw, opts);
+        if !opts.show_keys {
+            record.mask_keys();
+        }
+        record
+    };
     std::panic::catch_unwind(run).unwrap_or_else(|_| {
         Record::error(
             source,

@@ -15,7 +15,8 @@ use msorder::{Label, Lang, Options, Record, Trust};
 /// Tell a harmless 0-yen Microsoft Office activation notice from a real charge or a fake.
 ///
 /// Exit status: 0 nothing needs attention, 1 a charge, trial, suspicious or unclear mail was
-/// found, 2 an error (the rest of the input is still processed).
+/// found, 2 an error (the rest of the input is still processed), or the output was closed before
+/// the run finished (as `| head` does; nothing is printed then).
 #[derive(Parser)]
 #[command(name = "msorder", version)]
 struct Cli {
@@ -77,8 +78,9 @@ struct ScanArgs {
     /// CSV for Excel: UTF-8 byte order mark and CRLF line ends.
     #[arg(long)]
     excel: bool,
-    /// Worker threads (default: one per core).
-    #[arg(short, long, value_name = "N", default_value_t = 0)]
+    /// Worker threads (default: one per core; at most 1024).
+    #[arg(short, long, value_name = "N", default_value_t = 0,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=msorder::scan::MAX_JOBS as u64))]
     jobs: usize,
     /// No progress bar and no summary line.
     #[arg(short, long)]
@@ -118,11 +120,29 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.code()),
+        // The reader closed the output: quiet, and not "nothing needs attention" for a run that
+        // did not finish.
+        Err(e) if is_broken_pipe(&e) => ExitCode::from(2),
         Err(e) => {
-            eprintln!("msorder: {e}");
+            warn(format_args!("msorder: {e}"));
             ExitCode::from(2)
         }
     }
+}
+
+/// A write to a closed pipe, also when the csv crate wraps it in its own error.
+fn is_broken_pipe(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::BrokenPipe
+        || e.get_ref()
+            .and_then(|inner| inner.downcast_ref::<csv::Error>())
+            .is_some_and(
+                |e| matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::BrokenPipe),
+            )
+}
+
+/// One line on stderr; a stderr that cannot be written (`2>/dev/full`) is no reason to stop.
+fn warn(line: std::fmt::Arguments) {
+    let _ = writeln!(io::stderr(), "{line}");
 }
 
 /// What the records add up to, for the exit status.
@@ -186,11 +206,11 @@ fn report_error(record: &Record) {
         } else {
             record.source.clone()
         };
-        eprintln!(
+        warn(format_args!(
             "msorder: {}: {}",
             output::terminal_safe(&place),
             output::terminal_safe(e)
-        );
+        ));
     }
 }
 
@@ -229,7 +249,7 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
     let progress = progress_bar(&args, &paths, read_opts.bytes_read.clone());
     let sink: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(io::BufWriter::new(
-            std::fs::File::create(path).map_err(|e| io::Error::new(e.kind(), format!("{path}: {e}")))?,
+            open_output(path, &paths).map_err(|e| io::Error::new(e.kind(), format!("{path}: {e}")))?,
         )),
         None => Box::new(io::BufWriter::new(io::stdout().lock())),
     };
@@ -272,14 +292,47 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    match written.and_then(|()| writer.finish().map(drop)) {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-        other => other?,
-    }
+    written.and_then(|()| writer.finish().map(drop))?;
     if !args.quiet {
-        eprintln!("{}", output::summary(&outcome.counts, lang));
+        warn(format_args!("{}", output::summary(&outcome.counts, lang)));
     }
     Ok(outcome)
+}
+
+/// The output file, emptied only once it is known not to be one of the inputs (the same file
+/// under any name, also inside a folder given); a file created here for the check is removed
+/// again when it is refused.
+fn open_output(path: &str, inputs: &[String]) -> io::Result<std::fs::File> {
+    let existed = std::path::Path::new(path).exists();
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)?;
+    let output = same_file::Handle::from_file(file.try_clone()?)?;
+    // Only regular files are opened to compare: opening a FIFO would wait for a writer.
+    let is_output = |p: &std::path::Path| {
+        std::fs::metadata(p).is_ok_and(|m| m.is_file())
+            && same_file::Handle::from_path(p).is_ok_and(|h| h == output)
+    };
+    let clash = inputs.iter().filter(|p| *p != "-").find_map(|input| {
+        walkdir::WalkDir::new(input)
+            .into_iter()
+            .filter_map(Result::ok)
+            .find(|e| !e.file_type().is_dir() && is_output(e.path()))
+            .map(|e| e.path().display().to_string())
+    });
+    if let Some(input) = clash {
+        if !existed {
+            let _ = std::fs::remove_file(path);
+        }
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("the output is also an input ({input}); nothing written"),
+        ));
+    }
+    file.set_len(0)?;
+    Ok(file)
 }
 
 /// A progress bar on stderr for a terminal: bytes with rate, and ETA when every input is a file

@@ -185,33 +185,45 @@ pub fn neutralise(cell: &str) -> String {
     }
 }
 
-/// Replace control characters, escape sequences and bidi overrides so a hostile subject can't
-/// drive the reader's terminal.
+/// Replace control characters, escape sequences, bidi controls and every other format character
+/// (Unicode category Cf: zero-width, invisible operators, tags) so a hostile subject can't drive
+/// the reader's terminal or reorder what it shows.
 pub fn terminal_safe(s: &str) -> String {
     s.chars()
         .map(|c| match c {
             '\n' | '\r' | '\t' => ' ',
-            c if c.is_control() => '\u{FFFD}',
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' => '\u{FFFD}',
+            c if c.is_control() || is_format(c) => '\u{FFFD}',
             c => c,
         })
         .collect()
+}
+
+/// Unicode general category Cf (Unicode 16).
+fn is_format(c: char) -> bool {
+    matches!(c,
+        '\u{AD}' | '\u{600}'..='\u{605}' | '\u{61C}' | '\u{6DD}' | '\u{70F}' | '\u{890}'..='\u{891}'
+        | '\u{8E2}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{110BD}' | '\u{110CD}' | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
 }
 
 fn display_width(s: &str) -> usize {
     s.chars().map(|c| c.width().unwrap_or(0)).sum()
 }
 
-/// Cut to at most `width` display columns, marking the cut with `…`.
+/// Cut to at most `width` display columns and `2 × width` characters (combining marks and
+/// zero-width characters take no column), marking the cut with `…`.
 fn fit(s: &str, width: usize) -> String {
-    if display_width(s) <= width {
+    let max_chars = width.saturating_mul(2);
+    if display_width(s) <= width && s.chars().nth(max_chars).is_none() {
         return s.to_owned();
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in s.chars() {
+    for (i, c) in s.chars().enumerate() {
         let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
+        if used + w + 1 > width || i + 1 >= max_chars {
             break;
         }
         out.push(c);

@@ -1,5 +1,8 @@
 //! One output record per message read: the fields every writer shows, in the documented order.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde::{Serialize, Serializer};
 
 use crate::auth::AuthStatus;
@@ -99,7 +102,27 @@ pub fn mask_key(key: &str) -> String {
     }
 }
 
+/// Product keys anywhere in `text` masked as [`mask_key`] masks them.
+pub fn mask_keys_in(text: &str) -> std::borrow::Cow<'_, str> {
+    static KEY: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\b[A-Z0-9]{5}(?:-[A-Z0-9]{5}){4}\b").unwrap());
+    KEY.replace_all(text, |c: &regex::Captures| mask_key(&c[0]))
+}
+
 impl Record {
+    /// Mask product keys wherever the record shows text from the mail: the subject, the
+    /// evidence of its reasons and the key itself (a key in a subject is as secret as in a body).
+    pub fn mask_keys(&mut self) {
+        let mask = |s: &mut String| {
+            if let std::borrow::Cow::Owned(masked) = mask_keys_in(s) {
+                *s = masked;
+            }
+        };
+        self.subject.iter_mut().for_each(mask);
+        self.product_key.iter_mut().for_each(mask);
+        self.reasons.iter_mut().for_each(|r| mask(&mut r.evidence));
+    }
+
     /// A record for a message or input that could not be read.
     pub fn error(source: &str, index: usize, error: impl ToString) -> Record {
         Record {
@@ -180,6 +203,15 @@ impl Record {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masks_keys_inside_text() {
+        assert_eq!(
+            mask_keys_in("Key ABCDE-FGHIJ-KLMNO-PQRST-6YFCG for you"),
+            "Key *****-*****-*****-*****-6YFCG for you"
+        );
+        assert_eq!(mask_keys_in("order 1234567890"), "order 1234567890");
+    }
 
     #[test]
     fn masks_all_but_last_group() {

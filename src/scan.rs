@@ -19,8 +19,12 @@ const IN_FLIGHT: usize = 3;
 /// Worker stack size: mail-parser recurses on nested parts.
 const WORKER_STACK: usize = 32 << 20;
 
+/// Most worker threads; more only cost time to start and memory for their stacks.
+pub const MAX_JOBS: usize = 1024;
+
 /// Classify every message and hand the records, in input order, to `sink`. `jobs` is the
-/// number of worker threads (0: one per core). Stops early only if `sink` fails.
+/// number of worker threads (0: one per core; at most [`MAX_JOBS`]). Stops early only if `sink`
+/// fails. When threads cannot be started, the messages are classified on this thread instead.
 pub fn run<I, E>(
     messages: I,
     opts: &Options,
@@ -31,14 +35,23 @@ where
     I: Iterator<Item = RawMessage> + Send,
 {
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
+        .num_threads(jobs.min(MAX_JOBS))
         .stack_size(WORKER_STACK)
         .thread_name(|i| format!("msorder-worker-{i}"))
-        .build()
-        .expect("a thread pool with default settings can be built");
+        .build();
+    let Ok(pool) = pool else {
+        return guarded(messages).try_for_each(|m| sink(record_for(&m, opts)));
+    };
+    // Left here for this thread should the reader thread not start.
+    let messages = std::sync::Mutex::new(Some(messages));
+    let take = || messages.lock().ok().and_then(|mut m| m.take());
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Vec<RawMessage>>(1);
-        scope.spawn(move || {
+        let reader = std::thread::Builder::new().name("msorder-reader".into());
+        let spawned = reader.spawn_scoped(scope, move || {
+            let Some(messages) = take() else {
+                return;
+            };
             let mut batch = Vec::new();
             let mut bytes = 0;
             for message in guarded(messages) {
@@ -55,6 +68,10 @@ where
                 let _ = tx.send(batch);
             }
         });
+        if spawned.is_err() {
+            let messages = take().into_iter().flat_map(guarded);
+            return messages.map(|m| record_for(&m, opts)).try_for_each(&mut sink);
+        }
         // Batches are classified as pool jobs while earlier ones are written out, so neither a
         // batch's slowest message nor the writing leaves a core idle; records still go out in
         // input order, and memory stays bounded by the batches in flight.

@@ -255,3 +255,227 @@ fn maildir_is_walked() {
     let text = String::from_utf8(out).unwrap();
     assert_eq!(text.lines().count(), 2, "{text}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile environments (issue 10)
+// ---------------------------------------------------------------------------------------------
+
+/// The binary as `std::process::Command`, for tests that need the child's pipes.
+fn msorder_process() -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("msorder"));
+    cmd.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG");
+    cmd
+}
+
+/// An mbox of `n` copies of the activation fixture.
+fn big_mbox(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
+    let one = std::fs::read(ACTIVATION).unwrap();
+    let mut data = Vec::new();
+    for _ in 0..n {
+        data.extend_from_slice(b"From a@example.com Thu Jan  1 00:00:00 2026\n");
+        data.extend_from_slice(&one);
+        data.extend_from_slice(b"\n");
+    }
+    let path = dir.join("big.mbox");
+    std::fs::write(&path, data).unwrap();
+    path
+}
+
+#[test]
+fn closed_output_pipe_is_quiet_and_not_success() {
+    let dir = tempfile::tempdir().unwrap();
+    let mbox = big_mbox(dir.path(), 3000);
+    let runs: [&[&str]; 4] = [
+        &["scan", "--format", "csv"],
+        &["scan", "--format", "jsonl"],
+        &["scan", "--format", "table"],
+        &["check"],
+    ];
+    for args in runs {
+        let mut child = msorder_process()
+            .args(args)
+            .arg(&mbox)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Read one chunk (or nothing), then close the pipe while the run goes on.
+        let mut stdout = child.stdout.take().unwrap();
+        let mut first = [0u8; 64];
+        let _ = std::io::Read::read(&mut stdout, &mut first);
+        drop(stdout);
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !stderr.contains("Broken pipe") && !stderr.contains("panicked"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn unwritable_stderr_is_no_panic() {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = msorder_process()
+        .args(["scan", "--format", "jsonl", "no-such-file.eml", ACTIVATION])
+        .stderr(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("8311422531"));
+}
+
+#[test]
+fn output_that_is_an_input_is_refused_and_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let mail = dir.path().join("a.eml");
+    std::fs::copy(ACTIVATION, &mail).unwrap();
+    let before = std::fs::read(&mail).unwrap();
+    let folder = dir.path().to_str().unwrap();
+    let link = dir.path().join("link.eml");
+    std::fs::hard_link(&mail, &link).unwrap();
+    for (output, input) in [(&mail, mail.to_str().unwrap()), (&link, folder), (&mail, folder)] {
+        msorder()
+            .args(["scan", "-o"])
+            .arg(output)
+            .arg(input)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("also an input"));
+        assert_eq!(std::fs::read(&mail).unwrap(), before);
+    }
+    // A new output file inside a folder being read is refused too, and not left behind.
+    let new = dir.path().join("report.csv");
+    msorder()
+        .args(["scan", "-o"])
+        .arg(&new)
+        .arg(folder)
+        .assert()
+        .code(2);
+    assert!(!new.exists());
+}
+
+#[test]
+fn too_many_jobs_are_refused() {
+    msorder()
+        .args(["scan", "--jobs", "100000", ACTIVATION])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("jobs"));
+    msorder()
+        .args(["scan", "--jobs", "1024", "-q", ACTIVATION])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn max_size_near_the_largest_integer_reads_normally() {
+    let max = usize::MAX.to_string();
+    msorder()
+        .args(["scan", "--format", "jsonl", "--max-size", &max, ACTIVATION, MBOX])
+        .assert()
+        .stdout(predicate::str::contains("8311422531"))
+        .stdout(predicate::str::contains("empty message").not())
+        .stdout(predicate::str::contains("maximum size").not());
+}
+
+#[cfg(unix)]
+#[test]
+fn fifo_in_a_folder_is_skipped_and_one_named_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(ACTIVATION, dir.path().join("a.eml")).unwrap();
+    let fifo = dir.path().join("pipe.eml");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = msorder()
+        .args(["scan", "--all", "--format", "jsonl"])
+        .arg(dir.path())
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("8311422531"), "{stdout}");
+    assert!(stdout.contains("not a regular file"), "{stdout}");
+    // Named on the command line, the FIFO is read (as `<(…)` is).
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, std::fs::read(ACTIVATION).unwrap()))
+    };
+    msorder()
+        .args(["scan", "--format", "jsonl"])
+        .arg(&fifo)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("8311422531"));
+    writer.join().unwrap().unwrap();
+}
+
+/// Fixture 01 with its Subject replaced.
+fn with_subject(subject: &str) -> Vec<u8> {
+    let text = std::fs::read_to_string(ACTIVATION).unwrap();
+    let start = text.find("\nSubject:").unwrap() + 1;
+    let end = start + text[start..].find('\n').unwrap();
+    format!("{}Subject: {subject}{}", &text[..start], &text[end..]).into_bytes()
+}
+
+#[test]
+fn format_characters_never_reach_the_terminal() {
+    let raw = with_subject("Microsoft \u{61C}\u{200E}\u{202E}\u{2067}\u{200B}\u{FEFF}\u{E0041} order");
+    let table = msorder()
+        .args(["scan", "--format", "table", "-"])
+        .write_stdin(raw.clone())
+        .output()
+        .unwrap();
+    let check = msorder().args(["check", "-"]).write_stdin(raw).output().unwrap();
+    for out in [table.stdout, check.stdout] {
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("Microsoft"), "{text}");
+        let bad = text.chars().find(|&c| matches!(c, '\u{61C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{E0000}'..='\u{E007F}'));
+        assert_eq!(bad, None, "{text}");
+    }
+}
+
+#[test]
+fn table_rows_are_bounded_in_characters() {
+    let subject = format!("a{}", "\u{301}\u{200D}".repeat(100_000));
+    let out = msorder()
+        .args(["scan", "--all", "--format", "table", "-"])
+        .write_stdin(with_subject(&subject))
+        .output()
+        .unwrap();
+    let longest = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| l.chars().count())
+        .max();
+    assert!(longest.unwrap() < 1000, "{longest:?}");
+}
+
+#[test]
+fn product_key_in_the_subject_is_masked_unless_asked() {
+    let raw = with_subject("Your key ABCDE-FGHIJ-KLMNO-PQRST-6YFCG");
+    for args in [
+        &["check", "--explain", "-"][..],
+        &["scan", "--all", "--format", "jsonl", "-"],
+    ] {
+        let out = msorder().args(args).write_stdin(raw.clone()).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(!text.contains("ABCDE-FGHIJ"), "{args:?}: {text}");
+        assert!(text.contains("*****-*****-*****-*****-6YFCG"), "{args:?}: {text}");
+    }
+    msorder()
+        .args(["check", "--show-keys", "-"])
+        .write_stdin(raw)
+        .assert()
+        .stdout(predicate::str::contains("ABCDE-FGHIJ-KLMNO-PQRST-6YFCG"));
+}
