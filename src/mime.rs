@@ -542,38 +542,60 @@ fn message_types(raw: &[u8]) -> (usize, bool) {
     (messages, digest)
 }
 
-/// Whether `before` ends with `ctype`, `/`, with white space and (nested) comments allowed
-/// around the `/`.
+/// Whether `before` ends with `ctype` and a `/`, with what mail-parser's content-type grammar
+/// skips around the `/`: white space, quotes, backslashes and (nested, escaped) comments. A
+/// comment too long to follow back is taken for a match, so the count stays an upper bound.
 fn type_before(before: &[u8], ctype: &[u8]) -> bool {
-    fn skip_blank(s: &[u8]) -> &[u8] {
-        let mut s = s;
-        loop {
-            let trimmed = s.trim_ascii_end();
-            s = trimmed;
-            let Some(rest) = s.strip_suffix(b")") else {
-                return s;
-            };
-            // Back to the matching `(`; an unmatched `)` (or a very long comment) ends the search.
-            let mut depth = 1;
-            let mut at = rest.len();
-            while depth > 0 && at > 0 && rest.len() - at < 1024 {
-                at -= 1;
-                match rest[at] {
-                    b')' => depth += 1,
-                    b'(' => depth -= 1,
-                    _ => {}
-                }
-            }
-            if depth > 0 {
-                return s;
-            }
-            s = &rest[..at];
+    match skip_back(before).map(|s| s.strip_suffix(b"/").map(skip_back)) {
+        None | Some(Some(None)) => true,
+        Some(None) => false,
+        Some(Some(Some(s))) => {
+            s.len() >= ctype.len() && s[s.len() - ctype.len()..].eq_ignore_ascii_case(ctype)
         }
     }
-    skip_blank(before)
-        .strip_suffix(b"/")
-        .map(skip_blank)
-        .is_some_and(|s| s.len() >= ctype.len() && s[s.len() - ctype.len()..].eq_ignore_ascii_case(ctype))
+}
+
+/// Longest comment [`type_before`] follows back.
+const MAX_COMMENT: usize = 64 << 10;
+
+/// `s` without what mail-parser skips at its end; None when a comment runs past [`MAX_COMMENT`].
+fn skip_back(mut s: &[u8]) -> Option<&[u8]> {
+    loop {
+        while let Some((&last, rest)) = s.split_last()
+            && (last.is_ascii_whitespace() || last == b'"' || last == b'\\')
+        {
+            s = rest;
+        }
+        let Some(rest) = s.strip_suffix(b")") else {
+            return Some(s);
+        };
+        // Back to the `(` that opens it; a parenthesis after an odd run of backslashes is escaped.
+        let mut depth = 1;
+        let mut at = rest.len();
+        while depth > 0 {
+            if at == 0 {
+                // Never opened: an ordinary character of the token.
+                return Some(s);
+            }
+            if rest.len() - at > MAX_COMMENT {
+                return None;
+            }
+            at -= 1;
+            let c = rest[at];
+            if c == b'(' || c == b')' {
+                let escapes = rest[..at]
+                    .iter()
+                    .rev()
+                    .take(MAX_COMMENT)
+                    .take_while(|&&b| b == b'\\')
+                    .count();
+                if escapes % 2 == 0 {
+                    depth += if c == b')' { 1 } else { -1 };
+                }
+            }
+        }
+        s = &rest[..at];
+    }
 }
 
 fn has_mail_header(msg: &Message) -> bool {

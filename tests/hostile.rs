@@ -659,6 +659,22 @@ fn deep_nesting_in_every_spelling_is_an_error() {
             ),
         ),
         (
+            "quoted",
+            lunch(
+                "Content-Type: multipart/mixed",
+                "7bit",
+                &spelled_chain(100_000, "\"message\"/\"rfc822\""),
+            ),
+        ),
+        (
+            "escaped-comment",
+            lunch(
+                "Content-Type: multipart/mixed",
+                "7bit",
+                &spelled_chain(100_000, "message/(a\\)b(c))rfc822"),
+            ),
+        ),
+        (
             "base64-spaces",
             lunch(
                 "Content-Type: message/rfc822",
