@@ -626,11 +626,41 @@ fn part_text<'a>(msg: &'a Message, part: &'a MessagePart) -> Option<Cow<'a, str>
         }
         Some(label) => charset_decoder(label.as_bytes()).is_none() && encoding_for(label).is_some(),
     };
-    if !needs_redecode {
-        return Some(Cow::Borrowed(parsed.as_ref()));
+    let text = if needs_redecode {
+        let bytes = transfer_decode(raw, part);
+        Cow::Owned(decode_bytes(&bytes, charset.as_deref()))
+    } else {
+        Cow::Borrowed(parsed.as_ref())
+    };
+    match charset.as_deref().and_then(encoding_for) {
+        Some(e) if e == encoding_rs::SHIFT_JIS || e == encoding_rs::EUC_JP => Some(yen_before_digits(text)),
+        _ => Some(text),
     }
-    let bytes = transfer_decode(raw, part);
-    Some(Cow::Owned(decode_bytes(&bytes, charset.as_deref())))
+}
+
+/// In Shift_JIS and EUC-JP the byte 0x5C is the yen sign of JIS X 0201 (Japanese systems show
+/// it as `¥`, and encoders write U+00A5 as that byte), while decoders give a backslash: before
+/// an amount (`\21,300`, `\ 0`, full-width digits too) it is a price, so it is read as `¥`.
+fn yen_before_digits(text: Cow<'_, str>) -> Cow<'_, str> {
+    let price = |at: usize| {
+        text[at + 1..]
+            .trim_start_matches(' ')
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    };
+    if !memchr::memchr_iter(b'\\', text.as_bytes()).any(price) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut last = 0;
+    for at in memchr::memchr_iter(b'\\', text.as_bytes()).filter(|&at| price(at)) {
+        out.push_str(&text[last..at]);
+        out.push('¥');
+        last = at + 1;
+    }
+    out.push_str(&text[last..]);
+    Cow::Owned(out)
 }
 
 fn transfer_decode<'a>(raw: &'a [u8], part: &MessagePart) -> Cow<'a, [u8]> {
@@ -1010,6 +1040,31 @@ mod tests {
                 format!("Subject: s\nContent-Type: text/plain\nContent-Transfer-Encoding: {cte}\n\n{body}\n");
             assert_eq!(decode(raw.as_bytes()).unwrap().text.trim(), "合計: ¥0", "{cte}");
         }
+    }
+
+    #[test]
+    fn yen_sign_at_0x5c_in_shift_jis_and_euc_jp() {
+        for (label, encoding) in [
+            ("Shift_JIS", encoding_rs::SHIFT_JIS),
+            ("cp932", encoding_rs::SHIFT_JIS),
+            ("EUC-JP", encoding_rs::EUC_JP),
+        ] {
+            // What encoders write for "合計: ¥21,300" (U+00A5 as 0x5C); a path keeps its backslash.
+            let body = encoding.encode("合計: \\21,300 価格: \\ ０ C:\\Users").0;
+            let mut raw = format!(
+                "Subject: s\nContent-Type: text/plain; charset={label}\nContent-Transfer-Encoding: 8bit\n\n"
+            )
+            .into_bytes();
+            raw.extend_from_slice(&body);
+            raw.push(b'\n');
+            assert_eq!(
+                decode(&raw).unwrap().text.trim(),
+                "合計: ¥21,300 価格: ¥ ０ C:\\Users",
+                "{label}"
+            );
+        }
+        let utf8 = b"Subject: s\nContent-Type: text/plain; charset=utf-8\n\nC:\\2025\n";
+        assert_eq!(decode(utf8).unwrap().text.trim(), "C:\\2025");
     }
 
     #[test]

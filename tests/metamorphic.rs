@@ -562,7 +562,7 @@ fn assert_clean(what: &str, tally: Tally) {
 }
 
 /// Random combinations per fixture in the single-level test.
-const RANDOM_PER_FIXTURE: u64 = 100;
+const RANDOM_PER_FIXTURE: u64 = 60;
 
 #[test]
 fn round_trip_keeps_every_fixture() {

@@ -194,16 +194,25 @@ impl Charset {
         }
     }
 
-    /// The text in this charset; `None` when it holds a character the charset can't represent
-    /// (the WHATWG encoders write `¥` as the byte 0x5C, which reads back as a backslash, so a
-    /// round trip decides).
+    /// The text in this charset; `None` when it holds a character the charset can't represent.
+    /// Shift_JIS and EUC-JP write `¥` as the byte 0x5C (JIS X 0201's yen sign, as encoders do),
+    /// so a text that also has a backslash can't be written in them.
     pub fn encode(self, s: &str) -> Option<Vec<u8>> {
+        let yen_is_5c = matches!(self, Charset::Sjis(_) | Charset::EucJp);
+        if yen_is_5c && s.contains('\\') && s.contains('¥') {
+            return None;
+        }
         let (bytes, _, bad) = self.encoding().encode(s);
         if bad {
             return None;
         }
         let (back, bad) = self.encoding().decode_without_bom_handling(&bytes);
-        (!bad && back == s).then(|| bytes.into_owned())
+        let same = if yen_is_5c {
+            back == s.replace('¥', "\\")
+        } else {
+            back == s
+        };
+        (!bad && same).then(|| bytes.into_owned())
     }
 }
 
