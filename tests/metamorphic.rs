@@ -109,6 +109,8 @@ struct Recipe {
     /// A prefix on the original's own subject.
     prefix: Option<&'static str>,
     wraps: Vec<Wrap>,
+    /// The outermost forwarder writes a subject of their own instead of `Fwd: <original>`.
+    own_subject: bool,
     style: Style,
 }
 
@@ -300,6 +302,7 @@ fn random_recipe(rng: &mut Rng, wraps: &[Wrap], max_wraps: usize) -> Recipe {
             }
             chosen
         },
+        own_subject: rng.chance(20),
         style: Style {
             charset: rng.pick(CHARSETS),
             transfer: rng.pick(TRANSFERS),
@@ -329,6 +332,9 @@ fn describe(r: &Recipe) -> String {
     }
     for w in &r.wraps {
         steps.push(format!("wrap {w:?}"));
+    }
+    if r.own_subject && !r.wraps.is_empty() {
+        steps.push("forwarder's own subject".into());
     }
     let s = &r.style;
     steps.push(format!(
@@ -389,6 +395,9 @@ fn build(f: &Fixture, r: &Recipe) -> Vec<u8> {
         };
         mail = mailgen::forward(&mail, w, prefix);
     }
+    if r.own_subject && !r.wraps.is_empty() {
+        mail.subject = "見てください / please check".into();
+    }
     mailgen::write(&mail, &r.style)
 }
 
@@ -423,6 +432,8 @@ fn expected(f: &Fixture, r: &Recipe) -> BTreeMap<&'static str, String> {
 
 /// Combinations known to fail for reasons outside this test's area (order-field rules, verdict
 /// scope), each with its cause; the lead empties this list as the owning branches merge.
+/// `METAMORPHIC_NO_EXCLUDE=1` runs them all, `METAMORPHIC_DUMP=dir` writes each failure's
+/// message and variant there.
 struct Exclusion {
     /// Fixture numbers (file name prefixes).
     fixtures: &'static [&'static str],
@@ -464,10 +475,18 @@ const EXCLUDED: &[Exclusion] = &[
     },
 ];
 
+/// h/scope (first_look.rs): an inline forward whose forwarder wrote a subject of their own is
+/// skipped by the first look (`unrelated`) unless a forward marker is in the raw body bytes; it
+/// is not under base64, quoted-printable Japanese or ISO-2022-JP, nor in Outlook's bare `From:`
+/// block. The full decode gets them right, so these variants are checked with `decode_all`
+/// until the first look is fixed; then set this to false.
+const FIRST_LOOK_SKIPS_OWN_SUBJECT_FORWARDS: bool = true;
+
 fn excluded(f: &Fixture, chain: &str) -> bool {
     let file = f.name.rsplit('/').next().unwrap_or("");
     EXCLUDED
         .iter()
+        .filter(|_| std::env::var_os("METAMORPHIC_NO_EXCLUDE").is_none())
         .any(|e| e.fixtures.iter().any(|p| file.starts_with(p)) && chain.contains(e.step))
 }
 
@@ -487,7 +506,9 @@ fn run(cases: Vec<(&Fixture, Recipe)>) -> Tally {
             return Ok(false);
         }
         let raw = build(f, r);
-        let got = msorder::classify(&f.name, 1, &raw, &options());
+        let mut opts = options();
+        opts.decode_all = r.own_subject && FIRST_LOOK_SKIPS_OWN_SUBJECT_FORWARDS;
+        let got = msorder::classify(&f.name, 1, &raw, &opts);
         let diffs: Vec<String> = expected(f, r)
             .into_iter()
             .filter_map(|(name, want)| {
@@ -580,10 +601,13 @@ fn meaning_preserving_rewrites_keep_label_and_fields() {
         // A forward of a forward is the nested test's.
         let wraps_here: &[Wrap] = if f.base.forwarded { &[] } else { &wraps };
         let mut recipes = singles();
-        recipes.extend(wraps_here.iter().map(|&w| Recipe {
-            wraps: vec![w],
-            ..Recipe::default()
-        }));
+        for own_subject in [false, true] {
+            recipes.extend(wraps_here.iter().map(|&w| Recipe {
+                wraps: vec![w],
+                own_subject,
+                ..Recipe::default()
+            }));
+        }
         for n in 0..RANDOM_PER_FIXTURE {
             let mut rng = Rng::new(&f.name, n);
             recipes.push(random_recipe(
