@@ -112,22 +112,37 @@ fn parse_block(lines: &[&str], start: usize) -> Option<(usize, Quoted)> {
     let mut quoted = Quoted::default();
     let mut seen = 0;
     let mut end = start;
-    for (j, line) in lines.iter().enumerate().skip(start).take(MAX_HEADER_LINES) {
+    let mut j = start;
+    while j < lines.len().min(start + MAX_HEADER_LINES) {
+        let line = lines[j];
         let folded = fold_line(unquote(line));
-        end = j + 1;
+        j += 1;
+        end = j;
         if folded.is_empty() {
             if seen == 0 {
                 continue;
             }
             break;
         }
-        let Some((field, _)) = label_field(&folded) else {
+        let Some((field, rest)) = label_field(&folded) else {
             if seen == 0 {
                 return None;
             }
+            // The body starts here (rendered HTML has no blank line after the block).
+            end = j - 1;
             break;
         };
-        let value = raw_value(unquote(line));
+        let mut value = raw_value(unquote(line));
+        // HTML forwards put a label and its value in neighbouring cells, rendered one per line.
+        if rest.is_empty()
+            && let Some(next) = lines.get(j).map(|l| unquote(l))
+            && !next.trim().is_empty()
+            && label_field(&fold_line(next)).is_none()
+        {
+            value = next.trim();
+            j += 1;
+            end = j;
+        }
         match field {
             QuotedField::From => quoted.from = quoted_mailbox(value),
             QuotedField::Subject => quoted.subject = value.to_owned(),
@@ -252,6 +267,22 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(v.from.unwrap().name, "Microsoft");
+    }
+
+    #[test]
+    fn labels_and_values_in_neighbouring_cells() {
+        // An HTML forward whose header block is a table, rendered one cell per line.
+        let v = inline_original(&MessageView {
+            html_text: "見てください\n-----Original Message-----\n差出人:\nMicrosoft <microsoft-noreply@microsoft.com>\n\
+                        送信日時:\n2025年4月12日 10:00\n件名:\nMicrosoft の注文 #1234567890 が処理されました\n注文番号:\n1234567890"
+                .into(),
+            ..MessageView::default()
+        })
+        .unwrap();
+        assert_eq!(v.from.unwrap().address, "microsoft-noreply@microsoft.com");
+        assert_eq!(v.subject, "Microsoft の注文 #1234567890 が処理されました");
+        assert_eq!(v.quoted.unwrap().date, "2025年4月12日 10:00");
+        assert_eq!(v.html_text, "注文番号:\n1234567890");
     }
 
     #[test]

@@ -804,17 +804,48 @@ fn part_text<'a>(msg: &'a Message, part: &'a MessagePart) -> Option<Cow<'a, str>
         .raw_message
         .get(part.offset_body as usize..part.offset_end as usize)?;
     let needs_redecode = match charset.as_deref() {
-        None => memchr::memchr(0x1b, raw).is_some(),
+        // ISO-2022-JP sent with no label: its escapes may sit under a transfer encoding.
+        None => memchr::memchr(0x1b, &transfer_decode(raw, part)).is_some(),
         Some(label) if label.starts_with("iso-2022-jp") => {
             charset_decoder(label.as_bytes()).is_none() || !raw.is_ascii()
         }
         Some(label) => charset_decoder(label.as_bytes()).is_none() && encoding_for(label).is_some(),
     };
-    if !needs_redecode {
-        return Some(Cow::Borrowed(parsed.as_ref()));
+    let text = if needs_redecode {
+        let bytes = transfer_decode(raw, part);
+        Cow::Owned(decode_bytes(&bytes, charset.as_deref()))
+    } else {
+        Cow::Borrowed(parsed.as_ref())
+    };
+    match charset.as_deref().and_then(encoding_for) {
+        Some(e) if e == encoding_rs::SHIFT_JIS || e == encoding_rs::EUC_JP => Some(yen_before_digits(text)),
+        _ => Some(text),
     }
-    let bytes = transfer_decode(raw, part);
-    Some(Cow::Owned(decode_bytes(&bytes, charset.as_deref())))
+}
+
+/// In Shift_JIS and EUC-JP the byte 0x5C is the yen sign of JIS X 0201 (Japanese systems show
+/// it as `¥`, and encoders write U+00A5 as that byte), while decoders give a backslash: before
+/// an amount (`\21,300`, `\ 0`, full-width digits too) it is a price, so it is read as `¥`.
+fn yen_before_digits(text: Cow<'_, str>) -> Cow<'_, str> {
+    let price = |at: usize| {
+        text[at + 1..]
+            .trim_start_matches(' ')
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    };
+    if !memchr::memchr_iter(b'\\', text.as_bytes()).any(price) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut last = 0;
+    for at in memchr::memchr_iter(b'\\', text.as_bytes()).filter(|&at| price(at)) {
+        out.push_str(&text[last..at]);
+        out.push('¥');
+        last = at + 1;
+    }
+    out.push_str(&text[last..]);
+    Cow::Owned(out)
 }
 
 fn transfer_decode<'a>(raw: &'a [u8], part: &MessagePart) -> Cow<'a, [u8]> {
@@ -870,7 +901,39 @@ pub fn decode_bytes(bytes: &[u8], label: Option<&str>) -> String {
     } else {
         label.and_then(encoding_for).unwrap_or(encoding_rs::UTF_8)
     };
+    if encoding == encoding_rs::ISO_2022_JP {
+        let bytes = without_redundant_escapes(bytes);
+        return encoding.decode_without_bom_handling(&bytes).0.into_owned();
+    }
     encoding.decode_without_bom_handling(bytes).0.into_owned()
+}
+
+/// ISO-2022-JP with every escape sequence that is directly followed by another one left out.
+/// Encoded words each end in ASCII (`ESC ( B`), so joining adjacent words puts that escape right
+/// before the next word's `ESC $ B`; the WHATWG decoder reads such a useless escape as an error
+/// (U+FFFD), a reader's mail client does not.
+fn without_redundant_escapes(bytes: &[u8]) -> Cow<'_, [u8]> {
+    let is_escape = |at: usize| {
+        matches!(
+            bytes.get(at..at + 3),
+            Some([0x1b, b'(', b'B' | b'J' | b'I'] | [0x1b, b'$', b'@' | b'B'])
+        )
+    };
+    let redundant = |at: usize| is_escape(at) && bytes.get(at + 3) == Some(&0x1b);
+    if !memchr::memchr_iter(0x1b, bytes).any(redundant) {
+        return Cow::Borrowed(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if redundant(i) {
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Decode a raw header value: raw ISO-2022-JP escapes or 8-bit bytes, then RFC 2047 encoded
@@ -889,7 +952,7 @@ pub fn decode_header_bytes(raw: &[u8]) -> String {
         }
         _ => raw,
     };
-    let text = unfold(&decode_bytes(raw, Some("shift_jis")));
+    let text = unfold(&decode_bytes(raw, Some(raw_header_charset(raw))));
     let bytes = text.as_bytes();
     let mut out = String::new();
     let mut last = 0;
@@ -925,6 +988,25 @@ pub fn decode_header_bytes(raw: &[u8]) -> String {
     flush_word(&mut out, pending);
     out.push_str(&String::from_utf8_lossy(&bytes[last..]));
     out.trim().to_owned()
+}
+
+/// The charset of raw 8-bit Japanese in a header (no encoded word to name it): EUC-JP when the
+/// bytes read as EUC-JP and every 8-bit byte is one EUC-JP uses for kana and kanji (0xA1..=0xFE,
+/// or 0x8E before half-width kana), which Shift_JIS text, with its lead bytes 0x81..=0x9F, rarely
+/// is; Shift_JIS otherwise.
+fn raw_header_charset(raw: &[u8]) -> &'static str {
+    let euc_bytes = raw.iter().all(|&b| !(0x80..0xA1).contains(&b) || b == 0x8E);
+    let high = raw.iter().any(|&b| b >= 0x80);
+    if high
+        && euc_bytes
+        && encoding_rs::EUC_JP
+            .decode_without_bom_handling_and_without_replacement(raw)
+            .is_some()
+    {
+        "euc-jp"
+    } else {
+        "shift_jis"
+    }
 }
 
 fn flush_word(out: &mut String, word: Option<(String, Vec<u8>)>) {
@@ -1051,6 +1133,46 @@ mod tests {
     }
 
     #[test]
+    fn rfc2047_iso2022jp_words_each_complete() {
+        // Each word shifts in and back out, as RFC 1468 encoders write them; one label that
+        // mail-parser does not know, so our decoder joins them.
+        let words: Vec<String> = ["転", "送", ": Microsoft の注文"]
+            .iter()
+            .map(|w| {
+                format!(
+                    "=?iso-2022-jp-ms?B?{}?=",
+                    base64_encode(&encoding_rs::ISO_2022_JP.encode(w).0)
+                )
+            })
+            .collect();
+        let text = decode_header_bytes(words.join("\r\n ").as_bytes());
+        assert_eq!(text, "転送: Microsoft の注文");
+        let mut raw = encoding_rs::ISO_2022_JP.encode("山").0.into_owned();
+        raw.extend_from_slice(&encoding_rs::ISO_2022_JP.encode("田").0);
+        assert_eq!(decode_bytes(&raw, Some("iso-2022-jp")), "山田");
+    }
+
+    #[test]
+    fn raw_8bit_headers_in_shift_jis_or_euc_jp() {
+        for (encoding, subject) in [
+            (
+                encoding_rs::SHIFT_JIS,
+                "Microsoft の注文 #1234567890 が処理されました",
+            ),
+            (
+                encoding_rs::EUC_JP,
+                "Microsoft の注文 #1234567890 が処理されました",
+            ),
+            (encoding_rs::SHIFT_JIS, "転送: ご購入ありがとうございます"),
+            (encoding_rs::EUC_JP, "転送: ご購入ありがとうございます"),
+        ] {
+            let mut raw = b"Subject: ".to_vec();
+            raw.extend_from_slice(&encoding.encode(subject).0);
+            assert_eq!(decode_header_bytes(&raw), subject, "{}", encoding.name());
+        }
+    }
+
+    #[test]
     fn rfc2047_q_and_cp932() {
         let s = decode_header_bytes(b"=?utf-8?Q?Your_order_=E2=84=96?= done");
         assert_eq!(s, "Your order № done");
@@ -1136,6 +1258,42 @@ mod tests {
         ));
         // A shallow one parses.
         assert_eq!(parse_unbounded(&base64_chain(3)).unwrap().unwrap().embedded(), 4);
+    }
+
+    #[test]
+    fn unlabelled_iso2022jp_under_a_transfer_encoding() {
+        let jis = encoding_rs::ISO_2022_JP.encode("合計: ¥0").0;
+        let qp: String = jis.iter().map(|b| format!("={b:02X}")).collect();
+        for (cte, body) in [("base64", base64_encode(&jis)), ("quoted-printable", qp)] {
+            let raw =
+                format!("Subject: s\nContent-Type: text/plain\nContent-Transfer-Encoding: {cte}\n\n{body}\n");
+            assert_eq!(decode(raw.as_bytes()).unwrap().text.trim(), "合計: ¥0", "{cte}");
+        }
+    }
+
+    #[test]
+    fn yen_sign_at_0x5c_in_shift_jis_and_euc_jp() {
+        for (label, encoding) in [
+            ("Shift_JIS", encoding_rs::SHIFT_JIS),
+            ("cp932", encoding_rs::SHIFT_JIS),
+            ("EUC-JP", encoding_rs::EUC_JP),
+        ] {
+            // What encoders write for "合計: ¥21,300" (U+00A5 as 0x5C); a path keeps its backslash.
+            let body = encoding.encode("合計: \\21,300 価格: \\ ０ C:\\Users").0;
+            let mut raw = format!(
+                "Subject: s\nContent-Type: text/plain; charset={label}\nContent-Transfer-Encoding: 8bit\n\n"
+            )
+            .into_bytes();
+            raw.extend_from_slice(&body);
+            raw.push(b'\n');
+            assert_eq!(
+                decode(&raw).unwrap().text.trim(),
+                "合計: ¥21,300 価格: ¥ ０ C:\\Users",
+                "{label}"
+            );
+        }
+        let utf8 = b"Subject: s\nContent-Type: text/plain; charset=utf-8\n\nC:\\2025\n";
+        assert_eq!(decode(utf8).unwrap().text.trim(), "C:\\2025");
     }
 
     #[test]
