@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::auth::{self, AuthStatus, Authenticity, Trust};
 use crate::forward;
-use crate::order::{self, Order, ProductKind, Template};
+use crate::order::{self, Amount, Order, ProductKind, Template};
 use crate::reason::{Kind, Lang, Reason, ReasonId};
 use crate::text::fold;
 use crate::view::MessageView;
@@ -223,23 +223,31 @@ fn label_for(view: &MessageView, order: &Order, auth: &Authenticity, reasons: &m
     if let Some(payment) = &order.payment {
         reasons.push(Reason::new(ReasonId::PaymentInstrument, payment));
     }
+    cost_label(order, reasons)
+}
+
+/// The label of a genuine order from what it costs. The total is what is charged now: above
+/// zero is a `charge` (a plan paid today that auto-renews too); zero with a later price, renewal
+/// terms or a subscription is a `trial`, in whatever order the mail states them; zero for a
+/// perpetual Office edition is a digital-attach `activation`; any other zero is `free`.
+fn cost_label(order: &Order, reasons: &mut Vec<Reason>) -> Label {
     let Some(total) = &order.total else {
         reasons.push(Reason::new(ReasonId::TotalMissing, ""));
         return Label::Unclear;
     };
-    let shown_total = format!("{} {}", total.currency.as_deref().unwrap_or(""), total.value);
     if !total.is_zero() {
-        reasons.push(Reason::new(ReasonId::TotalPositive, shown_total));
+        reasons.push(Reason::new(ReasonId::TotalPositive, total.shown()));
         return Label::Charge;
     }
-    reasons.push(Reason::new(ReasonId::TotalZero, shown_total));
+    reasons.push(Reason::new(ReasonId::TotalZero, total.shown()));
     let kind = order.kind();
-    if let Some(line) = &order.renewal {
-        reasons.push(Reason::new(ReasonId::RenewalTerms, line));
-        return Label::Trial;
-    }
-    if kind == ProductKind::Subscription {
-        reasons.push(Reason::new(ReasonId::RenewalTerms, order.products.join(", ")));
+    let later = order
+        .renewal
+        .clone()
+        .or_else(|| order.later.as_ref().map(Amount::shown))
+        .or_else(|| (kind == ProductKind::Subscription).then(|| order.products.join(", ")));
+    if let Some(evidence) = later {
+        reasons.push(Reason::new(ReasonId::RenewalTerms, evidence));
         return Label::Trial;
     }
     if kind == ProductKind::PerpetualOffice {

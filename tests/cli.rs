@@ -82,7 +82,7 @@ fn scan_csv_header_and_filtering() {
     let mut lines = stdout.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "source,index,message_id,date,from,subject,label,order_number,order_date,products,total,currency,payment,product_key,forwarded,authentication,reasons,error"
+        "source,index,message_id,date,from,subject,label,order_number,order_date,products,total,currency,payment,product_key,forwarded,authentication,reasons,error,later_price,later_currency"
     );
     assert!(!stdout.contains(",unrelated,"), "unrelated rows need --all");
     let stderr = String::from_utf8(out.stderr).unwrap();
