@@ -512,7 +512,7 @@ static AMOUNT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 
 static AMOUNT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     let codes = CURRENCIES.join("|");
-    Regex::new(&format!(r"(\d[\d,]*(?:\.\d+)?) ?(円|(?:{codes})(?-u:\b))")).unwrap()
+    Regex::new(&format!(r"(\d[\d,]*(?:\.\d+)?) ?(円|€|£|(?:{codes})(?-u:\b))")).unwrap()
 });
 
 static KEY: LazyLock<Regex> =
@@ -645,10 +645,9 @@ fn amounts_at(line: &str) -> Vec<(usize, Amount)> {
                 return None;
             }
             let unit = &c[2];
-            let currency = if unit == "円" {
-                "JPY".to_owned()
-            } else {
-                unit.to_ascii_uppercase()
+            let currency = match unit {
+                "円" | "€" | "£" => symbol_code(unit),
+                code => code.to_ascii_uppercase(),
             };
             let value = plain_decimal(&c[1])?;
             Some((
@@ -1363,5 +1362,233 @@ mod tests {
         assert_eq!(product_kind("Office Home 2024"), ProductKind::PerpetualOffice);
         assert_eq!(product_kind("Microsoft 365 Personal"), ProductKind::Subscription);
         assert_eq!(product_kind("Solitaire"), ProductKind::Other);
+    }
+
+    fn amount(value: &str, currency: &str) -> Option<Amount> {
+        Some(Amount {
+            value: value.into(),
+            currency: Some(currency.into()),
+        })
+    }
+
+    fn order_of(body: &str) -> Order {
+        extract(&view("Your Microsoft order #1234567890 has been processed", body))
+    }
+
+    /// A later price stated before the amount charged today, in a row, is not the total.
+    #[test]
+    fn plan_price_before_the_charge_is_later() {
+        let o = order_of("Plan Price: USD 9.99/1 month\nCharged today: USD 0.00\nRenewal Date: 6/19/2025\n");
+        assert_eq!(o.total, amount("0.00", "USD"));
+        assert_eq!(o.later, amount("9.99", "USD"));
+        let o = order_of("プランの価格: ¥21,300/年\n更新後の価格: ¥21,300\n合計: ¥0\n");
+        assert_eq!(o.total, amount("0", "JPY"));
+        assert_eq!(o.later, amount("21300", "JPY"));
+    }
+
+    /// A sentence announcing the later charge, before the total or wrapped over two lines.
+    #[test]
+    fn renewal_sentence_is_later() {
+        let o = order_of(
+            "無料期間の終了後、¥21,300 (税込) が登録済みのお支払い方法に自動的に請求されます。\n合計: ¥0\n",
+        );
+        assert_eq!(o.total, amount("0", "JPY"));
+        assert_eq!(o.later, amount("21300", "JPY"));
+        let o = order_of(
+            "After your free trial you will be charged\nUSD 99.99 per year on 6/19/2026.\nTotal USD 0.00\n",
+        );
+        assert_eq!(o.total, amount("0.00", "USD"));
+        assert_eq!(o.later, amount("99.99", "USD"));
+        // A total "after the trial" is a later price too.
+        let o = order_of("Total after your free trial: USD 99.99\nTotal: USD 0.00\n");
+        assert_eq!(o.total, amount("0.00", "USD"));
+        assert_eq!(o.later, amount("99.99", "USD"));
+    }
+
+    /// HTML renders each cell on its own line: the label's role goes to the value below it.
+    #[test]
+    fn labels_and_values_in_neighbouring_cells() {
+        let o = order_of("プランの価格\n¥21,300/年\n今回のお支払い\n¥0\n次回のお支払い\n¥21,300\n");
+        assert_eq!(o.total, amount("0", "JPY"));
+        assert_eq!(o.later, amount("21300", "JPY"));
+    }
+
+    /// Labels that name the amount charged now win over a total line and over later prices.
+    #[test]
+    fn charged_now_labels() {
+        for label in [
+            "Charged today",
+            "Amount charged",
+            "今回のお支払い",
+            "お支払い金額",
+            "請求額",
+        ] {
+            let o = order_of(&format!(
+                "Plan price: USD 9.99\n{label}: USD 9.99\nTotal: USD 0.00\n"
+            ));
+            assert_eq!(o.total, amount("9.99", "USD"), "{label}");
+        }
+    }
+
+    /// A plan paid today that renews: the charge now is the total, the renewal a later price.
+    #[test]
+    fn plan_paid_today_that_renews() {
+        let o = order_of(
+            "Microsoft 365 Personal\n今回のお支払い: ¥2,130\n自動更新: オン\n次回のお支払い: ¥2,130 (2025/12/01)\n",
+        );
+        assert_eq!(o.total, amount("2130", "JPY"));
+        assert_eq!(o.later, amount("2130", "JPY"));
+    }
+
+    /// Subtotal and tax are parts of the total, never it.
+    #[test]
+    fn subtotal_and_tax_are_not_the_total() {
+        let o = order_of("Order details\nMinecraft  1  USD 29.99\nSubtotal USD 29.99\nTax USD 2.40\n");
+        assert_eq!(o.total, amount("29.99", "USD"));
+        let o = order_of("小計: ¥40,000\n消費税: ¥3,980\n");
+        assert_eq!(o.total, None);
+    }
+
+    /// Without a total line the item rows' prices are the total; the quantity column and the
+    /// year in a product name are no amounts.
+    #[test]
+    fn item_row_price_is_the_total() {
+        for body in [
+            "Order details\nItem description | Quantity | Price\nOffice Home 2024 | 1 | USD 0.00\n",
+            "Order details\nItem description\tQuantity\tPrice\nOffice Home 2024\t1\tUSD 0.00\n",
+            "注文の詳細\nアイテムの説明\n数量\n価格\nOffice Home 2024\n1\nUSD 0.00\n",
+            "Order details\nOffice Home 2024 1 USD 0.00\n",
+        ] {
+            let o = order_of(body);
+            assert_eq!(o.total, amount("0.00", "USD"), "{body}");
+            assert!(
+                o.products[0].starts_with("Office Home 2024"),
+                "{body}: {:?}",
+                o.products
+            );
+            assert_eq!(o.kind(), ProductKind::PerpetualOffice);
+        }
+    }
+
+    #[test]
+    fn a_currency_code_belongs_to_the_number_after_it() {
+        assert_eq!(
+            find_amounts("office home 2024 1 usd 0.00"),
+            vec![amount("0.00", "USD").unwrap()]
+        );
+        assert_eq!(
+            find_amounts("2 x 29.75 dkk"),
+            vec![amount("29.75", "DKK").unwrap()]
+        );
+    }
+
+    /// Every item of a multi-item order is listed; the total comes from the total line, and
+    /// without one the items add up.
+    #[test]
+    fn multi_item_orders() {
+        let o = order_of(
+            "Order details\nItem description  Quantity  Price\nStardew Valley  1  £11.39\nMinecraft  1  £19.99\n\
+             Subtotal  £26.15\nVAT  £5.23\nTotal  £31.38\n",
+        );
+        assert_eq!(o.products, ["Stardew Valley", "Minecraft"]);
+        assert_eq!(o.total, amount("31.38", "GBP"));
+        let o = order_of(
+            "Order details\nSolitaire Premium\n1\n€1.99\nForza Horizon 5\n1\n€59.99\nSubtotal\n€61.98\n",
+        );
+        assert_eq!(o.products, ["Solitaire Premium", "Forza Horizon 5"]);
+        assert_eq!(o.total, amount("61.98", "EUR"));
+    }
+
+    #[test]
+    fn symbol_only_and_decimal_comma_amounts() {
+        assert_eq!(find_amounts("£4.99"), vec![amount("4.99", "GBP").unwrap()]);
+        assert_eq!(find_amounts("€59.99"), vec![amount("59.99", "EUR").unwrap()]);
+        assert_eq!(find_amounts("$69.99"), vec![amount("69.99", "USD").unwrap()]);
+        assert_eq!(find_amounts("59,99 €"), vec![amount("59.99", "EUR").unwrap()]);
+        assert_eq!(find_amounts("€1,299.00"), vec![amount("1299.00", "EUR").unwrap()]);
+    }
+
+    #[test]
+    fn item_sums() {
+        let items = [amount("4.99", "GBP").unwrap(), amount("10", "GBP").unwrap()];
+        assert_eq!(sum_amounts(&items), amount("14.99", "GBP"));
+        let mixed = [amount("1", "GBP").unwrap(), amount("1", "USD").unwrap()];
+        assert_eq!(sum_amounts(&mixed), None);
+    }
+
+    /// Header rows, sentences, date lines, renewal switches and signatures are no products; a
+    /// product keeps its parenthetical.
+    #[test]
+    fn what_is_no_product() {
+        let body = "注文の詳細\nアイテムの説明\n数量\n価格\nMicrosoft 365 Personal (24 か月 特典)\n1\n¥0\n\
+            24 か月間無料 (PC 購入特典)\n2027/10/20\n自動更新: オン\nご購入ありがとうございます。\n\
+            Microsoft Corporation, One Microsoft Way, Redmond, WA 98052 USA\n合計: ¥0\n";
+        let o = order_of(body);
+        assert_eq!(o.products, ["Microsoft 365 Personal (24 か月 特典)"]);
+        for cell in [
+            "Item description",
+            "アイテムの説明",
+            "数量: 1",
+            "Thanks for shopping with us.",
+            "更新日: 2027年10月20日",
+            "自動更新: オン",
+            "The Microsoft Store Team",
+            "1 month free trial",
+        ] {
+            assert!(not_a_product(cell), "{cell}");
+        }
+        assert!(!not_a_product("Minecraft: Java & Bedrock Edition"));
+        assert!(!not_a_product("Microsoft 365 Personal (24 か月 特典)"));
+    }
+
+    /// A label ending in a letter does not run on into a longer word.
+    #[test]
+    fn labels_stop_at_word_ends() {
+        assert_eq!(label_of("prices shown include tax"), None);
+        assert_eq!(
+            label_of("price: usd 1.00").map(|(f, _)| f),
+            Some(Field::ItemPrice)
+        );
+        assert_eq!(label_of("total tax usd 1.00").map(|(f, _)| f), Some(Field::Part));
+        assert_eq!(
+            label_of("次回のお支払い: ¥21,300").map(|(f, _)| f),
+            Some(Field::Later)
+        );
+        assert_eq!(
+            label_of("お支払い金額 ¥0").map(|(f, _)| f),
+            Some(Field::ChargedNow)
+        );
+    }
+
+    /// Numeric dates: day first for UK/EU currencies, month first otherwise; an impossible
+    /// reading gives way to the other one.
+    #[test]
+    fn numeric_dates_follow_the_currency() {
+        assert_eq!(find_date("05/06/2025", true).as_deref(), Some("2025-06-05"));
+        assert_eq!(find_date("05/06/2025", false).as_deref(), Some("2025-05-06"));
+        assert_eq!(find_date("19/05/2025", false).as_deref(), Some("2025-05-19"));
+        assert_eq!(find_date("5/19/2025", true).as_deref(), Some("2025-05-19"));
+        assert_eq!(find_date("19.05.2025", false).as_deref(), Some("2025-05-19"));
+        assert_eq!(find_date("19 may 2025", false).as_deref(), Some("2025-05-19"));
+        assert!(day_first(Some("GBP")) && day_first(Some("EUR")) && day_first(Some("DKK")));
+        assert!(!day_first(Some("USD")) && !day_first(Some("JPY")) && !day_first(None));
+        let o = order_of("Order date: 03/04/2025\nTotal: £4.99\n");
+        assert_eq!(o.date.as_deref(), Some("2025-04-03"));
+        let o = order_of("Order date: 03/04/2025\nTotal: USD 4.99\n");
+        assert_eq!(o.date.as_deref(), Some("2025-03-04"));
+    }
+
+    /// The order date is the purchase date, never a renewal or trial-end date shown first.
+    #[test]
+    fn renewal_date_is_never_the_order_date() {
+        let o = order_of(
+            "Renewal date: 6/19/2026\nThank you for shopping with us on Monday, May 19, 2025.\nTotal USD 0.00\n",
+        );
+        assert_eq!(o.date.as_deref(), Some("2025-05-19"));
+        let o = order_of("更新日\n2027/10/20\n2025年10月20日にご購入いただきありがとうございます。\n");
+        assert_eq!(o.date.as_deref(), Some("2025-10-20"));
+        let o =
+            order_of("無料期間の終了後、更新日 2027/10/20 に自動的に請求されます。\n購入日: 2025/10/20\n");
+        assert_eq!(o.date.as_deref(), Some("2025-10-20"));
     }
 }

@@ -291,3 +291,85 @@ fn not_an_order(view: &MessageView, auth: &Authenticity, warned: bool, reasons: 
     reasons.push(Reason::new(ReasonId::NotOrder, ""));
     Label::Unrelated
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn amount(value: &str, currency: &str) -> Option<Amount> {
+        Some(Amount {
+            value: value.into(),
+            currency: Some(currency.into()),
+        })
+    }
+
+    fn order(product: &str, total: Option<Amount>, later: Option<Amount>, renewal: Option<&str>) -> Order {
+        Order {
+            products: vec![product.into()],
+            total,
+            later,
+            renewal: renewal.map(str::to_owned),
+            ..Order::default()
+        }
+    }
+
+    fn label(o: &Order) -> (Label, Vec<ReasonId>) {
+        let mut reasons = Vec::new();
+        let label = cost_label(o, &mut reasons);
+        (label, reasons.iter().map(|r| r.id).collect())
+    }
+
+    /// Zero now plus a later price is a trial, whatever the product and wherever the price stood.
+    #[test]
+    fn zero_now_and_a_later_price_is_a_trial() {
+        let o = order(
+            "Office Home 2024",
+            amount("0.00", "USD"),
+            amount("21300", "JPY"),
+            None,
+        );
+        let (l, ids) = label(&o);
+        assert_eq!(l, Label::Trial);
+        assert!(ids.contains(&ReasonId::RenewalTerms));
+        let o = order("Minecraft", amount("0", "JPY"), None, Some("自動更新: オン"));
+        assert_eq!(label(&o).0, Label::Trial);
+        let o = order("Microsoft 365 Personal", amount("0", "JPY"), None, None);
+        assert_eq!(label(&o).0, Label::Trial);
+    }
+
+    /// A plan paid today that renews is a charge: the later price does not make it a trial.
+    #[test]
+    fn paid_today_and_renewing_is_a_charge() {
+        let o = order(
+            "Microsoft 365 Personal",
+            amount("2130", "JPY"),
+            amount("2130", "JPY"),
+            Some("自動更新"),
+        );
+        let (l, ids) = label(&o);
+        assert_eq!(l, Label::Charge);
+        assert!(ids.contains(&ReasonId::TotalPositive) && !ids.contains(&ReasonId::RenewalTerms));
+    }
+
+    #[test]
+    fn zero_without_later_terms() {
+        let o = order("Office Home & Business 2024", amount("0.00", "USD"), None, None);
+        let (l, ids) = label(&o);
+        assert_eq!(l, Label::Activation);
+        assert!(ids.contains(&ReasonId::NoPaymentInstrument));
+        let o = order("Solitaire", amount("0.00", "USD"), None, None);
+        assert_eq!(label(&o).0, Label::Free);
+    }
+
+    /// A later price alone says nothing of what is charged now.
+    #[test]
+    fn a_later_price_is_never_the_total() {
+        let o = order(
+            "Microsoft 365 Personal",
+            None,
+            amount("21300", "JPY"),
+            Some("更新日"),
+        );
+        assert_eq!(label(&o).0, Label::Unclear);
+    }
+}
