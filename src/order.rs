@@ -312,6 +312,7 @@ const LABELS_EN: &[(Field, &str)] = &[
     (Field::Number, "order no"),
     (Field::Number, "order #"),
     (Field::Number, "order id"),
+    (Field::Number, "order"),
     (Field::Date, "order date"),
     (Field::Date, "purchase date"),
     (Field::Date, "date of purchase"),
@@ -369,6 +370,10 @@ const LABELS_EN: &[(Field, &str)] = &[
     (Field::Details, "order summary"),
     (Field::Details, "item description"),
 ];
+
+/// Labels too common as words to count unless their value follows at once: the English Store
+/// receipt's `Order 1234567890` (no `#`, no colon).
+const VALUE_ONLY_LABELS: &[&str] = &["order"];
 
 /// Every label table; one per language.
 const LABEL_TABLES: &[&[(Field, &str)]] = &[LABELS_JA, LABELS_EN];
@@ -791,12 +796,15 @@ fn label_of(folded: &str) -> Option<(Field, &str)> {
         .map(|(field, label)| {
             let rest = line[label.len()..].trim_start_matches(['】', ']', ' ']);
             let rest = rest.strip_prefix(':').unwrap_or(rest);
-            (*field, rest.trim())
+            (*field, *label, rest.trim())
         })
-        .filter(|(field, rest)| {
+        .filter(|(field, label, rest)| {
             // "Total" heading a column, or prose such as "total of your order was", is no label.
-            *field == Field::Details || rest.is_empty() || rest.len() < 80
+            (*field == Field::Details || rest.is_empty() || rest.len() < 80)
+                && (!VALUE_ONLY_LABELS.contains(label)
+                    || DIGITS.find(rest).is_some_and(|m| m.len() == rest.len()))
         })
+        .map(|(field, _, rest)| (field, rest))
 }
 
 /// What an amount stands for, from the line it is on.
@@ -1544,6 +1552,10 @@ mod tests {
     /// A label ending in a letter does not run on into a longer word.
     #[test]
     fn labels_stop_at_word_ends() {
+        assert_eq!(label_of("order 2296604178").map(|(f, _)| f), Some(Field::Number));
+        assert_eq!(label_of("order confirmed"), None);
+        assert_eq!(label_of("order"), None);
+        assert_eq!(label_of("orders placed today"), None);
         assert_eq!(label_of("prices shown include tax"), None);
         assert_eq!(
             label_of("price: usd 1.00").map(|(f, _)| f),
