@@ -138,6 +138,13 @@ impl Amount {
         self.value.bytes().all(|b| b == b'0' || b == b'.')
     }
 
+    /// `JPY 21300`, as a person reads it.
+    pub fn shown(&self) -> String {
+        format!("{} {}", self.currency.as_deref().unwrap_or(""), self.value)
+            .trim()
+            .to_owned()
+    }
+
     fn number(&self) -> f64 {
         self.value.parse().unwrap_or(0.0)
     }
@@ -191,8 +198,10 @@ pub struct Order {
     pub date: Option<String>,
     /// Product names as written.
     pub products: Vec<String>,
-    /// The total.
+    /// What is charged now.
     pub total: Option<Amount>,
+    /// A price charged later: the plan or renewal price, the next payment. Never the total.
+    pub later: Option<Amount>,
     /// Payment method as written (`Visa **1234`).
     pub payment: Option<String>,
     /// Product key (25 characters in five groups), unmasked.
@@ -224,57 +233,196 @@ impl Order {
 enum Field {
     Number,
     Date,
+    /// The amount charged now, said outright (`Charged today`, `今回のお支払い`).
+    ChargedNow,
+    /// A total line (`Total`, `合計`): the amount now unless the line speaks of later.
     Total,
+    /// The price cell of an item row (`価格`, `Price`).
+    ItemPrice,
+    /// A price or date that comes later: plan price, renewal price or date, next payment.
+    Later,
+    /// A part of the total that is not it: subtotal, tax, VAT, discount.
+    Part,
     Payment,
     Key,
     Details,
 }
 
-const LABELS: &[(Field, &str)] = &[
+/// Japanese labels. The longest label a line starts with wins (`次回のお支払い` over nothing,
+/// `お支払い金額` over `お支払い方法`'s neighbours).
+const LABELS_JA: &[(Field, &str)] = &[
     (Field::Number, "注文番号"),
     (Field::Number, "ご注文番号"),
-    (Field::Number, "order number"),
-    (Field::Number, "order no"),
-    (Field::Number, "order #"),
-    (Field::Number, "order id"),
     (Field::Date, "購入日"),
     (Field::Date, "ご購入日"),
     (Field::Date, "注文日"),
     (Field::Date, "ご注文日"),
+    (Field::ChargedNow, "今回のお支払い"),
+    (Field::ChargedNow, "今回のご請求"),
+    (Field::ChargedNow, "今回の請求額"),
+    (Field::ChargedNow, "本日のお支払い"),
+    (Field::ChargedNow, "本日のご請求"),
+    (Field::ChargedNow, "お支払い金額"),
+    (Field::ChargedNow, "お支払い額"),
+    (Field::ChargedNow, "ご請求金額"),
+    (Field::ChargedNow, "ご請求額"),
+    (Field::ChargedNow, "請求額"),
+    (Field::Total, "合計"),
+    (Field::Total, "合計金額"),
+    (Field::Total, "お支払い合計"),
+    (Field::Total, "総額"),
+    (Field::ItemPrice, "価格"),
+    (Field::ItemPrice, "金額"),
+    (Field::ItemPrice, "単価"),
+    (Field::Later, "プランの価格"),
+    (Field::Later, "プラン価格"),
+    (Field::Later, "更新後の価格"),
+    (Field::Later, "更新後のお支払い"),
+    (Field::Later, "更新価格"),
+    (Field::Later, "更新日"),
+    (Field::Later, "次回更新日"),
+    (Field::Later, "次回のお支払い"),
+    (Field::Later, "次回のご請求"),
+    (Field::Later, "次回の請求"),
+    (Field::Later, "次回請求"),
+    (Field::Later, "無料期間の終了日"),
+    (Field::Later, "無料期間終了日"),
+    (Field::Later, "試用期間の終了日"),
+    (Field::Later, "有効期限"),
+    (Field::Part, "小計"),
+    (Field::Part, "消費税"),
+    (Field::Part, "うち消費税"),
+    (Field::Part, "税額"),
+    (Field::Part, "税金"),
+    (Field::Part, "税("),
+    (Field::Part, "割引"),
+    (Field::Payment, "お支払い方法"),
+    (Field::Payment, "支払い方法"),
+    (Field::Payment, "支払方法"),
+    (Field::Key, "プロダクトキー"),
+    (Field::Details, "注文の詳細"),
+    (Field::Details, "ご注文の詳細"),
+    (Field::Details, "ご注文内容"),
+];
+
+/// English labels. One ending in a letter must not run on into a longer word (`price` is no
+/// label of `prices shown include tax`).
+const LABELS_EN: &[(Field, &str)] = &[
+    (Field::Number, "order number"),
+    (Field::Number, "order no"),
+    (Field::Number, "order #"),
+    (Field::Number, "order id"),
+    (Field::Number, "order"),
     (Field::Date, "order date"),
     (Field::Date, "purchase date"),
     (Field::Date, "date of purchase"),
     (Field::Date, "date ordered"),
-    (Field::Total, "合計"),
-    (Field::Total, "お支払い合計"),
-    (Field::Total, "お支払い金額"),
-    (Field::Total, "ご請求金額"),
-    (Field::Total, "請求額"),
+    (Field::Date, "date purchased"),
+    (Field::ChargedNow, "charged today"),
+    (Field::ChargedNow, "amount charged"),
+    (Field::ChargedNow, "amount paid"),
+    (Field::ChargedNow, "total charged"),
+    (Field::ChargedNow, "today's charge"),
+    (Field::ChargedNow, "paid today"),
+    (Field::ChargedNow, "due today"),
+    (Field::ChargedNow, "total due today"),
+    (Field::ChargedNow, "amount due today"),
     (Field::Total, "total"),
     (Field::Total, "order total"),
     (Field::Total, "grand total"),
-    (Field::Total, "amount charged"),
-    (Field::Total, "amount paid"),
-    (Field::Payment, "お支払い方法"),
-    (Field::Payment, "支払い方法"),
-    (Field::Payment, "支払方法"),
+    (Field::Total, "total amount"),
+    (Field::ItemPrice, "price"),
+    (Field::ItemPrice, "item price"),
+    (Field::ItemPrice, "unit price"),
+    (Field::Later, "plan price"),
+    (Field::Later, "renewal price"),
+    (Field::Later, "renewal date"),
+    (Field::Later, "renewal amount"),
+    (Field::Later, "renews on"),
+    (Field::Later, "next payment"),
+    (Field::Later, "next charge"),
+    (Field::Later, "next billing"),
+    (Field::Later, "next billing date"),
+    (Field::Later, "next bill"),
+    (Field::Later, "recurring price"),
+    (Field::Later, "price after trial"),
+    (Field::Later, "trial ends"),
+    (Field::Later, "trial end date"),
+    (Field::Later, "free trial ends"),
+    (Field::Later, "expiration date"),
+    (Field::Part, "subtotal"),
+    (Field::Part, "sub-total"),
+    (Field::Part, "tax"),
+    (Field::Part, "taxes"),
+    (Field::Part, "total tax"),
+    (Field::Part, "sales tax"),
+    (Field::Part, "estimated tax"),
+    (Field::Part, "vat"),
+    (Field::Part, "total before tax"),
+    (Field::Part, "discount"),
     (Field::Payment, "payment method"),
     (Field::Payment, "payment"),
     (Field::Payment, "paid with"),
     (Field::Payment, "billed to"),
     (Field::Payment, "charged to"),
-    (Field::Key, "プロダクトキー"),
     (Field::Key, "product key"),
-    (Field::Details, "注文の詳細"),
-    (Field::Details, "ご注文の詳細"),
-    (Field::Details, "ご注文内容"),
     (Field::Details, "order details"),
     (Field::Details, "order summary"),
     (Field::Details, "item description"),
 ];
 
+/// Labels too common as words to count unless their value follows at once: the English Store
+/// receipt's `Order 1234567890` (no `#`, no colon).
+const VALUE_ONLY_LABELS: &[&str] = &["order"];
+
+/// Every label table; one per language.
+const LABEL_TABLES: &[&[(Field, &str)]] = &[LABELS_JA, LABELS_EN];
+
+/// Words inside a line that put its amount in the future: a sentence announcing the charge after
+/// a free period, or a total "after your trial". A line that names the amount charged now
+/// outright (`Charged today`) is not moved by them.
+const LATER_MARKERS_EN: &[&str] = &[
+    "will be charged",
+    "will be billed",
+    "you'll be charged",
+    "you will be charged",
+    "will renew",
+    "will automatically renew",
+    "renews on",
+    "renews at",
+    "renewal price",
+    "plan price",
+    "after your free",
+    "after your trial",
+    "after the free",
+    "after the trial",
+    "when your trial",
+    "when the trial",
+    "trial ends",
+    "next billing",
+    "next payment",
+    "next charge",
+    "thereafter",
+];
+
+const LATER_MARKERS_JA: &[&str] = &[
+    "請求されます",
+    "請求いたします",
+    "請求させていただきます",
+    "自動的に請求",
+    "引き落とされます",
+    "更新後",
+    "次回",
+    "終了後",
+    "以降は",
+    "プランの価格",
+];
+
+static LATER: LazyLock<AhoCorasick> =
+    LazyLock::new(|| phrase_set(&[LATER_MARKERS_EN, LATER_MARKERS_JA].concat()));
+
 /// Phrases that promise a later charge: trials, free periods, auto-renewing subscriptions.
-const RENEWAL_PHRASES: &[&str] = &[
+const RENEWAL_EN: &[&str] = &[
     "renewal date",
     "renews on",
     "will renew",
@@ -293,13 +441,19 @@ const RENEWAL_PHRASES: &[&str] = &[
     "next billing",
     "next charge",
     "next payment",
+];
+
+const RENEWAL_JA: &[&str] = &[
     "自動更新",
     "自動的に更新",
+    "自動的に請求",
     "定期請求",
     "次回のお支払い",
     "次回請求",
     "次回のご請求",
     "更新日",
+    "更新後の価格",
+    "プランの価格",
     "無料期間",
     "無料試用",
     "試用期間",
@@ -309,7 +463,7 @@ const RENEWAL_PHRASES: &[&str] = &[
     "年額",
 ];
 
-static RENEWAL: LazyLock<AhoCorasick> = LazyLock::new(|| phrase_set(RENEWAL_PHRASES));
+static RENEWAL: LazyLock<AhoCorasick> = LazyLock::new(|| phrase_set(&[RENEWAL_EN, RENEWAL_JA].concat()));
 
 /// Card brands and wallets, as they are shown.
 const PAYMENT_BRANDS: &[(&str, &str)] = &[
@@ -350,12 +504,20 @@ const SYMBOLS: &[(&str, &str)] = &[
     ("£", "GBP"),
 ];
 
-static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
+/// Amounts with the currency first (`USD 0.00`, `£4.99`) and with it after (`21,300円`,
+/// `29.75 DKK`). Two patterns, because in a row `Office Home 2024 1 USD 0.00` the quantity
+/// `1 USD` would otherwise be read first: a code or symbol followed by a number is that number's.
+static AMOUNT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     let codes = CURRENCIES.join("|");
     Regex::new(&format!(
-        r"(?:(?-u:\b)({codes}) ?(\d[\d,]*(?:\.\d+)?)|([¥$€£]) ?(\d[\d,]*(?:\.\d+)?)|(\d[\d,]*(?:\.\d+)?) ?(円|(?:{codes})(?-u:\b)))"
+        r"(?:(?-u:\b)({codes}) ?|([¥$€£]) ?)(\d[\d,]*(?:\.\d+)?)"
     ))
     .unwrap()
+});
+
+static AMOUNT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    let codes = CURRENCIES.join("|");
+    Regex::new(&format!(r"(\d[\d,]*(?:\.\d+)?) ?(円|€|£|(?:{codes})(?-u:\b))")).unwrap()
 });
 
 static KEY: LazyLock<Regex> =
@@ -377,9 +539,11 @@ static DATES: LazyLock<Vec<(DateForm, Regex)>> = LazyLock::new(|| {
         ),
         (
             DateForm::Dmy,
-            r"(?-u:\b)(\d{1,2})\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})(?-u:\b)",
+            r"(?-u:\b)(\d{1,2})\.?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})(?-u:\b)",
         ),
-        (DateForm::NumMdy, r"(?-u:\b)(\d{1,2})/(\d{1,2})/(\d{4})(?-u:\b)"),
+        // `19.05.2025` is written day first wherever it is used.
+        (DateForm::Dmy, r"(?-u:\b)(\d{1,2})\.(\d{1,2})\.(\d{4})(?-u:\b)"),
+        (DateForm::Numeric, r"(?-u:\b)(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?-u:\b)"),
     ]
     .into_iter()
     .map(|(f, re)| (f, Regex::new(re).unwrap()))
@@ -391,33 +555,64 @@ enum DateForm {
     Ymd,
     Mdy,
     Dmy,
-    NumMdy,
+    /// `a/b/yyyy`: month first in the US, day first in the UK and most of Europe.
+    Numeric,
 }
 
 const MONTHS: &[&str] = &[
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
 
-/// A date in the line as `YYYY-MM-DD`.
-fn find_date(line: &str) -> Option<String> {
+/// Currencies of regions that write a numeric date day first (`19/05/2025`). The account's
+/// currency is the best hint the mail gives; others (USD) read month first.
+const DAY_FIRST_CURRENCIES: &[&str] = &[
+    "GBP", "EUR", "DKK", "SEK", "NOK", "CHF", "PLN", "CZK", "HUF", "AUD", "NZD", "INR", "BRL", "MXN", "TRY",
+    "ZAR",
+];
+
+/// True when numeric dates in a mail priced in `currency` are written day first.
+fn day_first(currency: Option<&str>) -> bool {
+    currency.is_some_and(|c| DAY_FIRST_CURRENCIES.contains(&c))
+}
+
+/// A date in the line as `YYYY-MM-DD`. An ambiguous numeric date is read day first when asked;
+/// one that is impossible that way (`5/19/2025` day first) is read the other way.
+fn find_date(line: &str, day_first: bool) -> Option<String> {
     DATES.iter().find_map(|(form, re)| {
         let c = re.captures(line)?;
         let month = |s: &str| MONTHS.iter().position(|m| *m == s).map(|i| i as u32 + 1);
         let num = |s: &str| s.parse::<u32>().ok();
-        let (y, m, d) = match form {
-            DateForm::Ymd => (num(&c[1])?, num(&c[2])?, num(&c[3])?),
-            DateForm::Mdy => (num(&c[3])?, month(&c[1])?, num(&c[2])?),
-            DateForm::Dmy => (num(&c[3])?, month(&c[2])?, num(&c[1])?),
-            DateForm::NumMdy => (num(&c[3])?, num(&c[1])?, num(&c[2])?),
+        let valid = |(y, m, d): (u32, u32, u32)| {
+            ((1990..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
+                .then(|| format!("{y:04}-{m:02}-{d:02}"))
         };
-        ((1990..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
-            .then(|| format!("{y:04}-{m:02}-{d:02}"))
+        let dmy =
+            |c: &regex::Captures| Some((num(&c[3])?, month(&c[2]).or_else(|| num(&c[2]))?, num(&c[1])?));
+        match form {
+            DateForm::Ymd => valid((num(&c[1])?, num(&c[2])?, num(&c[3])?)),
+            DateForm::Mdy => valid((num(&c[3])?, month(&c[1])?, num(&c[2])?)),
+            DateForm::Dmy => valid(dmy(&c)?),
+            DateForm::Numeric => {
+                let (a, b, y) = (num(&c[1])?, num(&c[2])?, num(&c[3])?);
+                let (first, second) = if day_first {
+                    ((y, b, a), (y, a, b))
+                } else {
+                    ((y, a, b), (y, b, a))
+                };
+                valid(first).or_else(|| valid(second))
+            }
+        }
     })
 }
 
 /// Amounts in a folded line.
 fn find_amounts(line: &str) -> Vec<Amount> {
-    // The amount regex needs its slow capturing engine; most text names no currency at all.
+    amounts_at(line).into_iter().map(|(_, a)| a).collect()
+}
+
+/// Amounts in a folded line with their byte offsets, in line order.
+fn amounts_at(line: &str) -> Vec<(usize, Amount)> {
+    // The amount regexes need their slow capturing engine; most text names no currency at all.
     static MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
         let symbols = SYMBOLS.iter().map(|(s, _)| *s);
         phrase_set(&CURRENCIES.iter().copied().chain(symbols).collect::<Vec<_>>())
@@ -425,29 +620,53 @@ fn find_amounts(line: &str) -> Vec<Amount> {
     if !MARKERS.is_match(line) {
         return Vec::new();
     }
-    AMOUNT
+    let mut found: Vec<(std::ops::Range<usize>, Amount)> = AMOUNT_BEFORE
         .captures_iter(line)
         .filter_map(|c| {
-            let (num, cur) = if let (Some(code), Some(n)) = (c.get(1), c.get(2)) {
-                (n.as_str(), code.as_str().to_ascii_uppercase())
-            } else if let (Some(sym), Some(n)) = (c.get(3), c.get(4)) {
-                (n.as_str(), symbol_code(sym.as_str()))
-            } else {
-                let (n, unit) = (c.get(5)?, c.get(6)?);
-                let unit = unit.as_str();
-                let code = if unit == "円" {
-                    "JPY".to_owned()
-                } else {
-                    unit.to_ascii_uppercase()
-                };
-                (n.as_str(), code)
+            let currency = match (c.get(1), c.get(2)) {
+                (Some(code), _) => code.as_str().to_ascii_uppercase(),
+                (None, Some(sym)) => symbol_code(sym.as_str()),
+                (None, None) => return None,
             };
-            plain_decimal(num).map(|value| Amount {
-                value,
-                currency: Some(cur),
-            })
+            let value = plain_decimal(&c[3])?;
+            Some((
+                c.get(0)?.range(),
+                Amount {
+                    value,
+                    currency: Some(currency),
+                },
+            ))
         })
-        .collect()
+        .collect();
+    let after: Vec<_> = AMOUNT_AFTER
+        .captures_iter(line)
+        .filter_map(|c| {
+            let whole = c.get(0)?.range();
+            // The code belongs to the number after it (`1 USD 0.00`).
+            if found
+                .iter()
+                .any(|(r, _)| r.start < whole.end && whole.start < r.end)
+            {
+                return None;
+            }
+            let unit = &c[2];
+            let currency = match unit {
+                "円" | "€" | "£" => symbol_code(unit),
+                code => code.to_ascii_uppercase(),
+            };
+            let value = plain_decimal(&c[1])?;
+            Some((
+                whole,
+                Amount {
+                    value,
+                    currency: Some(currency),
+                },
+            ))
+        })
+        .collect();
+    found.extend(after);
+    found.sort_by_key(|(r, _)| r.start);
+    found.into_iter().map(|(r, a)| (r.start, a)).collect()
 }
 
 fn symbol_code(sym: &str) -> String {
@@ -458,8 +677,16 @@ fn symbol_code(sym: &str) -> String {
         .to_owned()
 }
 
-/// `21,300` -> `21300`; rejects malformed groupings such as `1,2,3`.
+/// `21,300` -> `21300`, `59,99` (a decimal comma) -> `59.99`; rejects malformed groupings such
+/// as `1,2,3`.
 fn plain_decimal(num: &str) -> Option<String> {
+    if let Some((int, cents)) = num.split_once(',')
+        && !num.contains('.')
+        && cents.len() == 2
+        && cents.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Some(format!("{int}.{cents}"));
+    }
     let (int, frac) = num.split_once('.').unwrap_or((num, ""));
     let groups: Vec<&str> = int.split(',').collect();
     let grouped_ok = groups.len() == 1 || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
@@ -474,12 +701,46 @@ fn plain_decimal(num: &str) -> Option<String> {
     })
 }
 
+/// The sum of item prices in one currency, as a plain decimal with as many places as the most
+/// precise of them (`4.99` + `9.99` = `14.98`); `None` when the currencies differ.
+fn sum_amounts(items: &[Amount]) -> Option<Amount> {
+    let first = items.first()?;
+    if items.iter().any(|a| a.currency != first.currency) {
+        return None;
+    }
+    let places = items
+        .iter()
+        .map(|a| a.value.split_once('.').map_or(0, |(_, f)| f.len()))
+        .max()
+        .unwrap_or(0)
+        .min(6);
+    let mut sum: u128 = 0;
+    for a in items {
+        let (int, frac) = a.value.split_once('.').unwrap_or((&a.value, ""));
+        let scaled = format!("{int}{frac:0<places$}");
+        sum = sum.checked_add(scaled.parse().ok()?)?;
+    }
+    let digits = format!("{sum:0>width$}", width = places + 1);
+    let (int, frac) = digits.split_at(digits.len() - places);
+    let value = if places == 0 {
+        int.to_owned()
+    } else {
+        format!("{int}.{frac}")
+    };
+    Some(Amount {
+        value,
+        currency: first.currency.clone(),
+    })
+}
+
 /// A body line, folded for matching; its readable forms are made only for the few lines shown.
 struct Line<'a> {
     raw: &'a str,
     folded: String,
     /// The field this line labels, if any (see [`label_of`]).
     field: Option<Field>,
+    /// True when the label stands alone: its value is on the next line (an HTML table cell).
+    bare: bool,
 }
 
 impl Line<'_> {
@@ -498,8 +759,15 @@ fn lines_of(body: &str) -> Vec<Line<'_>> {
         .map(|l| l.trim_start_matches(['>', ' ', '\t']))
         .map(|raw| {
             let folded = fold_line(raw);
-            let field = label_of(&folded).map(|(f, _)| f);
-            Line { raw, folded, field }
+            let label = label_of(&folded);
+            let field = label.map(|(f, _)| f);
+            let bare = label.is_some_and(|(_, rest)| rest.is_empty());
+            Line {
+                raw,
+                folded,
+                field,
+                bare,
+            }
         })
         .filter(|l| !l.folded.is_empty())
         .collect()
@@ -516,19 +784,112 @@ fn shown_line(s: &str) -> String {
 /// The field a folded line is a label of, and the value after the label (possibly empty).
 fn label_of(folded: &str) -> Option<(Field, &str)> {
     let line = folded.trim_start_matches(['-', '*', '•', '・', '■', '●', '◆', '【', '[', ' ']);
-    LABELS
+    LABEL_TABLES
         .iter()
-        .filter(|(_, label)| line.starts_with(label))
+        .flat_map(|table| table.iter())
+        .filter(|(_, label)| {
+            line.starts_with(label)
+                && !(label.ends_with(|c: char| c.is_ascii_alphabetic())
+                    && line[label.len()..].starts_with(|c: char| c.is_ascii_alphabetic()))
+        })
         .max_by_key(|(_, label)| label.len())
         .map(|(field, label)| {
             let rest = line[label.len()..].trim_start_matches(['】', ']', ' ']);
             let rest = rest.strip_prefix(':').unwrap_or(rest);
-            (*field, rest.trim())
+            (*field, *label, rest.trim())
         })
-        .filter(|(field, rest)| {
+        .filter(|(field, label, rest)| {
             // "Total" heading a column, or prose such as "total of your order was", is no label.
-            *field == Field::Details || rest.is_empty() || rest.len() < 80
+            (*field == Field::Details || rest.is_empty() || rest.len() < 80)
+                && (!VALUE_ONLY_LABELS.contains(label)
+                    || DIGITS.find(rest).is_some_and(|m| m.len() == rest.len()))
         })
+        .map(|(field, _, rest)| (field, rest))
+}
+
+/// What an amount stands for, from the line it is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    /// Charged now, said outright.
+    Now,
+    /// On a total line.
+    Total,
+    /// On an item row.
+    Item,
+    /// A plan, renewal or later price.
+    Later,
+    /// Subtotal, tax, discount: part of a total, never the total.
+    Part,
+    /// Anywhere else.
+    Other,
+}
+
+/// The role of the amounts on line `i`. `field` is the line's own label or the one of a bare
+/// label just above it (HTML puts a label and its value in neighbouring cells).
+fn role_of(lines: &[Line], i: usize, field: Option<Field>, in_items: bool) -> Role {
+    let line = &lines[i];
+    let later = LATER.is_match(&line.folded);
+    match field {
+        Some(Field::ChargedNow) => Role::Now,
+        Some(Field::Later) => Role::Later,
+        Some(Field::Part) => Role::Part,
+        Some(Field::Total) if !later => Role::Total,
+        Some(Field::ItemPrice) if !later => Role::Item,
+        Some(Field::Total | Field::ItemPrice) => Role::Later,
+        Some(_) => Role::Other,
+        None if later || i.checked_sub(1).is_some_and(|p| runs_on_about_later(&lines[p])) => Role::Later,
+        None if in_items => Role::Item,
+        None if RENEWAL.is_match(&line.folded) => Role::Later,
+        None => Role::Other,
+    }
+}
+
+/// An unlabelled line that speaks of a later charge and does not end its sentence: the amount on
+/// the next line belongs to that sentence (plain text wrapped mid-sentence).
+fn runs_on_about_later(line: &Line) -> bool {
+    line.field.is_none()
+        && LATER.is_match(&line.folded)
+        && !line.folded.ends_with(['.', '。', '!', '！', '?', '？', ':'])
+}
+
+/// The amounts of a mail, sorted by what they stand for.
+#[derive(Default)]
+struct Prices {
+    now: Vec<Amount>,
+    totals: Vec<Amount>,
+    items: Vec<Amount>,
+    later: Vec<Amount>,
+    other: Vec<Amount>,
+}
+
+impl Prices {
+    fn add(&mut self, role: Role, amounts: Vec<Amount>) {
+        match role {
+            // An item row's last amount is its price (`Office Home 2024 | 1 | USD 0.00`).
+            Role::Item => self.items.extend(amounts.into_iter().last()),
+            Role::Total => self.totals.extend(amounts.into_iter().last()),
+            Role::Now => self.now.extend(amounts.into_iter().next()),
+            Role::Later => self.later.extend(amounts.into_iter().next()),
+            Role::Part => {}
+            Role::Other => self.other.extend(amounts),
+        }
+    }
+
+    /// What is charged now: said outright, else the total line, else the item rows' prices
+    /// added up, else the largest amount that is neither a part of a total nor a later price.
+    fn total(&mut self) -> Option<Amount> {
+        if let Some(now) = self.now.first() {
+            return Some(now.clone());
+        }
+        if let Some(total) = self.totals.pop() {
+            return Some(total);
+        }
+        if !self.items.is_empty() {
+            return sum_amounts(&self.items).or_else(|| self.items.pop());
+        }
+        self.other.sort_by(|a, b| b.number().total_cmp(&a.number()));
+        self.other.first().cloned()
+    }
 }
 
 /// Extract order fields from a message view.
@@ -544,9 +905,20 @@ pub fn extract(view: &MessageView) -> Order {
     let template = subject_match.or_else(title_match);
     order.template = template.as_ref().map(|(t, _)| *t);
 
-    let mut labelled_totals = Vec::new();
-    let mut details_at = None;
+    let details_at = lines.iter().position(|l| l.field == Some(Field::Details));
+    let items = item_rows(&lines, details_at);
+    let mut prices = Prices::default();
+    let mut roles = Vec::with_capacity(lines.len());
+    let mut date_value = None;
     for (i, line) in lines.iter().enumerate() {
+        let carried = i
+            .checked_sub(1)
+            .map(|p| &lines[p])
+            .filter(|p| p.bare)
+            .and_then(|p| p.field);
+        let role = role_of(&lines, i, line.field.or(carried), items.contains(&i));
+        roles.push(role);
+        prices.add(role, find_amounts(&line.folded));
         let Some((field, rest)) = line.field.and_then(|_| label_of(&line.folded)) else {
             continue;
         };
@@ -563,24 +935,13 @@ pub fn extract(view: &MessageView) -> Order {
                 }
             }
             Field::Date => {
-                if order.date.is_none() {
-                    order.date = find_date(value);
-                }
+                date_value.get_or_insert(value);
             }
-            Field::Total => labelled_totals.extend(find_amounts(value).into_iter().last()),
-            Field::Payment => {
-                if order.payment.is_none() {
-                    order.payment = payment_in(value);
-                }
+            Field::Payment if order.payment.is_none() => order.payment = payment_in(value),
+            Field::Key if order.product_key.is_none() => {
+                order.product_key = KEY.find(value).map(|m| m.as_str().to_ascii_uppercase());
             }
-            Field::Key => {
-                if order.product_key.is_none() {
-                    order.product_key = KEY.find(value).map(|m| m.as_str().to_ascii_uppercase());
-                }
-            }
-            Field::Details => {
-                details_at.get_or_insert(i);
-            }
+            _ => {}
         }
     }
 
@@ -590,10 +951,25 @@ pub fn extract(view: &MessageView) -> Order {
             .filter(|(t, _)| matches!(t, Template::JaOrder | Template::EnOrder))
             .map(|(_, n)| n.clone());
     }
-    if order.date.is_none() {
-        // The Japanese notice thanks for the purchase "on YYYY年M月D日" before any label.
-        order.date = lines.iter().take(30).find_map(|l| find_date(&l.folded));
-    }
+    order.total = prices.total();
+    order.later = prices.later.first().cloned();
+    // The account's currency tells how its numeric dates are written.
+    let currency = order
+        .total
+        .as_ref()
+        .or(prices.other.first())
+        .and_then(|a| a.currency.as_deref());
+    let day_first = day_first(currency);
+    order.date = date_value.and_then(|v| find_date(v, day_first)).or_else(|| {
+        // The notice thanks for the purchase "on YYYY年M月D日" before any label; a renewal or
+        // trial-end date is never the order date.
+        lines
+            .iter()
+            .zip(&roles)
+            .take(30)
+            .filter(|(_, role)| **role != Role::Later)
+            .find_map(|(l, _)| find_date(&l.folded, day_first))
+    });
     // Fallback searches run once over the joined lines: one regex call instead of one per line.
     if order.product_key.is_none() {
         let folded_body = lines
@@ -612,18 +988,7 @@ pub fn extract(view: &MessageView) -> Order {
         .iter()
         .find(|l| RENEWAL.is_match(&l.folded))
         .map(Line::shown);
-    order.products = products(&lines, details_at, &view.subject);
-    order.total = labelled_totals.pop().or_else(|| {
-        let priced = lines
-            .iter()
-            .filter(|l| !RENEWAL.is_match(&l.folded))
-            .map(|l| l.folded.as_str())
-            .collect::<Vec<_>>()
-            .join("\n");
-        let mut amounts = find_amounts(&priced);
-        amounts.sort_by(|a, b| b.number().total_cmp(&a.number()));
-        amounts.into_iter().next()
-    });
+    order.products = products(&lines, items, &view.subject);
     order
 }
 
@@ -636,29 +1001,43 @@ fn payment_in(folded: &str) -> Option<String> {
     })
 }
 
-/// Column headings and table furniture in an order's details section.
-const HEADINGS: &[&str] = &[
+/// Column headings of an order's item table: a cell that is one of these (or one of these
+/// before a colon, `数量: 1`) is no product.
+const HEADINGS_EN: &[&str] = &[
     "item description",
     "description",
     "item",
+    "items",
     "quantity",
     "qty",
     "price",
+    "unit price",
+    "amount",
+    "product",
+    "product name",
+];
+
+const HEADINGS_JA: &[&str] = &[
+    "アイテムの説明",
+    "アイテム",
+    "説明",
     "数量",
     "価格",
     "金額",
     "単価",
     "品目",
     "商品",
-    "by:",
-    "by ",
-    "発行元",
-    "販売元",
-    "提供元",
+    "商品名",
+    "製品",
+    "製品名",
 ];
 
+/// Publisher lines under an item (`By: Mojang`), matched at the start of a cell.
+const BYLINES: &[&str] = &["by:", "by ", "publisher", "発行元", "販売元", "提供元"];
+
 /// Words of a line that describes an item's term rather than names one ("12-month
-/// subscription", "24 か月間無料 (PC 購入特典)").
+/// subscription", "24 か月間無料 (PC 購入特典)"). A known product keeps them
+/// (`Microsoft 365 Personal (24 か月 特典)`).
 const DESCRIPTORS: &[&str] = &[
     "month",
     "year",
@@ -671,30 +1050,82 @@ const DESCRIPTORS: &[&str] = &[
     "サブスクリプション",
 ];
 
+/// Signature and footer lines.
+const SIGNATURES: &[&str] = &[
+    "microsoft corporation",
+    "one microsoft way",
+    "redmond, wa",
+    "microsoft store team",
+    "microsoft account team",
+    "privacy statement",
+    "sincerely",
+    "regards",
+    "http://",
+    "https://",
+    "www.",
+    "チームより",
+    "チーム一同",
+    "プライバシー",
+    "敬具",
+];
+
 /// Lines that end the item rows of a details section.
 const SECTION_END: &[&str] = &["subtotal", "tax", "小計", "税", "消費税", "お支払い", "payment"];
 
-fn products(lines: &[Line], details_at: Option<usize>, subject: &str) -> Vec<String> {
+/// The item rows of the details section: the lines after its heading up to the first label other
+/// than an item's price, or a subtotal, tax or payment line.
+fn item_rows(lines: &[Line], details_at: Option<usize>) -> std::ops::Range<usize> {
+    let Some(start) = details_at.map(|at| at + 1) else {
+        return 0..0;
+    };
+    let ends = |l: &Line| {
+        l.field
+            .is_some_and(|f| !matches!(f, Field::Details | Field::ItemPrice))
+            || SECTION_END.iter().any(|w| l.folded.starts_with(w))
+    };
+    let len = lines.len().saturating_sub(start).min(40);
+    let end = lines[start.min(lines.len())..]
+        .iter()
+        .take(len)
+        .position(ends)
+        .unwrap_or(len);
+    start..start + end
+}
+
+/// True when a cell (folded) reads as a sentence: it ends like one, or is too long for a name.
+fn is_sentence(cell: &str) -> bool {
+    cell.ends_with(['.', '。', '!', '！', '?', '？'])
+        || cell.contains('。')
+        || cell.split_whitespace().count() > 10
+}
+
+/// True when a cell (shown form) can't be a product name.
+fn not_a_product(shown_cell: &str) -> bool {
+    let cell = fold_line(shown_cell);
+    let head = cell.split(':').next().unwrap_or("").trim();
+    let known = PRODUCTS.iter().any(|(_, re)| re.is_match(&cell));
+    [HEADINGS_EN, HEADINGS_JA]
+        .iter()
+        .any(|t| t.contains(&cell.as_str()) || t.contains(&head))
+        || BYLINES.iter().any(|w| cell.starts_with(w))
+        || !find_amounts(&cell).is_empty()
+        || !cell.chars().any(char::is_alphabetic)
+        || find_date(&cell, false).is_some()
+        || is_sentence(&cell)
+        || SIGNATURES.iter().any(|w| cell.contains(w))
+        || shown_cell.chars().count() > 100
+        || (!known
+            && (DESCRIPTORS.iter().any(|w| cell.contains(w))
+                || RENEWAL.is_match(&cell)
+                || LATER.is_match(&cell)))
+}
+
+fn products(lines: &[Line], items: std::ops::Range<usize>, subject: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     // Item rows under the details heading are the authoritative list.
-    for line in lines
-        .iter()
-        .skip(details_at.map_or(lines.len(), |at| at + 1))
-        .take(40)
-    {
-        let folded = &line.folded;
-        let label = line.field;
-        if label.is_some_and(|f| f != Field::Details) || SECTION_END.iter().any(|w| folded.starts_with(w)) {
-            break;
-        }
+    for line in &lines[items] {
         let shown_cell = line.cell();
-        let cell = fold(&shown_cell);
-        let furniture = HEADINGS.iter().any(|w| cell.starts_with(w))
-            || !find_amounts(&cell).is_empty()
-            || !cell.chars().any(char::is_alphabetic)
-            || DESCRIPTORS.iter().any(|w| cell.contains(w))
-            || shown_cell.chars().count() > 100;
-        if !furniture {
+        if line.field.is_none() && !not_a_product(&shown_cell) {
             push_unique(&mut found, shown_cell);
         }
     }
@@ -710,7 +1141,7 @@ fn products(lines: &[Line], details_at: Option<usize>, subject: &str) -> Vec<Str
                 re.find(&cell)
                     .is_some_and(|m| m.start() == 0 && cell.len() <= m.end() + 24)
             });
-            if standalone && line.field.is_none() {
+            if standalone && line.field.is_none() && !is_sentence(&cell) {
                 push_unique(&mut found, shown_cell);
             }
         }
@@ -745,10 +1176,10 @@ fn first_cell(raw: &str) -> String {
     let cell = shown.split(['|', '\t']).next().unwrap_or("");
     let cell = cell.split("  ").next().unwrap_or("").trim();
     let folded = fold(cell);
-    match AMOUNT.find(&folded) {
+    match amounts_at(&folded).first() {
         // Folding keeps byte offsets on ASCII text; elsewhere keep the whole cell.
-        Some(m) if cell.is_char_boundary(m.start()) && cell[..m.start()].is_ascii() => {
-            cell[..m.start()].trim().to_owned()
+        Some(&(start, _)) if cell.is_char_boundary(start) && cell[..start].is_ascii() => {
+            cell[..start].trim().to_owned()
         }
         _ => cell.to_owned(),
     }
@@ -852,7 +1283,10 @@ mod tests {
     /// Word boundaries are ASCII: Japanese text running straight into digits still ends a word.
     #[test]
     fn values_run_into_japanese_text() {
-        assert_eq!(find_date("注文日2025/04/12発送").as_deref(), Some("2025-04-12"));
+        assert_eq!(
+            find_date("注文日2025/04/12発送", false).as_deref(),
+            Some("2025-04-12")
+        );
         assert_eq!(
             DIGITS
                 .captures("注文番号1234567890です")
@@ -865,7 +1299,7 @@ mod tests {
             .map(|m| m.as_str())
             .collect();
         assert_eq!(keys, ["abcde-12345-fghij-67890-klmno"]);
-        assert!(find_date("v12025/04/12").is_none());
+        assert!(find_date("v12025/04/12", false).is_none());
     }
 
     #[test]
@@ -936,5 +1370,237 @@ mod tests {
         assert_eq!(product_kind("Office Home 2024"), ProductKind::PerpetualOffice);
         assert_eq!(product_kind("Microsoft 365 Personal"), ProductKind::Subscription);
         assert_eq!(product_kind("Solitaire"), ProductKind::Other);
+    }
+
+    fn amount(value: &str, currency: &str) -> Option<Amount> {
+        Some(Amount {
+            value: value.into(),
+            currency: Some(currency.into()),
+        })
+    }
+
+    fn order_of(body: &str) -> Order {
+        extract(&view("Your Microsoft order #1234567890 has been processed", body))
+    }
+
+    /// A later price stated before the amount charged today, in a row, is not the total.
+    #[test]
+    fn plan_price_before_the_charge_is_later() {
+        let o = order_of("Plan Price: USD 9.99/1 month\nCharged today: USD 0.00\nRenewal Date: 6/19/2025\n");
+        assert_eq!(o.total, amount("0.00", "USD"));
+        assert_eq!(o.later, amount("9.99", "USD"));
+        let o = order_of("プランの価格: ¥21,300/年\n更新後の価格: ¥21,300\n合計: ¥0\n");
+        assert_eq!(o.total, amount("0", "JPY"));
+        assert_eq!(o.later, amount("21300", "JPY"));
+    }
+
+    /// A sentence announcing the later charge, before the total or wrapped over two lines.
+    #[test]
+    fn renewal_sentence_is_later() {
+        let o = order_of(
+            "無料期間の終了後、¥21,300 (税込) が登録済みのお支払い方法に自動的に請求されます。\n合計: ¥0\n",
+        );
+        assert_eq!(o.total, amount("0", "JPY"));
+        assert_eq!(o.later, amount("21300", "JPY"));
+        let o = order_of(
+            "After your free trial you will be charged\nUSD 99.99 per year on 6/19/2026.\nTotal USD 0.00\n",
+        );
+        assert_eq!(o.total, amount("0.00", "USD"));
+        assert_eq!(o.later, amount("99.99", "USD"));
+        // A total "after the trial" is a later price too.
+        let o = order_of("Total after your free trial: USD 99.99\nTotal: USD 0.00\n");
+        assert_eq!(o.total, amount("0.00", "USD"));
+        assert_eq!(o.later, amount("99.99", "USD"));
+    }
+
+    /// HTML renders each cell on its own line: the label's role goes to the value below it.
+    #[test]
+    fn labels_and_values_in_neighbouring_cells() {
+        let o = order_of("プランの価格\n¥21,300/年\n今回のお支払い\n¥0\n次回のお支払い\n¥21,300\n");
+        assert_eq!(o.total, amount("0", "JPY"));
+        assert_eq!(o.later, amount("21300", "JPY"));
+    }
+
+    /// Labels that name the amount charged now win over a total line and over later prices.
+    #[test]
+    fn charged_now_labels() {
+        for label in [
+            "Charged today",
+            "Amount charged",
+            "今回のお支払い",
+            "お支払い金額",
+            "請求額",
+        ] {
+            let o = order_of(&format!(
+                "Plan price: USD 9.99\n{label}: USD 9.99\nTotal: USD 0.00\n"
+            ));
+            assert_eq!(o.total, amount("9.99", "USD"), "{label}");
+        }
+    }
+
+    /// A plan paid today that renews: the charge now is the total, the renewal a later price.
+    #[test]
+    fn plan_paid_today_that_renews() {
+        let o = order_of(
+            "Microsoft 365 Personal\n今回のお支払い: ¥2,130\n自動更新: オン\n次回のお支払い: ¥2,130 (2025/12/01)\n",
+        );
+        assert_eq!(o.total, amount("2130", "JPY"));
+        assert_eq!(o.later, amount("2130", "JPY"));
+    }
+
+    /// Subtotal and tax are parts of the total, never it.
+    #[test]
+    fn subtotal_and_tax_are_not_the_total() {
+        let o = order_of("Order details\nMinecraft  1  USD 29.99\nSubtotal USD 29.99\nTax USD 2.40\n");
+        assert_eq!(o.total, amount("29.99", "USD"));
+        let o = order_of("小計: ¥40,000\n消費税: ¥3,980\n");
+        assert_eq!(o.total, None);
+    }
+
+    /// Without a total line the item rows' prices are the total; the quantity column and the
+    /// year in a product name are no amounts.
+    #[test]
+    fn item_row_price_is_the_total() {
+        for body in [
+            "Order details\nItem description | Quantity | Price\nOffice Home 2024 | 1 | USD 0.00\n",
+            "Order details\nItem description\tQuantity\tPrice\nOffice Home 2024\t1\tUSD 0.00\n",
+            "注文の詳細\nアイテムの説明\n数量\n価格\nOffice Home 2024\n1\nUSD 0.00\n",
+            "Order details\nOffice Home 2024 1 USD 0.00\n",
+        ] {
+            let o = order_of(body);
+            assert_eq!(o.total, amount("0.00", "USD"), "{body}");
+            assert!(
+                o.products[0].starts_with("Office Home 2024"),
+                "{body}: {:?}",
+                o.products
+            );
+            assert_eq!(o.kind(), ProductKind::PerpetualOffice);
+        }
+    }
+
+    #[test]
+    fn a_currency_code_belongs_to_the_number_after_it() {
+        assert_eq!(
+            find_amounts("office home 2024 1 usd 0.00"),
+            vec![amount("0.00", "USD").unwrap()]
+        );
+        assert_eq!(
+            find_amounts("2 x 29.75 dkk"),
+            vec![amount("29.75", "DKK").unwrap()]
+        );
+    }
+
+    /// Every item of a multi-item order is listed; the total comes from the total line, and
+    /// without one the items add up.
+    #[test]
+    fn multi_item_orders() {
+        let o = order_of(
+            "Order details\nItem description  Quantity  Price\nStardew Valley  1  £11.39\nMinecraft  1  £19.99\n\
+             Subtotal  £26.15\nVAT  £5.23\nTotal  £31.38\n",
+        );
+        assert_eq!(o.products, ["Stardew Valley", "Minecraft"]);
+        assert_eq!(o.total, amount("31.38", "GBP"));
+        let o = order_of(
+            "Order details\nSolitaire Premium\n1\n€1.99\nForza Horizon 5\n1\n€59.99\nSubtotal\n€61.98\n",
+        );
+        assert_eq!(o.products, ["Solitaire Premium", "Forza Horizon 5"]);
+        assert_eq!(o.total, amount("61.98", "EUR"));
+    }
+
+    #[test]
+    fn symbol_only_and_decimal_comma_amounts() {
+        assert_eq!(find_amounts("£4.99"), vec![amount("4.99", "GBP").unwrap()]);
+        assert_eq!(find_amounts("€59.99"), vec![amount("59.99", "EUR").unwrap()]);
+        assert_eq!(find_amounts("$69.99"), vec![amount("69.99", "USD").unwrap()]);
+        assert_eq!(find_amounts("59,99 €"), vec![amount("59.99", "EUR").unwrap()]);
+        assert_eq!(find_amounts("€1,299.00"), vec![amount("1299.00", "EUR").unwrap()]);
+    }
+
+    #[test]
+    fn item_sums() {
+        let items = [amount("4.99", "GBP").unwrap(), amount("10", "GBP").unwrap()];
+        assert_eq!(sum_amounts(&items), amount("14.99", "GBP"));
+        let mixed = [amount("1", "GBP").unwrap(), amount("1", "USD").unwrap()];
+        assert_eq!(sum_amounts(&mixed), None);
+    }
+
+    /// Header rows, sentences, date lines, renewal switches and signatures are no products; a
+    /// product keeps its parenthetical.
+    #[test]
+    fn what_is_no_product() {
+        let body = "注文の詳細\nアイテムの説明\n数量\n価格\nMicrosoft 365 Personal (24 か月 特典)\n1\n¥0\n\
+            24 か月間無料 (PC 購入特典)\n2027/10/20\n自動更新: オン\nご購入ありがとうございます。\n\
+            Microsoft Corporation, One Microsoft Way, Redmond, WA 98052 USA\n合計: ¥0\n";
+        let o = order_of(body);
+        assert_eq!(o.products, ["Microsoft 365 Personal (24 か月 特典)"]);
+        for cell in [
+            "Item description",
+            "アイテムの説明",
+            "数量: 1",
+            "Thanks for shopping with us.",
+            "更新日: 2027年10月20日",
+            "自動更新: オン",
+            "The Microsoft Store Team",
+            "1 month free trial",
+        ] {
+            assert!(not_a_product(cell), "{cell}");
+        }
+        assert!(!not_a_product("Minecraft: Java & Bedrock Edition"));
+        assert!(!not_a_product("Microsoft 365 Personal (24 か月 特典)"));
+    }
+
+    /// A label ending in a letter does not run on into a longer word.
+    #[test]
+    fn labels_stop_at_word_ends() {
+        assert_eq!(label_of("order 2296604178").map(|(f, _)| f), Some(Field::Number));
+        assert_eq!(label_of("order confirmed"), None);
+        assert_eq!(label_of("order"), None);
+        assert_eq!(label_of("orders placed today"), None);
+        assert_eq!(label_of("prices shown include tax"), None);
+        assert_eq!(
+            label_of("price: usd 1.00").map(|(f, _)| f),
+            Some(Field::ItemPrice)
+        );
+        assert_eq!(label_of("total tax usd 1.00").map(|(f, _)| f), Some(Field::Part));
+        assert_eq!(
+            label_of("次回のお支払い: ¥21,300").map(|(f, _)| f),
+            Some(Field::Later)
+        );
+        assert_eq!(
+            label_of("お支払い金額 ¥0").map(|(f, _)| f),
+            Some(Field::ChargedNow)
+        );
+    }
+
+    /// Numeric dates: day first for UK/EU currencies, month first otherwise; an impossible
+    /// reading gives way to the other one.
+    #[test]
+    fn numeric_dates_follow_the_currency() {
+        assert_eq!(find_date("05/06/2025", true).as_deref(), Some("2025-06-05"));
+        assert_eq!(find_date("05/06/2025", false).as_deref(), Some("2025-05-06"));
+        assert_eq!(find_date("19/05/2025", false).as_deref(), Some("2025-05-19"));
+        assert_eq!(find_date("5/19/2025", true).as_deref(), Some("2025-05-19"));
+        assert_eq!(find_date("19.05.2025", false).as_deref(), Some("2025-05-19"));
+        assert_eq!(find_date("19 may 2025", false).as_deref(), Some("2025-05-19"));
+        assert!(day_first(Some("GBP")) && day_first(Some("EUR")) && day_first(Some("DKK")));
+        assert!(!day_first(Some("USD")) && !day_first(Some("JPY")) && !day_first(None));
+        let o = order_of("Order date: 03/04/2025\nTotal: £4.99\n");
+        assert_eq!(o.date.as_deref(), Some("2025-04-03"));
+        let o = order_of("Order date: 03/04/2025\nTotal: USD 4.99\n");
+        assert_eq!(o.date.as_deref(), Some("2025-03-04"));
+    }
+
+    /// The order date is the purchase date, never a renewal or trial-end date shown first.
+    #[test]
+    fn renewal_date_is_never_the_order_date() {
+        let o = order_of(
+            "Renewal date: 6/19/2026\nThank you for shopping with us on Monday, May 19, 2025.\nTotal USD 0.00\n",
+        );
+        assert_eq!(o.date.as_deref(), Some("2025-05-19"));
+        let o = order_of("更新日\n2027/10/20\n2025年10月20日にご購入いただきありがとうございます。\n");
+        assert_eq!(o.date.as_deref(), Some("2025-10-20"));
+        let o =
+            order_of("無料期間の終了後、更新日 2027/10/20 に自動的に請求されます。\n購入日: 2025/10/20\n");
+        assert_eq!(o.date.as_deref(), Some("2025-10-20"));
     }
 }

@@ -169,6 +169,8 @@ fn csv_cells(r: &Record) -> Vec<String> {
             .collect::<Vec<_>>()
             .join(LIST_SEPARATOR),
         text(&r.error),
+        opt(&r.later_price),
+        opt(&r.later_currency),
     ]
 }
 
@@ -244,6 +246,7 @@ fn field_name(field: &str, lang: Lang) -> &'static str {
         ("order_number", "Order number", "注文番号"),
         ("order_date", "Order date", "注文日"),
         ("total", "Total", "合計"),
+        ("later_price", "Charged later", "今後の請求額"),
         ("payment", "Payment", "支払い方法"),
         ("product_key", "Product key", "プロダクトキー"),
         ("authentication", "Authentication", "送信元の認証"),
@@ -259,6 +262,15 @@ fn field_name(field: &str, lang: Lang) -> &'static str {
         .map_or("", |(_, en, ja)| if lang == Lang::Ja { ja } else { en })
 }
 
+/// `JPY 21300`, or the bare value when the currency is unknown.
+fn amount_text(value: &Option<String>, currency: &Option<String>) -> Option<String> {
+    value.as_ref().map(|v| {
+        format!("{} {v}", currency.as_deref().unwrap_or(""))
+            .trim()
+            .to_owned()
+    })
+}
+
 /// The verdict for a person: label in words, the order's fields, and the reasons as sentences.
 /// With `explain`, each reason also shows its evidence.
 pub fn write_check(out: &mut impl Write, r: &Record, lang: Lang, explain: bool) -> io::Result<()> {
@@ -272,11 +284,8 @@ pub fn write_check(out: &mut impl Write, r: &Record, lang: Lang, explain: bool) 
         (source, 1) => lines.push(("source", source.to_owned())),
         (source, index) => lines.push(("source", format!("{source}:{index}"))),
     }
-    let total = r.total.as_ref().map(|t| {
-        format!("{} {t}", r.currency.as_deref().unwrap_or(""))
-            .trim()
-            .to_owned()
-    });
+    let total = amount_text(&r.total, &r.currency);
+    let later = amount_text(&r.later_price, &r.later_currency);
     let products = (!r.products.is_empty()).then(|| r.products.join(", "));
     let fields = [
         ("subject", r.subject.clone()),
@@ -285,6 +294,7 @@ pub fn write_check(out: &mut impl Write, r: &Record, lang: Lang, explain: bool) 
         ("order_date", r.order_date.clone()),
         ("products", products),
         ("total", total),
+        ("later_price", later),
         ("payment", r.payment.clone()),
         ("product_key", r.product_key.clone()),
         ("error", r.error.clone()),
@@ -392,7 +402,7 @@ mod tests {
         assert!(out.starts_with("\u{FEFF}source,index,"));
         assert!(out.contains("\r\n'=cmd,1,"), "{out}");
         assert!(out.contains("'+1 call"));
-        assert!(out.contains("\"bad, \"\"very\"\"\"\r\n"));
+        assert!(out.contains("\"bad, \"\"very\"\"\",,\r\n"), "{out}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::verdict::{Decision, Label, Origin};
 use crate::view::{Mailbox, MessageView};
 
 /// Column names, in output order (CSV header, JSON key order).
-pub const FIELDS: [&str; 18] = [
+pub const FIELDS: [&str; 20] = [
     "source",
     "index",
     "message_id",
@@ -30,6 +30,8 @@ pub const FIELDS: [&str; 18] = [
     "authentication",
     "reasons",
     "error",
+    "later_price",
+    "later_currency",
 ];
 
 /// The verdict on one message, ready to write.
@@ -72,6 +74,11 @@ pub struct Record {
     pub reasons: Vec<Reason>,
     /// Why the message could not be read.
     pub error: Option<String>,
+    /// A price charged later (plan or renewal price, next payment) as a plain decimal; never
+    /// part of `total`, which is what is charged now.
+    pub later_price: Option<String>,
+    /// ISO 4217 currency of the later price.
+    pub later_currency: Option<String>,
 }
 
 fn reason_ids<S: Serializer>(reasons: &[Reason], s: S) -> Result<S::Ok, S::Error> {
@@ -144,6 +151,8 @@ impl Record {
             authentication: AuthStatus::None,
             reasons: Vec::new(),
             error: Some(error.to_string()),
+            later_price: None,
+            later_currency: None,
         }
     }
 
@@ -173,6 +182,7 @@ impl Record {
     ) -> Record {
         let judged = &d.subject;
         let total = d.order.total.as_ref();
+        let later = d.order.later.as_ref();
         Record {
             source: source.to_owned(),
             index,
@@ -196,6 +206,8 @@ impl Record {
             authentication: d.authentication,
             reasons: d.reasons,
             error: None,
+            later_price: later.map(|t| t.value.clone()),
+            later_currency: later.and_then(|t| t.currency.clone()),
         }
     }
 }

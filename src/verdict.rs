@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::auth::{self, AuthStatus, Authenticity, Trust};
 use crate::forward;
-use crate::order::{self, Order, ProductKind, Template};
+use crate::order::{self, Amount, Order, ProductKind, Template};
 use crate::reason::{Kind, Lang, Reason, ReasonId};
 use crate::text::fold;
 use crate::view::MessageView;
@@ -223,23 +223,31 @@ fn label_for(view: &MessageView, order: &Order, auth: &Authenticity, reasons: &m
     if let Some(payment) = &order.payment {
         reasons.push(Reason::new(ReasonId::PaymentInstrument, payment));
     }
+    cost_label(order, reasons)
+}
+
+/// The label of a genuine order from what it costs. The total is what is charged now: above
+/// zero is a `charge` (a plan paid today that auto-renews too); zero with a later price, renewal
+/// terms or a subscription is a `trial`, in whatever order the mail states them; zero for a
+/// perpetual Office edition is a digital-attach `activation`; any other zero is `free`.
+fn cost_label(order: &Order, reasons: &mut Vec<Reason>) -> Label {
     let Some(total) = &order.total else {
         reasons.push(Reason::new(ReasonId::TotalMissing, ""));
         return Label::Unclear;
     };
-    let shown_total = format!("{} {}", total.currency.as_deref().unwrap_or(""), total.value);
     if !total.is_zero() {
-        reasons.push(Reason::new(ReasonId::TotalPositive, shown_total));
+        reasons.push(Reason::new(ReasonId::TotalPositive, total.shown()));
         return Label::Charge;
     }
-    reasons.push(Reason::new(ReasonId::TotalZero, shown_total));
+    reasons.push(Reason::new(ReasonId::TotalZero, total.shown()));
     let kind = order.kind();
-    if let Some(line) = &order.renewal {
-        reasons.push(Reason::new(ReasonId::RenewalTerms, line));
-        return Label::Trial;
-    }
-    if kind == ProductKind::Subscription {
-        reasons.push(Reason::new(ReasonId::RenewalTerms, order.products.join(", ")));
+    let later = order
+        .renewal
+        .clone()
+        .or_else(|| order.later.as_ref().map(Amount::shown))
+        .or_else(|| (kind == ProductKind::Subscription).then(|| order.products.join(", ")));
+    if let Some(evidence) = later {
+        reasons.push(Reason::new(ReasonId::RenewalTerms, evidence));
         return Label::Trial;
     }
     if kind == ProductKind::PerpetualOffice {
@@ -282,4 +290,86 @@ fn not_an_order(view: &MessageView, auth: &Authenticity, warned: bool, reasons: 
     }
     reasons.push(Reason::new(ReasonId::NotOrder, ""));
     Label::Unrelated
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn amount(value: &str, currency: &str) -> Option<Amount> {
+        Some(Amount {
+            value: value.into(),
+            currency: Some(currency.into()),
+        })
+    }
+
+    fn order(product: &str, total: Option<Amount>, later: Option<Amount>, renewal: Option<&str>) -> Order {
+        Order {
+            products: vec![product.into()],
+            total,
+            later,
+            renewal: renewal.map(str::to_owned),
+            ..Order::default()
+        }
+    }
+
+    fn label(o: &Order) -> (Label, Vec<ReasonId>) {
+        let mut reasons = Vec::new();
+        let label = cost_label(o, &mut reasons);
+        (label, reasons.iter().map(|r| r.id).collect())
+    }
+
+    /// Zero now plus a later price is a trial, whatever the product and wherever the price stood.
+    #[test]
+    fn zero_now_and_a_later_price_is_a_trial() {
+        let o = order(
+            "Office Home 2024",
+            amount("0.00", "USD"),
+            amount("21300", "JPY"),
+            None,
+        );
+        let (l, ids) = label(&o);
+        assert_eq!(l, Label::Trial);
+        assert!(ids.contains(&ReasonId::RenewalTerms));
+        let o = order("Minecraft", amount("0", "JPY"), None, Some("自動更新: オン"));
+        assert_eq!(label(&o).0, Label::Trial);
+        let o = order("Microsoft 365 Personal", amount("0", "JPY"), None, None);
+        assert_eq!(label(&o).0, Label::Trial);
+    }
+
+    /// A plan paid today that renews is a charge: the later price does not make it a trial.
+    #[test]
+    fn paid_today_and_renewing_is_a_charge() {
+        let o = order(
+            "Microsoft 365 Personal",
+            amount("2130", "JPY"),
+            amount("2130", "JPY"),
+            Some("自動更新"),
+        );
+        let (l, ids) = label(&o);
+        assert_eq!(l, Label::Charge);
+        assert!(ids.contains(&ReasonId::TotalPositive) && !ids.contains(&ReasonId::RenewalTerms));
+    }
+
+    #[test]
+    fn zero_without_later_terms() {
+        let o = order("Office Home & Business 2024", amount("0.00", "USD"), None, None);
+        let (l, ids) = label(&o);
+        assert_eq!(l, Label::Activation);
+        assert!(ids.contains(&ReasonId::NoPaymentInstrument));
+        let o = order("Solitaire", amount("0.00", "USD"), None, None);
+        assert_eq!(label(&o).0, Label::Free);
+    }
+
+    /// A later price alone says nothing of what is charged now.
+    #[test]
+    fn a_later_price_is_never_the_total() {
+        let o = order(
+            "Microsoft 365 Personal",
+            None,
+            amount("21300", "JPY"),
+            Some("更新日"),
+        );
+        assert_eq!(label(&o).0, Label::Unclear);
+    }
 }

@@ -82,7 +82,7 @@ fn scan_csv_header_and_filtering() {
     let mut lines = stdout.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "source,index,message_id,date,from,subject,label,order_number,order_date,products,total,currency,payment,product_key,forwarded,authentication,reasons,error"
+        "source,index,message_id,date,from,subject,label,order_number,order_date,products,total,currency,payment,product_key,forwarded,authentication,reasons,error,later_price,later_currency"
     );
     assert!(!stdout.contains(",unrelated,"), "unrelated rows need --all");
     let stderr = String::from_utf8(out.stderr).unwrap();
@@ -478,4 +478,34 @@ fn product_key_in_the_subject_is_masked_unless_asked() {
         .write_stdin(raw)
         .assert()
         .stdout(predicate::str::contains("ABCDE-FGHIJ-KLMNO-PQRST-6YFCG"));
+/// A later price (plan or renewal price) is reported in its own fields, never as the total.
+#[test]
+fn later_price_is_its_own_field() {
+    const TRIAL: &str = "fixtures/mail/13-ja-trial-m365-free-24-months.eml";
+    let out = msorder()
+        .args(["check", "--json", TRIAL])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["label"], "trial");
+    assert_eq!(v["total"], "0");
+    assert_eq!(v["later_price"], "21300");
+    assert_eq!(v["later_currency"], "JPY");
+    let out = msorder()
+        .args(["scan", "--format", "csv", TRIAL])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let csv = String::from_utf8(out).unwrap();
+    let row = csv.lines().nth(1).unwrap();
+    assert!(row.ends_with(",21300,JPY"), "{row}");
+    msorder()
+        .args(["check", "--lang", "ja", TRIAL])
+        .assert()
+        .stdout(predicate::str::contains("今後の請求額: JPY 21300"));
 }
