@@ -69,6 +69,10 @@ pub struct Record {
     pub reasons: Vec<Reason>,
     /// Why the message could not be read.
     pub error: Option<String>,
+    /// The account the judged message was sent to (its first To address, lowercased), for the
+    /// takeover pass of a scan; not an output column.
+    #[serde(skip)]
+    pub(crate) account: Option<String>,
 }
 
 fn reason_ids<S: Serializer>(reasons: &[Reason], s: S) -> Result<S::Ok, S::Error> {
@@ -121,6 +125,7 @@ impl Record {
             authentication: AuthStatus::None,
             reasons: Vec::new(),
             error: Some(error.to_string()),
+            account: None,
         }
     }
 
@@ -173,6 +178,11 @@ impl Record {
             authentication: d.authentication,
             reasons: d.reasons,
             error: None,
+            account: judged
+                .to
+                .as_ref()
+                .map(|m| m.address.trim().to_lowercase())
+                .filter(|a| !a.is_empty()),
         }
     }
 }

@@ -19,7 +19,8 @@ const IN_FLIGHT: usize = 3;
 /// Worker stack size: mail-parser recurses on nested parts.
 const WORKER_STACK: usize = 32 << 20;
 
-/// Classify every message and hand the records, in input order, to `sink`. `jobs` is the
+/// Classify every message, mark the patterns over records ([`crate::takeover`]) and hand the
+/// records, in input order, to `sink`. `jobs` is the
 /// number of worker threads (0: one per core). Stops early only if `sink` fails.
 pub fn run<I, E>(
     messages: I,
@@ -36,6 +37,10 @@ where
         .thread_name(|i| format!("msorder-worker-{i}"))
         .build()
         .expect("a thread pool with default settings can be built");
+    // Patterns over several records (account takeover) are marked between classifying and
+    // writing; the window keeps input order and holds a bounded number of records.
+    let mut window = crate::takeover::Window::default();
+    let mut sink_marked = |record| window.push(record, &mut sink);
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Vec<RawMessage>>(1);
         scope.spawn(move || {
@@ -65,7 +70,7 @@ where
                 done.recv()
                     .unwrap_or_default()
                     .into_iter()
-                    .try_for_each(&mut sink)
+                    .try_for_each(&mut sink_marked)
             };
             for batch in rx {
                 let (tx, done) = mpsc::sync_channel(1);
@@ -80,7 +85,8 @@ where
             }
             pending.into_iter().try_for_each(write)
         })
-    })
+    })?;
+    window.finish(&mut sink)
 }
 
 /// The messages, with a panic inside a reader (a bug) turned into one error record for the

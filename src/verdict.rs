@@ -1,12 +1,15 @@
 //! Deciding the label: which message the verdict is about (the mail itself, an attached original
 //! or an inline-forwarded one), then genuine or not, then what the order costs.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::auth::{self, AuthStatus, Authenticity, Trust};
 use crate::forward;
 use crate::order::{self, Order, ProductKind, Template};
 use crate::reason::{Kind, Lang, Reason, ReasonId};
+use crate::takeover;
 use crate::text::fold;
 use crate::view::MessageView;
 
@@ -124,12 +127,15 @@ pub struct Decision {
 
 /// Decide the label of a decoded message.
 pub fn decide(outer: &MessageView, trust: &Trust) -> Decision {
-    let (subject, origin, order) = pick_subject(outer);
+    let Picked {
+        subject,
+        origin,
+        order,
+        carried,
+    } = pick_subject(outer, trust);
     let inline = origin == Origin::Inline;
     let mut authenticity = auth::judge(&subject, inline, trust);
-    if origin != Origin::Direct {
-        carry_outer_warnings(outer, trust, &mut authenticity);
-    }
+    authenticity.reasons.extend(carried);
     let mut reasons = Vec::new();
     match origin {
         Origin::Direct => {}
@@ -149,25 +155,70 @@ pub fn decide(outer: &MessageView, trust: &Trust) -> Decision {
     }
 }
 
-/// An order mail inside a forward wins over the forward itself, whose subject (`Fwd: Microsoft の
-/// 注文 …`) would otherwise look like a Microsoft order sent by a stranger.
-fn pick_subject(outer: &MessageView) -> (MessageView, Origin, Order) {
-    if let Some((inner, order)) = find_attached_order(outer) {
-        return (inner.clone(), Origin::Attached, order);
-    }
-    if let Some(original) = forward::inline_original(outer)
-        && let Some(order) = order_in(&original)
-    {
-        return (original, Origin::Inline, order);
-    }
-    let order = order::extract(outer);
-    (outer.clone(), Origin::Direct, order)
+/// The message a verdict is about, found by peeling forwards.
+struct Picked {
+    subject: MessageView,
+    origin: Origin,
+    order: Order,
+    /// Warnings of the forwarders around it that pose as Microsoft, outermost first.
+    carried: Vec<Reason>,
 }
 
-fn find_attached_order(view: &MessageView) -> Option<(&MessageView, Order)> {
-    view.attached
+/// Forward layers peeled at most: each costs a copy of the body, and no real forward chain is
+/// this deep.
+const MAX_LAYERS: usize = 8;
+
+/// An order mail inside a forward wins over the forward itself, whose subject (`Fwd: Microsoft の
+/// 注文 …`) would otherwise look like a Microsoft order sent by a stranger; in a forward of a
+/// forward, the innermost order mail wins over the forwarders in between.
+fn pick_subject(outer: &MessageView, trust: &Trust) -> Picked {
+    match innermost_order(outer, trust, 0) {
+        Some(mut picked) => {
+            let mut carried = posing_warnings(outer, false, trust);
+            carried.append(&mut picked.carried);
+            picked.carried = carried;
+            picked
+        }
+        None => Picked {
+            order: order::extract(outer),
+            subject: outer.clone(),
+            origin: Origin::Direct,
+            carried: Vec::new(),
+        },
+    }
+}
+
+/// The innermost order mail inside `view`: each attached message, then the inline-quoted
+/// original, is peeled again before it is taken itself, so attached and inline layers nest in any
+/// order. `None` when no layer holds an order.
+fn innermost_order(view: &MessageView, trust: &Trust, depth: usize) -> Option<Picked> {
+    if depth >= MAX_LAYERS {
+        return None;
+    }
+    let attached = view
+        .attached
         .iter()
-        .find_map(|inner| find_attached_order(inner).or_else(|| order_in(inner).map(|order| (inner, order))))
+        .map(|inner| (Cow::Borrowed(inner), Origin::Attached));
+    let inline = std::iter::once_with(|| forward::inline_original(view))
+        .flatten()
+        .map(|original| (Cow::Owned(original), Origin::Inline));
+    for (layer, origin) in attached.chain(inline) {
+        if let Some(mut deeper) = innermost_order(&layer, trust, depth + 1) {
+            let mut carried = posing_warnings(&layer, origin == Origin::Inline, trust);
+            carried.append(&mut deeper.carried);
+            deeper.carried = carried;
+            return Some(deeper);
+        }
+        if let Some(order) = order_in(&layer) {
+            return Some(Picked {
+                subject: layer.into_owned(),
+                origin,
+                order,
+                carried: Vec::new(),
+            });
+        }
+    }
+    None
 }
 
 /// The order a message holds, if it looks like one at all.
@@ -186,17 +237,31 @@ fn claims_microsoft_text(view: &MessageView) -> bool {
     text.contains("microsoft") || text.contains("マイクロソフト")
 }
 
-/// A "forward" sent by someone posing as Microsoft is itself the fake: keep its warnings.
-fn carry_outer_warnings(outer: &MessageView, trust: &Trust, into: &mut Authenticity) {
-    let outer_auth = auth::judge(outer, false, trust);
-    if outer_auth.claims_microsoft && !outer_auth.microsoft_sender {
-        into.reasons.extend(
-            outer_auth
-                .reasons
-                .into_iter()
-                .filter(|r| r.id.kind() == Kind::Warn),
-        );
+/// A forwarder's warnings, when it poses as Microsoft: a "forward" whose sender claims to be
+/// Microsoft (display name, look-alike domain) or whose subject is Microsoft's order subject
+/// itself is the fake, so its warnings count. A forwarder that is plainly someone else (a
+/// customer, a shop with its phone number in its signature, a subject rewritten to ask about the
+/// mail) says nothing about the original: nothing is carried.
+fn posing_warnings(forwarder: &MessageView, inline: bool, trust: &Trust) -> Vec<Reason> {
+    let judged = auth::judge(forwarder, inline, trust);
+    if judged.microsoft_sender {
+        return Vec::new();
     }
+    let sender_only = MessageView {
+        from: forwarder.from.clone(),
+        ..MessageView::default()
+    };
+    let sender_claims = auth::judge(&sender_only, true, trust).claims_microsoft;
+    let subject_is_order =
+        !order::is_forward_subject(&forwarder.subject) && order::match_template(&forwarder.subject).is_some();
+    if !sender_claims && !subject_is_order {
+        return Vec::new();
+    }
+    judged
+        .reasons
+        .into_iter()
+        .filter(|r| r.id.kind() == Kind::Warn)
+        .collect()
 }
 
 fn label_for(view: &MessageView, order: &Order, auth: &Authenticity, reasons: &mut Vec<Reason>) -> Label {
@@ -230,6 +295,9 @@ fn label_for(view: &MessageView, order: &Order, auth: &Authenticity, reasons: &m
     let shown_total = format!("{} {}", total.currency.as_deref().unwrap_or(""), total.value);
     if !total.is_zero() {
         reasons.push(Reason::new(ReasonId::TotalPositive, shown_total));
+        if let Some(card) = order.products.iter().find(|p| takeover::is_gift_card(p)) {
+            reasons.push(Reason::new(ReasonId::GiftCard, card));
+        }
         return Label::Charge;
     }
     reasons.push(Reason::new(ReasonId::TotalZero, shown_total));
