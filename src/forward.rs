@@ -315,6 +315,58 @@ mod tests {
     }
 
     #[test]
+    fn forwarders_links_stay_behind() {
+        let html = "PC ショップ\nshop.example.jp\n---------- Forwarded message ---------\n\
+                    From: Microsoft <microsoft-noreply@microsoft.com>\nSubject: x\n\nプライバシー\nshop.example.jp";
+        let link = |href: &str, text: &str| Link {
+            href: href.into(),
+            text: text.into(),
+        };
+        let text = "PC ショップ https://shop.example.jp/\n\nFrom: Microsoft <microsoft-noreply@microsoft.com>\n\
+                    Subject: x\n\nhttps://go.microsoft.com/fwlink/?LinkId=521839\n";
+        let mut links = vec![
+            link("https://shop.example.jp/", "shop.example.jp"),
+            link("https://go.microsoft.com/fwlink/?LinkId=521839", "プライバシー"),
+            link("https://shop.example.jp/again", "shop.example.jp"),
+        ];
+        links.extend(text_links(text));
+        let outer = MessageView {
+            text: text.into(),
+            html_text: html.into(),
+            links,
+            ..MessageView::default()
+        };
+        let v = inline_original(&outer).unwrap();
+        let hrefs: Vec<&str> = v.links.iter().map(|l| l.href.as_str()).collect();
+        assert_eq!(
+            hrefs,
+            [
+                "https://go.microsoft.com/fwlink/?LinkId=521839",
+                "https://shop.example.jp/again",
+                "https://go.microsoft.com/fwlink/?LinkId=521839"
+            ]
+        );
+    }
+
+    #[test]
+    fn layers_peel_one_at_a_time() {
+        let v = inline_original(&outer(
+            "> From: Customer <c@gmail.com>\n> Subject: Fwd: x\n>\n> > From: Microsoft <microsoft-noreply@microsoft.com>\n\
+             > > Date: today\n> > To: Taro <taro@example.jp>\n> >\n> > 本文\n",
+        ))
+        .unwrap();
+        assert_eq!(v.from.as_ref().unwrap().address, "c@gmail.com");
+        let inner = inline_original(&v).unwrap();
+        assert_eq!(
+            inner.from.as_ref().unwrap().address,
+            "microsoft-noreply@microsoft.com"
+        );
+        assert_eq!(inner.to.as_ref().unwrap().address, "taro@example.jp");
+        assert_eq!(inner.text.trim(), "本文");
+        assert!(inline_original(&inner).is_none());
+    }
+
+    #[test]
     fn no_block() {
         assert!(inline_original(&outer("From: the team\nhello")).is_none());
         assert!(inline_original(&outer("just text")).is_none());

@@ -253,7 +253,7 @@ fn posing_warnings(forwarder: &MessageView, inline: bool, trust: &Trust) -> Vec<
     };
     let sender_claims = auth::judge(&sender_only, true, trust).claims_microsoft;
     let subject_is_order =
-        !order::is_forward_subject(&forwarder.subject) && order::match_template(&forwarder.subject).is_some();
+        !marks_a_forward(&forwarder.subject) && order::match_template(&forwarder.subject).is_some();
     if !sender_claims && !subject_is_order {
         return Vec::new();
     }
@@ -262,6 +262,14 @@ fn posing_warnings(forwarder: &MessageView, inline: bool, trust: &Trust) -> Vec<
         .into_iter()
         .filter(|r| r.id.kind() == Kind::Warn)
         .collect()
+}
+
+/// A forward or reply prefix anywhere in a subject (`Ticket 5521: Fwd: …`): it quotes another
+/// mail's subject rather than being one.
+fn marks_a_forward(subject: &str) -> bool {
+    fold(subject)
+        .split_whitespace()
+        .any(|word| order::strip_prefixes(word).1)
 }
 
 fn label_for(view: &MessageView, order: &Order, auth: &Authenticity, reasons: &mut Vec<Reason>) -> Label {
@@ -350,4 +358,173 @@ fn not_an_order(view: &MessageView, auth: &Authenticity, warned: bool, reasons: 
     }
     reasons.push(Reason::new(ReasonId::NotOrder, ""));
     Label::Unrelated
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::Mailbox;
+
+    const ORIGINAL: &str = "Microsoft の注文 #1234567890 が処理されました\n\n注文番号: 1234567890\n購入日: 2025/04/12\n\n\
+        注文の詳細\nOffice Home & Business 2024\n数量: 1\n価格: USD 0.00\n\n合計: USD 0.00\n";
+
+    fn mailbox(name: &str, address: &str) -> Option<Mailbox> {
+        Some(Mailbox {
+            name: name.into(),
+            address: address.into(),
+        })
+    }
+
+    /// A forwarder's mail with `text` as its body.
+    fn forward(from: &str, subject: &str, text: &str) -> MessageView {
+        MessageView {
+            from: mailbox("", from),
+            subject: subject.into(),
+            text: text.into(),
+            ..MessageView::default()
+        }
+    }
+
+    fn gmail_block(from: &str, subject: &str) -> String {
+        format!(
+            "---------- Forwarded message ---------\nFrom: {from}\nDate: Sat, Apr 12, 2025 at 10:00 AM\nSubject: {subject}\nTo: <taro@example.jp>\n\n"
+        )
+    }
+
+    fn outlook_ja_block(from: &str, subject: &str) -> String {
+        format!("差出人: {from}\n送信日時: 2025年4月12日 10:30\n宛先: shop@example.jp\n件名: {subject}\n\n")
+    }
+
+    const SUBJECT: &str = "Microsoft の注文 #1234567890 が処理されました";
+    const MICROSOFT: &str = "Microsoft <microsoft-noreply@microsoft.com>";
+
+    /// The original as Microsoft sent it, with its headers (for attaching).
+    fn original() -> MessageView {
+        MessageView {
+            from: mailbox("Microsoft", "microsoft-noreply@microsoft.com"),
+            subject: SUBJECT.into(),
+            text: ORIGINAL.into(),
+            ..MessageView::default()
+        }
+    }
+
+    fn judged(view: &MessageView) -> Decision {
+        decide(view, &Trust::default())
+    }
+
+    #[test]
+    fn inline_layers_are_peeled_to_the_innermost_original() {
+        let customer = format!("見てください\n\n{}{ORIGINAL}", gmail_block(MICROSOFT, SUBJECT));
+        let shop = format!(
+            "--\nPC ショップ\nTEL: 03-5555-0123\n\n{}{}",
+            outlook_ja_block("Customer <customer@gmail.com>", &format!("Fwd: {SUBJECT}")),
+            customer
+        );
+        // Twice and three times nested, with `>` and `> >` quoting of the inner layers.
+        let quoted = format!(
+            "{}> {}",
+            gmail_block("Shop <shop@example.jp>", &format!("FW: Fwd: {SUBJECT}")),
+            shop.replace('\n', "\n> ")
+        );
+        for text in [shop, quoted] {
+            let d = judged(&forward("staff@example.jp", &format!("FW: {SUBJECT}"), &text));
+            assert_eq!(d.label, Label::Activation, "{:?}", d.reasons);
+            assert_eq!(d.origin, Origin::Inline);
+            assert_eq!(d.subject.from.unwrap().address, "microsoft-noreply@microsoft.com");
+            assert_eq!(d.subject.to.unwrap().address, "taro@example.jp");
+        }
+    }
+
+    #[test]
+    fn attached_and_inline_layers_alternate() {
+        // Inline inside attached: the attached mail is the customer's inline forward.
+        let customer = MessageView {
+            to: mailbox("", "shop@example.jp"),
+            ..forward(
+                "customer@gmail.com",
+                &format!("Fwd: {SUBJECT}"),
+                &format!("{}{ORIGINAL}", gmail_block(MICROSOFT, SUBJECT)),
+            )
+        };
+        let outer = MessageView {
+            attached: vec![customer.clone()],
+            ..forward("shop@example.jp", "customer mail", "see attachment")
+        };
+        let d = judged(&outer);
+        assert_eq!((d.label, d.origin), (Label::Activation, Origin::Inline));
+        // Attached inside attached, and attached inside inline (the original carried along).
+        let with_original = MessageView {
+            attached: vec![original()],
+            ..forward("customer@gmail.com", &format!("Fwd: {SUBJECT}"), "添付します")
+        };
+        let twice = MessageView {
+            attached: vec![with_original],
+            ..forward("shop@example.jp", "Fwd: customer", "")
+        };
+        let inline_outer = MessageView {
+            attached: vec![original()],
+            ..forward(
+                "shop@example.jp",
+                "Fwd: Fwd: order",
+                &gmail_block("Customer <customer@gmail.com>", &format!("Fwd: {SUBJECT}")),
+            )
+        };
+        for outer in [twice, inline_outer] {
+            let d = judged(&outer);
+            assert_eq!(
+                (d.label, d.origin),
+                (Label::Activation, Origin::Attached),
+                "{:?}",
+                d.reasons
+            );
+            assert_eq!(d.subject.subject, SUBJECT);
+        }
+    }
+
+    #[test]
+    fn forwarders_count_only_when_they_pose_as_microsoft() {
+        let text = |sig: &str| format!("{sig}\n\n{}{ORIGINAL}", gmail_block(MICROSOFT, SUBJECT));
+        // A rewritten subject naming Microsoft, a shop's phone number: still the original's verdict.
+        let shop = forward(
+            "shop@example.jp",
+            "Microsoft の注文メールについて",
+            &text("PC ショップ TEL: 03-5555-0123"),
+        );
+        assert_eq!(judged(&shop).label, Label::Activation);
+        // A sender posing as Microsoft, or a subject that is the order's own: the forward is the fake.
+        let posing = MessageView {
+            from: mailbox("Microsoft サポート", "help@support-desk.example"),
+            ..shop.clone()
+        };
+        let as_order = MessageView {
+            subject: SUBJECT.into(),
+            ..forward("someone@gmail.com", "", &text("お電話ください 050-1234-5678"))
+        };
+        for fake in [posing, as_order] {
+            let d = judged(&fake);
+            assert_eq!(d.label, Label::Suspicious, "{:?}", d.reasons);
+        }
+        // A fake innermost original stays a fake behind genuine forwarders.
+        let fake_inner = forward(
+            "staff@example.jp",
+            "Fwd: Fwd: order",
+            &format!(
+                "{}hi\n\n{}{ORIGINAL}\nCall 0120-961-234 to cancel.",
+                gmail_block("Customer <customer@gmail.com>", "Fwd: order"),
+                gmail_block("Microsoft <billing@rnicrosoft.com>", SUBJECT)
+            ),
+        );
+        assert_eq!(judged(&fake_inner).label, Label::Suspicious);
+    }
+
+    #[test]
+    fn peeling_stops_after_a_bounded_number_of_layers() {
+        let mut text = format!("{}{ORIGINAL}", gmail_block(MICROSOFT, SUBJECT));
+        for _ in 0..MAX_LAYERS + 4 {
+            text = format!("{}{text}", gmail_block("a@example.jp", "Fwd: x"));
+        }
+        // Too deep to reach the original: judged on what is reachable, and nothing panics.
+        let d = judged(&forward("b@example.jp", "Fwd: x", &text));
+        assert_ne!(d.label, Label::Activation);
+    }
 }
