@@ -173,18 +173,24 @@ const MAX_LAYERS: usize = 8;
 /// forward, the innermost order mail wins over the forwarders in between.
 fn pick_subject(outer: &MessageView, trust: &Trust) -> Picked {
     match innermost_order(outer, trust, 0) {
-        Some(mut picked) => {
-            let mut carried = posing_warnings(outer, false, trust);
-            carried.append(&mut picked.carried);
-            picked.carried = carried;
-            picked
-        }
+        Some(picked) => picked.behind(outer, false, trust),
         None => Picked {
             order: order::extract(outer),
             subject: outer.clone(),
             origin: Origin::Direct,
             carried: Vec::new(),
         },
+    }
+}
+
+impl Picked {
+    /// The same message seen through one more forwarder, whose warnings (if it poses as
+    /// Microsoft) go before those of the forwarders inside it.
+    fn behind(mut self, forwarder: &MessageView, inline: bool, trust: &Trust) -> Picked {
+        let mut carried = posing_warnings(forwarder, inline, trust);
+        carried.append(&mut self.carried);
+        self.carried = carried;
+        self
     }
 }
 
@@ -203,11 +209,8 @@ fn innermost_order(view: &MessageView, trust: &Trust, depth: usize) -> Option<Pi
         .flatten()
         .map(|original| (Cow::Owned(original), Origin::Inline));
     for (layer, origin) in attached.chain(inline) {
-        if let Some(mut deeper) = innermost_order(&layer, trust, depth + 1) {
-            let mut carried = posing_warnings(&layer, origin == Origin::Inline, trust);
-            carried.append(&mut deeper.carried);
-            deeper.carried = carried;
-            return Some(deeper);
+        if let Some(deeper) = innermost_order(&layer, trust, depth + 1) {
+            return Some(deeper.behind(&layer, origin == Origin::Inline, trust));
         }
         if let Some(order) = order_in(&layer) {
             return Some(Picked {
