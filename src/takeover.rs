@@ -9,7 +9,7 @@
 //! marks the records that form a pattern, and lets everything out in input order. Memory stays
 //! bounded: at most [`MAX_APART`] records are held, whatever the mailbox size.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 use crate::reason::{Reason, ReasonId};
 use crate::record::Record;
@@ -72,6 +72,9 @@ struct Charge {
     at: i64,
     /// Currency and value of the total.
     amount: (String, String),
+    /// The order number: two copies of one order mail (the mail and a forward of it, a file
+    /// saved twice) are one order, not two.
+    order: Option<String>,
 }
 
 impl Charge {
@@ -83,6 +86,7 @@ impl Charge {
             account: record.account.clone()?,
             at: unix_seconds(record.date.as_deref()?)?,
             amount: (record.currency.clone().unwrap_or_default(), record.total.clone()?),
+            order: record.order_number.clone(),
         })
     }
 }
@@ -143,8 +147,9 @@ impl Window {
             return;
         };
         for pattern in PATTERNS {
-            // Positions of the account's charges that can share a pattern with the newest, by time.
-            let mut members: Vec<(i64, usize)> = self
+            // Time, position and order of the account's charges that can share a pattern with
+            // the newest, by time.
+            let mut members: Vec<(i64, usize, Option<&str>)> = self
                 .held
                 .iter()
                 .enumerate()
@@ -153,48 +158,66 @@ impl Window {
                     let alike =
                         c.account == newest.account && (!pattern.same_amount || c.amount == newest.amount);
                     let near = (c.at - newest.at).abs() <= pattern.within_secs;
-                    (alike && near).then_some((c.at, i))
+                    (alike && near).then_some((c.at, i, c.order.as_deref()))
                 })
                 .collect();
             members.sort_unstable();
             let mut marked = vec![false; members.len()];
-            // Each window starts at a member no later than the newest; it holds the members up to
-            // `within_secs` after that start.
+            // Each window starts at a member no later than the newest and holds the members up to
+            // `within_secs` after that start; both ends only move forward, and the window's orders
+            // are counted as they enter and leave it.
+            let mut orders: HashMap<(Option<&str>, usize), usize> = HashMap::new();
             let mut end = 0;
             for start in 0..members.len() {
                 let from = members[start].0;
                 if from > newest.at {
                     break;
                 }
-                end = end.max(start);
                 while end < members.len() && members[end].0 - from <= pattern.within_secs {
+                    *orders.entry(order_key(&members[end])).or_default() += 1;
                     end += 1;
                 }
-                let holds_newest = members[start..end].iter().any(|&(at, _)| at == newest.at);
-                if holds_newest && end - start >= pattern.at_least {
+                // The window holds the newest when it ends no earlier (it starts no later).
+                let holds_newest = members[end - 1].0 >= newest.at;
+                if holds_newest && orders.len() >= pattern.at_least {
                     marked[start..end].iter_mut().for_each(|m| *m = true);
                 }
+                let leaving = order_key(&members[start]);
+                if let Some(n) = orders.get_mut(&leaving) {
+                    *n -= 1;
+                    if *n == 0 {
+                        orders.remove(&leaving);
+                    }
+                }
             }
-            let count = marked.iter().filter(|&&m| m).count();
-            for (&(_, i), _) in members.iter().zip(&marked).filter(|(_, m)| **m) {
-                let evidence = match pattern.same_amount {
-                    true => format!("{} {} ×{count}", newest.amount.0, newest.amount.1),
-                    false => format!("{} ×{count}", newest.account),
-                };
+            let targets: Vec<usize> = members
+                .iter()
+                .zip(&marked)
+                .filter(|(_, m)| **m)
+                .map(|(&(_, i, _), _)| i)
+                .collect();
+            let evidence = match pattern.same_amount {
+                true => format!("{} {}", newest.amount.0, newest.amount.1),
+                false => newest.account.clone(),
+            };
+            for i in targets {
                 mark(&mut self.held[i].record, pattern.reason, evidence.trim());
             }
         }
     }
 }
 
-/// Give a record a reason, or update its evidence when it has it already.
+/// What tells one order from another in a window: its number (copies of one order mail count
+/// once), or for a charge without a number its position (each counts).
+fn order_key<'a>(&(_, i, order): &(i64, usize, Option<&'a str>)) -> (Option<&'a str>, usize) {
+    order.map_or((None, i), |n| (Some(n), 0))
+}
+
+/// Give a record a reason, once.
 fn mark(record: &mut Record, id: ReasonId, evidence: &str) {
-    match record.reasons.iter_mut().find(|r| r.id == id) {
-        Some(reason) => *reason = Reason::new(id, evidence),
-        None => {
-            record.reasons.push(Reason::new(id, evidence));
-            crate::reason::tidy(&mut record.reasons);
-        }
+    if !record.reasons.iter().any(|r| r.id == id) {
+        record.reasons.push(Reason::new(id, evidence));
+        crate::reason::tidy(&mut record.reasons);
     }
 }
 
@@ -346,6 +369,41 @@ mod tests {
             charge("a@example.jp", "2025-10-13T09:00:00+09:00", "2"),
         ]);
         assert!(ids.iter().all(Vec::is_empty), "12 minutes apart");
+    }
+
+    #[test]
+    fn copies_of_one_order_are_one_order() {
+        let numbered = |n: &str, date: &str| Record {
+            order_number: Some(n.into()),
+            ..charge("a@example.jp", date, "5000")
+        };
+        let (ids, _) = run(vec![
+            numbered("1111111111", "2025-10-13T09:00:00Z"),
+            numbered("1111111111", "2025-10-13T09:00:00Z"),
+        ]);
+        assert!(ids.iter().all(Vec::is_empty), "the mail and its copy");
+        let (ids, _) = run(vec![
+            numbered("1111111111", "2025-10-13T09:00:00Z"),
+            numbered("1111111111", "2025-10-13T09:00:00Z"),
+            numbered("2222222222", "2025-10-13T09:03:00Z"),
+        ]);
+        assert!(
+            ids.iter().all(|r| r == &["rapid-charges", "repeated-amount"]),
+            "{ids:?}"
+        );
+    }
+
+    #[test]
+    fn a_flood_of_charges_is_all_marked() {
+        // A thief's burst longer than the hold: every charge is within MAX_APART of another.
+        let records = (0..MAX_APART + 100)
+            .map(|i| Record {
+                order_number: Some(format!("{}", 1_000_000_000 + i % 7)),
+                ..charge("a@example.jp", "2025-10-13T09:00:00Z", "1500")
+            })
+            .collect();
+        let (ids, _) = run(records);
+        assert!(ids.iter().all(|r| r == &["rapid-charges", "repeated-amount"]));
     }
 
     #[test]
