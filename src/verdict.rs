@@ -520,6 +520,106 @@ mod tests {
         assert_eq!(judged(&fake_inner).label, Label::Suspicious);
     }
 
+    /// Quoted header blocks as mail clients write them (field guide §5): (from, subject) → block.
+    const WRAPPERS: &[fn(&str, &str) -> String] = &[
+        |f, s| {
+            format!(
+                "---------- Forwarded message ---------\nFrom: {f}\nDate: Sat, Apr 12, 2025 at 10:00 AM\nSubject: {s}\nTo: <a@example.jp>\n\n"
+            )
+        },
+        |f, s| {
+            format!(
+                "---------- Forwarded message ---------\n差出人: {f}\nDate: 2025年4月12日(土) 10:00\nSubject: {s}\nTo: <a@example.jp>\n\n"
+            )
+        },
+        |f, s| {
+            format!(
+                "-----Original Message-----\nFrom: {f}\nSent: Saturday, April 12, 2025 10:00 AM\nTo: a@example.jp\nSubject: {s}\n\n"
+            )
+        },
+        |f, s| format!("差出人: {f}\n送信日時: 2025年4月12日 10:00\n宛先: a@example.jp\n件名: {s}\n\n"),
+        |f, s| {
+            format!(
+                "Begin forwarded message:\n\nFrom: {f}\nSubject: {s}\nDate: April 12, 2025 at 10:00:00 GMT+9\nTo: a@example.jp\n\n"
+            )
+        },
+        |f, s| {
+            format!(
+                "転送されたメッセージ:\n\n差出人: {f}\n件名: {s}\n日付: 2025年4月12日 10:00:00 JST\n宛先: a@example.jp\n\n"
+            )
+        },
+        |f, s| {
+            format!(
+                "-------- Forwarded Message --------\nSubject: \t{s}\nDate: \tSat, 12 Apr 2025 10:00:00 +0900\nFrom: \t{f}\nTo: \ta@example.jp\n\n"
+            )
+        },
+        |f, s| {
+            format!(
+                "-------- 転送メッセージ --------\n件名: {s}\n日付: Sat, 12 Apr 2025 10:00:00 +0900\n差出人: {f}\n宛先: a@example.jp\n\n"
+            )
+        },
+    ];
+
+    fn quoted(text: &str, prefix: &str) -> String {
+        text.lines().map(|l| format!("{prefix}{l}\n")).collect()
+    }
+
+    #[test]
+    fn every_forward_of_a_forward_keeps_the_originals_verdict() {
+        let trial = ORIGINAL
+            .replace("USD 0.00", "¥0")
+            .replace("Office Home & Business 2024", "Microsoft 365 Personal")
+            + "自動更新: オン\n更新日: 2026/04/12\n次回のお支払い: ¥21,300\n";
+        let charge = ORIGINAL.replace("USD 0.00", "¥43,980") + "お支払い方法: Visa **1234\n";
+        let fake = ORIGINAL.replace("USD 0.00", "¥39,800")
+            + "キャンセルは 24 時間以内に 0120-961-234 までお電話ください。\n";
+        let originals = [
+            (
+                "microsoft-noreply@microsoft.com",
+                ORIGINAL.to_owned(),
+                Label::Activation,
+            ),
+            ("microsoft-noreply@microsoft.com", trial, Label::Trial),
+            ("microsoft-noreply@microsoft.com", charge, Label::Charge),
+            ("order@rnicrosoft.com", fake, Label::Suspicious),
+        ];
+        let mut checked = 0;
+        for (address, body, want) in &originals {
+            let direct = judged(&MessageView {
+                from: mailbox("Microsoft", address),
+                ..forward("", SUBJECT, body)
+            });
+            let sender = format!("Microsoft <{address}>");
+            assert_eq!(direct.label, *want, "{:?}", direct.reasons);
+            for (inner, outer) in WRAPPERS.iter().flat_map(|i| WRAPPERS.iter().map(move |o| (i, o))) {
+                for (quote, signature) in [
+                    ("", ""),
+                    ("> ", ""),
+                    ("", "--\nPC ショップ\nTEL: 03-5555-0123\n"),
+                    ("> > ", "Shop\nTEL: 03-5555-0123\n"),
+                ] {
+                    let customer = format!(
+                        "見てください\n\n{}",
+                        quoted(&format!("{}{body}", inner(&sender, SUBJECT)), quote)
+                    );
+                    let text = format!(
+                        "FYI\n{signature}\n{}{customer}",
+                        outer("Customer <customer@gmail.com>", &format!("Fwd: {SUBJECT}"))
+                    );
+                    let d = judged(&forward("shop@example.jp", &format!("FW: Fwd: {SUBJECT}"), &text));
+                    let case = format!("{text}\n{:?}", d.reasons);
+                    assert_eq!(d.label, *want, "{case}");
+                    assert_eq!(d.origin, Origin::Inline, "{case}");
+                    assert_eq!(d.order.number, direct.order.number, "{case}");
+                    assert_eq!(d.order.total, direct.order.total, "{case}");
+                    assert_eq!(d.order.products, direct.order.products, "{case}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, originals.len() * WRAPPERS.len() * WRAPPERS.len() * 4);
+    }
+
     #[test]
     fn peeling_stops_after_a_bounded_number_of_layers() {
         let mut text = format!("{}{ORIGINAL}", gmail_block(MICROSOFT, SUBJECT));
