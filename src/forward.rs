@@ -202,7 +202,8 @@ pub fn inline_original(outer: &MessageView) -> Option<MessageView> {
     let html_text = html_at
         .map(|at| unquoted_from(&html_lines, at))
         .unwrap_or_default();
-    let html_start = html_at.map(|at| offset_of_line(&outer.html_text, &html_lines, at));
+    // Where the HTML can't be split, all its links stay: a fake's link must not get lost.
+    let html_start = html_at.map_or(0, |at| offset_of_line(&outer.html_text, &html_lines, at));
     let links = original_links(outer, &text, html_start);
     Some(MessageView {
         from: Some(quoted.from.clone()),
@@ -226,7 +227,7 @@ fn offset_of_line(text: &str, lines: &[&str], at: usize) -> usize {
 
 /// The outer message's links that belong to the original: bare URLs of the original's text, and
 /// the HTML links whose text is rendered at or after `html_start`, where the original begins.
-fn original_links(outer: &MessageView, text: &str, html_start: Option<usize>) -> Vec<Link> {
+fn original_links(outer: &MessageView, text: &str, html_start: usize) -> Vec<Link> {
     // Views list the HTML links first, then the bare URLs of the plain text.
     let bare = text_links(&outer.text);
     let html_links = match outer.links.len().checked_sub(bare.len()) {
@@ -234,24 +235,22 @@ fn original_links(outer: &MessageView, text: &str, html_start: Option<usize>) ->
         _ => &outer.links[..],
     };
     let mut links = Vec::new();
-    if let Some(start) = html_start {
-        // Links come in document order: each is found after the one before; a link whose text
-        // can't be found (an image) sits where the last one was.
-        let mut cursor = 0;
-        for link in html_links {
-            let shown = link.text.trim();
-            let found = (!shown.is_empty())
-                .then(|| outer.html_text.get(cursor..)?.find(shown))
-                .flatten();
-            if let Some(at) = found {
-                cursor += at;
-            }
-            if cursor >= start {
-                links.push(link.clone());
-            }
-            if found.is_some() {
-                cursor += shown.len();
-            }
+    // Links come in document order: each is found after the one before; a link whose text can't
+    // be found (an image) sits where the last one was.
+    let mut cursor = 0;
+    for link in html_links {
+        let shown = link.text.trim();
+        let found = (!shown.is_empty())
+            .then(|| outer.html_text.get(cursor..)?.find(shown))
+            .flatten();
+        if let Some(at) = found {
+            cursor += at;
+        }
+        if cursor >= html_start {
+            links.push(link.clone());
+        }
+        if found.is_some() {
+            cursor += shown.len();
         }
     }
     links.extend(text_links(text));

@@ -20,8 +20,8 @@ const IN_FLIGHT: usize = 3;
 const WORKER_STACK: usize = 32 << 20;
 
 /// Classify every message, mark the patterns over records ([`crate::takeover`]) and hand the
-/// records, in input order, to `sink`. `jobs` is the
-/// number of worker threads (0: one per core). Stops early only if `sink` fails.
+/// records, in input order, to `sink`. `jobs` is the number of worker threads (0: one per core).
+/// Stops early only if `sink` fails.
 pub fn run<I, E>(
     messages: I,
     opts: &Options,
