@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::text::fold_line;
-use crate::view::{Mailbox, MessageView, Quoted};
+use crate::view::{Link, Mailbox, MessageView, Quoted, text_links};
 
 /// Separator lines (folded) that open a forwarded block.
 const SEPARATORS: &[&str] = &[
@@ -37,9 +37,9 @@ const LABELS: &[(&str, QuotedField)] = &[
     ("日付", QuotedField::Date),
     ("日時", QuotedField::Date),
     ("送信日時", QuotedField::Date),
-    ("to", QuotedField::Other),
+    ("to", QuotedField::To),
     ("cc", QuotedField::Other),
-    ("宛先", QuotedField::Other),
+    ("宛先", QuotedField::To),
     ("reply-to", QuotedField::Other),
 ];
 
@@ -48,6 +48,7 @@ enum QuotedField {
     From,
     Subject,
     Date,
+    To,
     Other,
 }
 
@@ -88,9 +89,18 @@ fn quoted_mailbox(value: &str) -> Mailbox {
     Mailbox { name, address }
 }
 
-/// Where the quoted block starts and what it says: (index of first body line after the block,
-/// quoted fields). Needs a From and a Subject or Date to count as a block.
-fn find_block(lines: &[&str]) -> Option<(usize, Quoted)> {
+/// A quoted header block.
+struct Block {
+    /// Index of the first body line after the block.
+    end: usize,
+    /// The quoted fields.
+    quoted: Quoted,
+    /// The first quoted recipient.
+    to: Option<Mailbox>,
+}
+
+/// The first quoted header block: a From and a Subject or Date, after a separator line or not.
+fn find_block(lines: &[&str]) -> Option<Block> {
     for (i, line) in lines.iter().enumerate() {
         let folded = fold_line(unquote(line));
         let header_start = if SEPARATORS.iter().any(|s| folded.starts_with(s)) {
@@ -108,8 +118,9 @@ fn find_block(lines: &[&str]) -> Option<(usize, Quoted)> {
     None
 }
 
-fn parse_block(lines: &[&str], start: usize) -> Option<(usize, Quoted)> {
+fn parse_block(lines: &[&str], start: usize) -> Option<Block> {
     let mut quoted = Quoted::default();
+    let mut to = None;
     let mut seen = 0;
     let mut end = start;
     let mut j = start;
@@ -147,14 +158,15 @@ fn parse_block(lines: &[&str], start: usize) -> Option<(usize, Quoted)> {
             QuotedField::From => quoted.from = quoted_mailbox(value),
             QuotedField::Subject => quoted.subject = value.to_owned(),
             QuotedField::Date => quoted.date = value.to_owned(),
-            QuotedField::Other => {}
+            QuotedField::To if to.is_none() => to = Some(quoted_mailbox(value)),
+            QuotedField::To | QuotedField::Other => {}
         }
         seen += 1;
     }
     let has_sender = !quoted.from.address.is_empty();
     let has_more = !quoted.subject.is_empty() || !quoted.date.is_empty();
     let complete = has_sender && has_more;
-    complete.then_some((end, quoted))
+    complete.then_some(Block { end, quoted, to })
 }
 
 /// The value after the label's colon, as written.
@@ -166,7 +178,9 @@ fn raw_value(line: &str) -> &str {
     }
 }
 
-/// The original of an inline forward, rebuilt from the quoted block; `None` when the body has none.
+/// The original of an inline forward, rebuilt from the first quoted block; `None` when the body
+/// has none. The original is what follows the block: a forwarder's own words, signature and links
+/// above it stay behind. One call peels one layer; a forward of a forward is peeled again.
 pub fn inline_original(outer: &MessageView) -> Option<MessageView> {
     // Every quoted block has a sender label: without one, skip folding the body line by line.
     static SENDER_LABEL: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
@@ -189,28 +203,73 @@ pub fn inline_original(outer: &MessageView) -> Option<MessageView> {
     }
     let text_lines: Vec<&str> = outer.text.lines().collect();
     let html_lines: Vec<&str> = outer.html_text.lines().collect();
-    let (text, html_text, quoted) = match find_block(&text_lines) {
-        Some((at, quoted)) => {
-            let html = find_block(&html_lines)
-                .map(|(h, _)| unquoted_from(&html_lines, h))
-                .unwrap_or_default();
-            (unquoted_from(&text_lines, at), html, quoted)
+    let (text, html_at, block) = match find_block(&text_lines) {
+        Some(block) => {
+            let html_at = find_block(&html_lines).map(|h| h.end);
+            (unquoted_from(&text_lines, block.end), html_at, block)
         }
         None => {
-            let (at, quoted) = find_block(&html_lines)?;
-            (String::new(), unquoted_from(&html_lines, at), quoted)
+            let block = find_block(&html_lines)?;
+            (String::new(), Some(block.end), block)
         }
     };
+    let Block { quoted, to, .. } = block;
+    let html_text = html_at
+        .map(|at| unquoted_from(&html_lines, at))
+        .unwrap_or_default();
+    // Where the HTML can't be split, all its links stay: a fake's link must not get lost.
+    let html_start = html_at.map_or(0, |at| offset_of_line(&outer.html_text, &html_lines, at));
+    let links = original_links(outer, &text, html_start);
     Some(MessageView {
         from: Some(quoted.from.clone()),
+        to,
         subject: quoted.subject.clone(),
         text,
         html_text,
-        links: outer.links.clone(),
+        links,
         attachments: outer.attachments.clone(),
         quoted: Some(quoted),
         ..MessageView::default()
     })
+}
+
+/// Byte offset in `text` where line `at` of `lines` (its `lines()`) starts.
+fn offset_of_line(text: &str, lines: &[&str], at: usize) -> usize {
+    lines
+        .get(at)
+        .map_or(text.len(), |line| line.as_ptr() as usize - text.as_ptr() as usize)
+}
+
+/// The outer message's links that belong to the original: bare URLs of the original's text, and
+/// the HTML links whose text is rendered at or after `html_start`, where the original begins.
+fn original_links(outer: &MessageView, text: &str, html_start: usize) -> Vec<Link> {
+    // Views list the HTML links first, then the bare URLs of the plain text.
+    let bare = text_links(&outer.text);
+    let html_links = match outer.links.len().checked_sub(bare.len()) {
+        Some(n) if outer.links[n..] == bare[..] => &outer.links[..n],
+        _ => &outer.links[..],
+    };
+    let mut links = Vec::new();
+    // Links come in document order: each is found after the one before; a link whose text can't
+    // be found (an image) sits where the last one was.
+    let mut cursor = 0;
+    for link in html_links {
+        let shown = link.text.trim();
+        let found = (!shown.is_empty())
+            .then(|| outer.html_text.get(cursor..)?.find(shown))
+            .flatten();
+        if let Some(at) = found {
+            cursor += at;
+        }
+        if cursor >= html_start {
+            links.push(link.clone());
+        }
+        if found.is_some() {
+            cursor += shown.len();
+        }
+    }
+    links.extend(text_links(text));
+    links
 }
 
 fn unquoted_from(lines: &[&str], at: usize) -> String {
@@ -283,6 +342,58 @@ mod tests {
         assert_eq!(v.subject, "Microsoft の注文 #1234567890 が処理されました");
         assert_eq!(v.quoted.unwrap().date, "2025年4月12日 10:00");
         assert_eq!(v.html_text, "注文番号:\n1234567890");
+    }
+
+    #[test]
+    fn forwarders_links_stay_behind() {
+        let html = "PC ショップ\nshop.example.jp\n---------- Forwarded message ---------\n\
+                    From: Microsoft <microsoft-noreply@microsoft.com>\nSubject: x\n\nプライバシー\nshop.example.jp";
+        let link = |href: &str, text: &str| Link {
+            href: href.into(),
+            text: text.into(),
+        };
+        let text = "PC ショップ https://shop.example.jp/\n\nFrom: Microsoft <microsoft-noreply@microsoft.com>\n\
+                    Subject: x\n\nhttps://go.microsoft.com/fwlink/?LinkId=521839\n";
+        let mut links = vec![
+            link("https://shop.example.jp/", "shop.example.jp"),
+            link("https://go.microsoft.com/fwlink/?LinkId=521839", "プライバシー"),
+            link("https://shop.example.jp/again", "shop.example.jp"),
+        ];
+        links.extend(text_links(text));
+        let outer = MessageView {
+            text: text.into(),
+            html_text: html.into(),
+            links,
+            ..MessageView::default()
+        };
+        let v = inline_original(&outer).unwrap();
+        let hrefs: Vec<&str> = v.links.iter().map(|l| l.href.as_str()).collect();
+        assert_eq!(
+            hrefs,
+            [
+                "https://go.microsoft.com/fwlink/?LinkId=521839",
+                "https://shop.example.jp/again",
+                "https://go.microsoft.com/fwlink/?LinkId=521839"
+            ]
+        );
+    }
+
+    #[test]
+    fn layers_peel_one_at_a_time() {
+        let v = inline_original(&outer(
+            "> From: Customer <c@gmail.com>\n> Subject: Fwd: x\n>\n> > From: Microsoft <microsoft-noreply@microsoft.com>\n\
+             > > Date: today\n> > To: Taro <taro@example.jp>\n> >\n> > 本文\n",
+        ))
+        .unwrap();
+        assert_eq!(v.from.as_ref().unwrap().address, "c@gmail.com");
+        let inner = inline_original(&v).unwrap();
+        assert_eq!(
+            inner.from.as_ref().unwrap().address,
+            "microsoft-noreply@microsoft.com"
+        );
+        assert_eq!(inner.to.as_ref().unwrap().address, "taro@example.jp");
+        assert_eq!(inner.text.trim(), "本文");
+        assert!(inline_original(&inner).is_none());
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! Data flows one way through the stages, one module each:
 //! [`input`] (files, directories, Maildir, mbox, stdin) → [`mime`] (decode into a [`view`]) →
 //! [`forward`] (originals inside forwards) → [`order`] (recognise and extract) → [`auth`]
-//! (authenticity) → [`verdict`] (the label) → [`record`] → [`output`] (CSV, JSONL, table, text).
+//! (authenticity) → [`verdict`] (the label) → [`record`] → [`takeover`] (patterns over a scan's
+//! records) → [`output`] (CSV, JSONL, table, text).
 //!
 //! ```
 //! let raw = b"From: a@example.com\nSubject: lunch\n\nsee you\n";
@@ -23,6 +24,7 @@ pub mod output;
 pub mod reason;
 pub mod record;
 pub mod scan;
+pub mod takeover;
 pub mod text;
 pub mod verdict;
 pub mod view;

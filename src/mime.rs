@@ -628,6 +628,7 @@ fn view_of(msg: &Message, depth: usize) -> MessageView {
     let mut view = MessageView {
         from: mailbox(msg.from()),
         reply_to: mailbox(msg.reply_to()),
+        to: mailbox(msg.to()),
         return_path: msg.return_address().map(str::to_owned),
         subject: subject_of(msg),
         date: msg.date().map(|d| d.to_rfc3339()),

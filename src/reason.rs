@@ -184,6 +184,17 @@ reasons! {
     BusinessQuantity = "business-quantity", Warn,
         "It lists a business-sized quantity of licences, typical of fake invoices.",
         "法人規模の数量が記載されています（偽の請求書によくある特徴です）。";
+
+    // Genuine orders that look like account takeover (a thief ordering with the account).
+    GiftCard = "gift-card", Warn,
+        "The order is for a gift card, which thieves buy with stolen accounts: check that you bought it yourself.",
+        "注文はギフトカードです。乗っ取られたアカウントで購入されやすい品目です。ご自身の購入か確認してください。";
+    RapidCharges = "rapid-charges", Warn,
+        "Several charges to the same account came within minutes: if you did not place them all, someone may be using your Microsoft account.",
+        "同じアカウントへの課金が数分のうちに続いています。すべてに心当たりがなければ、Microsoft アカウントが第三者に使われている可能性があります。";
+    RepeatedAmount = "repeated-amount", Warn,
+        "The same amount was charged to the same account again shortly after: if you did not buy it twice, someone may be using your Microsoft account.",
+        "同じアカウントに同じ金額が短時間に繰り返し課金されています。心当たりがなければ、Microsoft アカウントが第三者に使われている可能性があります。";
 }
 
 /// One finding: a reason and the header or text it came from.

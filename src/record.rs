@@ -79,6 +79,10 @@ pub struct Record {
     pub later_price: Option<String>,
     /// ISO 4217 currency of the later price.
     pub later_currency: Option<String>,
+    /// The account the judged message was sent to (its first To address, lowercased), for the
+    /// takeover pass of a scan; not an output column.
+    #[serde(skip)]
+    pub(crate) account: Option<String>,
 }
 
 fn reason_ids<S: Serializer>(reasons: &[Reason], s: S) -> Result<S::Ok, S::Error> {
@@ -153,6 +157,7 @@ impl Record {
             error: Some(error.to_string()),
             later_price: None,
             later_currency: None,
+            account: None,
         }
     }
 
@@ -208,6 +213,11 @@ impl Record {
             error: None,
             later_price: later.map(|t| t.value.clone()),
             later_currency: later.and_then(|t| t.currency.clone()),
+            account: judged
+                .to
+                .as_ref()
+                .map(|m| m.address.trim().to_lowercase())
+                .filter(|a| !a.is_empty()),
         }
     }
 }

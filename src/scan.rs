@@ -22,9 +22,10 @@ const WORKER_STACK: usize = 32 << 20;
 /// Most worker threads; more only cost time to start and memory for their stacks.
 pub const MAX_JOBS: usize = 1024;
 
-/// Classify every message and hand the records, in input order, to `sink`. `jobs` is the
-/// number of worker threads (0: one per core; at most [`MAX_JOBS`]). Stops early only if `sink`
-/// fails. When threads cannot be started, the messages are classified on this thread instead.
+/// Classify every message, mark the patterns over records ([`crate::takeover`]) and hand the
+/// records, in input order, to `sink`. `jobs` is the number of worker threads (0: one per core;
+/// at most [`MAX_JOBS`]). Stops early only if `sink` fails. When threads cannot be started, the
+/// messages are classified on this thread instead.
 pub fn run<I, E>(
     messages: I,
     opts: &Options,
@@ -39,8 +40,13 @@ where
         .stack_size(WORKER_STACK)
         .thread_name(|i| format!("msorder-worker-{i}"))
         .build();
+    // Patterns over several records (account takeover) are marked between classifying and
+    // writing; the window keeps input order and holds a bounded number of records.
+    let mut window = crate::takeover::Window::default();
+    let mut sink_marked = |record| window.push(record, &mut sink);
     let Ok(pool) = pool else {
-        return guarded(messages).try_for_each(|m| sink(record_for(&m, opts)));
+        guarded(messages).try_for_each(|m| sink_marked(record_for(&m, opts)))?;
+        return window.finish(&mut sink);
     };
     // Left here for this thread should the reader thread not start.
     let messages = std::sync::Mutex::new(Some(messages));
@@ -70,7 +76,9 @@ where
         });
         if spawned.is_err() {
             let messages = take().into_iter().flat_map(guarded);
-            return messages.map(|m| record_for(&m, opts)).try_for_each(&mut sink);
+            return messages
+                .map(|m| record_for(&m, opts))
+                .try_for_each(&mut sink_marked);
         }
         // Batches are classified as pool jobs while earlier ones are written out, so neither a
         // batch's slowest message nor the writing leaves a core idle; records still go out in
@@ -82,7 +90,7 @@ where
                 done.recv()
                     .unwrap_or_default()
                     .into_iter()
-                    .try_for_each(&mut sink)
+                    .try_for_each(&mut sink_marked)
             };
             for batch in rx {
                 let (tx, done) = mpsc::sync_channel(1);
@@ -97,7 +105,8 @@ where
             }
             pending.into_iter().try_for_each(write)
         })
-    })
+    })?;
+    window.finish(&mut sink)
 }
 
 /// The messages, with a panic inside a reader (a bug) turned into one error record for the

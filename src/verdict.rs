@@ -1,12 +1,15 @@
 //! Deciding the label: which message the verdict is about (the mail itself, an attached original
 //! or an inline-forwarded one), then genuine or not, then what the order costs.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::auth::{self, AuthStatus, Authenticity, Trust};
 use crate::forward;
 use crate::order::{self, Amount, Order, ProductKind, Template};
 use crate::reason::{Kind, Lang, Reason, ReasonId};
+use crate::takeover;
 use crate::text::fold;
 use crate::view::MessageView;
 
@@ -124,12 +127,15 @@ pub struct Decision {
 
 /// Decide the label of a decoded message.
 pub fn decide(outer: &MessageView, trust: &Trust) -> Decision {
-    let (subject, origin, order) = pick_subject(outer);
+    let Picked {
+        subject,
+        origin,
+        order,
+        carried,
+    } = pick_subject(outer, trust);
     let inline = origin == Origin::Inline;
     let mut authenticity = auth::judge(&subject, inline, trust);
-    if origin != Origin::Direct {
-        carry_outer_warnings(outer, trust, &mut authenticity);
-    }
+    authenticity.reasons.extend(carried);
     let mut reasons = Vec::new();
     match origin {
         Origin::Direct => {}
@@ -149,25 +155,73 @@ pub fn decide(outer: &MessageView, trust: &Trust) -> Decision {
     }
 }
 
-/// An order mail inside a forward wins over the forward itself, whose subject (`Fwd: Microsoft の
-/// 注文 …`) would otherwise look like a Microsoft order sent by a stranger.
-fn pick_subject(outer: &MessageView) -> (MessageView, Origin, Order) {
-    if let Some((inner, order)) = find_attached_order(outer) {
-        return (inner.clone(), Origin::Attached, order);
-    }
-    if let Some(original) = forward::inline_original(outer)
-        && let Some(order) = order_in(&original)
-    {
-        return (original, Origin::Inline, order);
-    }
-    let order = order::extract(outer);
-    (outer.clone(), Origin::Direct, order)
+/// The message a verdict is about, found by peeling forwards.
+struct Picked {
+    subject: MessageView,
+    origin: Origin,
+    order: Order,
+    /// Warnings of the forwarders around it that pose as Microsoft, outermost first.
+    carried: Vec<Reason>,
 }
 
-fn find_attached_order(view: &MessageView) -> Option<(&MessageView, Order)> {
-    view.attached
+/// Forward layers peeled at most: each costs a copy of the body, and no real forward chain is
+/// this deep.
+const MAX_LAYERS: usize = 8;
+
+/// An order mail inside a forward wins over the forward itself, whose subject (`Fwd: Microsoft の
+/// 注文 …`) would otherwise look like a Microsoft order sent by a stranger; in a forward of a
+/// forward, the innermost order mail wins over the forwarders in between.
+fn pick_subject(outer: &MessageView, trust: &Trust) -> Picked {
+    match innermost_order(outer, trust, 0) {
+        Some(picked) => picked.behind(outer, false, trust),
+        None => Picked {
+            order: order::extract(outer),
+            subject: outer.clone(),
+            origin: Origin::Direct,
+            carried: Vec::new(),
+        },
+    }
+}
+
+impl Picked {
+    /// The same message seen through one more forwarder, whose warnings (if it poses as
+    /// Microsoft) go before those of the forwarders inside it.
+    fn behind(mut self, forwarder: &MessageView, inline: bool, trust: &Trust) -> Picked {
+        let mut carried = posing_warnings(forwarder, inline, trust);
+        carried.append(&mut self.carried);
+        self.carried = carried;
+        self
+    }
+}
+
+/// The innermost order mail inside `view`: each attached message, then the inline-quoted
+/// original, is peeled again before it is taken itself, so attached and inline layers nest in any
+/// order. `None` when no layer holds an order.
+fn innermost_order(view: &MessageView, trust: &Trust, depth: usize) -> Option<Picked> {
+    if depth >= MAX_LAYERS {
+        return None;
+    }
+    let attached = view
+        .attached
         .iter()
-        .find_map(|inner| find_attached_order(inner).or_else(|| order_in(inner).map(|order| (inner, order))))
+        .map(|inner| (Cow::Borrowed(inner), Origin::Attached));
+    let inline = std::iter::once_with(|| forward::inline_original(view))
+        .flatten()
+        .map(|original| (Cow::Owned(original), Origin::Inline));
+    for (layer, origin) in attached.chain(inline) {
+        if let Some(deeper) = innermost_order(&layer, trust, depth + 1) {
+            return Some(deeper.behind(&layer, origin == Origin::Inline, trust));
+        }
+        if let Some(order) = order_in(&layer) {
+            return Some(Picked {
+                subject: layer.into_owned(),
+                origin,
+                order,
+                carried: Vec::new(),
+            });
+        }
+    }
+    None
 }
 
 /// The order a message holds, if it looks like one at all.
@@ -186,17 +240,39 @@ fn claims_microsoft_text(view: &MessageView) -> bool {
     text.contains("microsoft") || text.contains("マイクロソフト")
 }
 
-/// A "forward" sent by someone posing as Microsoft is itself the fake: keep its warnings.
-fn carry_outer_warnings(outer: &MessageView, trust: &Trust, into: &mut Authenticity) {
-    let outer_auth = auth::judge(outer, false, trust);
-    if outer_auth.claims_microsoft && !outer_auth.microsoft_sender {
-        into.reasons.extend(
-            outer_auth
-                .reasons
-                .into_iter()
-                .filter(|r| r.id.kind() == Kind::Warn),
-        );
+/// A forwarder's warnings, when it poses as Microsoft: a "forward" whose sender claims to be
+/// Microsoft (display name, look-alike domain) or whose subject is Microsoft's order subject
+/// itself is the fake, so its warnings count. A forwarder that is plainly someone else (a
+/// customer, a shop with its phone number in its signature, a subject rewritten to ask about the
+/// mail) says nothing about the original: nothing is carried.
+fn posing_warnings(forwarder: &MessageView, inline: bool, trust: &Trust) -> Vec<Reason> {
+    let judged = auth::judge(forwarder, inline, trust);
+    if judged.microsoft_sender {
+        return Vec::new();
     }
+    let sender_only = MessageView {
+        from: forwarder.from.clone(),
+        ..MessageView::default()
+    };
+    let sender_claims = auth::judge(&sender_only, true, trust).claims_microsoft;
+    let subject_is_order =
+        !marks_a_forward(&forwarder.subject) && order::match_template(&forwarder.subject).is_some();
+    if !sender_claims && !subject_is_order {
+        return Vec::new();
+    }
+    judged
+        .reasons
+        .into_iter()
+        .filter(|r| r.id.kind() == Kind::Warn)
+        .collect()
+}
+
+/// A forward or reply prefix anywhere in a subject (`Ticket 5521: Fwd: …`): it quotes another
+/// mail's subject rather than being one.
+fn marks_a_forward(subject: &str) -> bool {
+    fold(subject)
+        .split_whitespace()
+        .any(|word| order::strip_prefixes(word).1)
 }
 
 fn label_for(view: &MessageView, order: &Order, auth: &Authenticity, reasons: &mut Vec<Reason>) -> Label {
@@ -237,6 +313,9 @@ fn cost_label(order: &Order, reasons: &mut Vec<Reason>) -> Label {
     };
     if !total.is_zero() {
         reasons.push(Reason::new(ReasonId::TotalPositive, total.shown()));
+        if let Some(card) = order.products.iter().find(|p| takeover::is_gift_card(p)) {
+            reasons.push(Reason::new(ReasonId::GiftCard, card));
+        }
         return Label::Charge;
     }
     reasons.push(Reason::new(ReasonId::TotalZero, total.shown()));
@@ -371,5 +450,270 @@ mod tests {
             Some("更新日"),
         );
         assert_eq!(label(&o).0, Label::Unclear);
+    }
+
+    use crate::view::Mailbox;
+
+    const ORIGINAL: &str = "Microsoft の注文 #1234567890 が処理されました\n\n注文番号: 1234567890\n購入日: 2025/04/12\n\n\
+        注文の詳細\nOffice Home & Business 2024\n数量: 1\n価格: USD 0.00\n\n合計: USD 0.00\n";
+
+    fn mailbox(name: &str, address: &str) -> Option<Mailbox> {
+        Some(Mailbox {
+            name: name.into(),
+            address: address.into(),
+        })
+    }
+
+    /// A forwarder's mail with `text` as its body.
+    fn forward(from: &str, subject: &str, text: &str) -> MessageView {
+        MessageView {
+            from: mailbox("", from),
+            subject: subject.into(),
+            text: text.into(),
+            ..MessageView::default()
+        }
+    }
+
+    fn gmail_block(from: &str, subject: &str) -> String {
+        format!(
+            "---------- Forwarded message ---------\nFrom: {from}\nDate: Sat, Apr 12, 2025 at 10:00 AM\nSubject: {subject}\nTo: <taro@example.jp>\n\n"
+        )
+    }
+
+    fn outlook_ja_block(from: &str, subject: &str) -> String {
+        format!("差出人: {from}\n送信日時: 2025年4月12日 10:30\n宛先: shop@example.jp\n件名: {subject}\n\n")
+    }
+
+    const SUBJECT: &str = "Microsoft の注文 #1234567890 が処理されました";
+    const MICROSOFT: &str = "Microsoft <microsoft-noreply@microsoft.com>";
+
+    /// The original as Microsoft sent it, with its headers (for attaching).
+    fn original() -> MessageView {
+        MessageView {
+            from: mailbox("Microsoft", "microsoft-noreply@microsoft.com"),
+            subject: SUBJECT.into(),
+            text: ORIGINAL.into(),
+            ..MessageView::default()
+        }
+    }
+
+    fn judged(view: &MessageView) -> Decision {
+        decide(view, &Trust::default())
+    }
+
+    #[test]
+    fn inline_layers_are_peeled_to_the_innermost_original() {
+        let customer = format!("見てください\n\n{}{ORIGINAL}", gmail_block(MICROSOFT, SUBJECT));
+        let shop = format!(
+            "--\nPC ショップ\nTEL: 03-5555-0123\n\n{}{}",
+            outlook_ja_block("Customer <customer@gmail.com>", &format!("Fwd: {SUBJECT}")),
+            customer
+        );
+        // Twice and three times nested, with `>` and `> >` quoting of the inner layers.
+        let quoted = format!(
+            "{}> {}",
+            gmail_block("Shop <shop@example.jp>", &format!("FW: Fwd: {SUBJECT}")),
+            shop.replace('\n', "\n> ")
+        );
+        for text in [shop, quoted] {
+            let d = judged(&forward("staff@example.jp", &format!("FW: {SUBJECT}"), &text));
+            assert_eq!(d.label, Label::Activation, "{:?}", d.reasons);
+            assert_eq!(d.origin, Origin::Inline);
+            assert_eq!(d.subject.from.unwrap().address, "microsoft-noreply@microsoft.com");
+            assert_eq!(d.subject.to.unwrap().address, "taro@example.jp");
+        }
+    }
+
+    #[test]
+    fn attached_and_inline_layers_alternate() {
+        // Inline inside attached: the attached mail is the customer's inline forward.
+        let customer = MessageView {
+            to: mailbox("", "shop@example.jp"),
+            ..forward(
+                "customer@gmail.com",
+                &format!("Fwd: {SUBJECT}"),
+                &format!("{}{ORIGINAL}", gmail_block(MICROSOFT, SUBJECT)),
+            )
+        };
+        let outer = MessageView {
+            attached: vec![customer.clone()],
+            ..forward("shop@example.jp", "customer mail", "see attachment")
+        };
+        let d = judged(&outer);
+        assert_eq!((d.label, d.origin), (Label::Activation, Origin::Inline));
+        // Attached inside attached, and attached inside inline (the original carried along).
+        let with_original = MessageView {
+            attached: vec![original()],
+            ..forward("customer@gmail.com", &format!("Fwd: {SUBJECT}"), "添付します")
+        };
+        let twice = MessageView {
+            attached: vec![with_original],
+            ..forward("shop@example.jp", "Fwd: customer", "")
+        };
+        let inline_outer = MessageView {
+            attached: vec![original()],
+            ..forward(
+                "shop@example.jp",
+                "Fwd: Fwd: order",
+                &gmail_block("Customer <customer@gmail.com>", &format!("Fwd: {SUBJECT}")),
+            )
+        };
+        for outer in [twice, inline_outer] {
+            let d = judged(&outer);
+            assert_eq!(
+                (d.label, d.origin),
+                (Label::Activation, Origin::Attached),
+                "{:?}",
+                d.reasons
+            );
+            assert_eq!(d.subject.subject, SUBJECT);
+        }
+    }
+
+    #[test]
+    fn forwarders_count_only_when_they_pose_as_microsoft() {
+        let text = |sig: &str| format!("{sig}\n\n{}{ORIGINAL}", gmail_block(MICROSOFT, SUBJECT));
+        // A rewritten subject naming Microsoft, a shop's phone number: still the original's verdict.
+        let shop = forward(
+            "shop@example.jp",
+            "Microsoft の注文メールについて",
+            &text("PC ショップ TEL: 03-5555-0123"),
+        );
+        assert_eq!(judged(&shop).label, Label::Activation);
+        // A sender posing as Microsoft, or a subject that is the order's own: the forward is the fake.
+        let posing = MessageView {
+            from: mailbox("Microsoft サポート", "help@support-desk.example"),
+            ..shop.clone()
+        };
+        let as_order = MessageView {
+            subject: SUBJECT.into(),
+            ..forward("someone@gmail.com", "", &text("お電話ください 050-1234-5678"))
+        };
+        for fake in [posing, as_order] {
+            let d = judged(&fake);
+            assert_eq!(d.label, Label::Suspicious, "{:?}", d.reasons);
+        }
+        // A fake innermost original stays a fake behind genuine forwarders.
+        let fake_inner = forward(
+            "staff@example.jp",
+            "Fwd: Fwd: order",
+            &format!(
+                "{}hi\n\n{}{ORIGINAL}\nCall 0120-961-234 to cancel.",
+                gmail_block("Customer <customer@gmail.com>", "Fwd: order"),
+                gmail_block("Microsoft <billing@rnicrosoft.com>", SUBJECT)
+            ),
+        );
+        assert_eq!(judged(&fake_inner).label, Label::Suspicious);
+    }
+
+    /// Quoted header blocks as mail clients write them (field guide §5): (from, subject) → block.
+    const WRAPPERS: &[fn(&str, &str) -> String] = &[
+        |f, s| {
+            format!(
+                "---------- Forwarded message ---------\nFrom: {f}\nDate: Sat, Apr 12, 2025 at 10:00 AM\nSubject: {s}\nTo: <a@example.jp>\n\n"
+            )
+        },
+        |f, s| {
+            format!(
+                "---------- Forwarded message ---------\n差出人: {f}\nDate: 2025年4月12日(土) 10:00\nSubject: {s}\nTo: <a@example.jp>\n\n"
+            )
+        },
+        |f, s| {
+            format!(
+                "-----Original Message-----\nFrom: {f}\nSent: Saturday, April 12, 2025 10:00 AM\nTo: a@example.jp\nSubject: {s}\n\n"
+            )
+        },
+        |f, s| format!("差出人: {f}\n送信日時: 2025年4月12日 10:00\n宛先: a@example.jp\n件名: {s}\n\n"),
+        |f, s| {
+            format!(
+                "Begin forwarded message:\n\nFrom: {f}\nSubject: {s}\nDate: April 12, 2025 at 10:00:00 GMT+9\nTo: a@example.jp\n\n"
+            )
+        },
+        |f, s| {
+            format!(
+                "転送されたメッセージ:\n\n差出人: {f}\n件名: {s}\n日付: 2025年4月12日 10:00:00 JST\n宛先: a@example.jp\n\n"
+            )
+        },
+        |f, s| {
+            format!(
+                "-------- Forwarded Message --------\nSubject: \t{s}\nDate: \tSat, 12 Apr 2025 10:00:00 +0900\nFrom: \t{f}\nTo: \ta@example.jp\n\n"
+            )
+        },
+        |f, s| {
+            format!(
+                "-------- 転送メッセージ --------\n件名: {s}\n日付: Sat, 12 Apr 2025 10:00:00 +0900\n差出人: {f}\n宛先: a@example.jp\n\n"
+            )
+        },
+    ];
+
+    fn quoted(text: &str, prefix: &str) -> String {
+        text.lines().map(|l| format!("{prefix}{l}\n")).collect()
+    }
+
+    #[test]
+    fn every_forward_of_a_forward_keeps_the_originals_verdict() {
+        let trial = ORIGINAL
+            .replace("USD 0.00", "¥0")
+            .replace("Office Home & Business 2024", "Microsoft 365 Personal")
+            + "自動更新: オン\n更新日: 2026/04/12\n次回のお支払い: ¥21,300\n";
+        let charge = ORIGINAL.replace("USD 0.00", "¥43,980") + "お支払い方法: Visa **1234\n";
+        let fake = ORIGINAL.replace("USD 0.00", "¥39,800")
+            + "キャンセルは 24 時間以内に 0120-961-234 までお電話ください。\n";
+        let originals = [
+            (
+                "microsoft-noreply@microsoft.com",
+                ORIGINAL.to_owned(),
+                Label::Activation,
+            ),
+            ("microsoft-noreply@microsoft.com", trial, Label::Trial),
+            ("microsoft-noreply@microsoft.com", charge, Label::Charge),
+            ("order@rnicrosoft.com", fake, Label::Suspicious),
+        ];
+        let mut checked = 0;
+        for (address, body, want) in &originals {
+            let direct = judged(&MessageView {
+                from: mailbox("Microsoft", address),
+                ..forward("", SUBJECT, body)
+            });
+            let sender = format!("Microsoft <{address}>");
+            assert_eq!(direct.label, *want, "{:?}", direct.reasons);
+            for (inner, outer) in WRAPPERS.iter().flat_map(|i| WRAPPERS.iter().map(move |o| (i, o))) {
+                for (quote, signature) in [
+                    ("", ""),
+                    ("> ", ""),
+                    ("", "--\nPC ショップ\nTEL: 03-5555-0123\n"),
+                    ("> > ", "Shop\nTEL: 03-5555-0123\n"),
+                ] {
+                    let customer = format!(
+                        "見てください\n\n{}",
+                        quoted(&format!("{}{body}", inner(&sender, SUBJECT)), quote)
+                    );
+                    let text = format!(
+                        "FYI\n{signature}\n{}{customer}",
+                        outer("Customer <customer@gmail.com>", &format!("Fwd: {SUBJECT}"))
+                    );
+                    let d = judged(&forward("shop@example.jp", &format!("FW: Fwd: {SUBJECT}"), &text));
+                    let case = format!("{text}\n{:?}", d.reasons);
+                    assert_eq!(d.label, *want, "{case}");
+                    assert_eq!(d.origin, Origin::Inline, "{case}");
+                    assert_eq!(d.order.number, direct.order.number, "{case}");
+                    assert_eq!(d.order.total, direct.order.total, "{case}");
+                    assert_eq!(d.order.products, direct.order.products, "{case}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, originals.len() * WRAPPERS.len() * WRAPPERS.len() * 4);
+    }
+
+    #[test]
+    fn peeling_stops_after_a_bounded_number_of_layers() {
+        let mut text = format!("{}{ORIGINAL}", gmail_block(MICROSOFT, SUBJECT));
+        for _ in 0..MAX_LAYERS + 4 {
+            text = format!("{}{text}", gmail_block("a@example.jp", "Fwd: x"));
+        }
+        // Too deep to reach the original: judged on what is reachable, and nothing panics.
+        let d = judged(&forward("b@example.jp", "Fwd: x", &text));
+        assert_ne!(d.label, Label::Activation);
     }
 }

@@ -99,6 +99,8 @@ pub struct MessageView {
     pub attached: Vec<MessageView>,
     /// Set when this view was rebuilt from an inline forward's quoted block.
     pub quoted: Option<Quoted>,
+    /// The first To recipient (for an inline forward's original, the quoted one).
+    pub to: Option<Mailbox>,
 }
 
 impl MessageView {
