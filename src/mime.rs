@@ -276,9 +276,10 @@ fn parse_tree(raw: &[u8]) -> Result<Option<Tree<'_>>, DecodeError> {
 /// that; nesting inside a base64 or quoted-printable part is copied recursively, once per level
 /// (stack and memory), which only the bound before parsing keeps small.
 fn parse_unbounded(raw: &[u8]) -> Result<Option<Tree<'_>>, DecodeError> {
-    match FULL.parse(raw).map(Tree) {
-        Some(tree) if tree.embedded() > MAX_EMBEDDED => Err(DecodeError::TooDeep(tree.embedded())),
-        tree => Ok(tree),
+    let tree = FULL.parse(raw).map(Tree);
+    match tree.as_ref().map_or(0, Tree::embedded) {
+        n if n > MAX_EMBEDDED => Err(DecodeError::TooDeep(n)),
+        _ => Ok(tree),
     }
 }
 
