@@ -366,14 +366,13 @@ fn holds_a_message(body: &[u8]) -> bool {
 }
 
 /// `From sender date…`: a separator line has an address-like sender token (no comma or other
-/// punctuation a sentence puts there) and a date-like tail: a time `hh:mm` and a four-digit year,
+/// punctuation a sentence puts there) and a date-like tail: a time `hh:mm` and a year (19xx or 20xx),
 /// as ctime and the mbox writers put them. `From the station at 9 am, walk north` and `From me,
 /// 2 apples` are body text.
 fn is_separator(line: &[u8]) -> bool {
-    static TAIL: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\b[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?\b.*\b[0-9]{4}\b|\b[0-9]{4}\b.*\b[0-9]{1,2}:[0-9]{2}\b")
-            .unwrap()
-    });
+    static TIME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(^|[^0-9])[0-9]{1,2}:[0-9]{2}").unwrap());
+    static YEAR: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(^|[^0-9])(19|20)[0-9]{2}([^0-9]|$)").unwrap());
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     if line.len() >= 512 || line.len() < 5 {
         return false;
@@ -387,7 +386,8 @@ fn is_separator(line: &[u8]) -> bool {
         && sender
             .iter()
             .all(|&b| b.is_ascii_graphic() && !matches!(b, b',' | b';' | b'(' | b')' | b'"'));
-    address_like && TAIL.is_match(&rest[space..])
+    let tail = &rest[space..];
+    address_like && TIME.is_match(tail) && YEAR.is_match(tail)
 }
 
 /// Whether the separator whose line ends `before` comes at the start of the data or after a

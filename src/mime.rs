@@ -276,9 +276,10 @@ fn parse_tree(raw: &[u8]) -> Result<Option<Tree<'_>>, DecodeError> {
 /// that; nesting inside a base64 or quoted-printable part is copied recursively, once per level
 /// (stack and memory), which only the bound before parsing keeps small.
 fn parse_unbounded(raw: &[u8]) -> Result<Option<Tree<'_>>, DecodeError> {
-    match FULL.parse(raw).map(Tree) {
-        Some(tree) if tree.embedded() > MAX_EMBEDDED => Err(DecodeError::TooDeep(tree.embedded())),
-        tree => Ok(tree),
+    let tree = FULL.parse(raw).map(Tree);
+    match tree.as_ref().map_or(0, Tree::embedded) {
+        n if n > MAX_EMBEDDED => Err(DecodeError::TooDeep(n)),
+        _ => Ok(tree),
     }
 }
 
@@ -371,9 +372,11 @@ fn copy_budget(len: usize) -> usize {
 
 /// Quoted-printable decoding of everything that looks like it: `=XX` and soft line breaks (an
 /// `=` ending a line, white space after it included); None when the bytes mention no
-/// quoted-printable encoding, the only case in which mail-parser decodes them so.
+/// quoted-printable encoding (or an encoded word), the only case in which mail-parser decodes
+/// them so.
 fn qp_lenient(raw: &[u8]) -> Option<Vec<u8>> {
-    static QP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)quoted-printable").unwrap());
+    // An encoded word in Content-Transfer-Encoding may say quoted-printable too.
+    static QP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)quoted-printable|=\?").unwrap());
     if !QP.is_match(raw) {
         return None;
     }
@@ -414,13 +417,17 @@ fn qp_lenient(raw: &[u8]) -> Option<Vec<u8>> {
 /// message, until it returns false: parts typed `message/…` or not typed at all (a digest's
 /// default), in which `base64` (or an encoded word) shows. Runs in parts of another type, images and documents, are
 /// skipped. mail-parser's decoder skips white space and takes lines of any length, so a line
-/// counts when it holds only base64 letters and white space. Any line starting with `--` is taken
+/// counts when it holds only what that decoder takes. Any line starting with `--` is taken
 /// for a part delimiter and an unclear type for a message, so a misreading only ever decodes more.
 fn for_each_base64_block(raw: &[u8], mut each: impl FnMut(Vec<u8>) -> bool) {
+    // What mail-parser's decoder takes: base64 letters, white space and CR, and a `-` that is
+    // not part of a `--`.
     fn b64_line(l: &[u8]) -> bool {
-        l.iter().any(|&b| b != b' ' && b != b'\t')
-            && l.iter()
-                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b' ' | b'\t'))
+        l.iter().any(|&b| !matches!(b, b' ' | b'\t' | b'\r'))
+            && l.iter().all(|&b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b' ' | b'\t' | b'\r' | b'-')
+            })
+            && memchr::memmem::find(l, b"--").is_none()
     }
     // mail-parser decodes encoded words in Content-Transfer-Encoding: `=?…?=` may say base64.
     static BASE64: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)base64|=\?").unwrap());
@@ -434,6 +441,10 @@ fn for_each_base64_block(raw: &[u8], mut each: impl FnMut(Vec<u8>) -> bool) {
     let (mut other, mut message, mut base64) = (false, false, false);
     for line in raw.split(|&b| b == b'\n').chain(std::iter::once(&b""[..])) {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
+        // Every line counts, a folded ` base64` that reads as base64 itself included.
+        if !base64 {
+            base64 = contains_ignore_case(line, b"base64") || memchr::memmem::find(line, b"=?").is_some();
+        }
         if !in_header && b64_line(line) {
             run.extend_from_slice(line);
             run.push(b'\n');
@@ -448,7 +459,6 @@ fn for_each_base64_block(raw: &[u8], mut each: impl FnMut(Vec<u8>) -> bool) {
             }
             run.clear();
         }
-        base64 |= contains_ignore_case(line, b"base64") || memchr::memmem::find(line, b"=?").is_some();
         if line.starts_with(b"--") {
             (in_header, other, message, base64) = (true, false, false, false);
         } else if in_header && line.is_empty() {

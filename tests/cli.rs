@@ -521,3 +521,23 @@ fn later_price_is_its_own_field() {
         .assert()
         .stdout(predicate::str::contains("今後の請求額: JPY 21300"));
 }
+
+/// With too little address space for the worker stacks, the pool can't be built: the run goes on
+/// on one thread instead of panicking.
+#[cfg(target_os = "linux")]
+#[test]
+fn threads_that_cannot_start_are_no_panic() {
+    let bin = assert_cmd::cargo::cargo_bin("msorder");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 2000000 && exec '{}' scan --jobs 1024 -q --format jsonl {ACTIVATION}",
+            bin.display()
+        ))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("8311422531"));
+}

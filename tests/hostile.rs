@@ -698,6 +698,37 @@ fn deep_nesting_in_every_spelling_is_an_error() {
                 &base64(&chain),
             ),
         ),
+        (
+            "base64-dashes",
+            lunch(
+                "Content-Type: message/rfc822",
+                "base64",
+                &base64_spelled(&chain, 76, "-"),
+            ),
+        ),
+        (
+            "base64-cr",
+            lunch(
+                "Content-Type: message/rfc822",
+                "base64",
+                &base64_spelled(&chain, 76, "\r"),
+            ),
+        ),
+        ("base64-folded-inner-cte", {
+            let mut inner = b"Content-Type: message/rfc822\nContent-Transfer-Encoding:\n base64\n\n".to_vec();
+            inner.extend_from_slice(&base64(&chain));
+            lunch("Content-Type: message/rfc822", "7bit", &inner)
+        }),
+        ("qp-encoded-word", {
+            let qp = String::from_utf8(chain.clone())
+                .unwrap()
+                .replace("rfc822", "rfc=\n822");
+            lunch(
+                "Content-Type: message/rfc822",
+                "=?us-ascii?b?cXVvdGVkLXByaW50YWJsZQ==?=",
+                qp.as_bytes(),
+            )
+        }),
         ("qp-soft-breaks", {
             let qp = String::from_utf8(chain.clone())
                 .unwrap()

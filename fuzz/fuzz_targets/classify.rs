@@ -3,7 +3,8 @@
 //!
 //! Beyond "does not crash", it checks what must hold for any input: one record per message read,
 //! indices counting up from 1, no caught panic ("internal error"), JSON Lines that parse back,
-//! and a table with no escape or bidi-override character.
+//! and a table (rows under 1,000 characters) and `check` text with no escape, bidi or invisible
+//! format character.
 
 #![no_main]
 
@@ -70,11 +71,11 @@ fuzz_target!(|data: &[u8]| {
                     let text = std::str::from_utf8(&out).expect("a table is UTF-8");
                     assert_eq!(text.lines().count(), records.len() + 1);
                     assert!(
-                        !text
-                            .chars()
-                            .any(|c| c == '\u{1b}' || ('\u{202A}'..='\u{202E}').contains(&c)),
+                        !text.chars().any(drives_terminal),
                         "terminal control in table: {text:?}"
                     );
+                    let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+                    assert!(widest < 1000, "table row of {widest} characters");
                 }
                 Format::Csv => {
                     std::str::from_utf8(&out).expect("CSV is UTF-8");
@@ -89,9 +90,13 @@ fuzz_target!(|data: &[u8]| {
     }
     let check = String::from_utf8(check).expect("check text is UTF-8");
     assert!(
-        !check
-            .chars()
-            .any(|c| c == '\u{1b}' || ('\u{202A}'..='\u{202E}').contains(&c)),
+        !check.chars().any(drives_terminal),
         "terminal control in check text: {check:?}"
     );
 });
+
+/// ESC, and the bidi and invisible format controls that reorder or hide what a terminal shows.
+fn drives_terminal(c: char) -> bool {
+    matches!(c, '\u{1b}' | '\u{61C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{E0000}'..='\u{E007F}')
+}
