@@ -9,7 +9,9 @@ mod mailgen;
 
 use std::collections::BTreeMap;
 
-use mailgen::{Attach, Charset, Client, Layout, Mail, Quoting, Style, Transfer, Ui, Width, Words, Wrap};
+use mailgen::{
+    Attach, Charset, Client, Layout, Mail, Markup, Quoting, Style, Transfer, Ui, Width, Words, Wrap,
+};
 use msorder::{Options, Record};
 
 /// A fixture, its record and the generator's copy of it.
@@ -147,6 +149,8 @@ const WORDS: &[Words] = &[
 
 const LAYOUTS: &[Layout] = &[Layout::AsIs, Layout::Plain, Layout::Html, Layout::Alternative];
 
+const MARKUPS: &[Markup] = &[Markup::Table, Markup::Breaks, Markup::Entities];
+
 const WIDTHS: &[Width] = &[Width::Digits, Width::Colons, Width::Hash, Width::All];
 
 const PREFIXES: &[&str] = &[
@@ -231,9 +235,12 @@ fn singles() -> Vec<Recipe> {
     r.style.crlf = true;
     out.push(r);
     for &layout in LAYOUTS {
-        let mut r = plain.clone();
-        r.style.layout = layout;
-        out.push(r);
+        for &markup in MARKUPS {
+            let mut r = plain.clone();
+            r.style.layout = layout;
+            r.style.markup = markup;
+            out.push(r);
+        }
     }
     for &w in WIDTHS {
         let mut r = plain.clone();
@@ -309,6 +316,7 @@ fn random_recipe(rng: &mut Rng, wraps: &[Wrap], max_wraps: usize) -> Recipe {
             words: rng.pick(WORDS),
             crlf: rng.chance(30),
             layout: rng.pick(LAYOUTS),
+            markup: rng.pick(MARKUPS),
         },
     }
 }
@@ -338,7 +346,7 @@ fn describe(r: &Recipe) -> String {
     }
     let s = &r.style;
     steps.push(format!(
-        "{}{:?} {:?} {:?} {:?}{}",
+        "{}{:?} {:?} {:?} {:?} {:?}{}",
         if s.charset.label().is_empty() {
             "unlabelled "
         } else {
@@ -348,6 +356,7 @@ fn describe(r: &Recipe) -> String {
         s.transfer,
         s.words,
         s.layout,
+        s.markup,
         if s.crlf { " CRLF" } else { "" }
     ));
     steps.join(" > ")
@@ -509,6 +518,19 @@ fn run(cases: Vec<(&Fixture, Recipe)>) -> Tally {
         let mut opts = options();
         opts.decode_all = r.own_subject && FIRST_LOOK_SKIPS_OWN_SUBJECT_FORWARDS;
         let got = msorder::classify(&f.name, 1, &raw, &opts);
+        // One verdict whichever path: the first look may only skip what the full decode calls
+        // unrelated (a first look that did not skip gave the full decode's record already).
+        if got.label == msorder::Label::Unrelated && !opts.decode_all {
+            opts.decode_all = true;
+            let full = msorder::classify(&f.name, 1, &raw, &opts).label;
+            if full != got.label {
+                return Err(format!(
+                    "{} [{chain}]: first look says unrelated, full decode {}",
+                    f.name,
+                    full.as_str()
+                ));
+            }
+        }
         let diffs: Vec<String> = expected(f, r)
             .into_iter()
             .filter_map(|(name, want)| {

@@ -257,6 +257,7 @@ pub struct Style {
     pub words: Words,
     pub crlf: bool,
     pub layout: Layout,
+    pub markup: Markup,
 }
 
 impl Default for Style {
@@ -267,6 +268,7 @@ impl Default for Style {
             words: Words::B(75),
             crlf: false,
             layout: Layout::AsIs,
+            markup: Markup::Table,
         }
     }
 }
@@ -339,12 +341,12 @@ fn write_body(out: &mut Vec<u8>, mail: &Mail, style: &Style, counter: &mut usize
         (Some(t), Some(h)) => {
             let inner = vec![
                 text_part(t, "plain", style),
-                text_part(&html_doc(h), "html", style),
+                text_part(&html_in(h, style.markup), "html", style),
             ];
             Some(multipart("alternative", inner, counter))
         }
         (Some(t), None) => Some(text_part(t, "plain", style)),
-        (None, Some(h)) => Some(text_part(&html_doc(h), "html", style)),
+        (None, Some(h)) => Some(text_part(&html_in(h, style.markup), "html", style)),
         (None, None) => None,
     };
     parts.extend(alternative);
@@ -458,6 +460,52 @@ fn attached_part(raw: &[u8], how: Attach) -> Vec<u8> {
         }
     }
     out
+}
+
+/// How HTML is marked up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Markup {
+    /// Table layout (see [`html_doc`]).
+    Table,
+    /// Each line ended by `<br>`, as clients write a typed message.
+    Breaks,
+    /// Table layout with every non-ASCII character as a numeric character reference.
+    Entities,
+}
+
+/// An HTML document in one of the [`Markup`]s.
+pub fn html_in(h: &Html, markup: Markup) -> String {
+    match markup {
+        Markup::Table => html_doc(h),
+        Markup::Entities => html_doc(h)
+            .chars()
+            .enumerate()
+            .map(|(i, c)| match (c.is_ascii(), i % 2) {
+                (true, _) => c.to_string(),
+                (false, 0) => format!("&#{};", c as u32),
+                (false, _) => format!("&#x{:X};", c as u32),
+            })
+            .collect(),
+        Markup::Breaks => {
+            let mut used = vec![false; h.links.len()];
+            let mut out = String::from("<html><body><div dir=\"ltr\">\n");
+            for (i, line) in h.lines.iter().enumerate() {
+                if Some(i) == h.quote_from {
+                    out.push_str("<blockquote type=\"cite\">\n");
+                }
+                out.push_str(&linked(line.trim(), &h.links, &mut used));
+                out.push_str("<br>\n");
+            }
+            if h.quote_from.is_some_and(|q| q < h.lines.len()) {
+                out.push_str("</blockquote>\n");
+            }
+            for (l, _) in h.links.iter().zip(&used).filter(|(_, u)| !**u) {
+                out.push_str(&format!("<a href=\"{}\">{}</a>", attr(&l.href), escape(&l.text)));
+            }
+            out.push_str("</div></body></html>\n");
+            out
+        }
+    }
 }
 
 /// An HTML document: each line a table row, a line ending in a colon and the next one as the
