@@ -124,7 +124,12 @@ const CHARSETS: &[Charset] = &[
     Charset::Sjis("Shift_JIS"),
     Charset::Sjis("cp932"),
     Charset::Sjis("Windows-31J"),
-    Charset::EucJp,
+    Charset::Sjis("x-sjis"),
+    Charset::Sjis("MS932"),
+    Charset::Jis("csISO2022JP"),
+    Charset::Jis("ISO-2022-JP-2"),
+    Charset::EucJp("EUC-JP"),
+    Charset::EucJp("x-euc-jp"),
 ];
 
 const TRANSFERS: &[Transfer] = &[
@@ -223,7 +228,7 @@ fn singles() -> Vec<Recipe> {
             Charset::Utf8,
             Charset::Jis("ISO-2022-JP"),
             Charset::Sjis("Shift_JIS"),
-            Charset::EucJp,
+            Charset::EucJp("EUC-JP"),
         ] {
             let mut r = plain.clone();
             r.style.words = words;
@@ -234,6 +239,12 @@ fn singles() -> Vec<Recipe> {
     let mut r = plain.clone();
     r.style.crlf = true;
     out.push(r);
+    for layout in [Layout::Plain, Layout::Alternative] {
+        let mut r = plain.clone();
+        r.style.flowed = true;
+        r.style.layout = layout;
+        out.push(r);
+    }
     for &layout in LAYOUTS {
         for &markup in MARKUPS {
             let mut r = plain.clone();
@@ -317,6 +328,7 @@ fn random_recipe(rng: &mut Rng, wraps: &[Wrap], max_wraps: usize) -> Recipe {
             crlf: rng.chance(30),
             layout: rng.pick(LAYOUTS),
             markup: rng.pick(MARKUPS),
+            flowed: rng.chance(25),
         },
     }
 }
@@ -346,7 +358,7 @@ fn describe(r: &Recipe) -> String {
     }
     let s = &r.style;
     steps.push(format!(
-        "{}{:?} {:?} {:?} {:?} {:?}{}",
+        "{}{:?} {:?} {:?} {:?} {:?}{}{}",
         if s.charset.label().is_empty() {
             "unlabelled "
         } else {
@@ -357,7 +369,8 @@ fn describe(r: &Recipe) -> String {
         s.words,
         s.layout,
         s.markup,
-        if s.crlf { " CRLF" } else { "" }
+        if s.crlf { " CRLF" } else { "" },
+        if s.flowed { " flowed" } else { "" }
     ));
     steps.join(" > ")
 }

@@ -173,15 +173,15 @@ pub enum Charset {
     Jis(&'static str),
     /// Shift_JIS under one of its labels (`Shift_JIS`, `cp932`, `Windows-31J`).
     Sjis(&'static str),
-    EucJp,
+    /// EUC-JP under one of its labels.
+    EucJp(&'static str),
 }
 
 impl Charset {
     pub fn label(self) -> &'static str {
         match self {
             Charset::Utf8 => "UTF-8",
-            Charset::Jis(l) | Charset::Sjis(l) => l,
-            Charset::EucJp => "EUC-JP",
+            Charset::Jis(l) | Charset::Sjis(l) | Charset::EucJp(l) => l,
         }
     }
 
@@ -190,7 +190,7 @@ impl Charset {
             Charset::Utf8 => encoding_rs::UTF_8,
             Charset::Jis(_) => encoding_rs::ISO_2022_JP,
             Charset::Sjis(_) => encoding_rs::SHIFT_JIS,
-            Charset::EucJp => encoding_rs::EUC_JP,
+            Charset::EucJp(_) => encoding_rs::EUC_JP,
         }
     }
 
@@ -198,7 +198,7 @@ impl Charset {
     /// Shift_JIS and EUC-JP write `¥` as the byte 0x5C (JIS X 0201's yen sign, as encoders do),
     /// so a text that also has a backslash can't be written in them.
     pub fn encode(self, s: &str) -> Option<Vec<u8>> {
-        let yen_is_5c = matches!(self, Charset::Sjis(_) | Charset::EucJp);
+        let yen_is_5c = matches!(self, Charset::Sjis(_) | Charset::EucJp(_));
         if yen_is_5c && s.contains('\\') && s.contains('¥') {
             return None;
         }
@@ -258,6 +258,8 @@ pub struct Style {
     pub crlf: bool,
     pub layout: Layout,
     pub markup: Markup,
+    /// Plain parts as `format=flowed`.
+    pub flowed: bool,
 }
 
 impl Default for Style {
@@ -269,6 +271,7 @@ impl Default for Style {
             crlf: false,
             layout: Layout::AsIs,
             markup: Markup::Table,
+            flowed: false,
         }
     }
 }
@@ -368,6 +371,9 @@ fn write_body(out: &mut Vec<u8>, mail: &Mail, style: &Style, counter: &mut usize
 
 /// A part: its header fields, a blank line, its body.
 fn text_part(text: &str, subtype: &str, style: &Style) -> Vec<u8> {
+    let flowed = style.flowed && subtype == "plain";
+    let text = if flowed { flow(text) } else { text.to_owned() };
+    let text = text.as_str();
     let (charset, bytes) = match style.charset.encode(text) {
         Some(b) => (style.charset, b),
         None => (Charset::Utf8, text.as_bytes().to_vec()),
@@ -382,6 +388,11 @@ fn text_part(text: &str, subtype: &str, style: &Style) -> Vec<u8> {
         "" => String::new(),
         label => format!("; charset=\"{label}\""),
     };
+    let param = if flowed {
+        format!("{param}; format=flowed")
+    } else {
+        param
+    };
     let mut out =
         format!("Content-Type: text/{subtype}{param}\nContent-Transfer-Encoding: {cte}\n\n").into_bytes();
     out.extend(body);
@@ -389,6 +400,44 @@ fn text_part(text: &str, subtype: &str, style: &Style) -> Vec<u8> {
         out.push(b'\n');
     }
     out
+}
+
+/// RFC 3676 `format=flowed`: trailing white space dropped, lines that start with a space or
+/// `From ` space-stuffed, long unquoted lines broken after a space (a soft line break).
+pub fn flow(text: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.starts_with('>') {
+            out.push(line.to_owned());
+            continue;
+        }
+        let mut line = if line.starts_with(' ') || line.starts_with("From ") {
+            format!(" {line}")
+        } else {
+            line.to_owned()
+        };
+        while line.chars().count() > 40 {
+            let Some(at) = line
+                .char_indices()
+                .skip(20)
+                .find(|&(i, c)| c == ' ' && i + 1 < line.len() && !line[i + 1..].starts_with(' '))
+                .map(|(i, _)| i + 1)
+            else {
+                break;
+            };
+            let rest = line.split_off(at);
+            out.push(line);
+            // A continuation starting with a space would read as stuffed.
+            line = if rest.starts_with(' ') || rest.starts_with("From ") {
+                format!(" {rest}")
+            } else {
+                rest
+            };
+        }
+        out.push(line);
+    }
+    out.join("\n")
 }
 
 fn transfer_encode(bytes: &[u8], t: Transfer) -> (&'static str, Vec<u8>) {
