@@ -149,6 +149,8 @@ const WORDS: &[Words] = &[
     Words::Q(75),
     Words::Q(30),
     Words::Mixed,
+    Words::SplitBytes(7),
+    Words::SplitBytes(16),
     Words::Raw,
 ];
 

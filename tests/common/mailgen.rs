@@ -235,6 +235,8 @@ pub enum Words {
     Q(usize),
     /// ASCII words left as they are, the others as B words.
     Mixed,
+    /// B words of this many bytes each, split inside characters as some encoders do.
+    SplitBytes(usize),
     /// The bytes of the charset, unencoded.
     Raw,
 }
@@ -693,6 +695,25 @@ pub fn header_text(s: &str, style: &Style) -> Vec<u8> {
         Words::Raw => charset.encode(s).unwrap_or_else(|| s.as_bytes().to_vec()),
         Words::B(n) => words(s, charset, n, false).into_bytes(),
         Words::Q(n) => words(s, charset, n, true).into_bytes(),
+        // Splitting bytes apart is only readable for a charset without shift state.
+        Words::SplitBytes(n) if !matches!(charset, Charset::Jis(_)) => {
+            let bytes = charset.encode(s).unwrap_or_else(|| s.as_bytes().to_vec());
+            let label = charset.label();
+            bytes
+                .chunks(n.max(1))
+                .map(|c| {
+                    format!(
+                        "=?{label}?B?{}?=",
+                        String::from_utf8(base64_lines(c, usize::MAX))
+                            .unwrap_or_default()
+                            .trim_end()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n ")
+                .into_bytes()
+        }
+        Words::SplitBytes(_) => words(s, charset, 75, false).into_bytes(),
         Words::Mixed => {
             // ASCII words raw; a run of other words as one B word, with the space before the
             // next run inside the word (white space between two encoded words is dropped).
