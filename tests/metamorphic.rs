@@ -156,7 +156,7 @@ const WORDS: &[Words] = &[
 
 const LAYOUTS: &[Layout] = &[Layout::AsIs, Layout::Plain, Layout::Html, Layout::Alternative];
 
-const MARKUPS: &[Markup] = &[Markup::Table, Markup::Breaks, Markup::Entities];
+const MARKUPS: &[Markup] = &[Markup::Table, Markup::Breaks, Markup::Entities, Markup::Chrome];
 
 const WIDTHS: &[Width] = &[Width::Digits, Width::Colons, Width::Hash, Width::All];
 

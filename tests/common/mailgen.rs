@@ -522,12 +522,23 @@ pub enum Markup {
     Breaks,
     /// Table layout with every non-ASCII character as a numeric character reference.
     Entities,
+    /// Table layout in the chrome of a newsletter template: a style sheet, a script, comments
+    /// between the rows.
+    Chrome,
 }
 
 /// An HTML document in one of the [`Markup`]s.
 pub fn html_in(h: &Html, markup: Markup) -> String {
     match markup {
         Markup::Table => html_doc(h),
+        Markup::Chrome => html_doc(h)
+            .replacen(
+                "<head>",
+                "<head><style type=\"text/css\">td { font-family: 'Segoe UI'; } p:before { content: '0'; }</style>\
+                 <script>var total = 100;</script>",
+                1,
+            )
+            .replace("</tr>\n", "</tr><!-- row: total 999 -->\n"),
         Markup::Entities => html_doc(h)
             .chars()
             .enumerate()
