@@ -639,7 +639,9 @@ fn part_text<'a>(msg: &'a Message, part: &'a MessagePart) -> Option<Cow<'a, str>
     let ct = part.content_type();
     let flowed = ct.is_some_and(|ct| {
         ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("plain"))
-            && ct.attribute("format").is_some_and(|f| f.trim().eq_ignore_ascii_case("flowed"))
+            && ct
+                .attribute("format")
+                .is_some_and(|f| f.trim().eq_ignore_ascii_case("flowed"))
     });
     if !flowed {
         return Some(text);
@@ -678,7 +680,11 @@ fn unflow(text: &str, delsp: bool) -> String {
             }
         }
         let soft = content.ends_with(' ') && content != "-- ";
-        let content = if soft && delsp { &content[..content.len() - 1] } else { content };
+        let content = if soft && delsp {
+            &content[..content.len() - 1]
+        } else {
+            content
+        };
         out.push_str(content);
         open = soft.then_some(depth);
     }
@@ -687,7 +693,11 @@ fn unflow(text: &str, delsp: bool) -> String {
 }
 
 fn quote_prefix(depth: usize) -> String {
-    if depth == 0 { String::new() } else { format!("{} ", ">".repeat(depth)) }
+    if depth == 0 {
+        String::new()
+    } else {
+        format!("{} ", ">".repeat(depth))
+    }
 }
 
 /// In Shift_JIS and EUC-JP the byte 0x5C is the yen sign of JIS X 0201 (Japanese systems show
@@ -1131,7 +1141,10 @@ mod tests {
         let raw = b"Subject: s\nContent-Type: text/plain; charset=utf-8; format=flowed; delsp=no\n\nOffice Home & \nBusiness 2024\n";
         assert_eq!(decode(raw).unwrap().text.trim(), "Office Home & Business 2024");
         let fixed = b"Subject: s\nContent-Type: text/plain; charset=utf-8\n\nOffice Home & \nBusiness 2024\n";
-        assert_eq!(decode(fixed).unwrap().text.trim(), "Office Home & \nBusiness 2024");
+        assert_eq!(
+            decode(fixed).unwrap().text.trim(),
+            "Office Home & \nBusiness 2024"
+        );
     }
 
     #[test]
