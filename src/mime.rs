@@ -828,9 +828,71 @@ fn part_text<'a>(msg: &'a Message, part: &'a MessagePart) -> Option<Cow<'a, str>
     } else {
         Cow::Borrowed(parsed.as_ref())
     };
-    match charset.as_deref().and_then(encoding_for) {
-        Some(e) if e == encoding_rs::SHIFT_JIS || e == encoding_rs::EUC_JP => Some(yen_before_digits(text)),
-        _ => Some(text),
+    let text = match charset.as_deref().and_then(encoding_for) {
+        Some(e) if e == encoding_rs::SHIFT_JIS || e == encoding_rs::EUC_JP => yen_before_digits(text),
+        _ => text,
+    };
+    let ct = part.content_type();
+    let flowed = ct.is_some_and(|ct| {
+        ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("plain"))
+            && ct
+                .attribute("format")
+                .is_some_and(|f| f.trim().eq_ignore_ascii_case("flowed"))
+    });
+    if !flowed {
+        return Some(text);
+    }
+    let delsp = ct
+        .and_then(|ct| ct.attribute("delsp"))
+        .is_some_and(|d| d.trim().eq_ignore_ascii_case("yes"));
+    Some(Cow::Owned(unflow(&text, delsp)))
+}
+
+/// RFC 3676 `format=flowed` text as the lines a reader sees: a line ending in a space is
+/// continued by the next one of the same quote depth (without that space when `delsp=yes`), and
+/// the space stuffed before a line that starts with a space, `From ` or `>` is removed. Mail
+/// clients break long lines so (Thunderbird, Apple Mail), which would cut item rows and
+/// sentences in two.
+fn unflow(text: &str, delsp: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    // The depth of the paragraph being joined, if the last line was flowed.
+    let mut open: Option<usize> = None;
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let depth = line.bytes().take_while(|&b| b == b'>').count();
+        let content = &line[depth..];
+        let content = content.strip_prefix(' ').unwrap_or(content);
+        match open {
+            Some(d) if d == depth => {}
+            Some(_) => {
+                out.push('\n');
+                out.push_str(&quote_prefix(depth));
+            }
+            None => {
+                if !out.is_empty() || line.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(&quote_prefix(depth));
+            }
+        }
+        let soft = content.ends_with(' ') && content != "-- ";
+        let content = if soft && delsp {
+            &content[..content.len() - 1]
+        } else {
+            content
+        };
+        out.push_str(content);
+        open = soft.then_some(depth);
+    }
+    // Lines were joined with '\n' before each one but the first.
+    out.strip_prefix('\n').map(str::to_owned).unwrap_or(out)
+}
+
+fn quote_prefix(depth: usize) -> String {
+    if depth == 0 {
+        String::new()
+    } else {
+        format!("{} ", ">".repeat(depth))
     }
 }
 
@@ -1305,6 +1367,24 @@ mod tests {
         }
         let utf8 = b"Subject: s\nContent-Type: text/plain; charset=utf-8\n\nC:\\2025\n";
         assert_eq!(decode(utf8).unwrap().text.trim(), "C:\\2025");
+    }
+
+    #[test]
+    fn format_flowed_is_unwrapped() {
+        let text = "Item description Quantity \nPrice\n From here\nOffice Home & \nBusiness 2024\n> quoted \n> line\n-- \nsig";
+        assert_eq!(
+            unflow(text, false),
+            "Item description Quantity Price\nFrom here\nOffice Home & Business 2024\n> quoted line\n-- \nsig"
+        );
+        assert_eq!(unflow("a \nb", true), "ab");
+        assert_eq!(unflow("\nx\n\ny", false), "\nx\n\ny");
+        let raw = b"Subject: s\nContent-Type: text/plain; charset=utf-8; format=flowed; delsp=no\n\nOffice Home & \nBusiness 2024\n";
+        assert_eq!(decode(raw).unwrap().text.trim(), "Office Home & Business 2024");
+        let fixed = b"Subject: s\nContent-Type: text/plain; charset=utf-8\n\nOffice Home & \nBusiness 2024\n";
+        assert_eq!(
+            decode(fixed).unwrap().text.trim(),
+            "Office Home & \nBusiness 2024"
+        );
     }
 
     #[test]

@@ -9,7 +9,9 @@ mod mailgen;
 
 use std::collections::BTreeMap;
 
-use mailgen::{Attach, Charset, Client, Layout, Mail, Quoting, Style, Transfer, Ui, Width, Words, Wrap};
+use mailgen::{
+    Attach, Charset, Client, Layout, Mail, Markup, Quoting, Style, Transfer, Ui, Width, Words, Wrap,
+};
 use msorder::{Options, Record};
 
 /// A fixture, its record and the generator's copy of it.
@@ -122,7 +124,12 @@ const CHARSETS: &[Charset] = &[
     Charset::Sjis("Shift_JIS"),
     Charset::Sjis("cp932"),
     Charset::Sjis("Windows-31J"),
-    Charset::EucJp,
+    Charset::Sjis("x-sjis"),
+    Charset::Sjis("MS932"),
+    Charset::Jis("csISO2022JP"),
+    Charset::Jis("ISO-2022-JP-2"),
+    Charset::EucJp("EUC-JP"),
+    Charset::EucJp("x-euc-jp"),
 ];
 
 const TRANSFERS: &[Transfer] = &[
@@ -142,10 +149,14 @@ const WORDS: &[Words] = &[
     Words::Q(75),
     Words::Q(30),
     Words::Mixed,
+    Words::SplitBytes(7),
+    Words::SplitBytes(16),
     Words::Raw,
 ];
 
 const LAYOUTS: &[Layout] = &[Layout::AsIs, Layout::Plain, Layout::Html, Layout::Alternative];
+
+const MARKUPS: &[Markup] = &[Markup::Table, Markup::Breaks, Markup::Entities, Markup::Chrome];
 
 const WIDTHS: &[Width] = &[Width::Digits, Width::Colons, Width::Hash, Width::All];
 
@@ -219,7 +230,7 @@ fn singles() -> Vec<Recipe> {
             Charset::Utf8,
             Charset::Jis("ISO-2022-JP"),
             Charset::Sjis("Shift_JIS"),
-            Charset::EucJp,
+            Charset::EucJp("EUC-JP"),
         ] {
             let mut r = plain.clone();
             r.style.words = words;
@@ -230,10 +241,19 @@ fn singles() -> Vec<Recipe> {
     let mut r = plain.clone();
     r.style.crlf = true;
     out.push(r);
-    for &layout in LAYOUTS {
+    for layout in [Layout::Plain, Layout::Alternative] {
         let mut r = plain.clone();
+        r.style.flowed = true;
         r.style.layout = layout;
         out.push(r);
+    }
+    for &layout in LAYOUTS {
+        for &markup in MARKUPS {
+            let mut r = plain.clone();
+            r.style.layout = layout;
+            r.style.markup = markup;
+            out.push(r);
+        }
     }
     for &w in WIDTHS {
         let mut r = plain.clone();
@@ -309,6 +329,8 @@ fn random_recipe(rng: &mut Rng, wraps: &[Wrap], max_wraps: usize) -> Recipe {
             words: rng.pick(WORDS),
             crlf: rng.chance(30),
             layout: rng.pick(LAYOUTS),
+            markup: rng.pick(MARKUPS),
+            flowed: rng.chance(25),
         },
     }
 }
@@ -338,7 +360,7 @@ fn describe(r: &Recipe) -> String {
     }
     let s = &r.style;
     steps.push(format!(
-        "{}{:?} {:?} {:?} {:?}{}",
+        "{}{:?} {:?} {:?} {:?} {:?}{}{}",
         if s.charset.label().is_empty() {
             "unlabelled "
         } else {
@@ -348,7 +370,9 @@ fn describe(r: &Recipe) -> String {
         s.transfer,
         s.words,
         s.layout,
-        if s.crlf { " CRLF" } else { "" }
+        s.markup,
+        if s.crlf { " CRLF" } else { "" },
+        if s.flowed { " flowed" } else { "" }
     ));
     steps.join(" > ")
 }
@@ -509,6 +533,19 @@ fn run(cases: Vec<(&Fixture, Recipe)>) -> Tally {
         let mut opts = options();
         opts.decode_all = r.own_subject && FIRST_LOOK_SKIPS_OWN_SUBJECT_FORWARDS;
         let got = msorder::classify(&f.name, 1, &raw, &opts);
+        // One verdict whichever path: the first look may only skip what the full decode calls
+        // unrelated (a first look that did not skip gave the full decode's record already).
+        if got.label == msorder::Label::Unrelated && !opts.decode_all {
+            opts.decode_all = true;
+            let full = msorder::classify(&f.name, 1, &raw, &opts).label;
+            if full != got.label {
+                return Err(format!(
+                    "{} [{chain}]: first look says unrelated, full decode {}",
+                    f.name,
+                    full.as_str()
+                ));
+            }
+        }
         let diffs: Vec<String> = expected(f, r)
             .into_iter()
             .filter_map(|(name, want)| {

@@ -173,15 +173,15 @@ pub enum Charset {
     Jis(&'static str),
     /// Shift_JIS under one of its labels (`Shift_JIS`, `cp932`, `Windows-31J`).
     Sjis(&'static str),
-    EucJp,
+    /// EUC-JP under one of its labels.
+    EucJp(&'static str),
 }
 
 impl Charset {
     pub fn label(self) -> &'static str {
         match self {
             Charset::Utf8 => "UTF-8",
-            Charset::Jis(l) | Charset::Sjis(l) => l,
-            Charset::EucJp => "EUC-JP",
+            Charset::Jis(l) | Charset::Sjis(l) | Charset::EucJp(l) => l,
         }
     }
 
@@ -190,7 +190,7 @@ impl Charset {
             Charset::Utf8 => encoding_rs::UTF_8,
             Charset::Jis(_) => encoding_rs::ISO_2022_JP,
             Charset::Sjis(_) => encoding_rs::SHIFT_JIS,
-            Charset::EucJp => encoding_rs::EUC_JP,
+            Charset::EucJp(_) => encoding_rs::EUC_JP,
         }
     }
 
@@ -198,7 +198,7 @@ impl Charset {
     /// Shift_JIS and EUC-JP write `¥` as the byte 0x5C (JIS X 0201's yen sign, as encoders do),
     /// so a text that also has a backslash can't be written in them.
     pub fn encode(self, s: &str) -> Option<Vec<u8>> {
-        let yen_is_5c = matches!(self, Charset::Sjis(_) | Charset::EucJp);
+        let yen_is_5c = matches!(self, Charset::Sjis(_) | Charset::EucJp(_));
         if yen_is_5c && s.contains('\\') && s.contains('¥') {
             return None;
         }
@@ -235,6 +235,8 @@ pub enum Words {
     Q(usize),
     /// ASCII words left as they are, the others as B words.
     Mixed,
+    /// B words of this many bytes each, split inside characters as some encoders do.
+    SplitBytes(usize),
     /// The bytes of the charset, unencoded.
     Raw,
 }
@@ -257,6 +259,9 @@ pub struct Style {
     pub words: Words,
     pub crlf: bool,
     pub layout: Layout,
+    pub markup: Markup,
+    /// Plain parts as `format=flowed`.
+    pub flowed: bool,
 }
 
 impl Default for Style {
@@ -267,6 +272,8 @@ impl Default for Style {
             words: Words::B(75),
             crlf: false,
             layout: Layout::AsIs,
+            markup: Markup::Table,
+            flowed: false,
         }
     }
 }
@@ -339,12 +346,12 @@ fn write_body(out: &mut Vec<u8>, mail: &Mail, style: &Style, counter: &mut usize
         (Some(t), Some(h)) => {
             let inner = vec![
                 text_part(t, "plain", style),
-                text_part(&html_doc(h), "html", style),
+                text_part(&html_in(h, style.markup), "html", style),
             ];
             Some(multipart("alternative", inner, counter))
         }
         (Some(t), None) => Some(text_part(t, "plain", style)),
-        (None, Some(h)) => Some(text_part(&html_doc(h), "html", style)),
+        (None, Some(h)) => Some(text_part(&html_in(h, style.markup), "html", style)),
         (None, None) => None,
     };
     parts.extend(alternative);
@@ -366,6 +373,9 @@ fn write_body(out: &mut Vec<u8>, mail: &Mail, style: &Style, counter: &mut usize
 
 /// A part: its header fields, a blank line, its body.
 fn text_part(text: &str, subtype: &str, style: &Style) -> Vec<u8> {
+    let flowed = style.flowed && subtype == "plain";
+    let text = if flowed { flow(text) } else { text.to_owned() };
+    let text = text.as_str();
     let (charset, bytes) = match style.charset.encode(text) {
         Some(b) => (style.charset, b),
         None => (Charset::Utf8, text.as_bytes().to_vec()),
@@ -380,6 +390,11 @@ fn text_part(text: &str, subtype: &str, style: &Style) -> Vec<u8> {
         "" => String::new(),
         label => format!("; charset=\"{label}\""),
     };
+    let param = if flowed {
+        format!("{param}; format=flowed")
+    } else {
+        param
+    };
     let mut out =
         format!("Content-Type: text/{subtype}{param}\nContent-Transfer-Encoding: {cte}\n\n").into_bytes();
     out.extend(body);
@@ -387,6 +402,44 @@ fn text_part(text: &str, subtype: &str, style: &Style) -> Vec<u8> {
         out.push(b'\n');
     }
     out
+}
+
+/// RFC 3676 `format=flowed`: trailing white space dropped, lines that start with a space or
+/// `From ` space-stuffed, long unquoted lines broken after a space (a soft line break).
+pub fn flow(text: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.starts_with('>') {
+            out.push(line.to_owned());
+            continue;
+        }
+        let mut line = if line.starts_with(' ') || line.starts_with("From ") {
+            format!(" {line}")
+        } else {
+            line.to_owned()
+        };
+        while line.chars().count() > 40 {
+            let Some(at) = line
+                .char_indices()
+                .skip(20)
+                .find(|&(i, c)| c == ' ' && i + 1 < line.len() && !line[i + 1..].starts_with(' '))
+                .map(|(i, _)| i + 1)
+            else {
+                break;
+            };
+            let rest = line.split_off(at);
+            out.push(line);
+            // A continuation starting with a space would read as stuffed.
+            line = if rest.starts_with(' ') || rest.starts_with("From ") {
+                format!(" {rest}")
+            } else {
+                rest
+            };
+        }
+        out.push(line);
+    }
+    out.join("\n")
 }
 
 fn transfer_encode(bytes: &[u8], t: Transfer) -> (&'static str, Vec<u8>) {
@@ -458,6 +511,63 @@ fn attached_part(raw: &[u8], how: Attach) -> Vec<u8> {
         }
     }
     out
+}
+
+/// How HTML is marked up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Markup {
+    /// Table layout (see [`html_doc`]).
+    Table,
+    /// Each line ended by `<br>`, as clients write a typed message.
+    Breaks,
+    /// Table layout with every non-ASCII character as a numeric character reference.
+    Entities,
+    /// Table layout in the chrome of a newsletter template: a style sheet, a script, comments
+    /// between the rows.
+    Chrome,
+}
+
+/// An HTML document in one of the [`Markup`]s.
+pub fn html_in(h: &Html, markup: Markup) -> String {
+    match markup {
+        Markup::Table => html_doc(h),
+        Markup::Chrome => html_doc(h)
+            .replacen(
+                "<head>",
+                "<head><style type=\"text/css\">td { font-family: 'Segoe UI'; } p:before { content: '0'; }</style>\
+                 <script>var total = 100;</script>",
+                1,
+            )
+            .replace("</tr>\n", "</tr><!-- row: total 999 -->\n"),
+        Markup::Entities => html_doc(h)
+            .chars()
+            .enumerate()
+            .map(|(i, c)| match (c.is_ascii(), i % 2) {
+                (true, _) => c.to_string(),
+                (false, 0) => format!("&#{};", c as u32),
+                (false, _) => format!("&#x{:X};", c as u32),
+            })
+            .collect(),
+        Markup::Breaks => {
+            let mut used = vec![false; h.links.len()];
+            let mut out = String::from("<html><body><div dir=\"ltr\">\n");
+            for (i, line) in h.lines.iter().enumerate() {
+                if Some(i) == h.quote_from {
+                    out.push_str("<blockquote type=\"cite\">\n");
+                }
+                out.push_str(&linked(line.trim(), &h.links, &mut used));
+                out.push_str("<br>\n");
+            }
+            if h.quote_from.is_some_and(|q| q < h.lines.len()) {
+                out.push_str("</blockquote>\n");
+            }
+            for (l, _) in h.links.iter().zip(&used).filter(|(_, u)| !**u) {
+                out.push_str(&format!("<a href=\"{}\">{}</a>", attr(&l.href), escape(&l.text)));
+            }
+            out.push_str("</div></body></html>\n");
+            out
+        }
+    }
 }
 
 /// An HTML document: each line a table row, a line ending in a colon and the next one as the
@@ -596,6 +706,25 @@ pub fn header_text(s: &str, style: &Style) -> Vec<u8> {
         Words::Raw => charset.encode(s).unwrap_or_else(|| s.as_bytes().to_vec()),
         Words::B(n) => words(s, charset, n, false).into_bytes(),
         Words::Q(n) => words(s, charset, n, true).into_bytes(),
+        // Splitting bytes apart is only readable for a charset without shift state.
+        Words::SplitBytes(n) if !matches!(charset, Charset::Jis(_)) => {
+            let bytes = charset.encode(s).unwrap_or_else(|| s.as_bytes().to_vec());
+            let label = charset.label();
+            bytes
+                .chunks(n.max(1))
+                .map(|c| {
+                    format!(
+                        "=?{label}?B?{}?=",
+                        String::from_utf8(base64_lines(c, usize::MAX))
+                            .unwrap_or_default()
+                            .trim_end()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n ")
+                .into_bytes()
+        }
+        Words::SplitBytes(_) => words(s, charset, 75, false).into_bytes(),
         Words::Mixed => {
             // ASCII words raw; a run of other words as one B word, with the space before the
             // next run inside the word (white space between two encoded words is dropped).
