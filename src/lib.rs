@@ -14,10 +14,12 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod compose;
 pub mod first_look;
 pub mod forward;
 pub mod input;
 pub mod mime;
+pub mod msg;
 pub mod order;
 pub mod output;
 pub mod reason;
@@ -57,6 +59,25 @@ pub fn classify(source: &str, index: usize, raw: &[u8], opts: &Options) -> Recor
 }
 
 fn classify_inner(source: &str, index: usize, raw: &[u8], opts: &Options) -> Record {
+    if !msg::is_msg(raw) {
+        return classify_mail(source, index, raw, opts);
+    }
+    // An Outlook .msg is judged as the mail it stands for; without its Internet headers the
+    // record says so, since nothing in it can vouch for the sender.
+    match msg::to_rfc822(raw) {
+        Ok(converted) => {
+            let mut record = classify_mail(source, index, &converted.mail, opts);
+            if !converted.internet_headers && record.error.is_none() {
+                record.reasons.push(Reason::new(ReasonId::MsgWithoutHeaders, ""));
+                reason::tidy(&mut record.reasons);
+            }
+            record
+        }
+        Err(e) => Record::error(source, index, e),
+    }
+}
+
+fn classify_mail(source: &str, index: usize, raw: &[u8], opts: &Options) -> Record {
     let glance = match mime::glance(raw) {
         Ok(glance) => glance,
         Err(e) => return Record::error(source, index, e),
