@@ -15,6 +15,7 @@
 
 pub mod auth;
 pub mod compose;
+pub mod filter;
 pub mod first_look;
 pub mod forward;
 pub mod input;

@@ -1,13 +1,15 @@
 //! The `msorder` command line: argument parsing, output files, progress and exit status. All
 //! logic lives in the library.
 
+use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use msorder::input::{self, DEFAULT_MAX_SIZE, ReadOptions};
 use msorder::output::{self, Format, RecordWriter, Style};
 use msorder::{Label, Lang, Options, Record, Trust};
@@ -29,6 +31,10 @@ enum Command {
     Check(CheckArgs),
     /// Judge every message in files, mbox files, directories or Maildirs; one record each.
     Scan(ScanArgs),
+    /// For delivery agents: copy one mail from stdin to stdout with X-MSOrder-Label and
+    /// X-MSOrder-Reasons header fields added at the top. Exit 0 whenever the mail was passed
+    /// through, whatever the label; 75 (temporary failure) when it could not be.
+    Filter(FilterArgs),
 }
 
 #[derive(Args)]
@@ -86,6 +92,20 @@ struct ScanArgs {
     /// Decode every message fully instead of skipping ones whose headers rule them out.
     #[arg(long)]
     decode_all: bool,
+    /// Also write one JSON object to FILE: messages, counts per label, errors, skipped files,
+    /// counts per input path, elapsed seconds.
+    #[arg(long, value_name = "FILE")]
+    summary: Option<String>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args)]
+struct FilterArgs {
+    /// Exit as `check` does (1 for a mail that needs attention, 2 for an error) once the mail
+    /// has been passed through.
+    #[arg(long)]
+    exit_status: bool,
     #[command(flatten)]
     common: Common,
 }
@@ -103,8 +123,12 @@ enum FormatArg {
     Table,
 }
 
+/// Exit status of `filter` when it could not pass the mail through (EX_TEMPFAIL: delivery agents
+/// keep the mail and try again).
+const TEMPFAIL: u8 = 75;
+
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_from(dropped_files_checked(std::env::args_os().collect())) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -115,6 +139,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(args),
         Command::Scan(args) => scan(args),
+        Command::Filter(args) => return filter(args),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.code()),
@@ -123,6 +148,24 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// A file dropped on the program arrives as a bare path (`msorder mail.eml`): run `check` on it,
+/// or `scan` when several are dropped. A first argument that names no subcommand counts as a path
+/// when it exists or looks like one, so a mistyped subcommand still gets clap's suggestion.
+fn dropped_files_checked(mut args: Vec<OsString>) -> Vec<OsString> {
+    let Some(first) = args.get(1) else { return args };
+    let text = first.to_string_lossy();
+    let subcommand = Cli::command()
+        .get_subcommands()
+        .any(|c| c.get_name() == text || c.get_all_aliases().any(|a| a == text))
+        || text == "help";
+    let path_like = Path::new(first).exists() || text.contains(['.', '/', '\\']);
+    if !subcommand && !text.starts_with('-') && path_like {
+        let command = if args.len() > 2 { "scan" } else { "check" };
+        args.insert(1, command.into());
+    }
+    args
 }
 
 /// What the records add up to, for the exit status.
@@ -225,7 +268,9 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
     } else {
         args.paths.clone()
     };
+    let mut tally = Tally::new(&paths);
     let read_opts = args.common.read_options();
+    let skipped = read_opts.skipped.clone();
     let progress = progress_bar(&args, &paths, read_opts.bytes_read.clone());
     let sink: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(io::BufWriter::new(
@@ -258,6 +303,7 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
             None => report_error(&record),
         }
         outcome.add(record.label);
+        tally.add(&record);
         if let Some(bar) = &progress {
             bar.set_message(format!(
                 "{} messages",
@@ -279,7 +325,101 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
     if !args.quiet {
         eprintln!("{}", output::summary(&outcome.counts, lang));
     }
+    if let Some(path) = &args.summary {
+        tally.write(path, &outcome, skipped.load(Ordering::Relaxed))?;
+    }
     Ok(outcome)
+}
+
+fn filter(args: FilterArgs) -> ExitCode {
+    let opts = args.common.options(true);
+    let written = msorder::filter::run(
+        &mut io::stdin().lock(),
+        &mut io::stdout().lock(),
+        &opts,
+        args.common.max_size,
+    );
+    match written {
+        Ok(record) => {
+            report_error(&record);
+            let mut outcome = Outcome::default();
+            outcome.add(record.label);
+            ExitCode::from(if args.exit_status { outcome.code() } else { 0 })
+        }
+        Err(e) => {
+            eprintln!("msorder: -: {e}");
+            ExitCode::from(TEMPFAIL)
+        }
+    }
+}
+
+/// Counts for `--summary`, kept as records go by (records come in input order, so each one
+/// belongs to the current named input or a later one).
+struct Tally {
+    started: Instant,
+    paths: Vec<String>,
+    /// Messages and error records per named input.
+    per_input: Vec<(usize, usize)>,
+    current: usize,
+}
+
+impl Tally {
+    fn new(paths: &[String]) -> Self {
+        Tally {
+            started: Instant::now(),
+            paths: paths.to_vec(),
+            per_input: vec![(0, 0); paths.len()],
+            current: 0,
+        }
+    }
+
+    fn add(&mut self, record: &Record) {
+        let mine = |input: &str| record.source == input || Path::new(&record.source).starts_with(input);
+        if let Some(at) = (self.current..self.paths.len()).find(|&i| mine(&self.paths[i])) {
+            self.current = at;
+            let counts = &mut self.per_input[at];
+            if record.label == Label::Error {
+                counts.1 += 1;
+            } else {
+                counts.0 += 1;
+            }
+        }
+    }
+
+    /// The summary object: what a script needs to tell "errors and a fake" from "errors only".
+    fn write(&self, path: &str, outcome: &Outcome, skipped: u64) -> io::Result<()> {
+        let count = |label: Label| {
+            outcome
+                .counts
+                .iter()
+                .find(|(l, _)| *l == label)
+                .map_or(0, |(_, n)| *n)
+        };
+        let labels: serde_json::Map<String, serde_json::Value> = Label::ALL
+            .iter()
+            .map(|&label| (label.as_str().to_owned(), count(label).into()))
+            .collect();
+        let inputs: Vec<serde_json::Value> = self
+            .paths
+            .iter()
+            .zip(&self.per_input)
+            .map(|(p, (messages, errors))| serde_json::json!({ "path": p, "messages": messages, "errors": errors }))
+            .collect();
+        let total: usize = outcome.counts.iter().map(|(_, n)| n).sum();
+        let errors = count(Label::Error);
+        let summary = serde_json::json!({
+            "messages": total - errors,
+            "labels": labels,
+            "errors": errors,
+            "skipped": skipped,
+            "inputs": inputs,
+            "elapsed_seconds": self.started.elapsed().as_secs_f64(),
+        });
+        let mut out =
+            std::fs::File::create(path).map_err(|e| io::Error::new(e.kind(), format!("{path}: {e}")))?;
+        serde_json::to_writer_pretty(&mut out, &summary)?;
+        writeln!(out)
+    }
 }
 
 /// A progress bar on stderr for a terminal: bytes with rate, and ETA when every input is a file
