@@ -193,6 +193,14 @@ fn stream_messages(source: Arc<str>, reader: Box<dyn Read + Send>, max_size: usi
         Ok(head) => head.starts_with(b"From "),
         Err(e) => return Box::new(std::iter::once(error(source, 1, describe_io(&e)))),
     };
+    // Nothing at all: don't read again, or a terminal would wait for a second Ctrl-D.
+    if reader.buffer().is_empty() {
+        return Box::new(std::iter::once(RawMessage {
+            source,
+            index: 1,
+            data: Ok(Vec::new()),
+        }));
+    }
     if is_mbox {
         Box::new(Mbox::new(reader, max_size).map(move |(index, data)| RawMessage {
             source: source.clone(),

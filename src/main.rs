@@ -172,6 +172,8 @@ fn dropped_files_checked(mut args: Vec<OsString>) -> Vec<OsString> {
 #[derive(Default)]
 struct Outcome {
     counts: Vec<(Label, usize)>,
+    /// A named input held no message: a typo or an unmounted share must not pass as clean.
+    empty_input: bool,
 }
 
 impl Outcome {
@@ -184,7 +186,7 @@ impl Outcome {
 
     fn code(&self) -> u8 {
         let has = |pred: fn(Label) -> bool| self.counts.iter().any(|(l, _)| pred(*l));
-        if has(|l| l == Label::Error) {
+        if has(|l| l == Label::Error) || self.empty_input {
             2
         } else if has(Label::needs_attention) {
             1
@@ -244,10 +246,14 @@ fn check(args: CheckArgs) -> io::Result<Outcome> {
     let mut outcome = Outcome::default();
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let messages = input::messages(vec![path], args.common.read_options());
+    let paths = vec![path];
+    let mut tally = Tally::new(&paths);
+    stdin_hint(&paths, lang);
+    let messages = input::messages(paths, args.common.read_options());
     msorder::scan::run(messages, &opts, 0, |record| -> io::Result<()> {
         report_error(&record);
         outcome.add(record.label);
+        tally.add(&record);
         if args.json {
             serde_json::to_writer(&mut out, &record)?;
             writeln!(out)
@@ -258,6 +264,7 @@ fn check(args: CheckArgs) -> io::Result<Outcome> {
             output::write_check(&mut out, &record, lang, args.explain)
         }
     })?;
+    tally.warn_empty(&mut outcome, lang);
     Ok(outcome)
 }
 
@@ -296,6 +303,7 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
     )?;
     let mut outcome = Outcome::default();
     let opts = args.common.options(args.decode_all);
+    stdin_hint(&paths, lang);
     let messages = input::messages(paths, read_opts);
     let written = msorder::scan::run(messages, &opts, args.jobs, |record| -> io::Result<()> {
         match &progress {
@@ -322,6 +330,7 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
         other => other?,
     }
+    tally.warn_empty(&mut outcome, lang);
     if !args.quiet {
         eprintln!("{}", output::summary(&outcome.counts, lang));
     }
@@ -331,8 +340,24 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
     Ok(outcome)
 }
 
+/// Someone who runs the tool without a file sees a waiting cursor: say what it waits for.
+fn stdin_hint(paths: &[String], lang: Lang) {
+    if paths.iter().any(|p| p == "-") && io::stdin().is_terminal() {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::En =>
+                    "msorder: reading a mail from the keyboard: paste it, then press Ctrl-D (Ctrl-Z, Enter on Windows); to check a file: msorder check mail.eml",
+                Lang::Ja =>
+                    "msorder: キーボードからメールを読みます。貼り付けて Ctrl-D（Windows では Ctrl-Z の後 Enter）を押してください。ファイルを調べるには: msorder check mail.eml",
+            }
+        );
+    }
+}
+
 fn filter(args: FilterArgs) -> ExitCode {
     let opts = args.common.options(true);
+    stdin_hint(&["-".to_owned()], args.common.lang());
     let written = msorder::filter::run(
         &mut io::stdin().lock(),
         &mut io::stdout().lock(),
@@ -383,6 +408,23 @@ impl Tally {
             } else {
                 counts.0 += 1;
             }
+        }
+    }
+
+    /// Warn about each named input that gave no record at all, and make the exit status 2.
+    fn warn_empty(&self, outcome: &mut Outcome, lang: Lang) {
+        for (path, _) in self
+            .paths
+            .iter()
+            .zip(&self.per_input)
+            .filter(|(_, c)| **c == (0, 0))
+        {
+            let why = match lang {
+                Lang::En => "no message found in it: nothing was checked",
+                Lang::Ja => "メールが見つからず、何も確認していません",
+            };
+            eprintln!("msorder: {}: {why}", output::terminal_safe(path));
+            outcome.empty_input = true;
         }
     }
 

@@ -114,3 +114,64 @@ fn summary_counts_labels_errors_skipped_and_inputs() {
     assert!(s["elapsed_seconds"].as_f64().unwrap() >= 0.0);
     assert!(Path::new(&summary).is_file());
 }
+
+#[test]
+fn a_named_path_without_mail_is_not_all_clear() {
+    let dir = folder_with_junk();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let out = common::msorder()
+        .args(["scan", "--quiet", "--format", "csv"])
+        .arg(&empty)
+        .arg(FAKE)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("empty: no message found"), "{stderr}");
+    assert!(!stderr.contains("39-fake"), "{stderr}");
+    let ja = common::msorder()
+        .args(["check", "--lang", "ja"])
+        .arg(&empty)
+        .output()
+        .unwrap();
+    assert_eq!(ja.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&ja.stderr).contains("メールが見つからず"));
+}
+
+#[test]
+fn stdin_from_a_terminal_gets_a_hint_and_one_ctrl_d_ends_it() {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    // util-linux `script` runs the tool on a terminal; without it there is nothing to run.
+    let bin = env!("CARGO_BIN_EXE_msorder");
+    let Ok(mut child) = Command::new("script")
+        .args(["-qec", &format!("{bin} check --lang en"), "/dev/null"])
+        .env_remove("LANG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+    else {
+        eprintln!("skipped: no `script` to give the tool a terminal");
+        return;
+    };
+    // One Ctrl-D on an empty line; the pipe stays open, so only the tool can end the run.
+    let mut keyboard = child.stdin.take().unwrap();
+    keyboard.write_all(b"\x04").unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("still waiting for input after one Ctrl-D");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    drop(keyboard);
+    let mut screen = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut screen).unwrap();
+    assert!(
+        screen.contains("msorder: reading a mail from the keyboard"),
+        "{screen}"
+    );
+    assert!(screen.contains("empty message"), "{screen}");
+}
