@@ -4,6 +4,8 @@
 //! [`input`] (files, directories, Maildir, mbox, stdin) → [`mime`] (decode into a [`view`]) →
 //! [`forward`] (originals inside forwards) → [`order`] (recognise and extract) → [`auth`]
 //! (authenticity) → [`verdict`] (the label) → [`record`] → [`output`] (CSV, JSONL, table, text).
+//! An Outlook `.msg` is first turned into the mail it stands for by [`msg`]; [`filter`] tags one
+//! mail for delivery agents.
 //!
 //! ```
 //! let raw = b"From: a@example.com\nSubject: lunch\n\nsee you\n";
