@@ -125,6 +125,71 @@ fn transport_headers_give_the_eml_verdict() {
     }
 }
 
+/// Every single-part plain-text fixture saved as Outlook does: its header block as transport
+/// headers, its decoded text as PR_BODY, in UTF-16 and in 8-bit cp932. Same record each way.
+#[test]
+fn every_plain_fixture_as_msg_gets_the_eml_verdict() {
+    let mut tried = 0;
+    for path in common::files_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mail")) {
+        let eml = std::fs::read(&path).unwrap();
+        let Some(end) = eml
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map(|i| i + 2)
+            .or_else(|| eml.windows(2).position(|w| w == b"\n\n").map(|i| i + 1))
+        else {
+            continue;
+        };
+        let headers = String::from_utf8_lossy(&eml[..end]).into_owned();
+        let lower = headers.to_ascii_lowercase();
+        if !lower.contains("content-type: text/plain") {
+            continue;
+        }
+        let text = msorder::mime::decode(&eml).unwrap().text;
+        let eml_record = judge(&eml);
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let wide = compound(&message(
+            "",
+            true,
+            &[],
+            &[(0x007D, STRING, utf16(&headers)), (0x1000, STRING, utf16(&text))],
+        ));
+        // Only text cp932 holds exactly: `¥` (U+00A5) would come back as a backslash.
+        let (cp932, _, lossy) = encoding_rs::SHIFT_JIS.encode(&text);
+        let exact = !lossy && encoding_rs::SHIFT_JIS.decode(&cp932).0 == text;
+        let mut forms = vec![("utf-16", wide)];
+        if exact {
+            forms.push((
+                "cp932",
+                compound(&message(
+                    "",
+                    true,
+                    &[(0x3FFD_0003, 932)],
+                    &[
+                        (0x007D, STRING, utf16(&headers)),
+                        (0x1000, STRING8, cp932.into_owned()),
+                    ],
+                )),
+            ));
+        }
+        for (form, msg) in forms {
+            let record = judge(&msg);
+            assert_eq!(
+                (record.label, record.authentication, ids(&record)),
+                (eml_record.label, eml_record.authentication, ids(&eml_record)),
+                "{name} as {form}"
+            );
+            assert_eq!(
+                (&record.order_number, &record.total, &record.subject),
+                (&eml_record.order_number, &eml_record.total, &eml_record.subject),
+                "{name} as {form}"
+            );
+        }
+        tried += 1;
+    }
+    assert!(tried >= 30, "only {tried} plain-text fixtures");
+}
+
 #[test]
 fn utf16_without_transport_headers() {
     let (_, body) = split(&fixture("01-ja-activation-plain-utf8.eml"));

@@ -234,7 +234,7 @@ impl Reader<'_> {
                 break;
             }
         }
-        let name = name.map(|n| encode_words(&n.replace('"', "'")));
+        let name = name.map(|n| encode_words(&n.replace(['"', '\\'], "'")));
         let from = match (name, address) {
             (Some(n), Some(a)) if !n.starts_with("=?") => Some(format!("\"{n}\" <{a}>")),
             (Some(n), Some(a)) => Some(format!("{n} <{a}>")),
