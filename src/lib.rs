@@ -65,12 +65,18 @@ fn classify_inner(source: &str, index: usize, raw: &[u8], opts: &Options) -> Rec
     if !msg::is_msg(raw) {
         return classify_mail(source, index, raw, opts);
     }
-    // An Outlook .msg is judged as the mail it stands for; without its Internet headers the
-    // record says so, since nothing in it can vouch for the sender.
+    // An Outlook .msg is judged as the mail it stands for; when the judged message lost its
+    // Internet headers the record says so, since nothing in it can vouch for the sender.
     match msg::to_rfc822(raw) {
         Ok(converted) => {
             let mut record = classify_mail(source, index, &converted.mail, opts);
-            if !converted.internet_headers && record.error.is_none() {
+            // The verdict of a forward is about the message inside it.
+            let judged_without_headers = if record.forwarded {
+                converted.embedded_without_headers
+            } else {
+                !converted.internet_headers
+            };
+            if judged_without_headers && record.error.is_none() {
                 record.reasons.push(Reason::new(ReasonId::MsgWithoutHeaders, ""));
                 reason::tidy(&mut record.reasons);
             }

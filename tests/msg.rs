@@ -329,6 +329,32 @@ fn embedded_message_is_an_attached_forward() {
     assert_eq!(record.label, Label::Suspicious);
     assert!(record.forwarded);
     assert!(ids(&record).contains(&"attached-forward"), "{:?}", ids(&record));
+    // The outer message lost its headers, the judged one did not.
+    assert!(
+        !ids(&record).contains(&"msg-without-headers"),
+        "{:?}",
+        ids(&record)
+    );
+
+    // Embedded without headers (as Outlook attaches a draft): the judged message has none.
+    let inner = message(
+        "",
+        false,
+        &[],
+        &[
+            (0x0C1A, STRING, utf16("Microsoft")),
+            (0x5D01, STRING, utf16("billing.dept.support4471@gmail.com")),
+            (0x0037, STRING, utf16("Your Microsoft order #4021937511")),
+            (0x1000, STRING, utf16(&body)),
+        ],
+    );
+    let bare = judge(&compound(&embed(
+        inner,
+        &[(0x0037, STRING, utf16("FW: see below"))],
+    )));
+    assert!(bare.forwarded);
+    assert_eq!(bare.label, Label::Suspicious);
+    assert!(ids(&bare).contains(&"msg-without-headers"), "{:?}", ids(&bare));
 }
 
 #[test]

@@ -39,6 +39,8 @@ pub struct Converted {
     /// Whether the header block is the mail's own (`PR_TRANSPORT_MESSAGE_HEADERS`); false when
     /// it was written from MAPI properties and so can't vouch for the sender.
     pub internet_headers: bool,
+    /// Whether a message embedded in it (an attached forward) lacks its headers so.
+    pub embedded_without_headers: bool,
 }
 
 /// Convert a `.msg` file's bytes. Errors are one line, for an error record.
@@ -49,6 +51,7 @@ pub fn to_rfc822(raw: &[u8]) -> Result<Converted, String> {
         cf,
         // A stream's sectors belong to it alone, so all streams together fit in the file.
         budget: raw.len(),
+        embedded_without_headers: false,
     };
     if !reader.cf.is_stream("/__properties_version1.0") {
         return Err("compound file that is not an Outlook message (no MAPI properties)".into());
@@ -57,6 +60,7 @@ pub fn to_rfc822(raw: &[u8]) -> Result<Converted, String> {
     Ok(Converted {
         mail,
         internet_headers,
+        embedded_without_headers: reader.embedded_without_headers,
     })
 }
 
@@ -64,6 +68,7 @@ struct Reader<'a> {
     cf: cfb::CompoundFile<Cursor<&'a [u8]>>,
     /// Bytes still allowed to be read from streams.
     budget: usize,
+    embedded_without_headers: bool,
 }
 
 /// Fixed-size property values by tag (`id << 16 | type`).
@@ -281,7 +286,8 @@ impl Reader<'_> {
                 if depth + 1 > MAX_DEPTH {
                     return Err(format!(".msg with messages embedded more than {MAX_DEPTH} deep"));
                 }
-                let (mail, _) = self.message(&embedded, depth + 1, Some(cp))?;
+                let (mail, headers) = self.message(&embedded, depth + 1, Some(cp))?;
+                self.embedded_without_headers |= !headers;
                 parts.push(Part::Message(mail));
                 continue;
             }
