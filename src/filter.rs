@@ -33,7 +33,8 @@ pub fn run(
             format!("message larger than the maximum size ({max_size} bytes)"),
         )
     } else {
-        classify("-", 1, &raw, opts)
+        // procmail hands filters the mbox `From ` line too; it is no part of the mail.
+        classify("-", 1, &raw[envelope_end(&raw)..], opts)
     };
     out.write_all(&tagged(&raw, &record))?;
     if too_large {
@@ -48,10 +49,7 @@ pub fn run(
 pub fn tagged(raw: &[u8], record: &Record) -> Vec<u8> {
     let first_end = memchr::memchr(b'\n', raw);
     let crlf = first_end.is_none_or(|at| at > 0 && raw[at - 1] == b'\r');
-    let envelope = match first_end {
-        Some(at) if raw.starts_with(b"From ") => at + 1,
-        _ => 0,
-    };
+    let envelope = envelope_end(raw);
     let mut fields = verdict_fields(record);
     if !crlf {
         fields = fields.replace("\r\n", "\n");
@@ -61,6 +59,14 @@ pub fn tagged(raw: &[u8], record: &Record) -> Vec<u8> {
     out.extend_from_slice(fields.as_bytes());
     out.extend_from_slice(&without_own_fields(&raw[envelope..]));
     out
+}
+
+/// Where the mail starts: after an mbox `From ` line, if it has one.
+fn envelope_end(raw: &[u8]) -> usize {
+    match memchr::memchr(b'\n', raw) {
+        Some(at) if raw.starts_with(b"From ") => at + 1,
+        _ => 0,
+    }
 }
 
 /// `X-MSOrder-Label` and `X-MSOrder-Reasons`, ASCII, folded under 78 columns.
@@ -132,6 +138,24 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains('\r'));
+    }
+
+    #[test]
+    fn an_mbox_from_line_is_not_judged() {
+        let mail = b"From: Microsoft <billing.dept@gmail.com>\nSubject: Your Microsoft order #4021937511 has been processed\n\nCall +1 888 555 0100 to cancel.\n";
+        let with_line = [
+            b"From billing.dept@gmail.com Sat Apr 12 06:14:03 2025\n".as_slice(),
+            mail,
+        ]
+        .concat();
+        let run_on = |raw: &[u8]| {
+            let mut out = Vec::new();
+            run(&mut &raw[..], &mut out, &Options::default(), 1 << 20).unwrap()
+        };
+        let (a, b) = (run_on(mail), run_on(&with_line));
+        assert_eq!(a.label, b.label);
+        assert_eq!(a.reasons, b.reasons);
+        assert_eq!(a.subject, b.subject);
     }
 
     #[test]
