@@ -268,7 +268,15 @@ pub fn to_text(rtf: &[u8], mode: Mode) -> String {
                 if state.in_fonttbl {
                     // Font names end the font's entry; nothing to keep.
                 } else if visible(&state) {
-                    w.text(&String::from_utf8_lossy(run));
+                    // Writers also put 8-bit bytes in as they are: they are in the code page too.
+                    let cp = state.font.and_then(|f| fonts.get(&f).copied()).unwrap_or(ansi);
+                    for &b in run {
+                        if b.is_ascii() {
+                            w.text(char::from(b).encode_utf8(&mut [0; 4]));
+                        } else {
+                            w.byte(b, cp);
+                        }
+                    }
                 }
                 i = end;
             }
@@ -348,8 +356,9 @@ mod tests {
     fn text_follows_font_charsets() {
         let rtf =
             br"{\rtf1\ansi\ansicpg1252{\fonttbl{\f0 Arial;}{\f1\fcharset128 MS Gothic;}}{\*\generator x;}
-\f0 caf\'e9 \f1 \'93\'fa\'96\'7b\par{\pict 0102}end}";
-        assert_eq!(to_text(rtf, Mode::Text), "café 日本\nend");
+\f0 caf\'e9 \f1 \'93\'fa\'96\'7b\par{\pict 0102}end \f0 ";
+        let rtf = [rtf.as_slice(), b"\x93raw\x94}"].concat();
+        assert_eq!(to_text(&rtf, Mode::Text), "café 日本\nend \u{201c}raw\u{201d}");
     }
 
     #[test]
