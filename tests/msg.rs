@@ -389,6 +389,25 @@ fn hostile_files_give_error_records() {
         deep.error
     );
 
+    // More attachments than the bound.
+    let mut many = message("", true, &[], &[(0x0037, STRING, utf16("many"))]);
+    for n in 0..501 {
+        many.push((
+            format!("/__attach_version1.0_#{n:08X}/__properties_version1.0"),
+            props(8, &[]),
+        ));
+    }
+    let record = judge(&compound(&many));
+    assert!(
+        record
+            .error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("attachments"),
+        "{:?}",
+        record.error
+    );
+
     // A compound file that is no message; a truncated one; a header only.
     let other = compound(&[("/WordDocument".into(), vec![0; 100])]);
     assert_eq!(judge(&other).label, Label::Error);
