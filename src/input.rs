@@ -35,6 +35,8 @@ pub struct ReadOptions {
     pub max_size: usize,
     /// Counts bytes read, for progress display.
     pub bytes_read: Arc<AtomicU64>,
+    /// Counts files passed over in walked folders (desktop.ini, .DS_Store…).
+    pub skipped: Arc<AtomicU64>,
 }
 
 impl Default for ReadOptions {
@@ -42,6 +44,7 @@ impl Default for ReadOptions {
         ReadOptions {
             max_size: DEFAULT_MAX_SIZE,
             bytes_read: Arc::default(),
+            skipped: Arc::default(),
         }
     }
 }
@@ -113,6 +116,10 @@ fn walk(root: String, opts: ReadOptions) -> impl Iterator<Item = RawMessage> + S
             match entry {
                 Ok(e) if e.file_type().is_dir() => Box::new(std::iter::empty()),
                 Ok(e) if is_maildir_metadata(e.path()) => Box::new(std::iter::empty()),
+                Ok(e) if is_junk(e.path()) => {
+                    opts.skipped.fetch_add(1, Ordering::Relaxed);
+                    Box::new(std::iter::empty())
+                }
                 Ok(e) if e.file_type().is_symlink() => {
                     let source: Arc<str> = Arc::from(e.path().to_string_lossy().as_ref());
                     match std::fs::metadata(e.path()) {
@@ -170,6 +177,15 @@ fn is_maildir_metadata(path: &Path) -> bool {
     MAILDIR_METADATA.iter().any(|m| name.starts_with(m)) && path.parent().is_some_and(is_maildir)
 }
 
+/// Files that file managers leave in folders, never mail: passed over (and counted) in walked
+/// folders, still read when named.
+fn is_junk(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let lower = name.to_ascii_lowercase();
+    ["desktop.ini", "thumbs.db", "ehthumbs.db", ".ds_store"].contains(&lower.as_str())
+        || name.starts_with("._")
+}
+
 /// Counts bytes as they are read.
 struct Counting<R> {
     inner: R,
@@ -191,6 +207,14 @@ fn stream_messages(source: Arc<str>, reader: Box<dyn Read + Send>, max_size: usi
         Ok(head) => head.starts_with(b"From "),
         Err(e) => return Box::new(std::iter::once(error(source, 1, describe_io(&e)))),
     };
+    // Nothing at all: don't read again, or a terminal would wait for a second Ctrl-D.
+    if reader.buffer().is_empty() {
+        return Box::new(std::iter::once(RawMessage {
+            source,
+            index: 1,
+            data: Ok(Vec::new()),
+        }));
+    }
     if is_mbox {
         Box::new(Mbox::new(reader, max_size).map(move |(index, data)| RawMessage {
             source: source.clone(),

@@ -5,6 +5,8 @@
 //! [`forward`] (originals inside forwards) → [`order`] (recognise and extract) → [`auth`]
 //! (authenticity) → [`verdict`] (the label) → [`record`] → [`takeover`] (patterns over a scan's
 //! records) → [`output`] (CSV, JSONL, table, text).
+//! An Outlook `.msg` is first turned into the mail it stands for by [`msg`]; [`filter`] tags one
+//! mail for delivery agents.
 //!
 //! ```
 //! let raw = b"From: a@example.com\nSubject: lunch\n\nsee you\n";
@@ -15,10 +17,13 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod compose;
+pub mod filter;
 pub mod first_look;
 pub mod forward;
 pub mod input;
 pub mod mime;
+pub mod msg;
 pub mod order;
 pub mod output;
 pub mod reason;
@@ -65,6 +70,31 @@ pub fn classify(source: &str, index: usize, raw: &[u8], opts: &Options) -> Recor
 }
 
 fn classify_inner(source: &str, index: usize, raw: &[u8], opts: &Options) -> Record {
+    if !msg::is_msg(raw) {
+        return classify_mail(source, index, raw, opts);
+    }
+    // An Outlook .msg is judged as the mail it stands for; when the judged message lost its
+    // Internet headers the record says so, since nothing in it can vouch for the sender.
+    match msg::to_rfc822(raw) {
+        Ok(converted) => {
+            let mut record = classify_mail(source, index, &converted.mail, opts);
+            // The verdict of a forward is about the message inside it.
+            let judged_without_headers = if record.forwarded {
+                converted.embedded_without_headers
+            } else {
+                !converted.internet_headers
+            };
+            if judged_without_headers && record.error.is_none() {
+                record.reasons.push(Reason::new(ReasonId::MsgWithoutHeaders, ""));
+                reason::tidy(&mut record.reasons);
+            }
+            record
+        }
+        Err(e) => Record::error(source, index, e),
+    }
+}
+
+fn classify_mail(source: &str, index: usize, raw: &[u8], opts: &Options) -> Record {
     let glance = match mime::glance(raw) {
         Ok(glance) => glance,
         Err(e) => return Record::error(source, index, e),

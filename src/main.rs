@@ -1,13 +1,15 @@
 //! The `msorder` command line: argument parsing, output files, progress and exit status. All
 //! logic lives in the library.
 
+use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use msorder::input::{self, DEFAULT_MAX_SIZE, ReadOptions};
 use msorder::output::{self, Format, RecordWriter, Style};
 use msorder::{Label, Lang, Options, Record, Trust};
@@ -30,6 +32,10 @@ enum Command {
     Check(CheckArgs),
     /// Judge every message in files, mbox files, directories or Maildirs; one record each.
     Scan(ScanArgs),
+    /// For delivery agents: copy one mail from stdin to stdout with X-MSOrder-Label and
+    /// X-MSOrder-Reasons header fields added at the top. Exit 0 whenever the mail was passed
+    /// through, whatever the label; 75 (temporary failure) when it could not be.
+    Filter(FilterArgs),
 }
 
 #[derive(Args)]
@@ -88,6 +94,20 @@ struct ScanArgs {
     /// Decode every message fully instead of skipping ones whose headers rule them out.
     #[arg(long)]
     decode_all: bool,
+    /// Also write one JSON object to FILE: messages, counts per label, errors, skipped files,
+    /// counts per input path, elapsed seconds.
+    #[arg(long, value_name = "FILE")]
+    summary: Option<String>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args)]
+struct FilterArgs {
+    /// Exit as `check` does (1 for a mail that needs attention, 2 for an error) once the mail
+    /// has been passed through.
+    #[arg(long)]
+    exit_status: bool,
     #[command(flatten)]
     common: Common,
 }
@@ -105,8 +125,12 @@ enum FormatArg {
     Table,
 }
 
+/// Exit status of `filter` when it could not pass the mail through (EX_TEMPFAIL: delivery agents
+/// keep the mail and try again).
+const TEMPFAIL: u8 = 75;
+
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_from(dropped_files_checked(std::env::args_os().collect())) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -117,6 +141,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(args),
         Command::Scan(args) => scan(args),
+        Command::Filter(args) => return filter(args),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.code()),
@@ -145,10 +170,30 @@ fn warn(line: std::fmt::Arguments) {
     let _ = writeln!(io::stderr(), "{line}");
 }
 
+/// A file dropped on the program arrives as a bare path (`msorder mail.eml`): run `check` on it,
+/// or `scan` when several are dropped. A first argument that names no subcommand counts as a path
+/// when it exists or looks like one, so a mistyped subcommand still gets clap's suggestion.
+fn dropped_files_checked(mut args: Vec<OsString>) -> Vec<OsString> {
+    let Some(first) = args.get(1) else { return args };
+    let text = first.to_string_lossy();
+    let subcommand = Cli::command()
+        .get_subcommands()
+        .any(|c| c.get_name() == text || c.get_all_aliases().any(|a| a == text))
+        || text == "help";
+    let path_like = Path::new(first).exists() || text.contains(['.', '/', '\\']);
+    if !subcommand && !text.starts_with('-') && path_like {
+        let command = if args.len() > 2 { "scan" } else { "check" };
+        args.insert(1, command.into());
+    }
+    args
+}
+
 /// What the records add up to, for the exit status.
 #[derive(Default)]
 struct Outcome {
     counts: Vec<(Label, usize)>,
+    /// A named input held no message: a typo or an unmounted share must not pass as clean.
+    empty_input: bool,
 }
 
 impl Outcome {
@@ -161,7 +206,7 @@ impl Outcome {
 
     fn code(&self) -> u8 {
         let has = |pred: fn(Label) -> bool| self.counts.iter().any(|(l, _)| pred(*l));
-        if has(|l| l == Label::Error) {
+        if has(|l| l == Label::Error) || self.empty_input {
             2
         } else if has(Label::needs_attention) {
             1
@@ -221,10 +266,14 @@ fn check(args: CheckArgs) -> io::Result<Outcome> {
     let mut outcome = Outcome::default();
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let messages = input::messages(vec![path], args.common.read_options());
+    let paths = vec![path];
+    let mut tally = Tally::new(&paths);
+    stdin_hint(&paths, lang);
+    let messages = input::messages(paths, args.common.read_options());
     msorder::scan::run(messages, &opts, 0, |record| -> io::Result<()> {
         report_error(&record);
         outcome.add(record.label);
+        tally.add(&record);
         if args.json {
             serde_json::to_writer(&mut out, &record)?;
             writeln!(out)
@@ -235,6 +284,7 @@ fn check(args: CheckArgs) -> io::Result<Outcome> {
             output::write_check(&mut out, &record, lang, args.explain)
         }
     })?;
+    tally.warn_empty(&mut outcome, lang);
     Ok(outcome)
 }
 
@@ -245,7 +295,9 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
     } else {
         args.paths.clone()
     };
+    let mut tally = Tally::new(&paths);
     let read_opts = args.common.read_options();
+    let skipped = read_opts.skipped.clone();
     let progress = progress_bar(&args, &paths, read_opts.bytes_read.clone());
     let sink: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(io::BufWriter::new(
@@ -271,6 +323,7 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
     )?;
     let mut outcome = Outcome::default();
     let opts = args.common.options(args.decode_all);
+    stdin_hint(&paths, lang);
     let messages = input::messages(paths, read_opts);
     let written = msorder::scan::run(messages, &opts, args.jobs, |record| -> io::Result<()> {
         match &progress {
@@ -278,6 +331,7 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
             None => report_error(&record),
         }
         outcome.add(record.label);
+        tally.add(&record);
         if let Some(bar) = &progress {
             bar.set_message(format!(
                 "{} messages",
@@ -293,8 +347,12 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
         bar.finish_and_clear();
     }
     written.and_then(|()| writer.finish().map(drop))?;
+    tally.warn_empty(&mut outcome, lang);
     if !args.quiet {
         warn(format_args!("{}", output::summary(&outcome.counts, lang)));
+    }
+    if let Some(path) = &args.summary {
+        tally.write(path, &outcome, skipped.load(Ordering::Relaxed))?;
     }
     Ok(outcome)
 }
@@ -333,6 +391,130 @@ fn open_output(path: &str, inputs: &[String]) -> io::Result<std::fs::File> {
     }
     file.set_len(0)?;
     Ok(file)
+}
+
+/// Someone who runs the tool without a file sees a waiting cursor: say what it waits for.
+fn stdin_hint(paths: &[String], lang: Lang) {
+    if paths.iter().any(|p| p == "-") && io::stdin().is_terminal() {
+        warn(format_args!(
+            "{}",
+            match lang {
+                Lang::En =>
+                    "msorder: reading a mail from the keyboard: paste it, then press Ctrl-D (Ctrl-Z, Enter on Windows); to check a file: msorder check mail.eml",
+                Lang::Ja =>
+                    "msorder: キーボードからメールを読みます。貼り付けて Ctrl-D（Windows では Ctrl-Z の後 Enter）を押してください。ファイルを調べるには: msorder check mail.eml",
+            }
+        ));
+    }
+}
+
+fn filter(args: FilterArgs) -> ExitCode {
+    let opts = args.common.options(true);
+    stdin_hint(&["-".to_owned()], args.common.lang());
+    let written = msorder::filter::run(
+        &mut io::stdin().lock(),
+        &mut io::stdout().lock(),
+        &opts,
+        args.common.max_size,
+    );
+    match written {
+        Ok(record) => {
+            report_error(&record);
+            let mut outcome = Outcome::default();
+            outcome.add(record.label);
+            ExitCode::from(if args.exit_status { outcome.code() } else { 0 })
+        }
+        Err(e) => {
+            warn(format_args!("msorder: -: {e}"));
+            ExitCode::from(TEMPFAIL)
+        }
+    }
+}
+
+/// Counts for `--summary`, kept as records go by (records come in input order, so each one
+/// belongs to the current named input or a later one).
+struct Tally {
+    started: Instant,
+    paths: Vec<String>,
+    /// Messages and error records per named input.
+    per_input: Vec<(usize, usize)>,
+    current: usize,
+}
+
+impl Tally {
+    fn new(paths: &[String]) -> Self {
+        Tally {
+            started: Instant::now(),
+            paths: paths.to_vec(),
+            per_input: vec![(0, 0); paths.len()],
+            current: 0,
+        }
+    }
+
+    fn add(&mut self, record: &Record) {
+        let mine = |input: &str| record.source == input || Path::new(&record.source).starts_with(input);
+        if let Some(at) = (self.current..self.paths.len()).find(|&i| mine(&self.paths[i])) {
+            self.current = at;
+            let counts = &mut self.per_input[at];
+            if record.label == Label::Error {
+                counts.1 += 1;
+            } else {
+                counts.0 += 1;
+            }
+        }
+    }
+
+    /// Warn about each named input that gave no record at all, and make the exit status 2.
+    fn warn_empty(&self, outcome: &mut Outcome, lang: Lang) {
+        for (path, _) in self
+            .paths
+            .iter()
+            .zip(&self.per_input)
+            .filter(|(_, c)| **c == (0, 0))
+        {
+            let why = match lang {
+                Lang::En => "no message found in it: nothing was checked",
+                Lang::Ja => "メールが見つからず、何も確認していません",
+            };
+            warn(format_args!("msorder: {}: {why}", output::terminal_safe(path)));
+            outcome.empty_input = true;
+        }
+    }
+
+    /// The summary object: what a script needs to tell "errors and a fake" from "errors only".
+    fn write(&self, path: &str, outcome: &Outcome, skipped: u64) -> io::Result<()> {
+        let count = |label: Label| {
+            outcome
+                .counts
+                .iter()
+                .find(|(l, _)| *l == label)
+                .map_or(0, |(_, n)| *n)
+        };
+        let labels: serde_json::Map<String, serde_json::Value> = Label::ALL
+            .iter()
+            .map(|&label| (label.as_str().to_owned(), count(label).into()))
+            .collect();
+        let inputs: Vec<serde_json::Value> = self
+            .paths
+            .iter()
+            .zip(&self.per_input)
+            .map(|(p, (messages, errors))| serde_json::json!({ "path": p, "messages": messages, "errors": errors }))
+            .collect();
+        let total: usize = outcome.counts.iter().map(|(_, n)| n).sum();
+        let errors = count(Label::Error);
+        let summary = serde_json::json!({
+            "messages": total - errors,
+            "labels": labels,
+            "errors": errors,
+            "skipped": skipped,
+            "inputs": inputs,
+            "elapsed_seconds": self.started.elapsed().as_secs_f64(),
+        });
+        let mut out =
+            std::fs::File::create(path).map_err(|e| io::Error::new(e.kind(), format!("{path}: {e}")))?;
+        serde_json::to_writer_pretty(&mut out, &summary)?;
+        writeln!(out)
+    }
 }
 
 /// A progress bar on stderr for a terminal: bytes with rate, and ETA when every input is a file

@@ -152,6 +152,9 @@ reasons! {
     InlineForward = "inline-forward", Info,
         "Forwarded inline: the original headers are gone, so the sender can't be verified.",
         "本文に引用して転送されたため元のヘッダーがなく、送信元を確認できません。";
+    MsgWithoutHeaders = "msg-without-headers", Info,
+        "Saved from Outlook as a .msg file without its Internet headers: the sender can't be verified from this copy.",
+        "Outlook で .msg ファイルとして保存され、インターネット ヘッダーが残っていないため、このファイルからは送信元を確認できません。";
     AttachedForward = "attached-forward", Info,
         "The verdict is about the original mail attached to a forward.",
         "判定は転送メールに添付された元のメールについてです。";
