@@ -23,6 +23,7 @@ pub mod output;
 pub mod reason;
 pub mod record;
 pub mod scan;
+pub mod scope;
 pub mod text;
 pub mod verdict;
 pub mod view;
