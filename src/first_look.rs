@@ -3,8 +3,8 @@
 //! most of the cost of a scan.
 //!
 //! It may skip only what the full decode would call `unrelated`, so it asks the same rules:
-//! the scope rule ([`scope::header_claim`], and the brand words of [`scope::mentions_brand`] over
-//! the body), Microsoft's order sender and subject templates ([`order::match_template`]), and
+//! the scope rule ([`scope::header_claim`], and its brand words [`scope::BRAND_WORDS`] and
+//! [`scope::SHORT_BRAND_WORDS`] over the body), Microsoft's order sender and subject templates ([`order::match_template`]), and
 //! the markers of attached and inline forwards ([`forward::SENDER_LABELS`]). A body it can't read
 //! as it stands (base64, quoted-printable, encoded words, character references, charsets whose
 //! bytes are not text) is decoded: nothing in it can be ruled out.
@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 
 use crate::mime::Glance;
-use crate::{auth, forward, order, scope};
+use crate::{auth, forward, order, scope, text};
 
 /// Where an attached original can hide (matched ASCII-case-insensitively): message parts
 /// (`message/rfc822`, `message/global`), `.eml` files, and digests whose parts are messages.
@@ -39,14 +39,42 @@ const OPAQUE_ANYWHERE: &[&str] = &[
 /// escape that switches ISO-2022-JP into its two-byte sets.
 const OPAQUE_BODY: &[&str] = &["=?", "&#", "\u{1b}"];
 
-static ATTACHED_OR_FORWARDED: LazyLock<AhoCorasick> =
-    LazyLock::new(|| case_insensitive(ATTACHED_MARKERS.iter().chain(forward::SENDER_LABELS)));
+/// Entity references that stand for no letter or digit: dropped like markup, they hide nothing.
+/// Any other (`&eacute;`, `&Mopf;`) could spell part of a word: the body is decoded.
+const PLAIN_ENTITIES: &[&str] = &[
+    "amp", "lt", "gt", "quot", "apos", "nbsp", "shy", "zwj", "zwnj", "ensp", "emsp", "thinsp", "copy", "reg",
+    "trade", "hellip", "mdash", "ndash", "bull", "middot", "laquo", "raquo", "ldquo", "rdquo", "lsquo",
+    "rsquo", "yen", "euro", "pound", "cent", "times", "deg", "para", "sect",
+];
+
+/// Everything that sends a body to the full decode, one scan: forwards, attached originals, and
+/// bytes that are not the text.
+static BODY_DECODES: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    case_insensitive(
+        ATTACHED_MARKERS
+            .iter()
+            .chain(forward::SENDER_LABELS)
+            .chain(OPAQUE_ANYWHERE)
+            .chain(OPAQUE_BODY),
+    )
+});
 static OPAQUE: LazyLock<AhoCorasick> = LazyLock::new(|| case_insensitive(OPAQUE_ANYWHERE.iter()));
-static OPAQUE_IN_BODY: LazyLock<AhoCorasick> = LazyLock::new(|| case_insensitive(OPAQUE_BODY.iter()));
+/// The scope rule's brand words as they look squeezed (letters and digits only, lowercased).
+/// Without word boundaries this matches more than the rule does (`maxbox`): such a body is
+/// decoded, which costs time and never a verdict.
+static SQUEEZED_BRANDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let words: Vec<String> = scope::BRAND_WORDS
+        .iter()
+        .chain(scope::SHORT_BRAND_WORDS)
+        .map(|w| w.replace(' ', ""))
+        .collect();
+    AhoCorasick::new(words).expect("literal patterns")
+});
 
 fn case_insensitive<'a>(words: impl Iterator<Item = &'a &'a str>) -> AhoCorasick {
     AhoCorasick::builder()
         .ascii_case_insensitive(true)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(words)
         .expect("literal patterns")
 }
@@ -66,52 +94,88 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
     let body_start = memchr::memmem::find(raw, b"\n\n")
         .or_else(|| memchr::memmem::find(raw, b"\r\n\r\n"))
         .unwrap_or(0);
-    let body = &raw[body_start..];
-    let Some(text) = legible(raw, body) else {
+    let (head, body) = raw.split_at(body_start);
+    if OPAQUE.is_match(head) || BODY_DECODES.is_match(body) || !plain_entities(body) {
         return true;
-    };
-    ATTACHED_OR_FORWARDED.is_match(body) || names_brand(text)
-}
-
-/// The body as text, when its bytes are the text (no transfer encoding, no character
-/// references, UTF-8 or ASCII).
-fn legible<'a>(raw: &[u8], body: &'a [u8]) -> Option<&'a str> {
-    if OPAQUE.is_match(raw) || OPAQUE_IN_BODY.is_match(body) {
-        return None;
     }
-    std::str::from_utf8(body).ok()
-}
-
-/// The body names the brand as the full decode could render it: as it stands, and with markup
-/// and entity references dropped or turned into spaces (`Micro<b>soft</b>`, `X<b>box`,
-/// `Windows&nbsp;Defender`).
-fn names_brand(text: &str) -> bool {
-    scope::mentions_brand(text) || scope::mentions_brand(&without_markup(text, "")) || {
-        scope::mentions_brand(&without_markup(text, " "))
+    // Bytes that are the text: UTF-8, folded when not ASCII (folding is what turns look-alike
+    // and full-width letters into a brand word).
+    match std::str::from_utf8(body) {
+        Ok(text) if text.is_ascii() => names_brand(text),
+        Ok(text) => names_brand(&text::fold(text)),
+        Err(_) => true,
     }
 }
 
-/// Tags (`<…>`) and entity references (`&name;`) replaced by `with`.
-fn without_markup(text: &str, with: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(['<', '&']) {
-        out.push_str(&rest[..at]);
-        let close = if rest.as_bytes()[at] == b'<' { '>' } else { ';' };
-        match rest[at..].find(close) {
-            // An entity reference is short; a lone `&` is text.
-            Some(end) if close == '>' || end <= 32 => {
-                out.push_str(with);
-                rest = &rest[at + end + 1..];
+/// Every `&name;` in the body stands for no letter.
+fn plain_entities(body: &[u8]) -> bool {
+    memchr::memchr_iter(b'&', body).all(|at| {
+        let rest = &body[at + 1..body.len().min(at + 12)];
+        match rest.iter().position(|&b| b == b';') {
+            Some(end) if end > 0 && rest[..end].iter().all(u8::is_ascii_alphanumeric) => {
+                let name = std::str::from_utf8(&rest[..end]).unwrap_or("");
+                PLAIN_ENTITIES.iter().any(|p| p.eq_ignore_ascii_case(name))
             }
-            _ => {
-                out.push_str(&rest[at..=at]);
-                rest = &rest[at + 1..];
+            // A lone `&` is text.
+            _ => true,
+        }
+    })
+}
+
+/// The (folded) body could name the brand as the full decode renders it: squeezed to letters and
+/// digits as it stands (`Micro soft`), and with markup and entity references dropped
+/// (`Micro<b>soft</b>`, `X<b>box`, `Windows&nbsp;Defender`, `Micro<!-- -->soft`).
+fn names_brand(text: &str) -> bool {
+    let (kept, dropped) = squeezed(text);
+    SQUEEZED_BRANDS.is_match(&kept) || SQUEEZED_BRANDS.is_match(&dropped)
+}
+
+/// `<` opens a tag only before a letter, `/`, `!` or `?`, as in the HTML tokenizer; otherwise it
+/// is text (`a < b`).
+fn opens_tag(rest: &str) -> bool {
+    rest.as_bytes()
+        .get(1)
+        .is_some_and(|&b| b.is_ascii_alphabetic() || b"/!?".contains(&b))
+}
+
+/// Letters and digits (folded text is lowercase already): all of them, and those outside markup
+/// (`<…>`, `<!--…-->`, `&name;`).
+fn squeezed(text: &str) -> (String, String) {
+    let mut kept = String::with_capacity(text.len() / 2);
+    let mut dropped = String::with_capacity(text.len() / 2);
+    let mut markup_end = 0;
+    // Once a closer is missing it is missing for every later opener: no search is repeated, so
+    // hostile input (`<<<<…`) stays linear.
+    let (mut tag_closes, mut comment_closes) = (true, true);
+    for (at, c) in text.char_indices() {
+        if at >= markup_end && (c == '<' || c == '&') {
+            let rest = &text[at..];
+            let end = if rest.starts_with("<!--") && comment_closes {
+                let end = rest.find("-->").map(|e| e + 3);
+                comment_closes = end.is_some();
+                end
+            } else if c == '<' && tag_closes && opens_tag(rest) {
+                let end = rest.find('>').map(|e| e + 1);
+                tag_closes = end.is_some();
+                end
+            } else if c == '&' {
+                rest.bytes().take(12).position(|b| b == b';').map(|e| e + 1)
+            } else {
+                None
+            };
+            if let Some(end) = end {
+                markup_end = at + end;
+            }
+        }
+        if c.is_alphanumeric() {
+            let lower = c.to_ascii_lowercase();
+            kept.push(lower);
+            if at >= markup_end {
+                dropped.push(lower);
             }
         }
     }
-    out.push_str(rest);
-    out
+    (kept, dropped)
 }
 
 #[cfg(test)]
@@ -156,6 +220,20 @@ mod tests {
             assert!(worth(raw.as_bytes()), "{raw}");
         }
         assert!(worth(b"From: a@example.com\nSubject: hi\n\nok\xff\n"));
+        assert!(worth(
+            b"From: a@example.com\nSubject: hi\n\n&eacute;&Mopf;icrosoft\n"
+        ));
+        assert!(worth(
+            b"From: a@example.com\nSubject: hi\n\nMicro<!-- a > b -->soft\n"
+        ));
+    }
+
+    #[test]
+    fn unclosed_markup_is_text() {
+        assert_eq!(squeezed("a < Micro<b>soft").1, "amicrosoft");
+        assert_eq!(squeezed("a <Micro<b>soft").1, "asoft");
+        assert_eq!(squeezed("<<<< x").0, "x");
+        assert_eq!(squeezed("x <!-- y").1, "xy");
     }
 
     #[test]

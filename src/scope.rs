@@ -17,14 +17,14 @@ use crate::order;
 use crate::text;
 use crate::view::Mailbox;
 
-/// Brand words that make a mail claim to be Microsoft, matched in folded text (`microsoft store`,
-/// `microsoft 365`, `microsoft account team` all contain the first). Short words need word
-/// boundaries (`xbox`, not `maxbox`).
-const BRAND_PATTERN: &str =
-    r"microsoft|マイクロソフト|(?:^|[^a-z0-9])(?:office ?365|windows ?defender|xbox)(?:$|[^a-z0-9])";
+/// Long brand words that make a mail claim to be Microsoft, matched in folded text anywhere
+/// (`microsoft store`, `microsoft 365`, `microsoft account team` all contain the first), and also
+/// with spaces and punctuation squeezed out (`Micro soft`).
+pub const BRAND_WORDS: &[&str] = &["microsoft", "マイクロソフト"];
 
-/// Long brand words also matched with spaces and punctuation squeezed out (`Micro soft`).
-pub const BRAND_SQUEEZED: &[&str] = &["microsoft", "マイクロソフト"];
+/// Short brand words, matched on word boundaries (`xbox`, not `maxbox`); a space in them may be
+/// missing (`office365`).
+pub const SHORT_BRAND_WORDS: &[&str] = &["office 365", "windows defender", "xbox"];
 
 /// Tenants anyone can create (`contoso.onmicrosoft.com`): the host inside an address or a From
 /// comment names no brand. As folded text, and with punctuation squeezed out.
@@ -37,8 +37,19 @@ const TENANT_SQUEEZED: &str = "onmicrosoftcom";
 const SYSTEM_LOCAL_PARTS: &[&str] = &["postmaster", "mailer-daemon"];
 const SYSTEM_LOCAL_PREFIXES: &[&str] = &["microsoftexchange"];
 
-static BRANDS: LazyLock<Regex> = LazyLock::new(|| Regex::new(BRAND_PATTERN).expect("brand pattern is valid"));
-static BRANDS_SQUEEZED: LazyLock<AhoCorasick> = LazyLock::new(|| text::phrase_set(BRAND_SQUEEZED));
+static BRANDS: LazyLock<Regex> = LazyLock::new(|| {
+    let short: Vec<String> = SHORT_BRAND_WORDS
+        .iter()
+        .map(|w| regex::escape(w).replace(' ', " ?"))
+        .collect();
+    let pattern = format!(
+        "{}|(?:^|[^a-z0-9])(?:{})(?:$|[^a-z0-9])",
+        BRAND_WORDS.join("|"),
+        short.join("|")
+    );
+    Regex::new(&pattern).expect("brand pattern is valid")
+});
+static BRANDS_SQUEEZED: LazyLock<AhoCorasick> = LazyLock::new(|| text::phrase_set(BRAND_WORDS));
 
 /// Where a mail claims Microsoft.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
