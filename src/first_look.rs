@@ -1,90 +1,181 @@
-//! The cheap first look: from the headers alone (decoded and folded) and one byte scan of the
-//! body, decide whether a message could be a Microsoft order mail, a bill posing as one, or a
-//! forward of either. Everything else skips body decoding, which is most of the cost of a scan.
+//! The cheap first look: from the decoded headers and a scan of the raw body, decide whether a
+//! message could get any label but `unrelated`. Everything else skips body decoding, which is
+//! most of the cost of a scan.
 //!
-//! It must never drop a true order mail: every word of every subject template is in the tables,
-//! as are forward prefixes and the markers of attached originals.
+//! It may skip only what the full decode would call `unrelated`, so it asks the same rules:
+//! the scope rule ([`scope::header_claim`], and its brand words [`scope::BRAND_WORDS`] and
+//! [`scope::SHORT_BRAND_WORDS`] over the body), Microsoft's order sender and subject templates ([`order::match_template`]), and
+//! the markers of attached and inline forwards ([`forward::SENDER_LABELS`]). A body it can't read
+//! as it stands (base64, quoted-printable, encoded words, character references, charsets whose
+//! bytes are not text) is decoded: nothing in it can be ruled out.
 
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
 use crate::mime::Glance;
-use crate::text::{fold, phrase_set};
+use crate::{auth, forward, order, scope, text};
 
-/// Words (folded) in a subject or sender that make a message worth decoding.
-const HEADER_WORDS: &[&str] = &[
-    "microsoft",
-    "マイクロソフト",
-    "office",
-    "xbox",
-    "windows",
-    "defender",
-    "order",
-    "注文",
-    "purchase",
-    "購入",
-    "invoice",
-    "請求",
-    "receipt",
-    "領収",
-    "billing",
-    "payment",
-    "支払",
-    "subscription",
-    "renew",
-    "更新",
-    "refund",
-    "返金",
-    "charge",
-    "transaction",
-    "決済",
-    "fwd",
-    "fw:",
-    "転送",
-    "forward",
+/// Where an attached original can hide (matched ASCII-case-insensitively): message parts
+/// (`message/rfc822`, `message/global`), `.eml` files, and digests whose parts are messages.
+const ATTACHED_MARKERS: &[&str] = &["message/", ".eml", "multipart/digest"];
+
+/// Anywhere in the message: encodings that hide the text from a byte scan, and charsets whose
+/// bytes are not ASCII-compatible (matched ASCII-case-insensitively).
+const OPAQUE_ANYWHERE: &[&str] = &[
+    "base64",
+    "quoted-printable",
+    "uuencode",
+    "x-uue",
+    "binhex",
+    "utf-7",
+    "utf-16",
+    "utf-32",
+    "ucs-2",
+    "ucs-4",
 ];
 
-/// Byte strings in the body that mark an attached forward, or an inline forward whose subject
-/// was rewritten. Case variants are listed rather than matched case-insensitively, which keeps
-/// the scan on aho-corasick's SIMD prefilter. A Microsoft mention in the body alone is no
-/// reason: nearly all mail relayed by Microsoft's servers carries one, and much phishing.
-const BODY_MARKERS: &[&str] = &[
-    "message/rfc822",
-    "Message/rfc822",
-    "message/RFC822",
-    "Message/RFC822",
-    ".eml",
-    ".EML",
-    "Forwarded message",
-    "Forwarded Message",
-    "forwarded message",
-    "Original Message",
-    "original message",
-    "転送されたメッセージ",
-    "転送メッセージ",
-    "元のメッセージ",
+/// In the body: encoded words (names of attachments), numeric character references and the
+/// escape that switches ISO-2022-JP into its two-byte sets.
+const OPAQUE_BODY: &[&str] = &["=?", "&#", "\u{1b}"];
+
+/// Entity references that stand for no letter or digit: dropped like markup, they hide nothing.
+/// Any other (`&eacute;`, `&Mopf;`) could spell part of a word: the body is decoded.
+const PLAIN_ENTITIES: &[&str] = &[
+    "amp", "lt", "gt", "quot", "apos", "nbsp", "shy", "zwj", "zwnj", "ensp", "emsp", "thinsp", "copy", "reg",
+    "trade", "hellip", "mdash", "ndash", "bull", "middot", "laquo", "raquo", "ldquo", "rdquo", "lsquo",
+    "rsquo", "yen", "euro", "pound", "cent", "times", "deg", "para", "sect",
 ];
 
-static HEADERS: LazyLock<AhoCorasick> = LazyLock::new(|| phrase_set(HEADER_WORDS));
-static BODY: LazyLock<AhoCorasick> = LazyLock::new(|| phrase_set(BODY_MARKERS));
+/// Everything that sends a body to the full decode, one scan: forwards, attached originals, and
+/// bytes that are not the text.
+static BODY_DECODES: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    case_insensitive(
+        ATTACHED_MARKERS
+            .iter()
+            .chain(forward::SENDER_LABELS)
+            .chain(OPAQUE_ANYWHERE)
+            .chain(OPAQUE_BODY),
+    )
+});
+static OPAQUE: LazyLock<AhoCorasick> = LazyLock::new(|| case_insensitive(OPAQUE_ANYWHERE.iter()));
+/// The scope rule's brand words as they look squeezed (letters and digits only, lowercased).
+/// Without word boundaries this matches more than the rule does (`maxbox`): such a body is
+/// decoded, which costs time and never a verdict.
+static SQUEEZED_BRANDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let words: Vec<String> = scope::BRAND_WORDS
+        .iter()
+        .chain(scope::SHORT_BRAND_WORDS)
+        .map(|w| w.replace(' ', ""))
+        .collect();
+    AhoCorasick::new(words).expect("literal patterns")
+});
+
+fn case_insensitive<'a>(words: impl Iterator<Item = &'a &'a str>) -> AhoCorasick {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(words)
+        .expect("literal patterns")
+}
 
 /// True when the message needs a full decode.
 pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
     let view = &glance.view;
-    let from = view.from.as_ref().map_or([""; 2], |m| [&m.name, &m.address]);
-    // The words hold no white space, so folding alone will do (no collapsing of runs).
-    if [view.subject.as_str()]
-        .iter()
-        .chain(&from)
-        .any(|h| HEADERS.is_match(&fold(h)))
+    let from = view.from.as_ref();
+    if scope::header_claim(from, &view.subject)
+        || from.is_some_and(auth::is_order_sender)
+        || order::match_template(&view.subject).is_some()
+        || glance.content_type.starts_with("message/")
+        || glance.content_type == "multipart/digest"
     {
         return true;
     }
     let body_start = memchr::memmem::find(raw, b"\n\n")
         .or_else(|| memchr::memmem::find(raw, b"\r\n\r\n"))
         .unwrap_or(0);
-    BODY.is_match(&raw[body_start..])
+    let (head, body) = raw.split_at(body_start);
+    if OPAQUE.is_match(head) || BODY_DECODES.is_match(body) || !plain_entities(body) {
+        return true;
+    }
+    // Bytes that are the text: UTF-8, folded when not ASCII (folding is what turns look-alike
+    // and full-width letters into a brand word).
+    match std::str::from_utf8(body) {
+        Ok(text) if text.is_ascii() => names_brand(text),
+        Ok(text) => names_brand(&text::fold(text)),
+        Err(_) => true,
+    }
+}
+
+/// Every `&name;` in the body stands for no letter.
+fn plain_entities(body: &[u8]) -> bool {
+    memchr::memchr_iter(b'&', body).all(|at| {
+        let rest = &body[at + 1..body.len().min(at + 12)];
+        match rest.iter().position(|&b| b == b';') {
+            Some(end) if end > 0 && rest[..end].iter().all(u8::is_ascii_alphanumeric) => {
+                let name = std::str::from_utf8(&rest[..end]).unwrap_or("");
+                PLAIN_ENTITIES.iter().any(|p| p.eq_ignore_ascii_case(name))
+            }
+            // A lone `&` is text.
+            _ => true,
+        }
+    })
+}
+
+/// The (folded) body could name the brand as the full decode renders it: squeezed to letters and
+/// digits as it stands (`Micro soft`), and with markup and entity references dropped
+/// (`Micro<b>soft</b>`, `X<b>box`, `Windows&nbsp;Defender`, `Micro<!-- -->soft`).
+fn names_brand(text: &str) -> bool {
+    let (kept, dropped) = squeezed(text);
+    SQUEEZED_BRANDS.is_match(&kept) || SQUEEZED_BRANDS.is_match(&dropped)
+}
+
+/// `<` opens a tag only before a letter, `/`, `!` or `?`, as in the HTML tokenizer; otherwise it
+/// is text (`a < b`).
+fn opens_tag(rest: &str) -> bool {
+    rest.as_bytes()
+        .get(1)
+        .is_some_and(|&b| b.is_ascii_alphabetic() || b"/!?".contains(&b))
+}
+
+/// Letters and digits (folded text is lowercase already): all of them, and those outside markup
+/// (`<…>`, `<!--…-->`, `&name;`).
+fn squeezed(text: &str) -> (String, String) {
+    let mut kept = String::with_capacity(text.len() / 2);
+    let mut dropped = String::with_capacity(text.len() / 2);
+    let mut markup_end = 0;
+    // Once a closer is missing it is missing for every later opener: no search is repeated, so
+    // hostile input (`<<<<…`) stays linear.
+    let (mut tag_closes, mut comment_closes) = (true, true);
+    for (at, c) in text.char_indices() {
+        if at >= markup_end && (c == '<' || c == '&') {
+            let rest = &text[at..];
+            let end = if rest.starts_with("<!--") && comment_closes {
+                let end = rest.find("-->").map(|e| e + 3);
+                comment_closes = end.is_some();
+                end
+            } else if c == '<' && tag_closes && opens_tag(rest) {
+                let end = rest.find('>').map(|e| e + 1);
+                tag_closes = end.is_some();
+                end
+            } else if c == '&' {
+                rest.bytes().take(12).position(|b| b == b';').map(|e| e + 1)
+            } else {
+                None
+            };
+            if let Some(end) = end {
+                markup_end = at + end;
+            }
+        }
+        if c.is_alphanumeric() {
+            let lower = c.to_ascii_lowercase();
+            kept.push(lower);
+            if at >= markup_end {
+                dropped.push(lower);
+            }
+        }
+    }
+    (kept, dropped)
 }
 
 #[cfg(test)]
@@ -102,7 +193,56 @@ mod tests {
         ));
         assert!(worth(b"Subject: hello\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: message/rfc822\n\n"));
         assert!(worth(
-            b"Subject: look\n\n---------- Forwarded message ---------\n"
+            b"Subject: look\n\n---------- Forwarded message ---------\nFrom: x <x@example.jp>\n"
+        ));
+    }
+
+    #[test]
+    fn bodies_naming_microsoft_are_decoded_however_written() {
+        for body in [
+            "Dear Microsoft User, your order",
+            "<b>Micro</b>soft Defender",
+            "X<b>box</b> Game Pass",
+            "Windows&nbsp;Defender",
+            "M\u{E0139}icro soft 365",
+            "\u{13B7}icrosoft",
+        ] {
+            let raw = format!("From: a@example.com\nSubject: GGT457BV95526\n\n{body}\n");
+            assert!(worth(raw.as_bytes()), "{body}");
+        }
+        // Bytes that are not the text: nothing can be ruled out.
+        for raw in [
+            "From: a@example.com\nSubject: hi\nContent-Transfer-Encoding: base64\n\nTWljcm9zb2Z0\n",
+            "From: a@example.com\nSubject: hi\nContent-Transfer-Encoding: Quoted-Printable\n\nMicro=\nsoft\n",
+            "From: a@example.com\nSubject: hi\n\n&#77;icrosoft\n",
+            "From: a@example.com\nSubject: hi\nContent-Type: text/plain; charset=ISO-2022-JP\n\n\u{1b}$B%^%$%/%m%=%U%H\u{1b}(B\n",
+        ] {
+            assert!(worth(raw.as_bytes()), "{raw}");
+        }
+        assert!(worth(b"From: a@example.com\nSubject: hi\n\nok\xff\n"));
+        assert!(worth(
+            b"From: a@example.com\nSubject: hi\n\n&eacute;&Mopf;icrosoft\n"
+        ));
+        assert!(worth(
+            b"From: a@example.com\nSubject: hi\n\nMicro<!-- a > b -->soft\n"
+        ));
+    }
+
+    #[test]
+    fn unclosed_markup_is_text() {
+        assert_eq!(squeezed("a < Micro<b>soft").1, "amicrosoft");
+        assert_eq!(squeezed("a <Micro<b>soft").1, "asoft");
+        assert_eq!(squeezed("<<<< x").0, "x");
+        assert_eq!(squeezed("x <!-- y").1, "xy");
+    }
+
+    #[test]
+    fn other_brands_scams_are_skipped() {
+        assert!(!worth(
+            b"From: Billing <b@evil.example>\nSubject: Your McAfee renewal\n\nCall (252) 501-0099 to cancel.\n"
+        ));
+        assert!(!worth(
+            b"From: a@example.com\nSubject: Amazon delivery\n\n<p>Your parcel is waiting</p>\n"
         ));
     }
 

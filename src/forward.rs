@@ -178,6 +178,19 @@ fn raw_value(line: &str) -> &str {
     }
 }
 
+/// Sender labels (matched ASCII-case-insensitively): every quoted block has one, so a body
+/// without any holds no inline forward (the first look relies on this too).
+pub const SENDER_LABELS: &[&str] = &[
+    "from:",
+    "from :",
+    "from：",
+    "差出人",
+    "送信者",
+    "送信元",
+    "ｆｒｏｍ",
+    "Ｆｒｏｍ",
+];
+
 /// The original of an inline forward, rebuilt from the first quoted block; `None` when the body
 /// has none. The original is what follows the block: a forwarder's own words, signature and links
 /// above it stay behind. One call peels one layer; a forward of a forward is peeled again.
@@ -186,16 +199,7 @@ pub fn inline_original(outer: &MessageView) -> Option<MessageView> {
     static SENDER_LABEL: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .build([
-                "from:",
-                "from :",
-                "from：",
-                "差出人",
-                "送信者",
-                "送信元",
-                "ｆｒｏｍ",
-                "Ｆｒｏｍ",
-            ])
+            .build(SENDER_LABELS)
             .expect("literal patterns")
     });
     if !SENDER_LABEL.is_match(&outer.text) && !SENDER_LABEL.is_match(&outer.html_text) {

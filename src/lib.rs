@@ -29,6 +29,7 @@ pub mod output;
 pub mod reason;
 pub mod record;
 pub mod scan;
+pub mod scope;
 pub mod takeover;
 pub mod text;
 pub mod verdict;

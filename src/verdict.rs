@@ -9,6 +9,7 @@ use crate::auth::{self, AuthStatus, Authenticity, Trust};
 use crate::forward;
 use crate::order::{self, Amount, Order, ProductKind, Template};
 use crate::reason::{Kind, Lang, Reason, ReasonId};
+use crate::scope::{self, Claim};
 use crate::takeover;
 use crate::text::fold;
 use crate::view::MessageView;
@@ -224,20 +225,17 @@ fn innermost_order(view: &MessageView, trust: &Trust, depth: usize) -> Option<Pi
     None
 }
 
-/// The order a message holds, if it looks like one at all.
+/// The order a message holds, if it looks like one at all: Microsoft's template, or order
+/// fields in a mail the scope rule says claims Microsoft.
 fn order_in(view: &MessageView) -> Option<Order> {
     let order = order::extract(view);
-    (order.template.is_some() || (order.has_order_fields && claims_microsoft_text(view))).then_some(order)
+    (order.template.is_some() || (order.has_order_fields && claim_of(view).any())).then_some(order)
 }
 
-fn claims_microsoft_text(view: &MessageView) -> bool {
-    let from = view
-        .from
-        .as_ref()
-        .map(|m| format!("{} {}", m.name, m.address))
-        .unwrap_or_default();
-    let text = fold(&format!("{} {} {}", view.subject, from, view.body()));
-    text.contains("microsoft") || text.contains("マイクロソフト")
+/// Where a message claims Microsoft, by the scope rule (the quoted sender of an inline original).
+fn claim_of(view: &MessageView) -> Claim {
+    let from = view.from.as_ref().or(view.quoted.as_ref().map(|q| &q.from));
+    scope::claim(from, &view.subject, &[&view.text, &view.html_text])
 }
 
 /// A forwarder's warnings, when it poses as Microsoft: a "forward" whose sender claims to be
@@ -340,9 +338,10 @@ fn cost_label(order: &Order, reasons: &mut Vec<Reason>) -> Label {
     Label::Free
 }
 
-/// Findings that mean someone poses as Microsoft: on any mail that claims to be Microsoft's,
-/// one of these makes it suspicious, order or not. (An onmicrosoft.com tenant is not here: its
-/// bounces and notices are ordinary; it counts only when its name or subject says Microsoft.)
+/// Findings that mean someone poses as Microsoft in the sender: on a mail whose headers claim
+/// Microsoft, one of these makes it suspicious, order or not. (An onmicrosoft.com tenant is not
+/// here: its bounces and notices are ordinary; it counts only when its name or subject says
+/// Microsoft.)
 const IMPERSONATION: &[ReasonId] = &[
     ReasonId::DisplayNameClaimsMicrosoft,
     ReasonId::LookalikeDomain,
@@ -350,22 +349,40 @@ const IMPERSONATION: &[ReasonId] = &[
     ReasonId::ConfusableLetters,
 ];
 
-/// Not in Microsoft's order form: suspicious when it poses as Microsoft (a Microsoft-claiming
-/// mail with an impersonation finding, a Microsoft bill from elsewhere, or a Microsoft address
-/// failing authentication), or is a callback scam of any brand; unrelated otherwise.
+/// Brand words written to slip past filters: suspicious wherever the mail claims Microsoft, body
+/// included.
+const DISGUISE: &[ReasonId] = &[
+    ReasonId::LookalikeDomain,
+    ReasonId::HiddenCharacters,
+    ReasonId::ConfusableLetters,
+];
+
+/// Not in Microsoft's order form. Out of scope (no claim of Microsoft anywhere: another brand's
+/// scam, a shop that says who it is): unrelated. In scope: suspicious when it poses as
+/// Microsoft (an impersonation finding, a Microsoft bill from elsewhere, a Microsoft address
+/// failing authentication, or a phone number to call about a bill); unrelated otherwise, which
+/// is what Microsoft's own bounces, invoices, marketing and notices are.
 fn not_an_order(view: &MessageView, auth: &Authenticity, warned: bool, reasons: &mut Vec<Reason>) -> Label {
-    let has = |id| reasons.iter().any(|r: &Reason| r.id == id);
-    let billing =
-        order::speaks_of_billing(&fold(&view.subject)) || order::speaks_of_billing(&fold(view.body()));
-    let display_name = view.from.as_ref().map_or("", |m| m.name.as_str());
-    let tenant_posing = has(ReasonId::OnmicrosoftTenant)
-        && (auth::mentions_brand(&view.subject) || auth::mentions_brand(display_name));
-    let impersonates = auth.claims_microsoft && (tenant_posing || IMPERSONATION.iter().any(|&id| has(id)));
-    let foreign_bill = auth.claims_microsoft && !auth.microsoft_sender && billing && warned;
-    let forged_microsoft = has(ReasonId::SenderUnusual) && auth.status == AuthStatus::Fail;
-    let callback_scam = has(ReasonId::PhoneNumber) && (has(ReasonId::CallbackWording) || billing);
-    if impersonates || foreign_bill || forged_microsoft || callback_scam {
-        return Label::Suspicious;
+    let claim = Claim {
+        headers: auth.claims_microsoft,
+        ..claim_of(view)
+    };
+    if claim.any() {
+        let has = |id| reasons.iter().any(|r: &Reason| r.id == id);
+        let billing =
+            order::speaks_of_billing(&fold(&view.subject)) || order::speaks_of_billing(&fold(view.body()));
+        let display_name = view.from.as_ref().map_or("", |m| m.name.as_str());
+        let tenant_posing = has(ReasonId::OnmicrosoftTenant)
+            && !auth.microsoft_domain
+            && (scope::mentions_brand(&view.subject) || scope::mentions_brand(display_name));
+        let impersonates = (claim.headers && (tenant_posing || IMPERSONATION.iter().any(|&id| has(id))))
+            || DISGUISE.iter().any(|&id| has(id));
+        let foreign_bill = claim.headers && !auth.microsoft_domain && billing && warned;
+        let forged_microsoft = has(ReasonId::SenderUnusual) && auth.status == AuthStatus::Fail;
+        let callback_scam = has(ReasonId::PhoneNumber) && (has(ReasonId::CallbackWording) || billing);
+        if impersonates || foreign_bill || forged_microsoft || callback_scam {
+            return Label::Suspicious;
+        }
     }
     reasons.push(Reason::new(ReasonId::NotOrder, ""));
     Label::Unrelated

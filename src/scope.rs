@@ -1,0 +1,282 @@
+//! The scope rule: msorder judges mail that claims to come from Microsoft or to be about a
+//! Microsoft order, bill or product. Everything else is `unrelated`, scams of other brands
+//! included (an Amazon delivery lure, a McAfee invoice with a phone number).
+//!
+//! One rule for every path: [`crate::verdict`] asks it for `check` and `scan`, and the first look
+//! ([`crate::first_look`]) asks the same functions over the headers and the raw body, so it can
+//! skip only what the full decode would call `unrelated`.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+
+use crate::auth::{host_unicode, is_freemail, is_lookalike, is_microsoft_domain, is_microsoft_sender_domain};
+use crate::order;
+use crate::text;
+use crate::view::Mailbox;
+
+/// Long brand words that make a mail claim to be Microsoft, matched in folded text anywhere
+/// (`microsoft store`, `microsoft 365`, `microsoft account team` all contain the first), and also
+/// with spaces and punctuation squeezed out (`Micro soft`).
+pub const BRAND_WORDS: &[&str] = &["microsoft", "マイクロソフト"];
+
+/// Short brand words, matched on word boundaries (`xbox`, not `maxbox`); a space in them may be
+/// missing (`office365`).
+pub const SHORT_BRAND_WORDS: &[&str] = &["office 365", "windows defender", "xbox"];
+
+/// Tenants anyone can create (`contoso.onmicrosoft.com`): the host inside an address or a From
+/// comment names no brand. As folded text, and with punctuation squeezed out.
+const TENANT_HOST: &str = "onmicrosoft.com";
+const TENANT_SQUEEZED: &str = "onmicrosoftcom";
+
+/// Local parts of a mail system's own addresses: bounces and non-delivery reports. On Microsoft's
+/// domains (outlook.com included) and tenants nobody can register them; Exchange Online also
+/// writes `MicrosoftExchange<hex>@<tenant>.onmicrosoft.com`.
+const SYSTEM_LOCAL_PARTS: &[&str] = &["postmaster", "mailer-daemon"];
+const SYSTEM_LOCAL_PREFIXES: &[&str] = &["microsoftexchange"];
+
+static BRANDS: LazyLock<Regex> = LazyLock::new(|| {
+    let short: Vec<String> = SHORT_BRAND_WORDS
+        .iter()
+        .map(|w| regex::escape(w).replace(' ', " ?"))
+        .collect();
+    let pattern = format!(
+        "{}|(?:^|[^a-z0-9])(?:{})(?:$|[^a-z0-9])",
+        BRAND_WORDS.join("|"),
+        short.join("|")
+    );
+    Regex::new(&pattern).expect("brand pattern is valid")
+});
+static BRANDS_SQUEEZED: LazyLock<AhoCorasick> = LazyLock::new(|| text::phrase_set(BRAND_WORDS));
+
+/// Where a mail claims Microsoft.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Claim {
+    /// The sender or the subject: display name, From domain (Microsoft's own or a look-alike),
+    /// or a subject naming the brand that is not quoting another mail.
+    pub headers: bool,
+    /// The body names the brand, and the sender does not say it is someone else.
+    pub body: bool,
+}
+
+impl Claim {
+    /// The mail is in scope.
+    pub fn any(self) -> bool {
+        self.headers || self.body
+    }
+}
+
+/// Letters and digits only, after folding: brand words survive spacing and punctuation tricks.
+pub fn squeeze(s: &str) -> String {
+    text::fold(s).chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+fn without<'a>(text: &'a str, tenant: &str) -> Cow<'a, str> {
+    if text.contains(tenant) {
+        Cow::Owned(text.replace(tenant, " "))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Whether text names Microsoft (brand words, however disguised: folded, and for the long
+/// words also with spaces and punctuation squeezed out). `onmicrosoft` is no brand word.
+pub fn mentions_brand(s: &str) -> bool {
+    if s.trim().is_empty() {
+        return false;
+    }
+    let folded = text::fold_line(s);
+    if BRANDS.is_match(&without(&folded, TENANT_HOST)) {
+        return true;
+    }
+    let squeezed = squeeze(s);
+    BRANDS_SQUEEZED.is_match(without(&squeezed, TENANT_SQUEEZED).as_ref())
+}
+
+/// The local part of an address, lowercased.
+fn local_part(m: &Mailbox) -> String {
+    let addr = m.address.trim().trim_matches(['<', '>']).trim();
+    addr.rsplit_once('@')
+        .map_or(addr, |(l, _)| l)
+        .to_ascii_lowercase()
+}
+
+/// A mail system's own address (`postmaster@outlook.com`, `postmaster@contoso.onmicrosoft.com`)
+/// on Microsoft's domains or a tenant: its bounces are Microsoft's mail system speaking, display
+/// name `Microsoft Outlook` and all.
+pub fn is_microsoft_mail_system(m: &Mailbox) -> bool {
+    let local = local_part(m);
+    let system = SYSTEM_LOCAL_PARTS.contains(&local.as_str())
+        || SYSTEM_LOCAL_PREFIXES.iter().any(|p| local.starts_with(p));
+    let domain = m.domain();
+    let tenant = domain == "onmicrosoft.com" || domain.ends_with(".onmicrosoft.com");
+    system && (tenant || is_microsoft_domain(&m.registrable()))
+}
+
+/// The sender writes from one of Microsoft's own (not free-mail) domains, or is Microsoft's
+/// mail system.
+pub fn microsoft_domain_sender(m: &Mailbox) -> bool {
+    !m.domain().is_empty() && (is_microsoft_sender_domain(&m.registrable()) || is_microsoft_mail_system(m))
+}
+
+/// The display name names the sender's own registrable domain (not free mail, where anyone
+/// picks the name): the sender says who it is.
+pub fn names_own_domain(m: &Mailbox) -> bool {
+    let reg = m.registrable();
+    if reg.is_empty() || is_freemail(&reg) {
+        return false;
+    }
+    let label: String = reg
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    label.chars().count() >= 3 && squeeze(&m.name).contains(&label)
+}
+
+/// The headers claim Microsoft: the display name or the From domain names it, the From domain
+/// is Microsoft's or a look-alike, or the subject names it. The subject does not count when it
+/// only quotes another mail (a forward or a reply) or when the sender plainly says who it is: a
+/// shop whose display name names its own domain (`Amazon.co.jp <…@amazon.co.jp>`) selling a
+/// Microsoft product is not posing as Microsoft.
+pub fn header_claim(from: Option<&Mailbox>, subject: &str) -> bool {
+    let by_sender = from.is_some_and(|m| {
+        let domain = m.domain();
+        mentions_brand(&m.name)
+            || mentions_brand(&host_unicode(&domain))
+            || is_lookalike(&domain)
+            || microsoft_domain_sender(m)
+    });
+    let subject_speaks = !order::is_forward_subject(subject) && !from.is_some_and(names_own_domain);
+    by_sender || (subject_speaks && mentions_brand(subject))
+}
+
+/// The body claims Microsoft: it names the brand, and the sender does not say it is someone else
+/// (a PC maker explaining the 0-yen mail under its own name talks about Microsoft, it does not
+/// pose as Microsoft).
+pub fn body_claim(from: Option<&Mailbox>, bodies: &[&str]) -> bool {
+    !from.is_some_and(names_own_domain) && bodies.iter().any(|b| mentions_brand(b))
+}
+
+/// Where a message claims Microsoft.
+pub fn claim(from: Option<&Mailbox>, subject: &str, bodies: &[&str]) -> Claim {
+    Claim {
+        headers: header_claim(from, subject),
+        body: body_claim(from, bodies),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::tests::mailbox;
+
+    #[test]
+    fn brand_words() {
+        assert!(mentions_brand("Xbox Game Pass") && mentions_brand("Office 365 team"));
+        assert!(mentions_brand("Ｍｉｃｒｏ soft") && mentions_brand("マイクロソフト"));
+        assert!(mentions_brand("M\u{E0139}icrosoft") && mentions_brand("\u{13B7}icrosoft"));
+        assert!(mentions_brand("postmaster@contoso.onmicrosoft.com for Microsoft"));
+        for s in [
+            "Max Box",
+            "officer 3650",
+            "",
+            "postmaster@kyotoneko.onmicrosoft.com",
+            "kyotoneko.onmicrosoft.com",
+            "(postmaster@example.onmicrosoft.com)",
+        ] {
+            assert!(!mentions_brand(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn mail_systems() {
+        for (name, addr) in [
+            ("Microsoft Outlook", "postmaster@outlook.com"),
+            ("Microsoft Outlook", "postmaster@kyotoneko.onmicrosoft.com"),
+            (
+                "",
+                "MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@contoso.onmicrosoft.com",
+            ),
+            ("", "<MAILER-DAEMON@hotmail.com>"),
+        ] {
+            let m = mailbox(name, addr);
+            assert!(
+                is_microsoft_mail_system(&m) && microsoft_domain_sender(&m),
+                "{addr}"
+            );
+        }
+        for addr in [
+            "postmaster@example.jp",
+            "billing@outlook.com",
+            "postmaster@rnicrosoft.com",
+            "user@contoso.onmicrosoft.com",
+        ] {
+            assert!(!is_microsoft_mail_system(&mailbox("", addr)), "{addr}");
+        }
+        assert!(!microsoft_domain_sender(&mailbox("Microsoft", "ms@outlook.com")));
+        assert!(microsoft_domain_sender(&mailbox("", "billing@microsoft.com")));
+    }
+
+    #[test]
+    fn header_claims() {
+        let claims =
+            |name: &str, addr: &str, subject: &str| header_claim(Some(&mailbox(name, addr)), subject);
+        assert!(claims(
+            "Microsoft 365 Billing",
+            "billing.jp@gmail.com",
+            "Your order"
+        ));
+        assert!(claims("Support", "no-reply@rnicrosoft.com", "hello"));
+        assert!(claims(
+            "",
+            "msa@communication.microsoft.com",
+            "Updates to our terms of use"
+        ));
+        assert!(claims("Billing", "b@evil.example", "Your Microsoft 365 renewal"));
+        // Quoting a subject, a shop that names itself, a tenant address: no claim.
+        assert!(!claims(
+            "Taro",
+            "taro@gmail.com",
+            "Fwd: Microsoft の注文 #1234567890 が処理されました"
+        ));
+        assert!(!claims(
+            "Amazon.co.jp",
+            "auto-confirm@amazon.co.jp",
+            "ご注文の確認 「Microsoft Office Home & Business 2024」"
+        ));
+        assert!(!claims("", "sales@contoso.onmicrosoft.com", "Quarterly figures"));
+        assert!(!claims(
+            "postmaster@example.onmicrosoft.com",
+            "x@example.jp",
+            "Undeliverable: lunch"
+        ));
+        assert!(!header_claim(None, ""));
+    }
+
+    #[test]
+    fn body_claims() {
+        let scam = mailbox("ASP111KJ8136", "someone@gmail.com");
+        assert!(body_claim(
+            Some(&scam),
+            &["Dear Microsoft User, your order of $389.99"]
+        ));
+        assert!(body_claim(None, &["", "Windows Defender renewal"]));
+        // A PC maker that says who it is, explaining the mail under its own name.
+        let maker = mailbox("Kumo PC サポート", "support@kumopc.example");
+        assert!(!body_claim(
+            Some(&maker),
+            &["Microsoft から 0 円の注文メールが届きます"]
+        ));
+        // Another brand's scam names no Microsoft brand.
+        assert!(!body_claim(
+            Some(&scam),
+            &["McAfee LifeLock renewal, call (252) 501-0099"]
+        ));
+        assert!(!claim(Some(&scam), "Order", &["Norton invoice"]).any());
+    }
+}
