@@ -4,7 +4,7 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::LazyLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -49,18 +49,29 @@ impl Default for ReadOptions {
     }
 }
 
-/// All messages of the given inputs, in order. `-` is stdin.
-pub fn messages(paths: Vec<String>, opts: ReadOptions) -> impl Iterator<Item = RawMessage> + Send {
+/// All messages of the given inputs, in order. `-` is stdin. Paths are opened exactly as given
+/// (a Shift_JIS name from a Windows ZIP archive is no UTF-8, and needn't be); records name them
+/// lossily.
+pub fn messages<P: Into<PathBuf>>(
+    paths: impl IntoIterator<Item = P>,
+    opts: ReadOptions,
+) -> impl Iterator<Item = RawMessage> + Send {
+    let paths: Vec<PathBuf> = paths.into_iter().map(Into::into).collect();
     paths
         .into_iter()
         .flat_map(move |path| source_messages(path, opts.clone()))
 }
 
+/// How a path is named in records and messages.
+fn shown(path: &Path) -> Arc<str> {
+    Arc::from(path.to_string_lossy().as_ref())
+}
+
 type Messages = Box<dyn Iterator<Item = RawMessage> + Send>;
 
-fn source_messages(path: String, opts: ReadOptions) -> Messages {
-    let source: Arc<str> = Arc::from(path.as_str());
-    if path == "-" {
+fn source_messages(path: PathBuf, opts: ReadOptions) -> Messages {
+    let source = shown(&path);
+    if path.as_os_str() == "-" {
         let stdin = Counting {
             inner: io::stdin(),
             count: opts.bytes_read.clone(),
@@ -69,7 +80,7 @@ fn source_messages(path: String, opts: ReadOptions) -> Messages {
     }
     match std::fs::metadata(&path) {
         Ok(meta) if meta.is_dir() => Box::new(walk(path, opts)),
-        Ok(_) => file_messages(source, opts),
+        Ok(_) => file_messages(&path, opts),
         Err(e) => Box::new(std::iter::once(error(source, 1, describe_io(&e)))),
     }
 }
@@ -90,8 +101,9 @@ fn describe_io(e: &io::Error) -> String {
     }
 }
 
-fn file_messages(source: Arc<str>, opts: ReadOptions) -> Messages {
-    match File::open(&*source) {
+fn file_messages(path: &Path, opts: ReadOptions) -> Messages {
+    let source = shown(path);
+    match File::open(path) {
         Ok(file) => {
             let counted = Counting {
                 inner: file,
@@ -106,7 +118,7 @@ fn file_messages(source: Arc<str>, opts: ReadOptions) -> Messages {
 /// Files under a directory, sorted by name so output is deterministic. Maildir `tmp/` (mail
 /// still being delivered) and the index files mail servers keep beside `cur/` and `new/` are
 /// not messages and are passed over.
-fn walk(root: String, opts: ReadOptions) -> impl Iterator<Item = RawMessage> + Send {
+fn walk(root: PathBuf, opts: ReadOptions) -> impl Iterator<Item = RawMessage> + Send {
     walkdir::WalkDir::new(&root)
         .follow_links(false)
         .sort_by_file_name()
@@ -121,9 +133,9 @@ fn walk(root: String, opts: ReadOptions) -> impl Iterator<Item = RawMessage> + S
                     Box::new(std::iter::empty())
                 }
                 Ok(e) if e.file_type().is_symlink() => {
-                    let source: Arc<str> = Arc::from(e.path().to_string_lossy().as_ref());
+                    let source = shown(e.path());
                     match std::fs::metadata(e.path()) {
-                        Ok(m) if m.is_file() => file_messages(source, opts.clone()),
+                        Ok(m) if m.is_file() => file_messages(e.path(), opts.clone()),
                         Ok(m) if m.is_dir() => Box::new(std::iter::once(error(
                             source,
                             1,
@@ -134,18 +146,14 @@ fn walk(root: String, opts: ReadOptions) -> impl Iterator<Item = RawMessage> + S
                     }
                 }
                 // Never opened: reading a FIFO would wait for a writer, a device may never end.
-                Ok(e) if !e.file_type().is_file() => Box::new(std::iter::once(error(
-                    Arc::from(e.path().to_string_lossy().as_ref()),
-                    1,
-                    NOT_REGULAR,
-                ))),
-                Ok(e) => file_messages(Arc::from(e.path().to_string_lossy().as_ref()), opts.clone()),
+                Ok(e) if !e.file_type().is_file() => {
+                    Box::new(std::iter::once(error(shown(e.path()), 1, NOT_REGULAR)))
+                }
+                Ok(e) => file_messages(e.path(), opts.clone()),
                 Err(err) => {
-                    let path = err
-                        .path()
-                        .map_or_else(|| root.clone(), |p| p.to_string_lossy().into_owned());
+                    let path = shown(err.path().unwrap_or(&root));
                     let why = err.io_error().map_or_else(|| err.to_string(), describe_io);
-                    Box::new(std::iter::once(error(Arc::from(path.as_str()), 1, why)))
+                    Box::new(std::iter::once(error(path, 1, why)))
                 }
             }
         })

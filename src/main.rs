@@ -3,7 +3,7 @@
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -57,7 +57,7 @@ struct Common {
 #[derive(Args)]
 struct CheckArgs {
     /// The mail (.eml); `-` or nothing reads stdin.
-    file: Option<String>,
+    file: Option<PathBuf>,
     /// Print the record as one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -71,13 +71,13 @@ struct CheckArgs {
 #[derive(Args)]
 struct ScanArgs {
     /// Files, mbox files, directories, or `-` for stdin (the default).
-    paths: Vec<String>,
+    paths: Vec<PathBuf>,
     /// Output format (default: table on a terminal, csv otherwise).
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
     /// Write records to FILE instead of stdout.
     #[arg(short, long, value_name = "FILE")]
-    output: Option<String>,
+    output: Option<PathBuf>,
     /// Write a record for every message, `unrelated` ones included.
     #[arg(long)]
     all: bool,
@@ -97,7 +97,7 @@ struct ScanArgs {
     /// Also write one JSON object to FILE: messages, counts per label, errors, skipped files,
     /// counts per input path, elapsed seconds.
     #[arg(long, value_name = "FILE")]
-    summary: Option<String>,
+    summary: Option<PathBuf>,
     #[command(flatten)]
     common: Common,
 }
@@ -291,7 +291,7 @@ fn check(args: CheckArgs) -> io::Result<Outcome> {
 fn scan(args: ScanArgs) -> io::Result<Outcome> {
     let lang = args.common.lang();
     let paths = if args.paths.is_empty() {
-        vec!["-".to_owned()]
+        vec![PathBuf::from("-")]
     } else {
         args.paths.clone()
     };
@@ -300,9 +300,11 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
     let skipped = read_opts.skipped.clone();
     let progress = progress_bar(&args, &paths, read_opts.bytes_read.clone());
     let sink: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(io::BufWriter::new(
-            open_output(path, &paths).map_err(|e| io::Error::new(e.kind(), format!("{path}: {e}")))?,
-        )),
+        Some(path) => {
+            Box::new(io::BufWriter::new(open_output(path, &paths).map_err(|e| {
+                io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+            })?))
+        }
         None => Box::new(io::BufWriter::new(io::stdout().lock())),
     };
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
@@ -360,8 +362,8 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
 /// The output file, emptied only once it is known not to be one of the inputs (the same file
 /// under any name, also inside a folder given); a file created here for the check is removed
 /// again when it is refused.
-fn open_output(path: &str, inputs: &[String]) -> io::Result<std::fs::File> {
-    let existed = std::path::Path::new(path).exists();
+fn open_output(path: &Path, inputs: &[PathBuf]) -> io::Result<std::fs::File> {
+    let existed = path.exists();
     let file = std::fs::OpenOptions::new()
         .write(true)
         .create(true)
@@ -373,7 +375,7 @@ fn open_output(path: &str, inputs: &[String]) -> io::Result<std::fs::File> {
         std::fs::metadata(p).is_ok_and(|m| m.is_file())
             && same_file::Handle::from_path(p).is_ok_and(|h| h == output)
     };
-    let clash = inputs.iter().filter(|p| *p != "-").find_map(|input| {
+    let clash = inputs.iter().filter(|p| p.as_os_str() != "-").find_map(|input| {
         walkdir::WalkDir::new(input)
             .into_iter()
             .filter_map(Result::ok)
@@ -394,8 +396,8 @@ fn open_output(path: &str, inputs: &[String]) -> io::Result<std::fs::File> {
 }
 
 /// Someone who runs the tool without a file sees a waiting cursor: say what it waits for.
-fn stdin_hint(paths: &[String], lang: Lang) {
-    if paths.iter().any(|p| p == "-") && io::stdin().is_terminal() {
+fn stdin_hint(paths: &[PathBuf], lang: Lang) {
+    if paths.iter().any(|p| p.as_os_str() == "-") && io::stdin().is_terminal() {
         warn(format_args!(
             "{}",
             match lang {
@@ -410,7 +412,7 @@ fn stdin_hint(paths: &[String], lang: Lang) {
 
 fn filter(args: FilterArgs) -> ExitCode {
     let opts = args.common.options(true);
-    stdin_hint(&["-".to_owned()], args.common.lang());
+    stdin_hint(&[PathBuf::from("-")], args.common.lang());
     let written = msorder::filter::run(
         &mut io::stdin().lock(),
         &mut io::stdout().lock(),
@@ -435,14 +437,14 @@ fn filter(args: FilterArgs) -> ExitCode {
 /// belongs to the current named input or a later one).
 struct Tally {
     started: Instant,
-    paths: Vec<String>,
+    paths: Vec<PathBuf>,
     /// Messages and error records per named input.
     per_input: Vec<(usize, usize)>,
     current: usize,
 }
 
 impl Tally {
-    fn new(paths: &[String]) -> Self {
+    fn new(paths: &[PathBuf]) -> Self {
         Tally {
             started: Instant::now(),
             paths: paths.to_vec(),
@@ -452,7 +454,11 @@ impl Tally {
     }
 
     fn add(&mut self, record: &Record) {
-        let mine = |input: &str| record.source == input || Path::new(&record.source).starts_with(input);
+        // Records name their input lossily, as people see it.
+        let mine = |input: &Path| {
+            let input = input.to_string_lossy();
+            *record.source == *input || Path::new(&record.source).starts_with(&*input)
+        };
         if let Some(at) = (self.current..self.paths.len()).find(|&i| mine(&self.paths[i])) {
             self.current = at;
             let counts = &mut self.per_input[at];
@@ -476,13 +482,16 @@ impl Tally {
                 Lang::En => "no message found in it: nothing was checked",
                 Lang::Ja => "メールが見つからず、何も確認していません",
             };
-            warn(format_args!("msorder: {}: {why}", output::terminal_safe(path)));
+            warn(format_args!(
+                "msorder: {}: {why}",
+                output::terminal_safe(&path.to_string_lossy())
+            ));
             outcome.empty_input = true;
         }
     }
 
     /// The summary object: what a script needs to tell "errors and a fake" from "errors only".
-    fn write(&self, path: &str, outcome: &Outcome, skipped: u64) -> io::Result<()> {
+    fn write(&self, path: &Path, outcome: &Outcome, skipped: u64) -> io::Result<()> {
         let count = |label: Label| {
             outcome
                 .counts
@@ -498,7 +507,7 @@ impl Tally {
             .paths
             .iter()
             .zip(&self.per_input)
-            .map(|(p, (messages, errors))| serde_json::json!({ "path": p, "messages": messages, "errors": errors }))
+            .map(|(p, (messages, errors))| serde_json::json!({ "path": p.to_string_lossy(), "messages": messages, "errors": errors }))
             .collect();
         let total: usize = outcome.counts.iter().map(|(_, n)| n).sum();
         let errors = count(Label::Error);
@@ -510,8 +519,8 @@ impl Tally {
             "inputs": inputs,
             "elapsed_seconds": self.started.elapsed().as_secs_f64(),
         });
-        let mut out =
-            std::fs::File::create(path).map_err(|e| io::Error::new(e.kind(), format!("{path}: {e}")))?;
+        let mut out = std::fs::File::create(path)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
         serde_json::to_writer_pretty(&mut out, &summary)?;
         writeln!(out)
     }
@@ -521,7 +530,7 @@ impl Tally {
 /// of known size.
 fn progress_bar(
     args: &ScanArgs,
-    paths: &[String],
+    paths: &[PathBuf],
     bytes_read: Arc<std::sync::atomic::AtomicU64>,
 ) -> Option<indicatif::ProgressBar> {
     if args.quiet || !io::stderr().is_terminal() {
@@ -545,7 +554,8 @@ fn progress_bar(
     };
     bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
     let ticker = bar.clone();
-    std::thread::spawn(move || {
+    // Without a thread for it (thread limits), the bar only shows the messages counted.
+    let _ = std::thread::Builder::new().spawn(move || {
         while !ticker.is_finished() {
             ticker.set_position(bytes_read.load(Ordering::Relaxed));
             std::thread::sleep(Duration::from_millis(250));

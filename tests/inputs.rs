@@ -175,3 +175,46 @@ fn stdin_from_a_terminal_gets_a_hint_and_one_ctrl_d_ends_it() {
     );
     assert!(screen.contains("empty message"), "{screen}");
 }
+
+/// A Shift_JIS file name, as Windows ZIP archives leave them (`メール.eml` here), is opened exactly
+/// and named lossily: on the command line, inside a folder, and as the `-o` output.
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_are_read() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let name = OsStr::from_bytes(b"\x83\x81\x81[\x83\x8b.eml");
+    let sub = dir.path().join(OsStr::from_bytes(b"\x8f\x97"));
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::copy(FAKE, dir.path().join(name)).unwrap();
+    std::fs::copy(ACTIVATION, sub.join(name)).unwrap();
+    let report = dir.path().join(OsStr::from_bytes(b"\x95\xf1.csv"));
+    let out = common::msorder()
+        .args(["scan", "--all", "--format", "csv", "-q", "-o"])
+        .arg(&report)
+        .arg(dir.path().join(name))
+        .arg(&sub)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = std::fs::read_to_string(&report).unwrap();
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert!(
+        rows[0].contains("suspicious") && rows[1].contains("activation"),
+        "{csv}"
+    );
+    assert!(rows.iter().all(|r| r.contains('\u{FFFD}')), "{csv}");
+    let checked = common::msorder()
+        .arg("check")
+        .arg(sub.join(name))
+        .output()
+        .unwrap();
+    assert_eq!(checked.status.code(), Some(0));
+}
