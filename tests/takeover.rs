@@ -9,7 +9,7 @@ const TAKEOVER: &[&str] = &["gift-card", "rapid-charges", "repeated-amount"];
 
 fn scan(paths: &[&str], jobs: usize) -> Vec<Record> {
     let messages = input::messages(
-        paths.iter().map(|p| p.to_string()).collect(),
+        paths.iter().map(|p| p.to_string()),
         ReadOptions::default(),
     );
     let mut out = Vec::new();
