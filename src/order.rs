@@ -739,7 +739,8 @@ struct Line<'a> {
     folded: String,
     /// The field this line labels, if any (see [`label_of`]).
     field: Option<Field>,
-    /// True when the label stands alone: its value is on the next line (an HTML table cell).
+    /// True when the label has no amount or date after it: its value may be on the next line
+    /// (an HTML table cell).
     bare: bool,
 }
 
@@ -761,7 +762,9 @@ fn lines_of(body: &str) -> Vec<Line<'_>> {
             let folded = fold_line(raw);
             let label = label_of(&folded);
             let field = label.map(|(f, _)| f);
-            let bare = label.is_some_and(|(_, rest)| rest.is_empty());
+            // `合計 (税込)` or `今回のお支払い` alone: the amount is in the next cell.
+            let bare = label
+                .is_some_and(|(_, rest)| find_amounts(rest).is_empty() && find_date(rest, false).is_none());
             Line {
                 raw,
                 folded,
@@ -807,6 +810,15 @@ fn label_of(folded: &str) -> Option<(Field, &str)> {
         .map(|(field, _, rest)| (field, rest))
 }
 
+/// Labels whose value (an amount) may stand on the line below them.
+const PRICE_FIELDS: &[Field] = &[
+    Field::ChargedNow,
+    Field::Total,
+    Field::ItemPrice,
+    Field::Later,
+    Field::Part,
+];
+
 /// What an amount stands for, from the line it is on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Role {
@@ -824,23 +836,26 @@ enum Role {
     Other,
 }
 
-/// The role of the amounts on line `i`. `field` is the line's own label or the one of a bare
-/// label just above it (HTML puts a label and its value in neighbouring cells).
-fn role_of(lines: &[Line], i: usize, field: Option<Field>, in_items: bool) -> Role {
+/// The role of the amounts on line `i`, and the offset from which a later-charge wording on the
+/// line moves the amounts after it to [`Role::Later`] (`合計: ¥0 (更新後は ¥21,300/年)`). `field` is
+/// the line's own label or the one of a bare label just above it (HTML puts a label and its
+/// value in neighbouring cells).
+fn role_of(lines: &[Line], i: usize, field: Option<Field>, in_items: bool) -> (Role, Option<usize>) {
     let line = &lines[i];
-    let later = LATER.is_match(&line.folded);
+    let marker = LATER.find(&line.folded).map(|m| m.end());
     match field {
-        Some(Field::ChargedNow) => Role::Now,
-        Some(Field::Later) => Role::Later,
-        Some(Field::Part) => Role::Part,
-        Some(Field::Total) if !later => Role::Total,
-        Some(Field::ItemPrice) if !later => Role::Item,
-        Some(Field::Total | Field::ItemPrice) => Role::Later,
-        Some(_) => Role::Other,
-        None if later || i.checked_sub(1).is_some_and(|p| runs_on_about_later(&lines[p])) => Role::Later,
-        None if in_items => Role::Item,
-        None if RENEWAL.is_match(&line.folded) => Role::Later,
-        None => Role::Other,
+        Some(Field::ChargedNow) => (Role::Now, marker),
+        Some(Field::Later) => (Role::Later, None),
+        Some(Field::Part) => (Role::Part, None),
+        Some(Field::Total) => (Role::Total, marker),
+        Some(Field::ItemPrice) => (Role::Item, marker),
+        Some(_) => (Role::Other, None),
+        None if marker.is_some() || i.checked_sub(1).is_some_and(|p| runs_on_about_later(&lines[p])) => {
+            (Role::Later, None)
+        }
+        None if in_items => (Role::Item, None),
+        None if RENEWAL.is_match(&line.folded) => (Role::Later, None),
+        None => (Role::Other, None),
     }
 }
 
@@ -865,9 +880,9 @@ struct Prices {
 impl Prices {
     fn add(&mut self, role: Role, amounts: Vec<Amount>) {
         match role {
-            // An item row's last amount is its price (`Office Home 2024 | 1 | USD 0.00`).
+            // An item row's last amount is its price (`Game | 1 | USD 59.99`).
             Role::Item => self.items.extend(amounts.into_iter().last()),
-            Role::Total => self.totals.extend(amounts.into_iter().last()),
+            Role::Total => self.totals.extend(amounts.into_iter().next()),
             Role::Now => self.now.extend(amounts.into_iter().next()),
             Role::Later => self.later.extend(amounts.into_iter().next()),
             Role::Part => {}
@@ -915,10 +930,15 @@ pub fn extract(view: &MessageView) -> Order {
             .checked_sub(1)
             .map(|p| &lines[p])
             .filter(|p| p.bare)
-            .and_then(|p| p.field);
-        let role = role_of(&lines, i, line.field.or(carried), items.contains(&i));
+            .and_then(|p| p.field)
+            .filter(|f| PRICE_FIELDS.contains(f));
+        let (role, later_from) = role_of(&lines, i, line.field.or(carried), items.contains(&i));
         roles.push(role);
-        prices.add(role, find_amounts(&line.folded));
+        let (now, later): (Vec<_>, Vec<_>) = amounts_at(&line.folded)
+            .into_iter()
+            .partition(|(at, _)| later_from.is_none_or(|from| *at < from));
+        prices.add(role, now.into_iter().map(|(_, a)| a).collect());
+        prices.add(Role::Later, later.into_iter().map(|(_, a)| a).collect());
         let Some((field, rest)) = line.field.and_then(|_| label_of(&line.folded)) else {
             continue;
         };
@@ -1417,6 +1437,20 @@ mod tests {
     #[test]
     fn labels_and_values_in_neighbouring_cells() {
         let o = order_of("プランの価格\n¥21,300/年\n今回のお支払い\n¥0\n次回のお支払い\n¥21,300\n");
+        assert_eq!(o.total, amount("0", "JPY"));
+        assert_eq!(o.later, amount("21300", "JPY"));
+    }
+
+    /// On a total line, an amount after wording about later is a later price; a label with a
+    /// note but no amount (`合計 (税込)`) takes the amount in the cell below.
+    #[test]
+    fn later_wording_inside_a_total_line() {
+        let o = order_of("合計: ¥0 (更新後は ¥21,300/年)\n");
+        assert_eq!(o.total, amount("0", "JPY"));
+        assert_eq!(o.later, amount("21300", "JPY"));
+        let o = order_of("Charged today: USD 0.00 (USD 9.99/month after your trial)\n");
+        assert_eq!(o.total, amount("0.00", "USD"));
+        let o = order_of("プランの価格\n¥21,300\n合計 (税込)\n¥0\n");
         assert_eq!(o.total, amount("0", "JPY"));
         assert_eq!(o.later, amount("21300", "JPY"));
     }
