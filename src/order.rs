@@ -504,13 +504,28 @@ const SYMBOLS: &[(&str, &str)] = &[
     ("£", "GBP"),
 ];
 
+/// Dollar signs of other currencies (folded): `R$ 220,00` is Brazilian, not US.
+const DOLLARS: &[(&str, &str)] = &[
+    ("r$", "BRL"),
+    ("us$", "USD"),
+    ("a$", "AUD"),
+    ("au$", "AUD"),
+    ("c$", "CAD"),
+    ("ca$", "CAD"),
+    ("nz$", "NZD"),
+    ("hk$", "HKD"),
+    ("s$", "SGD"),
+];
+
 /// Amounts with the currency first (`USD 0.00`, `£4.99`) and with it after (`21,300円`,
 /// `29.75 DKK`). Two patterns, because in a row `Office Home 2024 1 USD 0.00` the quantity
 /// `1 USD` would otherwise be read first: a code or symbol followed by a number is that number's.
 static AMOUNT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     let codes = CURRENCIES.join("|");
+    let dollars: Vec<String> = DOLLARS.iter().map(|(d, _)| regex::escape(d)).collect();
+    let dollars = dollars.join("|");
     Regex::new(&format!(
-        r"(?:(?-u:\b)({codes}) ?|([¥$€£]) ?)(\d[\d,]*(?:\.\d+)?)"
+        r"(?:(?-u:\b)({codes}) ?|((?-u:\b)(?:{dollars})|[¥$€£]) ?)(\d[\d,]*(?:\.\d+)?)"
     ))
     .unwrap()
 });
@@ -672,6 +687,7 @@ fn amounts_at(line: &str) -> Vec<(usize, Amount)> {
 fn symbol_code(sym: &str) -> String {
     SYMBOLS
         .iter()
+        .chain(DOLLARS)
         .find(|(s, _)| *s == sym)
         .map_or("", |(_, c)| c)
         .to_owned()
@@ -1455,6 +1471,93 @@ mod tests {
         assert_eq!(o.later, amount("21300", "JPY"));
     }
 
+    /// The same rows in every layout a mail gives them (`Label: value`, `|` and tab rows, runs
+    /// of spaces, label and value in neighbouring cells, an HTML table rendered to text) and in
+    /// every order: the amount charged now and the later price must not move.
+    #[test]
+    fn rows_in_every_layout_and_order() {
+        type Row = (&'static str, &'static str);
+        let cases: [(&[Row], Amount, Option<Amount>); 5] = [
+            (
+                &[
+                    ("プランの価格", "¥21,300/年"),
+                    ("今回のお支払い", "¥0"),
+                    ("更新日", "2027/10/20"),
+                ],
+                amount("0", "JPY").unwrap(),
+                amount("21300", "JPY"),
+            ),
+            (
+                &[
+                    ("Plan Price", "USD 9.99/1 month"),
+                    ("Charged today", "USD 0.00"),
+                    ("Renewal Date", "4/14/2025"),
+                ],
+                amount("0.00", "USD").unwrap(),
+                amount("9.99", "USD"),
+            ),
+            (
+                &[
+                    ("今回のお支払い", "¥2,130"),
+                    ("自動更新", "オン"),
+                    ("次回のお支払い", "¥2,130"),
+                ],
+                amount("2130", "JPY").unwrap(),
+                amount("2130", "JPY"),
+            ),
+            (
+                &[("Subtotal", "£26.15"), ("VAT", "£5.23"), ("Total", "£31.38")],
+                amount("31.38", "GBP").unwrap(),
+                None,
+            ),
+            (
+                &[
+                    (
+                        "お知らせ",
+                        "無料期間の終了後、¥21,300 (税込) が登録済みのお支払い方法に自動的に請求されます。",
+                    ),
+                    ("合計", "¥0"),
+                    ("お支払い方法", "JCB **1234"),
+                ],
+                amount("0", "JPY").unwrap(),
+                amount("21300", "JPY"),
+            ),
+        ];
+        let layouts: [fn(&str, &str) -> String; 5] = [
+            |l, v| format!("{l}: {v}"),
+            |l, v| format!("{l} | {v}"),
+            |l, v| format!("{l}\t{v}"),
+            |l, v| format!("{l}    {v}"),
+            |l, v| format!("{l}\n{v}"),
+        ];
+        let orders: [[usize; 3]; 6] = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+        for (rows, total, later) in &cases {
+            for order in &orders {
+                let ordered: Vec<Row> = order.iter().map(|&i| rows[i]).collect();
+                let mut bodies: Vec<String> = layouts
+                    .iter()
+                    .map(|layout| {
+                        ordered
+                            .iter()
+                            .map(|(l, v)| layout(l, v))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    })
+                    .collect();
+                let html: String = ordered
+                    .iter()
+                    .map(|(l, v)| format!("<tr><td>{l}</td><td>{v}</td></tr>"))
+                    .collect();
+                bodies.push(crate::view::render_html(&format!("<table>{html}</table>")).0);
+                for body in bodies {
+                    let o = order_of(&body);
+                    assert_eq!(o.total.as_ref(), Some(total), "{body}");
+                    assert_eq!(&o.later, later, "{body}");
+                }
+            }
+        }
+    }
+
     /// Labels that name the amount charged now win over a total line and over later prices.
     #[test]
     fn charged_now_labels() {
@@ -1546,6 +1649,8 @@ mod tests {
         assert_eq!(find_amounts("£4.99"), vec![amount("4.99", "GBP").unwrap()]);
         assert_eq!(find_amounts("€59.99"), vec![amount("59.99", "EUR").unwrap()]);
         assert_eq!(find_amounts("$69.99"), vec![amount("69.99", "USD").unwrap()]);
+        assert_eq!(find_amounts("r$ 220,00"), vec![amount("220.00", "BRL").unwrap()]);
+        assert_eq!(find_amounts("us$5"), vec![amount("5", "USD").unwrap()]);
         assert_eq!(find_amounts("59,99 €"), vec![amount("59.99", "EUR").unwrap()]);
         assert_eq!(find_amounts("€1,299.00"), vec![amount("1299.00", "EUR").unwrap()]);
     }
