@@ -267,10 +267,14 @@ const LABELS_JA: &[(Field, &str)] = &[
     (Field::ChargedNow, "ご請求金額"),
     (Field::ChargedNow, "ご請求額"),
     (Field::ChargedNow, "請求額"),
+    (Field::ChargedNow, "今回ご請求"),
     (Field::Total, "合計"),
     (Field::Total, "合計金額"),
     (Field::Total, "お支払い合計"),
     (Field::Total, "総額"),
+    (Field::Total, "総合計"),
+    (Field::Total, "お支払い総額"),
+    (Field::Total, "ご請求総額"),
     (Field::ItemPrice, "価格"),
     (Field::ItemPrice, "金額"),
     (Field::ItemPrice, "単価"),
@@ -289,6 +293,10 @@ const LABELS_JA: &[(Field, &str)] = &[
     (Field::Later, "無料期間終了日"),
     (Field::Later, "試用期間の終了日"),
     (Field::Later, "有効期限"),
+    (Field::Later, "更新料金"),
+    (Field::Later, "更新時のお支払い"),
+    (Field::Later, "次回更新時"),
+    (Field::Later, "無料期間終了後"),
     (Field::Part, "小計"),
     (Field::Part, "消費税"),
     (Field::Part, "うち消費税"),
@@ -327,10 +335,18 @@ const LABELS_EN: &[(Field, &str)] = &[
     (Field::ChargedNow, "due today"),
     (Field::ChargedNow, "total due today"),
     (Field::ChargedNow, "amount due today"),
+    (Field::ChargedNow, "today's total"),
+    (Field::ChargedNow, "total today"),
+    (Field::ChargedNow, "total paid"),
+    (Field::ChargedNow, "you paid"),
     (Field::Total, "total"),
     (Field::Total, "order total"),
     (Field::Total, "grand total"),
     (Field::Total, "total amount"),
+    (Field::Total, "total due"),
+    (Field::Total, "amount due"),
+    (Field::Total, "balance due"),
+    (Field::Total, "estimated total"),
     (Field::ItemPrice, "price"),
     (Field::ItemPrice, "item price"),
     (Field::ItemPrice, "unit price"),
@@ -346,6 +362,10 @@ const LABELS_EN: &[(Field, &str)] = &[
     (Field::Later, "next bill"),
     (Field::Later, "recurring price"),
     (Field::Later, "price after trial"),
+    (Field::Later, "price after free trial"),
+    (Field::Later, "after trial"),
+    (Field::Later, "after free trial"),
+    (Field::Later, "renews at"),
     (Field::Later, "trial ends"),
     (Field::Later, "trial end date"),
     (Field::Later, "free trial ends"),
@@ -396,6 +416,9 @@ const LATER_MARKERS_EN: &[&str] = &[
     "after your trial",
     "after the free",
     "after the trial",
+    "after trial",
+    "after free trial",
+    " then ",
     "when your trial",
     "when the trial",
     "trial ends",
@@ -415,8 +438,27 @@ const LATER_MARKERS_JA: &[&str] = &[
     "次回",
     "終了後",
     "以降は",
+    "その後",
+    "更新時",
+    "毎月",
+    "毎年",
     "プランの価格",
 ];
+
+/// Prices per period (`USD 99.99/year`, `¥2,130/月`): on a line of their own, outside the item
+/// rows and without a label, a plan price rather than the charge.
+const PERIODS: &[&str] = &[
+    "/year",
+    "/month",
+    "per year",
+    "per month",
+    "/年",
+    "/月",
+    "/1 か月",
+    "/12 か月",
+];
+
+static PERIOD: LazyLock<AhoCorasick> = LazyLock::new(|| phrase_set(PERIODS));
 
 static LATER: LazyLock<AhoCorasick> =
     LazyLock::new(|| phrase_set(&[LATER_MARKERS_EN, LATER_MARKERS_JA].concat()));
@@ -870,7 +912,7 @@ fn role_of(lines: &[Line], i: usize, field: Option<Field>, in_items: bool) -> (R
             (Role::Later, None)
         }
         None if in_items => (Role::Item, None),
-        None if RENEWAL.is_match(&line.folded) => (Role::Later, None),
+        None if RENEWAL.is_match(&line.folded) || PERIOD.is_match(&line.folded) => (Role::Later, None),
         None => (Role::Other, None),
     }
 }
@@ -1556,6 +1598,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A price per period standing alone is a plan price; on an item row it is the item's.
+    #[test]
+    fn prices_per_period() {
+        let o = order_of("Microsoft 365 Personal\nUSD 99.99/year\nUSD 0.00\n");
+        assert_eq!(o.total, amount("0.00", "USD"));
+        assert_eq!(o.later, amount("99.99", "USD"));
+        let o = order_of("Order details\nMicrosoft 365 Personal | 1 | ¥2,130/月\n");
+        assert_eq!(o.total, amount("2130", "JPY"));
+        let o = order_of("Total: USD 0.00, then USD 9.99/month\n");
+        assert_eq!(o.total, amount("0.00", "USD"));
+        assert_eq!(o.later, amount("9.99", "USD"));
     }
 
     /// Labels that name the amount charged now win over a total line and over later prices.
