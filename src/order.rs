@@ -232,6 +232,9 @@ impl Order {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Field {
     Number,
+    /// `Order 1234567890` (the English Store receipt: no `#`, no colon): a label only with the
+    /// digits right after it, and too common a word to make a mail an order by itself.
+    NumberAfterWord,
     Date,
     /// The amount charged now, said outright (`Charged today`, `今回のお支払い`).
     ChargedNow,
@@ -320,7 +323,7 @@ const LABELS_EN: &[(Field, &str)] = &[
     (Field::Number, "order no"),
     (Field::Number, "order #"),
     (Field::Number, "order id"),
-    (Field::Number, "order"),
+    (Field::NumberAfterWord, "order"),
     (Field::Date, "order date"),
     (Field::Date, "purchase date"),
     (Field::Date, "date of purchase"),
@@ -390,10 +393,6 @@ const LABELS_EN: &[(Field, &str)] = &[
     (Field::Details, "order summary"),
     (Field::Details, "item description"),
 ];
-
-/// Labels too common as words to count unless their value follows at once: the English Store
-/// receipt's `Order 1234567890` (no `#`, no colon).
-const VALUE_ONLY_LABELS: &[&str] = &["order"];
 
 /// Every label table; one per language.
 const LABEL_TABLES: &[&[(Field, &str)]] = &[LABELS_JA, LABELS_EN];
@@ -857,15 +856,14 @@ fn label_of(folded: &str) -> Option<(Field, &str)> {
         .map(|(field, label)| {
             let rest = line[label.len()..].trim_start_matches(['】', ']', ' ']);
             let rest = rest.strip_prefix(':').unwrap_or(rest);
-            (*field, *label, rest.trim())
+            (*field, rest.trim())
         })
-        .filter(|(field, label, rest)| {
+        .filter(|(field, rest)| {
             // "Total" heading a column, or prose such as "total of your order was", is no label.
             (*field == Field::Details || rest.is_empty() || rest.len() < 80)
-                && (!VALUE_ONLY_LABELS.contains(label)
+                && (*field != Field::NumberAfterWord
                     || DIGITS.find(rest).is_some_and(|m| m.len() == rest.len()))
         })
-        .map(|(field, _, rest)| (field, rest))
 }
 
 /// Labels whose value (an amount) may stand on the line below them.
@@ -1011,6 +1009,9 @@ pub fn extract(view: &MessageView) -> Order {
                 if order.number.is_none() {
                     order.number = DIGITS.captures(value).map(|c| c[1].to_owned());
                 }
+            }
+            Field::NumberAfterWord if order.number.is_none() => {
+                order.number = DIGITS.captures(value).map(|c| c[1].to_owned());
             }
             Field::Date => {
                 date_value.get_or_insert(value);
@@ -1255,8 +1256,9 @@ fn first_cell(raw: &str) -> String {
     let cell = cell.split("  ").next().unwrap_or("").trim();
     let folded = fold(cell);
     match amounts_at(&folded).first() {
-        // Folding keeps byte offsets on ASCII text; elsewhere keep the whole cell.
-        Some(&(start, _)) if cell.is_char_boundary(start) && cell[..start].is_ascii() => {
+        // The cell is NFKC already, so folding keeps its byte offsets unless it maps a letter
+        // (a look-alike) to one of another length; then keep the whole cell.
+        Some(&(start, _)) if folded.len() == cell.len() && cell.is_char_boundary(start) => {
             cell[..start].trim().to_owned()
         }
         _ => cell.to_owned(),
@@ -1740,13 +1742,21 @@ mod tests {
             assert!(not_a_product(cell), "{cell}");
         }
         assert!(!not_a_product("Minecraft: Java & Bedrock Edition"));
+        assert_eq!(
+            first_cell("Microsoft 365 Personal (24 か月 特典) ¥0"),
+            "Microsoft 365 Personal (24 か月 特典)"
+        );
+        assert_eq!(first_cell("Office Home 2024 | 1 | USD 0.00"), "Office Home 2024");
         assert!(!not_a_product("Microsoft 365 Personal (24 か月 特典)"));
     }
 
     /// A label ending in a letter does not run on into a longer word.
     #[test]
     fn labels_stop_at_word_ends() {
-        assert_eq!(label_of("order 2296604178").map(|(f, _)| f), Some(Field::Number));
+        assert_eq!(
+            label_of("order 2296604178").map(|(f, _)| f),
+            Some(Field::NumberAfterWord)
+        );
         assert_eq!(label_of("order confirmed"), None);
         assert_eq!(label_of("order"), None);
         assert_eq!(label_of("orders placed today"), None);
