@@ -1171,6 +1171,32 @@ fn item_rows(lines: &[Line], details_at: Option<usize>) -> std::ops::Range<usize
     start..start + end
 }
 
+/// A known product with its term run into the cell (`Microsoft 365 Personal 1 month free trial`,
+/// a plain-text conversion of two lines of one cell) without the term; a parenthetical stays
+/// (`Microsoft 365 Personal (24 か月 特典)`).
+fn without_term(cell: &str) -> String {
+    let folded = fold(cell);
+    let known_end = PRODUCTS
+        .iter()
+        .find_map(|(_, re)| re.find(&folded).filter(|m| m.start() == 0).map(|m| m.end()));
+    match known_end {
+        Some(end)
+            if folded.len() == cell.len()
+                && cell.is_char_boundary(end)
+                && !folded[end..].trim_start().starts_with('(')
+                && DESCRIPTORS.iter().any(|w| folded[end..].contains(w)) =>
+        {
+            cell[..end].trim().to_owned()
+        }
+        _ => cell.to_owned(),
+    }
+}
+
+/// True when a folded cell is a column heading of the item table.
+fn is_heading(cell: &str) -> bool {
+    [HEADINGS_EN, HEADINGS_JA].iter().any(|t| t.contains(&cell))
+}
+
 /// True when a cell (folded) reads as a sentence: it ends like one, or is too long for a name.
 fn is_sentence(cell: &str) -> bool {
     cell.ends_with(['.', '。', '!', '！', '?', '？'])
@@ -1183,9 +1209,8 @@ fn not_a_product(shown_cell: &str) -> bool {
     let cell = fold_line(shown_cell);
     let head = cell.split(':').next().unwrap_or("").trim();
     let known = PRODUCTS.iter().any(|(_, re)| re.is_match(&cell));
-    [HEADINGS_EN, HEADINGS_JA]
-        .iter()
-        .any(|t| t.contains(&cell.as_str()) || t.contains(&head))
+    is_heading(&cell)
+        || is_heading(head)
         || BYLINES.iter().any(|w| cell.starts_with(w))
         || !find_amounts(&cell).is_empty()
         || !cell.chars().any(char::is_alphabetic)
@@ -1202,11 +1227,15 @@ fn not_a_product(shown_cell: &str) -> bool {
 fn products(lines: &[Line], items: std::ops::Range<usize>, subject: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     // Item rows under the details heading are the authoritative list.
+    let mut after_label_cell = false;
     for line in &lines[items] {
         let shown_cell = line.cell();
-        if line.field.is_none() && !not_a_product(&shown_cell) {
-            push_unique(&mut found, shown_cell);
+        // The cell after one that ends in a colon (`By:`, `自動更新:`) is that cell's value.
+        if line.field.is_none() && !after_label_cell && !not_a_product(&shown_cell) {
+            push_unique(&mut found, without_term(&shown_cell));
         }
+        let cell = fold_line(&shown_cell);
+        after_label_cell = cell.ends_with(':') && !is_heading(cell.trim_end_matches(':').trim());
     }
     if found.is_empty() {
         // Known products standing alone in a cell, not mentioned in a sentence.
@@ -1255,12 +1284,14 @@ fn first_cell(raw: &str) -> String {
     let cell = shown.split(['|', '\t']).next().unwrap_or("");
     let cell = cell.split("  ").next().unwrap_or("").trim();
     let folded = fold(cell);
-    match amounts_at(&folded).first() {
-        // The cell is NFKC already, so folding keeps its byte offsets unless it maps a letter
-        // (a look-alike) to one of another length; then keep the whole cell.
-        Some(&(start, _)) if folded.len() == cell.len() && cell.is_char_boundary(start) => {
-            cell[..start].trim().to_owned()
-        }
+    // The cell is NFKC already, so folding keeps its byte offsets unless it maps a letter (a
+    // look-alike) to one of another length; then keep the whole cell.
+    let aligned = folded.len() == cell.len();
+    // Cut at the first price, and at a publisher run into the name (`Minecraft By: Mojang`).
+    let price = amounts_at(&folded).first().map(|&(start, _)| start);
+    let byline = folded.find(" by:").filter(|&at| at > 0);
+    match price.into_iter().chain(byline).min() {
+        Some(start) if aligned && cell.is_char_boundary(start) => cell[..start].trim().to_owned(),
         _ => cell.to_owned(),
     }
 }
@@ -1729,6 +1760,10 @@ mod tests {
             Microsoft Corporation, One Microsoft Way, Redmond, WA 98052 USA\n合計: ¥0\n";
         let o = order_of(body);
         assert_eq!(o.products, ["Microsoft 365 Personal (24 か月 特典)"]);
+        let o = order_of(
+            "Order details\nMinecraft\nBy:\nMojang Studios\n1\nUSD 29.99\n自動更新:\nオン\nTotal USD 29.99\n",
+        );
+        assert_eq!(o.products, ["Minecraft"]);
         for cell in [
             "Item description",
             "アイテムの説明",
@@ -1743,10 +1778,27 @@ mod tests {
         }
         assert!(!not_a_product("Minecraft: Java & Bedrock Edition"));
         assert_eq!(
+            without_term("Microsoft 365 Personal 1 month free trial"),
+            "Microsoft 365 Personal"
+        );
+        assert_eq!(
+            without_term("Microsoft 365 Personal 24 か月間無料 (PC 購入特典)"),
+            "Microsoft 365 Personal"
+        );
+        assert_eq!(
+            without_term("Microsoft 365 Personal (24 か月 特典)"),
+            "Microsoft 365 Personal (24 か月 特典)"
+        );
+        assert_eq!(without_term("Solitaire 12-month pass"), "Solitaire 12-month pass");
+        assert_eq!(
             first_cell("Microsoft 365 Personal (24 か月 特典) ¥0"),
             "Microsoft 365 Personal (24 か月 特典)"
         );
         assert_eq!(first_cell("Office Home 2024 | 1 | USD 0.00"), "Office Home 2024");
+        assert_eq!(
+            first_cell("Office Home & Business 2024 By: Microsoft Corporation\t1\tUSD 0.00"),
+            "Office Home & Business 2024"
+        );
         assert!(!not_a_product("Microsoft 365 Personal (24 か月 特典)"));
     }
 
