@@ -963,6 +963,9 @@ impl Prices {
     }
 }
 
+/// How many first lines the order date is looked for in when no label gives it.
+const DATE_LINES: usize = 30;
+
 /// Extract order fields from a message view.
 pub fn extract(view: &MessageView) -> Order {
     let subject_match = match_template(&view.subject);
@@ -988,9 +991,15 @@ pub fn extract(view: &MessageView) -> Order {
             .filter(|p| p.bare)
             .and_then(|p| p.field)
             .filter(|f| PRICE_FIELDS.contains(f));
-        let (role, later_from) = role_of(&lines, i, line.field.or(carried), items.contains(&i));
+        let amounts = amounts_at(&line.folded);
+        // Roles matter for amounts, and for the dates of the first lines (the date fallback).
+        let (role, later_from) = if amounts.is_empty() && i >= DATE_LINES {
+            (Role::Other, None)
+        } else {
+            role_of(&lines, i, line.field.or(carried), items.contains(&i))
+        };
         roles.push(role);
-        let (now, later): (Vec<_>, Vec<_>) = amounts_at(&line.folded)
+        let (now, later): (Vec<_>, Vec<_>) = amounts
             .into_iter()
             .partition(|(at, _)| later_from.is_none_or(|from| *at < from));
         prices.add(role, now.into_iter().map(|(_, a)| a).collect());
@@ -1045,7 +1054,7 @@ pub fn extract(view: &MessageView) -> Order {
         lines
             .iter()
             .zip(&roles)
-            .take(30)
+            .take(DATE_LINES)
             .filter(|(_, role)| **role != Role::Later)
             .find_map(|(l, _)| find_date(&l.folded, day_first))
     });
