@@ -232,6 +232,9 @@ impl Order {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Field {
     Number,
+    /// `Order 1234567890` (the English Store receipt: no `#`, no colon): a label only with the
+    /// digits right after it, and too common a word to make a mail an order by itself.
+    NumberAfterWord,
     Date,
     /// The amount charged now, said outright (`Charged today`, `今回のお支払い`).
     ChargedNow,
@@ -267,10 +270,14 @@ const LABELS_JA: &[(Field, &str)] = &[
     (Field::ChargedNow, "ご請求金額"),
     (Field::ChargedNow, "ご請求額"),
     (Field::ChargedNow, "請求額"),
+    (Field::ChargedNow, "今回ご請求"),
     (Field::Total, "合計"),
     (Field::Total, "合計金額"),
     (Field::Total, "お支払い合計"),
     (Field::Total, "総額"),
+    (Field::Total, "総合計"),
+    (Field::Total, "お支払い総額"),
+    (Field::Total, "ご請求総額"),
     (Field::ItemPrice, "価格"),
     (Field::ItemPrice, "金額"),
     (Field::ItemPrice, "単価"),
@@ -289,6 +296,10 @@ const LABELS_JA: &[(Field, &str)] = &[
     (Field::Later, "無料期間終了日"),
     (Field::Later, "試用期間の終了日"),
     (Field::Later, "有効期限"),
+    (Field::Later, "更新料金"),
+    (Field::Later, "更新時のお支払い"),
+    (Field::Later, "次回更新時"),
+    (Field::Later, "無料期間終了後"),
     (Field::Part, "小計"),
     (Field::Part, "消費税"),
     (Field::Part, "うち消費税"),
@@ -312,7 +323,7 @@ const LABELS_EN: &[(Field, &str)] = &[
     (Field::Number, "order no"),
     (Field::Number, "order #"),
     (Field::Number, "order id"),
-    (Field::Number, "order"),
+    (Field::NumberAfterWord, "order"),
     (Field::Date, "order date"),
     (Field::Date, "purchase date"),
     (Field::Date, "date of purchase"),
@@ -327,10 +338,18 @@ const LABELS_EN: &[(Field, &str)] = &[
     (Field::ChargedNow, "due today"),
     (Field::ChargedNow, "total due today"),
     (Field::ChargedNow, "amount due today"),
+    (Field::ChargedNow, "today's total"),
+    (Field::ChargedNow, "total today"),
+    (Field::ChargedNow, "total paid"),
+    (Field::ChargedNow, "you paid"),
     (Field::Total, "total"),
     (Field::Total, "order total"),
     (Field::Total, "grand total"),
     (Field::Total, "total amount"),
+    (Field::Total, "total due"),
+    (Field::Total, "amount due"),
+    (Field::Total, "balance due"),
+    (Field::Total, "estimated total"),
     (Field::ItemPrice, "price"),
     (Field::ItemPrice, "item price"),
     (Field::ItemPrice, "unit price"),
@@ -346,6 +365,10 @@ const LABELS_EN: &[(Field, &str)] = &[
     (Field::Later, "next bill"),
     (Field::Later, "recurring price"),
     (Field::Later, "price after trial"),
+    (Field::Later, "price after free trial"),
+    (Field::Later, "after trial"),
+    (Field::Later, "after free trial"),
+    (Field::Later, "renews at"),
     (Field::Later, "trial ends"),
     (Field::Later, "trial end date"),
     (Field::Later, "free trial ends"),
@@ -371,10 +394,6 @@ const LABELS_EN: &[(Field, &str)] = &[
     (Field::Details, "item description"),
 ];
 
-/// Labels too common as words to count unless their value follows at once: the English Store
-/// receipt's `Order 1234567890` (no `#`, no colon).
-const VALUE_ONLY_LABELS: &[&str] = &["order"];
-
 /// Every label table; one per language.
 const LABEL_TABLES: &[&[(Field, &str)]] = &[LABELS_JA, LABELS_EN];
 
@@ -396,6 +415,9 @@ const LATER_MARKERS_EN: &[&str] = &[
     "after your trial",
     "after the free",
     "after the trial",
+    "after trial",
+    "after free trial",
+    " then ",
     "when your trial",
     "when the trial",
     "trial ends",
@@ -415,8 +437,27 @@ const LATER_MARKERS_JA: &[&str] = &[
     "次回",
     "終了後",
     "以降は",
+    "その後",
+    "更新時",
+    "毎月",
+    "毎年",
     "プランの価格",
 ];
+
+/// Prices per period (`USD 99.99/year`, `¥2,130/月`): on a line of their own, outside the item
+/// rows and without a label, a plan price rather than the charge.
+const PERIODS: &[&str] = &[
+    "/year",
+    "/month",
+    "per year",
+    "per month",
+    "/年",
+    "/月",
+    "/1 か月",
+    "/12 か月",
+];
+
+static PERIOD: LazyLock<AhoCorasick> = LazyLock::new(|| phrase_set(PERIODS));
 
 static LATER: LazyLock<AhoCorasick> =
     LazyLock::new(|| phrase_set(&[LATER_MARKERS_EN, LATER_MARKERS_JA].concat()));
@@ -504,13 +545,28 @@ const SYMBOLS: &[(&str, &str)] = &[
     ("£", "GBP"),
 ];
 
+/// Dollar signs of other currencies (folded): `R$ 220,00` is Brazilian, not US.
+const DOLLARS: &[(&str, &str)] = &[
+    ("r$", "BRL"),
+    ("us$", "USD"),
+    ("a$", "AUD"),
+    ("au$", "AUD"),
+    ("c$", "CAD"),
+    ("ca$", "CAD"),
+    ("nz$", "NZD"),
+    ("hk$", "HKD"),
+    ("s$", "SGD"),
+];
+
 /// Amounts with the currency first (`USD 0.00`, `£4.99`) and with it after (`21,300円`,
 /// `29.75 DKK`). Two patterns, because in a row `Office Home 2024 1 USD 0.00` the quantity
 /// `1 USD` would otherwise be read first: a code or symbol followed by a number is that number's.
 static AMOUNT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     let codes = CURRENCIES.join("|");
+    let dollars: Vec<String> = DOLLARS.iter().map(|(d, _)| regex::escape(d)).collect();
+    let dollars = dollars.join("|");
     Regex::new(&format!(
-        r"(?:(?-u:\b)({codes}) ?|([¥$€£]) ?)(\d[\d,]*(?:\.\d+)?)"
+        r"(?:(?-u:\b)({codes}) ?|((?-u:\b)(?:{dollars})|[¥$€£]) ?)(\d[\d,]*(?:\.\d+)?)"
     ))
     .unwrap()
 });
@@ -672,6 +728,7 @@ fn amounts_at(line: &str) -> Vec<(usize, Amount)> {
 fn symbol_code(sym: &str) -> String {
     SYMBOLS
         .iter()
+        .chain(DOLLARS)
         .find(|(s, _)| *s == sym)
         .map_or("", |(_, c)| c)
         .to_owned()
@@ -739,7 +796,8 @@ struct Line<'a> {
     folded: String,
     /// The field this line labels, if any (see [`label_of`]).
     field: Option<Field>,
-    /// True when the label stands alone: its value is on the next line (an HTML table cell).
+    /// True when the label has no amount or date after it: its value may be on the next line
+    /// (an HTML table cell).
     bare: bool,
 }
 
@@ -761,7 +819,9 @@ fn lines_of(body: &str) -> Vec<Line<'_>> {
             let folded = fold_line(raw);
             let label = label_of(&folded);
             let field = label.map(|(f, _)| f);
-            let bare = label.is_some_and(|(_, rest)| rest.is_empty());
+            // `合計 (税込)` or `今回のお支払い` alone: the amount is in the next cell.
+            let bare = label
+                .is_some_and(|(_, rest)| find_amounts(rest).is_empty() && find_date(rest, false).is_none());
             Line {
                 raw,
                 folded,
@@ -796,16 +856,24 @@ fn label_of(folded: &str) -> Option<(Field, &str)> {
         .map(|(field, label)| {
             let rest = line[label.len()..].trim_start_matches(['】', ']', ' ']);
             let rest = rest.strip_prefix(':').unwrap_or(rest);
-            (*field, *label, rest.trim())
+            (*field, rest.trim())
         })
-        .filter(|(field, label, rest)| {
+        .filter(|(field, rest)| {
             // "Total" heading a column, or prose such as "total of your order was", is no label.
             (*field == Field::Details || rest.is_empty() || rest.len() < 80)
-                && (!VALUE_ONLY_LABELS.contains(label)
+                && (*field != Field::NumberAfterWord
                     || DIGITS.find(rest).is_some_and(|m| m.len() == rest.len()))
         })
-        .map(|(field, _, rest)| (field, rest))
 }
+
+/// Labels whose value (an amount) may stand on the line below them.
+const PRICE_FIELDS: &[Field] = &[
+    Field::ChargedNow,
+    Field::Total,
+    Field::ItemPrice,
+    Field::Later,
+    Field::Part,
+];
 
 /// What an amount stands for, from the line it is on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -824,23 +892,26 @@ enum Role {
     Other,
 }
 
-/// The role of the amounts on line `i`. `field` is the line's own label or the one of a bare
-/// label just above it (HTML puts a label and its value in neighbouring cells).
-fn role_of(lines: &[Line], i: usize, field: Option<Field>, in_items: bool) -> Role {
+/// The role of the amounts on line `i`, and the offset from which a later-charge wording on the
+/// line moves the amounts after it to [`Role::Later`] (`合計: ¥0 (更新後は ¥21,300/年)`). `field` is
+/// the line's own label or the one of a bare label just above it (HTML puts a label and its
+/// value in neighbouring cells).
+fn role_of(lines: &[Line], i: usize, field: Option<Field>, in_items: bool) -> (Role, Option<usize>) {
     let line = &lines[i];
-    let later = LATER.is_match(&line.folded);
+    let marker = LATER.find(&line.folded).map(|m| m.end());
     match field {
-        Some(Field::ChargedNow) => Role::Now,
-        Some(Field::Later) => Role::Later,
-        Some(Field::Part) => Role::Part,
-        Some(Field::Total) if !later => Role::Total,
-        Some(Field::ItemPrice) if !later => Role::Item,
-        Some(Field::Total | Field::ItemPrice) => Role::Later,
-        Some(_) => Role::Other,
-        None if later || i.checked_sub(1).is_some_and(|p| runs_on_about_later(&lines[p])) => Role::Later,
-        None if in_items => Role::Item,
-        None if RENEWAL.is_match(&line.folded) => Role::Later,
-        None => Role::Other,
+        Some(Field::ChargedNow) => (Role::Now, marker),
+        Some(Field::Later) => (Role::Later, None),
+        Some(Field::Part) => (Role::Part, None),
+        Some(Field::Total) => (Role::Total, marker),
+        Some(Field::ItemPrice) => (Role::Item, marker),
+        Some(_) => (Role::Other, None),
+        None if marker.is_some() || i.checked_sub(1).is_some_and(|p| runs_on_about_later(&lines[p])) => {
+            (Role::Later, None)
+        }
+        None if in_items => (Role::Item, None),
+        None if RENEWAL.is_match(&line.folded) || PERIOD.is_match(&line.folded) => (Role::Later, None),
+        None => (Role::Other, None),
     }
 }
 
@@ -865,9 +936,9 @@ struct Prices {
 impl Prices {
     fn add(&mut self, role: Role, amounts: Vec<Amount>) {
         match role {
-            // An item row's last amount is its price (`Office Home 2024 | 1 | USD 0.00`).
+            // An item row's last amount is its price (`Game | 1 | USD 59.99`).
             Role::Item => self.items.extend(amounts.into_iter().last()),
-            Role::Total => self.totals.extend(amounts.into_iter().last()),
+            Role::Total => self.totals.extend(amounts.into_iter().next()),
             Role::Now => self.now.extend(amounts.into_iter().next()),
             Role::Later => self.later.extend(amounts.into_iter().next()),
             Role::Part => {}
@@ -892,6 +963,9 @@ impl Prices {
     }
 }
 
+/// How many first lines the order date is looked for in when no label gives it.
+const DATE_LINES: usize = 30;
+
 /// Extract order fields from a message view.
 pub fn extract(view: &MessageView) -> Order {
     let subject_match = match_template(&view.subject);
@@ -915,10 +989,21 @@ pub fn extract(view: &MessageView) -> Order {
             .checked_sub(1)
             .map(|p| &lines[p])
             .filter(|p| p.bare)
-            .and_then(|p| p.field);
-        let role = role_of(&lines, i, line.field.or(carried), items.contains(&i));
+            .and_then(|p| p.field)
+            .filter(|f| PRICE_FIELDS.contains(f));
+        let amounts = amounts_at(&line.folded);
+        // Roles matter for amounts, and for the dates of the first lines (the date fallback).
+        let (role, later_from) = if amounts.is_empty() && i >= DATE_LINES {
+            (Role::Other, None)
+        } else {
+            role_of(&lines, i, line.field.or(carried), items.contains(&i))
+        };
         roles.push(role);
-        prices.add(role, find_amounts(&line.folded));
+        let (now, later): (Vec<_>, Vec<_>) = amounts
+            .into_iter()
+            .partition(|(at, _)| later_from.is_none_or(|from| *at < from));
+        prices.add(role, now.into_iter().map(|(_, a)| a).collect());
+        prices.add(Role::Later, later.into_iter().map(|(_, a)| a).collect());
         let Some((field, rest)) = line.field.and_then(|_| label_of(&line.folded)) else {
             continue;
         };
@@ -933,6 +1018,9 @@ pub fn extract(view: &MessageView) -> Order {
                 if order.number.is_none() {
                     order.number = DIGITS.captures(value).map(|c| c[1].to_owned());
                 }
+            }
+            Field::NumberAfterWord if order.number.is_none() => {
+                order.number = DIGITS.captures(value).map(|c| c[1].to_owned());
             }
             Field::Date => {
                 date_value.get_or_insert(value);
@@ -966,7 +1054,7 @@ pub fn extract(view: &MessageView) -> Order {
         lines
             .iter()
             .zip(&roles)
-            .take(30)
+            .take(DATE_LINES)
             .filter(|(_, role)| **role != Role::Later)
             .find_map(|(l, _)| find_date(&l.folded, day_first))
     });
@@ -1092,6 +1180,32 @@ fn item_rows(lines: &[Line], details_at: Option<usize>) -> std::ops::Range<usize
     start..start + end
 }
 
+/// A known product with its term run into the cell (`Microsoft 365 Personal 1 month free trial`,
+/// a plain-text conversion of two lines of one cell) without the term; a parenthetical stays
+/// (`Microsoft 365 Personal (24 か月 特典)`).
+fn without_term(cell: &str) -> String {
+    let folded = fold(cell);
+    let known_end = PRODUCTS
+        .iter()
+        .find_map(|(_, re)| re.find(&folded).filter(|m| m.start() == 0).map(|m| m.end()));
+    match known_end {
+        Some(end)
+            if folded.len() == cell.len()
+                && cell.is_char_boundary(end)
+                && !folded[end..].trim_start().starts_with('(')
+                && DESCRIPTORS.iter().any(|w| folded[end..].contains(w)) =>
+        {
+            cell[..end].trim().to_owned()
+        }
+        _ => cell.to_owned(),
+    }
+}
+
+/// True when a folded cell is a column heading of the item table.
+fn is_heading(cell: &str) -> bool {
+    [HEADINGS_EN, HEADINGS_JA].iter().any(|t| t.contains(&cell))
+}
+
 /// True when a cell (folded) reads as a sentence: it ends like one, or is too long for a name.
 fn is_sentence(cell: &str) -> bool {
     cell.ends_with(['.', '。', '!', '！', '?', '？'])
@@ -1104,9 +1218,8 @@ fn not_a_product(shown_cell: &str) -> bool {
     let cell = fold_line(shown_cell);
     let head = cell.split(':').next().unwrap_or("").trim();
     let known = PRODUCTS.iter().any(|(_, re)| re.is_match(&cell));
-    [HEADINGS_EN, HEADINGS_JA]
-        .iter()
-        .any(|t| t.contains(&cell.as_str()) || t.contains(&head))
+    is_heading(&cell)
+        || is_heading(head)
         || BYLINES.iter().any(|w| cell.starts_with(w))
         || !find_amounts(&cell).is_empty()
         || !cell.chars().any(char::is_alphabetic)
@@ -1123,11 +1236,15 @@ fn not_a_product(shown_cell: &str) -> bool {
 fn products(lines: &[Line], items: std::ops::Range<usize>, subject: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     // Item rows under the details heading are the authoritative list.
+    let mut after_label_cell = false;
     for line in &lines[items] {
         let shown_cell = line.cell();
-        if line.field.is_none() && !not_a_product(&shown_cell) {
-            push_unique(&mut found, shown_cell);
+        // The cell after one that ends in a colon (`By:`, `自動更新:`) is that cell's value.
+        if line.field.is_none() && !after_label_cell && !not_a_product(&shown_cell) {
+            push_unique(&mut found, without_term(&shown_cell));
         }
+        let cell = fold_line(&shown_cell);
+        after_label_cell = cell.ends_with(':') && !is_heading(cell.trim_end_matches(':').trim());
     }
     if found.is_empty() {
         // Known products standing alone in a cell, not mentioned in a sentence.
@@ -1176,11 +1293,14 @@ fn first_cell(raw: &str) -> String {
     let cell = shown.split(['|', '\t']).next().unwrap_or("");
     let cell = cell.split("  ").next().unwrap_or("").trim();
     let folded = fold(cell);
-    match amounts_at(&folded).first() {
-        // Folding keeps byte offsets on ASCII text; elsewhere keep the whole cell.
-        Some(&(start, _)) if cell.is_char_boundary(start) && cell[..start].is_ascii() => {
-            cell[..start].trim().to_owned()
-        }
+    // The cell is NFKC already, so folding keeps its byte offsets unless it maps a letter (a
+    // look-alike) to one of another length; then keep the whole cell.
+    let aligned = folded.len() == cell.len();
+    // Cut at the first price, and at a publisher run into the name (`Minecraft By: Mojang`).
+    let price = amounts_at(&folded).first().map(|&(start, _)| start);
+    let byline = folded.find(" by:").filter(|&at| at > 0);
+    match price.into_iter().chain(byline).min() {
+        Some(start) if aligned && cell.is_char_boundary(start) => cell[..start].trim().to_owned(),
         _ => cell.to_owned(),
     }
 }
@@ -1421,6 +1541,120 @@ mod tests {
         assert_eq!(o.later, amount("21300", "JPY"));
     }
 
+    /// On a total line, an amount after wording about later is a later price; a label with a
+    /// note but no amount (`合計 (税込)`) takes the amount in the cell below.
+    #[test]
+    fn later_wording_inside_a_total_line() {
+        let o = order_of("合計: ¥0 (更新後は ¥21,300/年)\n");
+        assert_eq!(o.total, amount("0", "JPY"));
+        assert_eq!(o.later, amount("21300", "JPY"));
+        let o = order_of("Charged today: USD 0.00 (USD 9.99/month after your trial)\n");
+        assert_eq!(o.total, amount("0.00", "USD"));
+        let o = order_of("プランの価格\n¥21,300\n合計 (税込)\n¥0\n");
+        assert_eq!(o.total, amount("0", "JPY"));
+        assert_eq!(o.later, amount("21300", "JPY"));
+    }
+
+    /// The same rows in every layout a mail gives them (`Label: value`, `|` and tab rows, runs
+    /// of spaces, label and value in neighbouring cells, an HTML table rendered to text) and in
+    /// every order: the amount charged now and the later price must not move.
+    #[test]
+    fn rows_in_every_layout_and_order() {
+        type Row = (&'static str, &'static str);
+        let cases: [(&[Row], Amount, Option<Amount>); 5] = [
+            (
+                &[
+                    ("プランの価格", "¥21,300/年"),
+                    ("今回のお支払い", "¥0"),
+                    ("更新日", "2027/10/20"),
+                ],
+                amount("0", "JPY").unwrap(),
+                amount("21300", "JPY"),
+            ),
+            (
+                &[
+                    ("Plan Price", "USD 9.99/1 month"),
+                    ("Charged today", "USD 0.00"),
+                    ("Renewal Date", "4/14/2025"),
+                ],
+                amount("0.00", "USD").unwrap(),
+                amount("9.99", "USD"),
+            ),
+            (
+                &[
+                    ("今回のお支払い", "¥2,130"),
+                    ("自動更新", "オン"),
+                    ("次回のお支払い", "¥2,130"),
+                ],
+                amount("2130", "JPY").unwrap(),
+                amount("2130", "JPY"),
+            ),
+            (
+                &[("Subtotal", "£26.15"), ("VAT", "£5.23"), ("Total", "£31.38")],
+                amount("31.38", "GBP").unwrap(),
+                None,
+            ),
+            (
+                &[
+                    (
+                        "お知らせ",
+                        "無料期間の終了後、¥21,300 (税込) が登録済みのお支払い方法に自動的に請求されます。",
+                    ),
+                    ("合計", "¥0"),
+                    ("お支払い方法", "JCB **1234"),
+                ],
+                amount("0", "JPY").unwrap(),
+                amount("21300", "JPY"),
+            ),
+        ];
+        let layouts: [fn(&str, &str) -> String; 5] = [
+            |l, v| format!("{l}: {v}"),
+            |l, v| format!("{l} | {v}"),
+            |l, v| format!("{l}\t{v}"),
+            |l, v| format!("{l}    {v}"),
+            |l, v| format!("{l}\n{v}"),
+        ];
+        let orders: [[usize; 3]; 6] = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+        for (rows, total, later) in &cases {
+            for order in &orders {
+                let ordered: Vec<Row> = order.iter().map(|&i| rows[i]).collect();
+                let mut bodies: Vec<String> = layouts
+                    .iter()
+                    .map(|layout| {
+                        ordered
+                            .iter()
+                            .map(|(l, v)| layout(l, v))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    })
+                    .collect();
+                let html: String = ordered
+                    .iter()
+                    .map(|(l, v)| format!("<tr><td>{l}</td><td>{v}</td></tr>"))
+                    .collect();
+                bodies.push(crate::view::render_html(&format!("<table>{html}</table>")).0);
+                for body in bodies {
+                    let o = order_of(&body);
+                    assert_eq!(o.total.as_ref(), Some(total), "{body}");
+                    assert_eq!(&o.later, later, "{body}");
+                }
+            }
+        }
+    }
+
+    /// A price per period standing alone is a plan price; on an item row it is the item's.
+    #[test]
+    fn prices_per_period() {
+        let o = order_of("Microsoft 365 Personal\nUSD 99.99/year\nUSD 0.00\n");
+        assert_eq!(o.total, amount("0.00", "USD"));
+        assert_eq!(o.later, amount("99.99", "USD"));
+        let o = order_of("Order details\nMicrosoft 365 Personal | 1 | ¥2,130/月\n");
+        assert_eq!(o.total, amount("2130", "JPY"));
+        let o = order_of("Total: USD 0.00, then USD 9.99/month\n");
+        assert_eq!(o.total, amount("0.00", "USD"));
+        assert_eq!(o.later, amount("9.99", "USD"));
+    }
+
     /// Labels that name the amount charged now win over a total line and over later prices.
     #[test]
     fn charged_now_labels() {
@@ -1512,6 +1746,8 @@ mod tests {
         assert_eq!(find_amounts("£4.99"), vec![amount("4.99", "GBP").unwrap()]);
         assert_eq!(find_amounts("€59.99"), vec![amount("59.99", "EUR").unwrap()]);
         assert_eq!(find_amounts("$69.99"), vec![amount("69.99", "USD").unwrap()]);
+        assert_eq!(find_amounts("r$ 220,00"), vec![amount("220.00", "BRL").unwrap()]);
+        assert_eq!(find_amounts("us$5"), vec![amount("5", "USD").unwrap()]);
         assert_eq!(find_amounts("59,99 €"), vec![amount("59.99", "EUR").unwrap()]);
         assert_eq!(find_amounts("€1,299.00"), vec![amount("1299.00", "EUR").unwrap()]);
     }
@@ -1533,6 +1769,10 @@ mod tests {
             Microsoft Corporation, One Microsoft Way, Redmond, WA 98052 USA\n合計: ¥0\n";
         let o = order_of(body);
         assert_eq!(o.products, ["Microsoft 365 Personal (24 か月 特典)"]);
+        let o = order_of(
+            "Order details\nMinecraft\nBy:\nMojang Studios\n1\nUSD 29.99\n自動更新:\nオン\nTotal USD 29.99\n",
+        );
+        assert_eq!(o.products, ["Minecraft"]);
         for cell in [
             "Item description",
             "アイテムの説明",
@@ -1546,13 +1786,38 @@ mod tests {
             assert!(not_a_product(cell), "{cell}");
         }
         assert!(!not_a_product("Minecraft: Java & Bedrock Edition"));
+        assert_eq!(
+            without_term("Microsoft 365 Personal 1 month free trial"),
+            "Microsoft 365 Personal"
+        );
+        assert_eq!(
+            without_term("Microsoft 365 Personal 24 か月間無料 (PC 購入特典)"),
+            "Microsoft 365 Personal"
+        );
+        assert_eq!(
+            without_term("Microsoft 365 Personal (24 か月 特典)"),
+            "Microsoft 365 Personal (24 か月 特典)"
+        );
+        assert_eq!(without_term("Solitaire 12-month pass"), "Solitaire 12-month pass");
+        assert_eq!(
+            first_cell("Microsoft 365 Personal (24 か月 特典) ¥0"),
+            "Microsoft 365 Personal (24 か月 特典)"
+        );
+        assert_eq!(first_cell("Office Home 2024 | 1 | USD 0.00"), "Office Home 2024");
+        assert_eq!(
+            first_cell("Office Home & Business 2024 By: Microsoft Corporation\t1\tUSD 0.00"),
+            "Office Home & Business 2024"
+        );
         assert!(!not_a_product("Microsoft 365 Personal (24 か月 特典)"));
     }
 
     /// A label ending in a letter does not run on into a longer word.
     #[test]
     fn labels_stop_at_word_ends() {
-        assert_eq!(label_of("order 2296604178").map(|(f, _)| f), Some(Field::Number));
+        assert_eq!(
+            label_of("order 2296604178").map(|(f, _)| f),
+            Some(Field::NumberAfterWord)
+        );
         assert_eq!(label_of("order confirmed"), None);
         assert_eq!(label_of("order"), None);
         assert_eq!(label_of("orders placed today"), None);
