@@ -977,7 +977,7 @@ fn mbox_with_a_message_over_the_maximum_size() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.mbox");
     std::fs::write(&path, &raw).unwrap();
-    let messages: Vec<_> = input::messages(vec![path.to_str().unwrap().into()], opts).collect();
+    let messages: Vec<_> = input::messages([path], opts).collect();
     assert_eq!(messages.len(), 3);
     let records: Vec<Record> = messages
         .iter()

@@ -8,10 +8,7 @@ use msorder::{Label, Options, Record};
 const TAKEOVER: &[&str] = &["gift-card", "rapid-charges", "repeated-amount"];
 
 fn scan(paths: &[&str], jobs: usize) -> Vec<Record> {
-    let messages = input::messages(
-        paths.iter().map(|p| p.to_string()),
-        ReadOptions::default(),
-    );
+    let messages = input::messages(paths.iter().map(|p| p.to_string()), ReadOptions::default());
     let mut out = Vec::new();
     msorder::scan::run(messages, &Options::default(), jobs, |r| -> Result<(), ()> {
         out.push(r);
