@@ -129,7 +129,7 @@ pub fn glance(raw: &[u8]) -> Result<Glance, DecodeError> {
         ..MessageView::default()
     };
     if let Some(msg) = &msg {
-        view.from = mailbox(msg.from());
+        view.from = mailbox(msg, HeaderName::From, msg.from());
         view.subject = subject_of(msg);
         view.date = msg.date().map(|d| d.to_rfc3339());
         view.message_id = msg.message_id().map(str::to_owned);
@@ -636,9 +636,9 @@ fn is_truncated(raw: &[u8], content_type: Option<&ContentType>) -> bool {
 
 fn view_of(msg: &Message, depth: usize) -> MessageView {
     let mut view = MessageView {
-        from: mailbox(msg.from()),
-        reply_to: mailbox(msg.reply_to()),
-        to: mailbox(msg.to()),
+        from: mailbox(msg, HeaderName::From, msg.from()),
+        reply_to: mailbox(msg, HeaderName::ReplyTo, msg.reply_to()),
+        to: mailbox(msg, HeaderName::To, msg.to()),
         return_path: msg.return_address().map(str::to_owned),
         subject: subject_of(msg),
         date: msg.date().map(|d| d.to_rfc3339()),
@@ -727,28 +727,70 @@ fn content_type_str(ct: &ContentType) -> String {
     }
 }
 
-fn mailbox(addr: Option<&Address>) -> Option<Mailbox> {
+/// The first mailbox of an address field. mail-parser decodes a display name in a charset it
+/// does not know (`=?cp932?B?…?=`, raw 8-bit Shift_JIS) to mojibake, which reads as look-alike
+/// letters: such a name is decoded again from the raw field, as the subject is.
+fn mailbox(msg: &Message, name: HeaderName, addr: Option<&Address>) -> Option<Mailbox> {
     let first = addr?.first()?;
-    Some(Mailbox {
+    let redecoded = raw_field(msg, name)
+        .filter(|raw| undecodable_by_parser(raw))
+        .and_then(|raw| name_and_address(&decode_header_bytes(raw)));
+    Some(redecoded.unwrap_or_else(|| Mailbox {
         name: first.name().map(fix_encoded_words).unwrap_or_default(),
         address: first.address().unwrap_or_default().trim().to_owned(),
+    }))
+}
+
+/// The raw value of the message's first `name` field.
+fn raw_field<'a>(msg: &'a Message, name: HeaderName) -> Option<&'a [u8]> {
+    msg.parts
+        .first()
+        .and_then(|p| p.headers.iter().find(|h| h.name == name))
+        .and_then(|h| {
+            msg.raw_message
+                .get(h.offset_start as usize..h.offset_end as usize)
+        })
+}
+
+/// A raw field mail-parser misreads: 8-bit bytes that are not UTF-8, raw ISO-2022-JP (whose
+/// JIS bytes include `<` and `"`, so even the address is misread), or an encoded word in a
+/// charset label only [`CHARSET_ALIASES`] knows.
+fn undecodable_by_parser(raw: &[u8]) -> bool {
+    if raw.contains(&0x1b) {
+        return true;
+    }
+    if !raw.is_ascii() {
+        return std::str::from_utf8(raw).is_err();
+    }
+    let lower = raw.to_ascii_lowercase();
+    CHARSET_ALIASES.iter().any(|(label, _)| {
+        let word = format!("=?{label}?");
+        lower.windows(word.len()).any(|w| w == word.as_bytes())
+    })
+}
+
+/// The first mailbox of a decoded `Name <address>` field, the name unquoted; None without an
+/// address in angle brackets.
+fn name_and_address(field: &str) -> Option<Mailbox> {
+    let (name, rest) = field.split_once('<')?;
+    let (address, _) = rest.split_once('>')?;
+    let name = name.trim();
+    let name = name
+        .strip_prefix('"')
+        .and_then(|n| n.strip_suffix('"'))
+        .unwrap_or(name);
+    Some(Mailbox {
+        name: name.trim().to_owned(),
+        address: address.trim().to_owned(),
     })
 }
 
 fn subject_of(msg: &Message) -> String {
     let parsed = msg.subject().unwrap_or_default();
-    if parsed.contains("=?") || parsed.contains('\u{FFFD}') || parsed.contains('\u{1b}') {
-        let raw = msg
-            .parts
-            .first()
-            .and_then(|p| p.headers.iter().find(|h| h.name == HeaderName::Subject))
-            .and_then(|h| {
-                msg.raw_message
-                    .get(h.offset_start as usize..h.offset_end as usize)
-            });
-        if let Some(raw) = raw {
-            return decode_header_bytes(raw);
-        }
+    if (parsed.contains("=?") || parsed.contains('\u{FFFD}') || parsed.contains('\u{1b}'))
+        && let Some(raw) = raw_field(msg, HeaderName::Subject)
+    {
+        return decode_header_bytes(raw);
     }
     parsed.to_owned()
 }
@@ -1253,6 +1295,33 @@ mod tests {
         let b64 = base64_encode(&sjis);
         let s = decode_header_bytes(format!("=?cp932?B?{b64}?=").as_bytes());
         assert_eq!(s, "注文");
+    }
+
+    /// A display name in a charset mail-parser does not know, as an encoded word or as raw 8-bit
+    /// Shift_JIS, reads as the name, not as mojibake (which would look like look-alike letters).
+    #[test]
+    fn display_names_in_unknown_charsets_are_decoded() {
+        let sjis = encoding_rs::SHIFT_JIS.encode("佐藤 花子").0;
+        let word = format!("=?cp932?B?{}?=", base64_encode(&sjis));
+        let mut raw8 = b"From: \"".to_vec();
+        raw8.extend_from_slice(&sjis);
+        raw8.extend_from_slice(b"\" <hanako@gmail.com>\r\nSubject: x\r\n\r\nhi\r\n");
+        let encoded = format!("From: {word} <hanako@gmail.com>\r\nSubject: x\r\n\r\nhi\r\n");
+        let mut jis = b"From: ".to_vec();
+        jis.extend_from_slice(&encoding_rs::ISO_2022_JP.encode("佐藤 花子").0);
+        jis.extend_from_slice(b" <hanako@gmail.com>\r\nSubject: x\r\n\r\nhi\r\n");
+        for raw in [raw8, encoded.into_bytes(), jis] {
+            for from in [decode(&raw).unwrap().from, glance(&raw).unwrap().view.from] {
+                let from = from.expect("from");
+                assert_eq!(
+                    (from.name.as_str(), from.address.as_str()),
+                    ("佐藤 花子", "hanako@gmail.com")
+                );
+            }
+        }
+        // Names mail-parser reads well are left as it read them.
+        let raw = b"From: \"Shop, Tokyo\" <a@example.jp>\r\n\r\nhi\r\n";
+        assert_eq!(decode(raw).unwrap().from.unwrap().name, "Shop, Tokyo");
     }
 
     fn base64_encode(bytes: &[u8]) -> String {

@@ -107,12 +107,16 @@ fn local_part(m: &Mailbox) -> String {
 /// on Microsoft's domains or a tenant: its bounces are Microsoft's mail system speaking, display
 /// name `Microsoft Outlook` and all.
 pub fn is_microsoft_mail_system(m: &Mailbox) -> bool {
-    let local = local_part(m);
-    let system = SYSTEM_LOCAL_PARTS.contains(&local.as_str())
-        || SYSTEM_LOCAL_PREFIXES.iter().any(|p| local.starts_with(p));
     let domain = m.domain();
     let tenant = domain == "onmicrosoft.com" || domain.ends_with(".onmicrosoft.com");
-    system && (tenant || is_microsoft_domain(&m.registrable()))
+    is_mail_system(m) && (tenant || is_microsoft_domain(&m.registrable()))
+}
+
+/// A mail system's own address on any domain (`MAILER-DAEMON@…`, `postmaster@…`): what it sends
+/// are bounces and reports, never forwards.
+pub fn is_mail_system(m: &Mailbox) -> bool {
+    let local = local_part(m);
+    SYSTEM_LOCAL_PARTS.contains(&local.as_str()) || SYSTEM_LOCAL_PREFIXES.iter().any(|p| local.starts_with(p))
 }
 
 /// The sender writes from one of Microsoft's own (not free-mail) domains, or is Microsoft's
@@ -142,7 +146,9 @@ pub fn names_own_domain(m: &Mailbox) -> bool {
 /// is Microsoft's or a look-alike, or the subject names it. The subject does not count when it
 /// only quotes another mail (a forward or a reply) or when the sender plainly says who it is: a
 /// shop whose display name names its own domain (`Amazon.co.jp <…@amazon.co.jp>`) selling a
-/// Microsoft product is not posing as Microsoft.
+/// Microsoft product is not posing as Microsoft. A sender whose display name is an order or a
+/// bill (`Your Order #865999`) is no person forwarding or replying: its `Fwd:`/`RE:` prefix is
+/// a lure, and its subject counts.
 pub fn header_claim(from: Option<&Mailbox>, subject: &str) -> bool {
     let by_sender = from.is_some_and(|m| {
         let domain = m.domain();
@@ -151,7 +157,9 @@ pub fn header_claim(from: Option<&Mailbox>, subject: &str) -> bool {
             || is_lookalike(&domain)
             || microsoft_domain_sender(m)
     });
-    let subject_speaks = !order::is_forward_subject(subject) && !from.is_some_and(names_own_domain);
+    let named_as_bill = from.is_some_and(|m| order::speaks_of_billing(&text::fold_line(&m.name)));
+    let quotes = order::is_forward_subject(subject) && !named_as_bill;
+    let subject_speaks = !quotes && !from.is_some_and(names_own_domain);
     by_sender || (subject_speaks && mentions_brand(subject))
 }
 
@@ -256,6 +264,28 @@ mod tests {
             "Undeliverable: lunch"
         ));
         assert!(!header_claim(None, ""));
+        // A sender named as a bill quotes nothing with its prefix: the prefix is a lure.
+        for subject in [
+            "Fwd: Microsoft 365 Subscription Renewal Confirmation",
+            "RE: Microsoft 365 Subscription Renewal Confirmation",
+        ] {
+            assert!(
+                claims("Your Order #865999", "kellie@hotmail.com", subject),
+                "{subject}"
+            );
+        }
+    }
+
+    #[test]
+    fn any_mail_system() {
+        for addr in [
+            "MAILER-DAEMON",
+            "<Postmaster@ezweb.ne.jp>",
+            "mailer-daemon@example.jp",
+        ] {
+            assert!(is_mail_system(&mailbox("", addr)), "{addr}");
+        }
+        assert!(!is_mail_system(&mailbox("Mail", "taro@example.jp")));
     }
 
     #[test]

@@ -169,19 +169,70 @@ struct Picked {
 /// this deep.
 const MAX_LAYERS: usize = 8;
 
-/// An order mail inside a forward wins over the forward itself, whose subject (`Fwd: Microsoft の
-/// 注文 …`) would otherwise look like a Microsoft order sent by a stranger; in a forward of a
-/// forward, the innermost order mail wins over the forwarders in between.
+/// The verdict is about the innermost original of a forward (field guide §5), order or not:
+/// the people in between are forwarders. An order mail inside a forward wins over the forward
+/// itself, whose subject (`Fwd: Microsoft の注文 …`) would otherwise look like a Microsoft order
+/// sent by a stranger; in a forward of a forward, the innermost order mail wins over the
+/// forwarders in between. With no order anywhere, the innermost original is judged, unless a
+/// forwarder on the way poses as Microsoft: then that "forward" is the fake and is judged itself.
 fn pick_subject(outer: &MessageView, trust: &Trust) -> Picked {
-    match innermost_order(outer, trust, 0) {
-        Some(picked) => picked.behind(outer, false, trust),
-        None => Picked {
-            order: order::extract(outer),
-            subject: outer.clone(),
-            origin: Origin::Direct,
-            carried: Vec::new(),
-        },
+    if let Some(picked) = innermost_order(outer, trust, 0) {
+        return picked.behind(outer, false, trust);
     }
+    let (subject, origin) = innermost_original(outer, trust);
+    Picked {
+        order: order::extract(&subject),
+        subject,
+        origin,
+        carried: Vec::new(),
+    }
+}
+
+/// The next layer down when `view` forwards a message: an attached one (unless `view` is a
+/// delivery report returning it), else an inline-quoted original.
+fn forwarded_layer(view: &MessageView) -> Option<(MessageView, Origin)> {
+    if !is_delivery_report(view)
+        && let Some(inner) = view.attached.first()
+    {
+        return Some((inner.clone(), Origin::Attached));
+    }
+    forward::inline_original(view).map(|original| (original, Origin::Inline))
+}
+
+/// Content types that only a delivery or feedback report carries (RFC 3464, 5965, 8098).
+const REPORT_PARTS: &[&str] = &[
+    "message/delivery-status",
+    "message/global-delivery-status",
+    "message/feedback-report",
+    "message/disposition-notification",
+    "text/rfc822-headers",
+];
+
+/// A bounce or other report from a mail system: the message it attaches is the one it returns,
+/// not one it forwards, and the report itself is what the mail is.
+fn is_delivery_report(view: &MessageView) -> bool {
+    view.from.as_ref().is_some_and(scope::is_mail_system)
+        || view
+            .attachments
+            .iter()
+            .any(|a| REPORT_PARTS.contains(&a.content_type.as_str()))
+}
+
+/// The innermost original behind plain forwarders, for a mail that holds no order: peeled one
+/// layer at a time, stopping at a forwarder that poses as Microsoft (its pose is the fake).
+fn innermost_original(outer: &MessageView, trust: &Trust) -> (MessageView, Origin) {
+    let mut current = (outer.clone(), Origin::Direct);
+    for _ in 0..MAX_LAYERS {
+        let inline = current.1 == Origin::Inline;
+        if !posing_warnings(&current.0, inline, trust).is_empty() {
+            break;
+        }
+        match forwarded_layer(&current.0) {
+            Some(next) => current = next,
+            None => break,
+        }
+    }
+    current
 }
 
 impl Picked {
@@ -213,7 +264,11 @@ fn innermost_order(view: &MessageView, trust: &Trust, depth: usize) -> Option<Pi
         if let Some(deeper) = innermost_order(&layer, trust, depth + 1) {
             return Some(deeper.behind(&layer, origin == Origin::Inline, trust));
         }
-        if let Some(order) = order_in(&layer) {
+        // A layer quoting an original inline is a forwarder: the order fields and brand words
+        // in its body are the quote's, and the quote was no order.
+        if let Some(order) = order_in(&layer)
+            && forward::inline_original(&layer).is_none()
+        {
             return Some(Picked {
                 subject: layer.into_owned(),
                 origin,
@@ -721,6 +776,90 @@ mod tests {
             }
         }
         assert_eq!(checked, originals.len() * WRAPPERS.len() * WRAPPERS.len() * 4);
+    }
+
+    /// A forward is about its innermost original, order or not: a shop's signature with its
+    /// phone number above a quoted mail that is no Microsoft order says nothing about it, and a
+    /// forwarded fake outside the order template stays a fake.
+    #[test]
+    fn forwards_of_mails_that_are_no_order_are_judged_on_the_original() {
+        let amazon = "Amazon.co.jp ご注文の確認 「Microsoft Office Home & Business 2024」";
+        let amazon_body = "注文番号: 503-4418270-6652913\nMicrosoft Office Home & Business 2024\n数量: 1\n注文合計: ￥43,980\n";
+        let fake = "Microsoft 365 Subscription Renewal Confirmation";
+        let fake_body = "Your Microsoft 365 Family subscription has been renewed.\nInvoice ID: MS-865999\n\
+            Amount charged: $449.00\nIf you did not request this renewal, reply with CANCEL.\n";
+        let cases = [
+            (
+                "Amazon.co.jp <auto-confirm@amazon.co.jp>",
+                amazon,
+                amazon_body,
+                Label::Unrelated,
+            ),
+            (
+                "\"Your Order #865999\" <kellie@hotmail.com>",
+                fake,
+                fake_body,
+                Label::Suspicious,
+            ),
+        ];
+        for (from, subject, body, want) in cases {
+            for wrap in WRAPPERS {
+                let customer = format!("見てください\n\n{}{body}", wrap(from, subject));
+                let shop = format!(
+                    "--\nPC ショップ\nTEL: 03-5555-0123\n\n{}{customer}",
+                    gmail_block("Customer <customer@gmail.com>", &format!("Fwd: {subject}"))
+                );
+                for text in [customer, shop] {
+                    let d = judged(&forward("shop@example.jp", &format!("FW: {subject}"), &text));
+                    assert_eq!(
+                        (d.label, d.origin),
+                        (want, Origin::Inline),
+                        "{text}\n{:?}",
+                        d.reasons
+                    );
+                    assert_eq!(d.subject.subject, subject);
+                }
+            }
+        }
+    }
+
+    /// A bounce returns the message it attaches rather than forwarding it: the report is judged.
+    #[test]
+    fn a_bounce_is_no_forward() {
+        let returned = MessageView {
+            from: mailbox("Microsoft サポート", "help@support-desk.example"),
+            subject: "Microsoft 365 の請求".into(),
+            text: "お支払いが失敗しました。0120-961-234 までお電話ください。".into(),
+            ..MessageView::default()
+        };
+        assert_eq!(judged(&returned).label, Label::Suspicious);
+        let bounce = |from: &str, content_type: &str| MessageView {
+            attached: vec![returned.clone()],
+            attachments: vec![crate::view::Attachment {
+                name: String::new(),
+                content_type: content_type.into(),
+            }],
+            ..forward(
+                from,
+                "Undelivered Mail Returned to Sender",
+                "The mail could not be delivered.",
+            )
+        };
+        for b in [
+            bounce("MAILER-DAEMON@mail.example.jp", "text/plain"),
+            bounce("no-reply@dion.example.jp", "message/delivery-status"),
+        ] {
+            let d = judged(&b);
+            assert_eq!(
+                (d.label, d.origin),
+                (Label::Unrelated, Origin::Direct),
+                "{:?}",
+                d.reasons
+            );
+        }
+        // The same attachment from a person is a forward.
+        let d = judged(&bounce("taro@example.jp", "text/plain"));
+        assert_eq!((d.label, d.origin), (Label::Suspicious, Origin::Attached));
     }
 
     #[test]
