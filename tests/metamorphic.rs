@@ -469,14 +469,6 @@ struct Exclusion {
 
 const EXCLUDED: &[Exclusion] = &[
     Exclusion {
-        fixtures: &[
-            "11-", "12-", "15-", "19-", "27-", "29-", "31-", "33-", "35-", "42-", "54-",
-        ],
-        step: " Html",
-        why: "h/order: an item's `By:` label in its own table cell, the publisher in the next, \
-              is read as one more product (`Office Home & Business 2024 | Microsoft Corporation`)",
-    },
-    Exclusion {
         fixtures: &["40-", "45-", "49-", "53-"],
         step: "wrap ",
         why: "h/fwd / h/scope: a forwarded fake that is not in the order template (display name \
