@@ -1312,10 +1312,19 @@ fn products(lines: &[Line], items: std::ops::Range<usize>, subject: &str) -> Vec
         // line. An attribute's value (`By:` `Mojang Studios`, `自動更新:` `オン`) is no product;
         // a name cut at its colon (`Call of Duty:` `Black Ops 6`) is joined with its rest.
         let name = if shown_cell.ends_with([':', '：']) && row_cells(line.raw).len() == 1 {
-            skip_next = true;
-            match rows.get(i + 1).filter(|_| name_head(&shown_cell)) {
-                Some(rest) if rest.field.is_none() => format!("{shown_cell} {}", rest.cell()),
-                _ => continue,
+            if !name_head(&shown_cell) {
+                skip_next = true;
+                continue;
+            }
+            let rest = rows
+                .get(i + 1)
+                .filter(|r| r.field.is_none())
+                .map(Line::cell)
+                .filter(|r| !r.ends_with([':', '：']) && !not_a_product(r));
+            skip_next = rest.is_some();
+            match rest {
+                Some(rest) => format!("{shown_cell} {rest}"),
+                None => shown_cell,
             }
         } else {
             shown_cell
@@ -1951,6 +1960,9 @@ mod tests {
             let o = order_of(&format!("Order details\n{rows}\nOrder total $74.54\n"));
             assert_eq!(o.products, [name], "{rows}");
         }
+        // A name cut at its colon whose rest is no name part: the head alone, the next line read.
+        let o = order_of("Order details\nHarbor Racer:\nBy:\nBluefin Works\nStarter Pack  1  $0.00\n");
+        assert_eq!(o.products, ["Harbor Racer", "Starter Pack"]);
         assert!(name_head("Minecraft:"));
         assert!(!name_head("By:") && !name_head("自動更新:") && !name_head("数量:"));
     }
