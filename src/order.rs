@@ -1145,21 +1145,24 @@ const ITEM_ATTRIBUTES: &[&str] = &[
     "自動更新設定",
 ];
 
-/// Words that say the number after them is a quantity (`Qty: 1`, `数量: 1`, `x1`, `× 2`).
-const QUANTITY_WORDS: &[&str] = &["qty", "quantity", "数量", "個数", "x", "×"];
+/// Words that say the number after them is a quantity (`Qty: 1`, `数量: 1`, `× 2`).
+const QUANTITY_WORDS: &[&str] = &["qty", "quantity", "数量", "個数", "×"];
+
+/// Marks that say so only glued to the number (`x1`; `Surface Pro X 1` keeps its `X`).
+const QUANTITY_MARKS: &[&str] = &["x"];
 
 /// A quantity run into the end of an item's name: after one of [`QUANTITY_WORDS`], or, in a
 /// row cut at its price, a bare number of one or two digits standing between the name and the
 /// price (a `<br>` line or a cell whose columns collapsed: `Microsoft 365 Family 1 USD 0.00`).
 /// Longer numbers belong to the name (`Office Home 2024`, `Microsoft 365`).
 static QUANTITY_AT_END: LazyLock<[Regex; 2]> = LazyLock::new(|| {
-    let words = QUANTITY_WORDS
-        .iter()
-        .map(|w| regex::escape(w))
-        .collect::<Vec<_>>()
-        .join("|");
+    let alternatives = |t: &[&str]| t.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|");
+    let (words, marks) = (alternatives(QUANTITY_WORDS), alternatives(QUANTITY_MARKS));
     [
-        Regex::new(&format!(r"(?i)\s+(?:{words})\s*[:：]?\s*\d{{1,3}}$")).unwrap(),
+        Regex::new(&format!(
+            r"(?i)\s+(?:(?:{words})\s*[:：]?\s*|(?:{marks}))\d{{1,3}}$"
+        ))
+        .unwrap(),
         Regex::new(r"\s+\d{1,2}$").unwrap(),
     ]
 });
@@ -1937,6 +1940,7 @@ mod tests {
             ("Microsoft 365 $99.99", "Microsoft 365"),
             ("Black Ops 6 1 $69.99", "Black Ops 6"),
             ("Black Ops 6", "Black Ops 6"),
+            ("Surface Pro X 1 | USD 0.00", "Surface Pro X 1"),
             ("Black Ops 6 | 1 | $69.99", "Black Ops 6"),
         ] {
             assert_eq!(first_cell(row), name, "{row}");
