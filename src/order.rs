@@ -311,6 +311,7 @@ const LABELS_JA: &[(Field, &str)] = &[
     (Field::Payment, "支払い方法"),
     (Field::Payment, "支払方法"),
     (Field::Key, "プロダクトキー"),
+    (Field::Key, "プロダクト キー"),
     (Field::Details, "注文の詳細"),
     (Field::Details, "ご注文の詳細"),
     (Field::Details, "ご注文内容"),
@@ -1123,6 +1124,72 @@ const HEADINGS_JA: &[&str] = &[
 /// Publisher lines under an item (`By: Mojang`), matched at the start of a cell.
 const BYLINES: &[&str] = &["by:", "by ", "publisher", "発行元", "販売元", "提供元"];
 
+/// Labels of an item's attributes in the item rows (before a colon): their value, in the same
+/// cell or the next, is no product. Any other cell ending in a colon is the head of a name with a
+/// colon in it (`Call of Duty:` | `Black Ops 6`), whose rest stands in the next cell.
+const ITEM_ATTRIBUTES: &[&str] = &[
+    "by",
+    "publisher",
+    "sold by",
+    "seller",
+    "developer",
+    "platform",
+    "auto-renew",
+    "auto renew",
+    "automatic renewal",
+    "発行元",
+    "販売元",
+    "提供元",
+    "開発元",
+    "自動更新",
+    "自動更新設定",
+];
+
+/// Words that say the number after them is a quantity (`Qty: 1`, `数量: 1`, `× 2`).
+const QUANTITY_WORDS: &[&str] = &["qty", "quantity", "数量", "個数", "×"];
+
+/// Marks that say so only glued to the number (`x1`; `Surface Pro X 1` keeps its `X`).
+const QUANTITY_MARKS: &[&str] = &["x"];
+
+/// A quantity run into the end of an item's name: after one of [`QUANTITY_WORDS`], or, in a
+/// row cut at its price, a bare number of one or two digits standing between the name and the
+/// price (a `<br>` line or a cell whose columns collapsed: `Microsoft 365 Family 1 USD 0.00`).
+/// Longer numbers belong to the name (`Office Home 2024`, `Microsoft 365`).
+static QUANTITY_AT_END: LazyLock<[Regex; 2]> = LazyLock::new(|| {
+    let alternatives = |t: &[&str]| t.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|");
+    let (words, marks) = (alternatives(QUANTITY_WORDS), alternatives(QUANTITY_MARKS));
+    [
+        Regex::new(&format!(
+            r"(?i)\s+(?:(?:{words})\s*[:：]?\s*|(?:{marks}))\d{{1,3}}$"
+        ))
+        .unwrap(),
+        Regex::new(r"\s+\d{1,2}$").unwrap(),
+    ]
+});
+
+/// The name without a quantity run into its end; `before_price` when the cell was cut at a
+/// price (only then may a bare number be the quantity column).
+fn without_quantity(name: &str, before_price: bool) -> &str {
+    let [worded, bare] = &*QUANTITY_AT_END;
+    let cut = worded
+        .find(name)
+        .or_else(|| bare.find(name).filter(|_| before_price))
+        .map_or(name.len(), |m| m.start());
+    name[..cut].trim_end()
+}
+
+/// True when a cell ending in a colon labels a value rather than starting a name: a column
+/// heading, an item attribute (`By:`, `自動更新:`) or a field label (`プロダクト キー:`).
+fn labels_a_value(colon_cell: &str) -> bool {
+    let head = fold_line(colon_cell.trim_end_matches([':', '：']));
+    is_heading(&head) || ITEM_ATTRIBUTES.contains(&head.as_str()) || label_of(&head).is_some()
+}
+
+/// True when a cell is the head of a product name cut at its colon.
+fn name_head(cell: &str) -> bool {
+    cell.ends_with([':', '：']) && cell.chars().count() > 1 && !labels_a_value(cell)
+}
+
 /// Words of a line that describes an item's term rather than names one ("12-month
 /// subscription", "24 か月間無料 (PC 購入特典)"). A known product keeps them
 /// (`Microsoft 365 Personal (24 か月 特典)`).
@@ -1236,15 +1303,38 @@ fn not_a_product(shown_cell: &str) -> bool {
 fn products(lines: &[Line], items: std::ops::Range<usize>, subject: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     // Item rows under the details heading are the authoritative list.
-    let mut after_label_cell = false;
-    for line in &lines[items] {
+    let rows = &lines[items];
+    let mut skip_next = false;
+    for (i, line) in rows.iter().enumerate() {
         let shown_cell = line.cell();
-        // The cell after one that ends in a colon (`By:`, `自動更新:`) is that cell's value.
-        if line.field.is_none() && !after_label_cell && !not_a_product(&shown_cell) {
-            push_unique(&mut found, without_term(&shown_cell));
+        let skip = std::mem::take(&mut skip_next);
+        if line.field.is_some() || skip {
+            continue;
         }
-        let cell = fold_line(&shown_cell);
-        after_label_cell = cell.ends_with(':') && !is_heading(cell.trim_end_matches(':').trim());
+        // A cell that ends in a colon and is the whole line: its value or its rest is on the next
+        // line. An attribute's value (`By:` `Mojang Studios`, `自動更新:` `オン`) is no product;
+        // a name cut at its colon (`Call of Duty:` `Black Ops 6`) is joined with its rest.
+        let name = if shown_cell.ends_with([':', '：']) && row_cells(line.raw).len() == 1 {
+            if !name_head(&shown_cell) {
+                skip_next = true;
+                continue;
+            }
+            let rest = rows
+                .get(i + 1)
+                .filter(|r| r.field.is_none())
+                .map(Line::cell)
+                .filter(|r| !r.ends_with([':', '：']) && !not_a_product(r));
+            skip_next = rest.is_some();
+            match rest {
+                Some(rest) => format!("{shown_cell} {rest}"),
+                None => shown_cell,
+            }
+        } else {
+            shown_cell
+        };
+        if !not_a_product(&name) {
+            push_unique(&mut found, without_term(&name));
+        }
     }
     if found.is_empty() {
         // Known products standing alone in a cell, not mentioned in a sentence.
@@ -1286,13 +1376,27 @@ fn push_unique(found: &mut Vec<String>, name: String) {
     }
 }
 
-/// The first cell of a flattened table row: cut at `|`, a tab or a run of two spaces, and at
-/// the first price.
+/// The cells of a flattened table row: split at `|`, a tab or a run of two spaces.
+fn row_cells(raw: &str) -> Vec<String> {
+    shown_line_keep_runs(raw)
+        .split(['|', '\t'])
+        .flat_map(|c| c.split("  "))
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The first cell of a flattened table row (see [`row_cells`]), joined with the second when it
+/// is the head of a name cut at its colon (`Call of Duty:   Black Ops 6`); cut at the first price
+/// and at a publisher run into the name, without a quantity run into its end.
 fn first_cell(raw: &str) -> String {
-    let shown = shown_line_keep_runs(raw);
-    let cell = shown.split(['|', '\t']).next().unwrap_or("");
-    let cell = cell.split("  ").next().unwrap_or("").trim();
-    let folded = fold(cell);
+    let cells = row_cells(raw);
+    let mut cell = cells.first().cloned().unwrap_or_default();
+    if let Some(rest) = cells.get(1).filter(|_| name_head(&cell)) {
+        cell = format!("{cell} {rest}");
+    }
+    let folded = fold(&cell);
     // The cell is NFKC already, so folding keeps its byte offsets unless it maps a letter (a
     // look-alike) to one of another length; then keep the whole cell.
     let aligned = folded.len() == cell.len();
@@ -1300,8 +1404,10 @@ fn first_cell(raw: &str) -> String {
     let price = amounts_at(&folded).first().map(|&(start, _)| start);
     let byline = folded.find(" by:").filter(|&at| at > 0);
     match price.into_iter().chain(byline).min() {
-        Some(start) if aligned && cell.is_char_boundary(start) => cell[..start].trim().to_owned(),
-        _ => cell.to_owned(),
+        Some(start) if aligned && cell.is_char_boundary(start) => {
+            without_quantity(cell[..start].trim(), price == Some(start)).to_owned()
+        }
+        _ => without_quantity(cell.trim(), false).to_owned(),
     }
 }
 
@@ -1809,6 +1915,102 @@ mod tests {
             "Office Home & Business 2024"
         );
         assert!(!not_a_product("Microsoft 365 Personal (24 か月 特典)"));
+    }
+
+    /// The quantity column run into a name, in every layout, is not part of it; digits of the
+    /// name stay.
+    #[test]
+    fn quantity_column_is_no_part_of_a_name() {
+        for row in [
+            "Microsoft 365 Family | 1 | USD 0.00",
+            "Microsoft 365 Family\t1\tUSD 0.00",
+            "Microsoft 365 Family    1    USD 0.00",
+            "Microsoft 365 Family 1 USD 0.00",
+            "Microsoft 365 Family Qty: 1 USD 0.00",
+            "Microsoft 365 Family 数量: 1 USD 0.00",
+            "Microsoft 365 Family x1 USD 0.00",
+            "Microsoft 365 Family × 2",
+            "Microsoft 365 Family Quantity 1",
+        ] {
+            assert_eq!(first_cell(row), "Microsoft 365 Family", "{row}");
+        }
+        for (row, name) in [
+            ("Office Home 2024 USD 0.00", "Office Home 2024"),
+            ("Office Home 2024 1 USD 0.00", "Office Home 2024"),
+            ("Microsoft 365 $99.99", "Microsoft 365"),
+            ("Black Ops 6 1 $69.99", "Black Ops 6"),
+            ("Black Ops 6", "Black Ops 6"),
+            ("Surface Pro X 1 | USD 0.00", "Surface Pro X 1"),
+            ("Black Ops 6 | 1 | $69.99", "Black Ops 6"),
+        ] {
+            assert_eq!(first_cell(row), name, "{row}");
+        }
+        let o = order_of("Order details\nMicrosoft 365 Family 1 USD 0.00\nTotal USD 0.00\n");
+        assert_eq!(o.products, ["Microsoft 365 Family"]);
+    }
+
+    /// A name with a colon in it stays whole, whether its rest is in the same cell, the next
+    /// cell of the row or the next line (a table cell of its own).
+    #[test]
+    fn a_name_keeps_its_colon() {
+        let name = "Call of Duty: Black Ops 6 - Vault Edition";
+        for rows in [
+            "Call of Duty: Black Ops 6 - Vault Edition\t1\t$69.99",
+            "Call of Duty:   Black Ops 6 - Vault Edition\t1\t$69.99",
+            "Call of Duty: | Black Ops 6 - Vault Edition | 1 | $69.99",
+            "Call of Duty:\nBlack Ops 6 - Vault Edition 1 $69.99",
+            "Call of Duty:\nBlack Ops 6 - Vault Edition\n1\n$69.99",
+        ] {
+            let o = order_of(&format!("Order details\n{rows}\nOrder total $74.54\n"));
+            assert_eq!(o.products, [name], "{rows}");
+        }
+        // A name cut at its colon whose rest is no name part: the head alone, the next line read.
+        let o = order_of("Order details\nHarbor Racer:\nBy:\nBluefin Works\nStarter Pack  1  $0.00\n");
+        assert_eq!(o.products, ["Harbor Racer", "Starter Pack"]);
+        assert!(name_head("Minecraft:"));
+        assert!(!name_head("By:") && !name_head("自動更新:") && !name_head("数量:"));
+    }
+
+    /// A label and its value, in one cell, two cells or two lines, are no product; the row after
+    /// a label with its value on the same line is read again.
+    #[test]
+    fn item_labels_and_their_values_are_no_products() {
+        for rows in [
+            "プロダクト キー: MBGPD-BJ2MW-H2YP8-PWCQF-K638D",
+            "プロダクト キー:\nMBGPD-BJ2MW-H2YP8-PWCQF-K638D",
+            "自動更新: オン",
+            "自動更新:\nオン",
+            "自動更新:   オン",
+        ] {
+            let o = order_of(&format!(
+                "注文の詳細\nOffice Home & Business 2024\n{rows}\n合計: ¥0\n"
+            ));
+            assert_eq!(o.products, ["Office Home & Business 2024"], "{rows}");
+        }
+        let o = order_of("注文の詳細\nOffice Home 2024\nプロダクト キー: MBGPD-BJ2MW-H2YP8-PWCQF-K638D\n");
+        assert_eq!(o.product_key.as_deref(), Some("MBGPD-BJ2MW-H2YP8-PWCQF-K638D"));
+    }
+
+    /// A publisher under an item, in its own cell or after the label, is no product, and the item
+    /// after it is still one.
+    #[test]
+    fn publishers_are_no_products() {
+        for by in [
+            "By:\nMojang Studios",
+            "By: Mojang Studios",
+            "By:   Mojang Studios",
+            "By: | Mojang Studios",
+        ] {
+            let o = order_of(&format!(
+                "Order details\nMinecraft: Java & Bedrock Edition  1  £19.99\n{by}\n\
+                 Stardew Valley  1  £11.39\n{by}\nTotal £31.38\n"
+            ));
+            assert_eq!(
+                o.products,
+                ["Minecraft: Java & Bedrock Edition", "Stardew Valley"],
+                "{by}"
+            );
+        }
     }
 
     /// A label ending in a letter does not run on into a longer word.

@@ -454,78 +454,16 @@ fn expected(f: &Fixture, r: &Recipe) -> BTreeMap<&'static str, String> {
     want
 }
 
-/// Order fields known to be misread for reasons outside this test's area (order-field rules in
-/// src/order.rs), each with its cause; the lead empties this list as the owning branch merges.
-/// Only the named field's difference is ignored: label, forwarding and authentication of these
-/// variants are still checked. `METAMORPHIC_NO_EXCLUDE=1` checks them all, `METAMORPHIC_DUMP=dir`
-/// writes each failure's message and variant there.
-struct Exclusion {
-    /// Fixture numbers (file name prefixes).
-    fixtures: &'static [&'static str],
-    /// The field whose difference is ignored.
-    field: &'static str,
-    #[allow(dead_code)]
-    why: &'static str,
-}
-
-const EXCLUDED: &[Exclusion] = &[
-    Exclusion {
-        fixtures: &["12-", "15-", "19-", "66-"],
-        field: "products",
-        why: "h/order: an item's publisher (`By:` label in its own cell, or the line under the \
-              name) is read as one more product (`Lantern Lake Solitaire | Quiet Owl Games`)",
-    },
-    Exclusion {
-        fixtures: &[
-            "31-", "33-", "35-", "60-", "66-", "68-", "69-", "72-", "74-", "95-", "99-", "100-", "103-",
-            "109-",
-        ],
-        field: "products",
-        why: "h/order: the quantity in the next cell or line is glued to the product name \
-              (`Office Home & Business 2024 1`)",
-    },
-    Exclusion {
-        fixtures: &["66-", "69-", "103-"],
-        field: "products",
-        why: "h/order: a product name with a colon (`Minecraft: Java & Bedrock Edition`, `Call of \
-              Duty: Black Ops 6`) is cut or split at the colon when its line is re-laid out",
-    },
-    Exclusion {
-        fixtures: &["58-", "61-"],
-        field: "products",
-        why: "h/order: the auto-renew value (`自動更新: オン`) is read as one more product",
-    },
-    Exclusion {
-        fixtures: &["96-"],
-        field: "products",
-        why: "h/order: the product key line (`プロダクト キー: MBGPD-…`) is read as one more product",
-    },
-];
-
-/// The fields whose differences are ignored for this fixture.
-fn excluded_fields(f: &Fixture) -> Vec<&'static str> {
-    if std::env::var_os("METAMORPHIC_NO_EXCLUDE").is_some() {
-        return Vec::new();
-    }
-    let file = f.name.rsplit('/').next().unwrap_or("");
-    EXCLUDED
-        .iter()
-        .filter(|e| e.fixtures.iter().any(|p| file.starts_with(p)))
-        .map(|e| e.field)
-        .collect()
-}
-
 /// Outcome of a run.
 #[derive(Default)]
 struct Tally {
     variants: usize,
-    excluded: usize,
     failures: Vec<String>,
 }
 
 /// Classify every (fixture, recipe) pair, two threads, and compare with what it must say.
 fn run(cases: Vec<(&Fixture, Recipe)>) -> Tally {
-    let check = |(f, r): &(&Fixture, Recipe)| -> Result<bool, String> {
+    let check = |(f, r): &(&Fixture, Recipe)| -> Result<(), String> {
         let chain = describe(r);
         let raw = build(f, r);
         let mut opts = options();
@@ -543,19 +481,15 @@ fn run(cases: Vec<(&Fixture, Recipe)>) -> Tally {
                 ));
             }
         }
-        let ignored = excluded_fields(f);
-        let mut skipped = false;
         let diffs: Vec<String> = expected(f, r)
             .into_iter()
             .filter_map(|(name, want)| {
                 let have = field(&got, name);
-                let differs = have != want;
-                skipped |= differs && ignored.contains(&name);
-                (differs && !ignored.contains(&name)).then(|| format!("{name}: want {want:?}, got {have:?}"))
+                (have != want).then(|| format!("{name}: want {want:?}, got {have:?}"))
             })
             .collect();
         if diffs.is_empty() {
-            return Ok(!skipped);
+            return Ok(());
         }
         let mut saved = String::new();
         if let Some(dir) = std::env::var_os("METAMORPHIC_DUMP") {
@@ -568,7 +502,7 @@ fn run(cases: Vec<(&Fixture, Recipe)>) -> Tally {
         Err(format!("{} [{chain}]: {}{saved}", f.name, diffs.join("; ")))
     };
     let half = cases.len().div_ceil(2);
-    let results: Vec<Result<bool, String>> = std::thread::scope(|s| {
+    let results: Vec<Result<(), String>> = std::thread::scope(|s| {
         let handles: Vec<_> = cases
             .chunks(half.max(1))
             .map(|chunk| s.spawn(move || chunk.iter().map(check).collect::<Vec<_>>()))
@@ -580,13 +514,9 @@ fn run(cases: Vec<(&Fixture, Recipe)>) -> Tally {
     });
     let mut tally = Tally::default();
     for r in results {
-        match r {
-            Ok(true) => tally.variants += 1,
-            Ok(false) => tally.excluded += 1,
-            Err(e) => {
-                tally.variants += 1;
-                tally.failures.push(e);
-            }
+        tally.variants += 1;
+        if let Err(e) = r {
+            tally.failures.push(e);
         }
     }
     tally
@@ -594,9 +524,8 @@ fn run(cases: Vec<(&Fixture, Recipe)>) -> Tally {
 
 fn assert_clean(what: &str, tally: Tally) {
     eprintln!(
-        "{what}: {} variants, {} excluded, {} failed",
+        "{what}: {} variants, {} failed",
         tally.variants,
-        tally.excluded,
         tally.failures.len()
     );
     assert!(tally.variants > 0);
