@@ -2,6 +2,9 @@
 
 use std::collections::BTreeMap;
 
+mod common;
+
+use common::field;
 use msorder::input::{self, ReadOptions};
 use msorder::{Options, Record};
 
@@ -45,27 +48,6 @@ fn records(opts: &Options) -> BTreeMap<(String, usize), Record> {
     })
     .unwrap();
     out
-}
-
-fn field(r: &Record, name: &str) -> String {
-    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
-    match name {
-        "label" => r.label.as_str().into(),
-        "forwarded" => r.forwarded.to_string(),
-        "authentication" => serde_json::to_value(r.authentication)
-            .unwrap()
-            .as_str()
-            .unwrap()
-            .into(),
-        "order_number" => opt(&r.order_number),
-        "order_date" => opt(&r.order_date),
-        "total" => opt(&r.total),
-        "currency" => opt(&r.currency),
-        "products" => r.products.join(" | "),
-        "payment" => opt(&r.payment),
-        "product_key" => opt(&r.product_key),
-        other => panic!("unknown column {other}"),
-    }
 }
 
 /// Order fields are compared only where the expectation fills them (suspicious and unrelated

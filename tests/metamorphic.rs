@@ -4,11 +4,13 @@
 //! wrapper) must keep its label and fields. The variants are generated here, deterministically:
 //! each failure names the fixture and the chain of transformations, which rebuilds the variant.
 
+mod common;
 #[path = "common/mailgen.rs"]
 mod mailgen;
 
 use std::collections::BTreeMap;
 
+use common::field;
 use mailgen::{
     Attach, Charset, Client, Layout, Mail, Markup, Quoting, Style, Transfer, Ui, Width, Words, Wrap,
 };
@@ -34,26 +36,6 @@ const FIELDS: &[&str] = &[
     "payment",
     "product_key",
 ];
-
-fn field(r: &Record, name: &str) -> String {
-    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
-    match name {
-        "label" => r.label.as_str().into(),
-        "forwarded" => r.forwarded.to_string(),
-        "authentication" => serde_json::to_value(r.authentication)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
-        "order_number" => opt(&r.order_number),
-        "order_date" => opt(&r.order_date),
-        "total" => opt(&r.total),
-        "currency" => opt(&r.currency),
-        "products" => r.products.join(" | "),
-        "payment" => opt(&r.payment),
-        "product_key" => opt(&r.product_key),
-        other => panic!("unknown field {other}"),
-    }
-}
 
 fn options() -> Options {
     Options {

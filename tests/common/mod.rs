@@ -35,3 +35,24 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// A record's field as `tests/expected.tsv` writes it (lists joined by ` | `, absent as empty).
+pub fn field(r: &msorder::Record, name: &str) -> String {
+    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+    match name {
+        "label" => r.label.as_str().into(),
+        "forwarded" => r.forwarded.to_string(),
+        "authentication" => serde_json::to_value(r.authentication)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        "order_number" => opt(&r.order_number),
+        "order_date" => opt(&r.order_date),
+        "total" => opt(&r.total),
+        "currency" => opt(&r.currency),
+        "products" => r.products.join(" | "),
+        "payment" => opt(&r.payment),
+        "product_key" => opt(&r.product_key),
+        other => panic!("unknown field {other}"),
+    }
+}
