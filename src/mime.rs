@@ -1256,7 +1256,7 @@ mod tests {
             .map(|w| {
                 format!(
                     "=?iso-2022-jp-ms?B?{}?=",
-                    base64_encode(&encoding_rs::ISO_2022_JP.encode(w).0)
+                    crate::compose::base64(&encoding_rs::ISO_2022_JP.encode(w).0)
                 )
             })
             .collect();
@@ -1292,7 +1292,7 @@ mod tests {
         let s = decode_header_bytes(b"=?utf-8?Q?Your_order_=E2=84=96?= done");
         assert_eq!(s, "Your order № done");
         let sjis = encoding_rs::SHIFT_JIS.encode("注文").0;
-        let b64 = base64_encode(&sjis);
+        let b64 = crate::compose::base64(&sjis);
         let s = decode_header_bytes(format!("=?cp932?B?{b64}?=").as_bytes());
         assert_eq!(s, "注文");
     }
@@ -1302,7 +1302,7 @@ mod tests {
     #[test]
     fn display_names_in_unknown_charsets_are_decoded() {
         let sjis = encoding_rs::SHIFT_JIS.encode("佐藤 花子").0;
-        let word = format!("=?cp932?B?{}?=", base64_encode(&sjis));
+        let word = format!("=?cp932?B?{}?=", crate::compose::base64(&sjis));
         let mut raw8 = b"From: \"".to_vec();
         raw8.extend_from_slice(&sjis);
         raw8.extend_from_slice(b"\" <hanako@gmail.com>\r\nSubject: x\r\n\r\nhi\r\n");
@@ -1322,25 +1322,6 @@ mod tests {
         // Names mail-parser reads well are left as it read them.
         let raw = b"From: \"Shop, Tokyo\" <a@example.jp>\r\n\r\nhi\r\n";
         assert_eq!(decode(raw).unwrap().from.unwrap().name, "Shop, Tokyo");
-    }
-
-    fn base64_encode(bytes: &[u8]) -> String {
-        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut out = String::new();
-        for chunk in bytes.chunks(3) {
-            let n = chunk
-                .iter()
-                .enumerate()
-                .fold(0u32, |n, (i, &b)| n | (b as u32) << (16 - 8 * i));
-            for i in 0..4 {
-                if i <= chunk.len() {
-                    out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
-                } else {
-                    out.push('=');
-                }
-            }
-        }
-        out
     }
 
     #[test]
@@ -1378,7 +1359,7 @@ mod tests {
         let mut outer =
             b"From: a@example.com\nContent-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n"
                 .to_vec();
-        outer.extend_from_slice(base64_encode(&chain).as_bytes());
+        outer.extend_from_slice(crate::compose::base64(&chain).as_bytes());
         outer.push(b'\n');
         outer
     }
@@ -1406,7 +1387,7 @@ mod tests {
     fn unlabelled_iso2022jp_under_a_transfer_encoding() {
         let jis = encoding_rs::ISO_2022_JP.encode("合計: ¥0").0;
         let qp: String = jis.iter().map(|b| format!("={b:02X}")).collect();
-        for (cte, body) in [("base64", base64_encode(&jis)), ("quoted-printable", qp)] {
+        for (cte, body) in [("base64", crate::compose::base64(&jis)), ("quoted-printable", qp)] {
             let raw =
                 format!("Subject: s\nContent-Type: text/plain\nContent-Transfer-Encoding: {cte}\n\n{body}\n");
             assert_eq!(decode(raw.as_bytes()).unwrap().text.trim(), "合計: ¥0", "{cte}");

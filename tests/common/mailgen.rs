@@ -829,21 +829,7 @@ pub fn qp_encode(bytes: &[u8]) -> Vec<u8> {
 
 /// Base64 in lines of `width` characters.
 pub fn base64_lines(bytes: &[u8], width: usize) -> Vec<u8> {
-    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut flat = Vec::with_capacity(bytes.len() * 4 / 3 + 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | (b as u32) << (16 - 8 * i));
-        for i in 0..4 {
-            flat.push(if i <= chunk.len() {
-                A[(n >> (18 - 6 * i) & 63) as usize]
-            } else {
-                b'='
-            });
-        }
-    }
+    let flat = msorder::compose::base64(bytes).into_bytes();
     let mut out = Vec::with_capacity(flat.len() + flat.len() / width.max(1) + 1);
     for line in flat.chunks(width.max(1)) {
         out.extend_from_slice(line);
