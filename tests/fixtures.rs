@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 mod common;
 
-use common::field;
+use common::{ALWAYS, WHEN_GIVEN, field};
 use msorder::input::{self, ReadOptions};
 use msorder::{Options, Record};
 
@@ -49,19 +49,6 @@ fn records(opts: &Options) -> BTreeMap<(String, usize), Record> {
     .unwrap();
     out
 }
-
-/// Order fields are compared only where the expectation fills them (suspicious and unrelated
-/// rows leave them empty on purpose); label, forwarded and authentication always.
-const ALWAYS: &[&str] = &["label", "forwarded", "authentication"];
-const WHEN_GIVEN: &[&str] = &[
-    "order_number",
-    "order_date",
-    "total",
-    "currency",
-    "products",
-    "payment",
-    "product_key",
-];
 
 #[test]
 fn fixtures_match_expectations() {
