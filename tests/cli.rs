@@ -33,17 +33,15 @@ fn check_activation_in_japanese_and_english() {
         .stdout(predicate::str::contains("判定:"));
 }
 
+/// What the command wrote on stdout, once its exit status is `code`.
+fn stdout_with_code(cmd: &mut assert_cmd::Command, code: i32) -> Vec<u8> {
+    cmd.assert().code(code).get_output().stdout.clone()
+}
+
 #[test]
 fn check_reads_stdin_and_prints_json() {
     let raw = std::fs::read(CHARGE).unwrap();
-    let out = msorder()
-        .args(["check", "--json", "-"])
-        .write_stdin(raw)
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_with_code(msorder().args(["check", "--json", "-"]).write_stdin(raw), 1);
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["label"], "charge");
     assert_eq!(v["source"], "-");
@@ -126,14 +124,12 @@ fn scan_all_writes_a_record_per_message() {
 #[test]
 fn mbox_on_stdin() {
     let raw = std::fs::read(MBOX).unwrap();
-    let out = msorder()
-        .args(["scan", "--all", "--format", "jsonl"])
-        .write_stdin(raw)
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_with_code(
+        msorder()
+            .args(["scan", "--all", "--format", "jsonl"])
+            .write_stdin(raw),
+        1,
+    );
     let text = String::from_utf8(out).unwrap();
     assert_eq!(text.lines().count(), 6);
     assert!(text.lines().all(|l| l.contains("\"source\":\"-\"")));
@@ -494,25 +490,13 @@ fn product_key_in_the_subject_is_masked_unless_asked() {
 #[test]
 fn later_price_is_its_own_field() {
     const TRIAL: &str = "fixtures/mail/13-ja-trial-m365-free-24-months.eml";
-    let out = msorder()
-        .args(["check", "--json", TRIAL])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_with_code(msorder().args(["check", "--json", TRIAL]), 1);
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["label"], "trial");
     assert_eq!(v["total"], "0");
     assert_eq!(v["later_price"], "21300");
     assert_eq!(v["later_currency"], "JPY");
-    let out = msorder()
-        .args(["scan", "--format", "csv", TRIAL])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_with_code(msorder().args(["scan", "--format", "csv", TRIAL]), 1);
     let csv = String::from_utf8(out).unwrap();
     let row = csv.lines().nth(1).unwrap();
     assert!(row.ends_with(",21300,JPY"), "{row}");

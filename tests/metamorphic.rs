@@ -47,7 +47,7 @@ fn fixtures() -> Vec<Fixture> {
         let base = msorder::classify(&name, 1, &raw, &options());
         for &f in ALWAYS.iter().chain(WHEN_GIVEN) {
             let want = row[f];
-            let always = matches!(f, "label" | "forwarded" | "authentication");
+            let always = ALWAYS.contains(&f);
             assert!(
                 (!always && want.is_empty()) || field(&base, f) == want,
                 "{name}: {f} is {:?}, tests/expected.tsv says {want:?}",
