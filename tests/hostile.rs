@@ -633,47 +633,22 @@ fn deep_nesting_in_every_spelling_is_an_error() {
         [&raw[..at], b"Subject: lunch on friday?", &raw[at + 14..]].concat()
     };
     let chain = rfc822_chain(100_000, TINY);
-    let cases: Vec<(&str, Vec<u8>)> = vec![
-        (
-            "space-after-slash",
-            lunch(
-                "Content-Type: multipart/mixed",
-                "7bit",
-                &spelled_chain(100_000, "message/ rfc822"),
-            ),
-        ),
-        (
-            "comment",
-            lunch(
-                "Content-Type: multipart/mixed",
-                "7bit",
-                &spelled_chain(100_000, "message/(x)rfc822"),
-            ),
-        ),
-        (
-            "folded",
-            lunch(
-                "Content-Type: multipart/mixed",
-                "7bit",
-                &spelled_chain(100_000, "Message\n /\n (a (b)) GLOBAL"),
-            ),
-        ),
-        (
-            "quoted",
-            lunch(
-                "Content-Type: multipart/mixed",
-                "7bit",
-                &spelled_chain(100_000, "\"message\"/\"rfc822\""),
-            ),
-        ),
-        (
-            "escaped-comment",
-            lunch(
-                "Content-Type: multipart/mixed",
-                "7bit",
-                &spelled_chain(100_000, "message/(a\\)b(c))rfc822"),
-            ),
-        ),
+    // Spellings of the type that mail-parser reads as message/rfc822, each a 100,000-deep chain.
+    let spellings = [
+        ("space-after-slash", "message/ rfc822"),
+        ("comment", "message/(x)rfc822"),
+        ("folded", "Message\n /\n (a (b)) GLOBAL"),
+        ("quoted", "\"message\"/\"rfc822\""),
+        ("escaped-comment", "message/(a\\)b(c))rfc822"),
+    ];
+    let mut cases: Vec<(&str, Vec<u8>)> = spellings
+        .iter()
+        .map(|&(name, spelling)| {
+            let body = spelled_chain(100_000, spelling);
+            (name, lunch("Content-Type: multipart/mixed", "7bit", &body))
+        })
+        .collect();
+    cases.extend([
         (
             "base64-spaces",
             lunch(
@@ -735,7 +710,7 @@ fn deep_nesting_in_every_spelling_is_an_error() {
                 .replace("rfc822", "rfc=  \n822");
             lunch("Content-Type: message/rfc822", "quoted-printable", qp.as_bytes())
         }),
-    ];
+    ]);
     for (name, raw) in &cases {
         assert_deep_is_an_error(name, raw);
     }
