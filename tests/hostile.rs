@@ -648,45 +648,24 @@ fn deep_nesting_in_every_spelling_is_an_error() {
             (name, lunch("Content-Type: multipart/mixed", "7bit", &body))
         })
         .collect();
+    // Base64 that mail-parser still decodes: odd line widths and characters between the groups.
+    let gaps = [
+        ("base64-spaces", 76, " "),
+        ("base64-short-lines", 3, ""),
+        ("base64-dashes", 76, "-"),
+        ("base64-cr", 76, "\r"),
+    ];
+    cases.extend(gaps.iter().map(|&(name, width, gap)| {
+        let body = base64_spelled(&chain, width, gap);
+        (name, lunch("Content-Type: message/rfc822", "base64", &body))
+    }));
     cases.extend([
-        (
-            "base64-spaces",
-            lunch(
-                "Content-Type: message/rfc822",
-                "base64",
-                &base64_spelled(&chain, 76, " "),
-            ),
-        ),
-        (
-            "base64-short-lines",
-            lunch(
-                "Content-Type: message/rfc822",
-                "base64",
-                &base64_spelled(&chain, 3, ""),
-            ),
-        ),
         (
             "base64-encoded-word",
             lunch(
                 "Content-Type: message/ rfc822",
                 "=?us-ascii?b?YmFzZTY0?=",
                 &base64(&chain),
-            ),
-        ),
-        (
-            "base64-dashes",
-            lunch(
-                "Content-Type: message/rfc822",
-                "base64",
-                &base64_spelled(&chain, 76, "-"),
-            ),
-        ),
-        (
-            "base64-cr",
-            lunch(
-                "Content-Type: message/rfc822",
-                "base64",
-                &base64_spelled(&chain, 76, "\r"),
             ),
         ),
         ("base64-folded-inner-cte", {
