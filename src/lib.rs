@@ -22,6 +22,9 @@ pub mod filter;
 pub mod first_look;
 pub mod forward;
 pub mod input;
+// Filled table by table by the redesign (issue 13); the allowance goes when its users land.
+#[allow(dead_code)]
+mod lexicon;
 pub mod mime;
 pub mod msg;
 pub mod order;
