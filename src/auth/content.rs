@@ -1,0 +1,515 @@
+//! Content signals: disguised letters, phone numbers, callback and urgency wording, business-sized
+//! quantities.
+
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+
+use super::Findings;
+use crate::reason::ReasonId;
+use crate::text::{self, Disguise};
+use crate::view::{Mailbox, MessageView};
+
+/// Wording that sends the reader to a phone or a "support" desk (folded; `’` is read as `'`).
+/// Kept specific: Microsoft's own renewal mails say "to cancel, go to account.microsoft.com", and
+/// its security notices say "if you don't recognize this" (心当たりがない場合).
+const CALLBACK_PHRASES: &[&str] = &[
+    "call to cancel",
+    "call us to cancel",
+    "call us at",
+    "call us on",
+    "call us now",
+    "call us immediately",
+    "call our",
+    "call the number",
+    "call the toll",
+    "call now",
+    "please call",
+    "give us a call",
+    "contact our support",
+    "contact our billing",
+    "contact our helpline",
+    "contact our help desk",
+    "contact our customer",
+    "contact support at",
+    "contact us at +",
+    "reach us at",
+    "helpline",
+    "help line",
+    "toll free",
+    "toll-free",
+    "tollfree",
+    "support number",
+    "customer care number",
+    "if you did not authorize",
+    "if you didn't authorize",
+    "if you did not make this",
+    "if you didn't make this",
+    "if you did not place this",
+    "if you didn't place this",
+    "did not authorize this",
+    "didn't authorize this",
+    "unauthorized transaction",
+    "dispute this",
+    "to dispute",
+    "get a refund",
+    "for a refund",
+    "claim your refund",
+    "claim a refund",
+    "process your refund",
+    "refund department",
+    "お電話",
+    "電話で",
+    "電話にて",
+    "までお電話",
+    "電話番号まで",
+    "フリーダイヤル",
+    "フリーコール",
+    "キャンセルをご希望",
+    "キャンセルご希望",
+    "返金を",
+    "返金手続",
+    "返金のため",
+    "サポートセンターへ",
+    "サポートセンターまで",
+    "サポートセンターにご連絡",
+    "カスタマーサポートまで",
+    "カスタマーセンター",
+    "ヘルプデスクまで",
+];
+
+/// Pressure to act within hours (folded). Bare "immediately" is left out: genuine mails say
+/// downloads are available immediately.
+const URGENCY_PHRASES: &[&str] = &[
+    "within 1 hour",
+    "within one hour",
+    "within an hour",
+    "within 12 hours",
+    "within 24 hours",
+    "within 24 hrs",
+    "within 24hrs",
+    "within 48 hours",
+    "within 48 hrs",
+    "within 72 hours",
+    "within the next 24 hours",
+    "in the next 24 hours",
+    "call immediately",
+    "contact us immediately",
+    "act immediately",
+    "respond immediately",
+    "immediately call",
+    "immediately contact",
+    "immediate action",
+    "act now",
+    "urgent",
+    "1時間以内",
+    "12時間以内",
+    "24時間以内",
+    "48時間以内",
+    "72時間以内",
+    "至急",
+    "直ちに",
+    "ただちに",
+    "早急に",
+    "本日中",
+    "今日中",
+];
+
+/// Fewest licences/users in one order that counts as business-sized.
+const BUSINESS_QUANTITY: u64 = 5;
+
+static CALLBACK: LazyLock<AhoCorasick> = LazyLock::new(|| text::phrase_set(CALLBACK_PHRASES));
+static URGENCY: LazyLock<AhoCorasick> = LazyLock::new(|| text::phrase_set(URGENCY_PHRASES));
+
+/// Phone numbers in folded text (full-width digits are ASCII by then). Every form needs its
+/// separators, so order numbers (1234567890), dates (2025-04-12) and prices never match; digit
+/// counts are checked afterwards by [`phone_digits_ok`].
+static PHONE: LazyLock<Regex> = LazyLock::new(|| {
+    // Hyphen, dot, space and the dashes Japanese text uses between digit groups.
+    let s = r"[-.\x20‐‑‒–—−ー]";
+    let us = [
+        // +1 (888) 320-8274, (845) 407-0627
+        format!(r"(?:\+?1{s}?\x20*)?\(\x20*[2-9]\d{{2}}\x20*\)\x20*[2-9]\d{{2}}{s}\d{{4}}"),
+        // 1-855-574-9409, 888.929.2670, +1 888 929 2670
+        format!(r"(?:\+?1{s}\x20*)?[2-9]\d{{2}}{s}[2-9]\d{{2}}{s}\d{{4}}"),
+    ];
+    let jp = [
+        // +81 3 1234 5678, +81-50-1234-5678, +81 (0)3-1234-5678
+        format!(r"\+81{s}?\x20*(?:\(0\)\x20*)?[1-9]\d{{0,3}}{s}\d{{1,4}}{s}\d{{3,4}}"),
+        // (03) 1234-5678
+        format!(r"\(0\d{{1,4}}\)\x20*\d{{1,4}}{s}\d{{4}}"),
+        // 0120-12-3456, 0120-123-456, 0800-123-4567, 050-1234-5678, 03-1234-5678, 090-…
+        format!(r"0\d{{1,4}}{s}\d{{1,4}}{s}\d{{3,4}}"),
+    ];
+    Regex::new(&us.iter().chain(&jp).cloned().collect::<Vec<_>>().join("|")).expect("phone pattern is valid")
+});
+
+/// URLs in folded text, ASCII only so a URL stops where Japanese text resumes; digits inside a
+/// URL are never a phone number.
+static URL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:https?://|www\.)[!-~]+").expect("url pattern is valid"));
+
+/// "Quantity: 10", "数量 25" (folded, one line).
+static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:(?-u:\b)(?:qty|quantity|number of (?:licen[cs]es|users|seats))|数量|ライセンス数|個数|台数)\x20*[:=x×]?\x20*(\d[\d,]{0,9})",
+    )
+    .expect("quantity pattern is valid")
+});
+
+/// "25 licenses", "10 seats", "5 ライセンス" (folded, one line).
+static LICENCES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(\d[\d,]{0,9})\x20*-?\x20*(?:user\x20)?(?:licen[cs]es|seats|ライセンス)")
+        .expect("licence pattern is valid")
+});
+
+pub(super) fn disguise_reasons(
+    view: &MessageView,
+    from: Option<&Mailbox>,
+    subject: &str,
+    found: &mut Findings,
+) {
+    let name = from.map(|m| m.name.as_str()).unwrap_or("");
+    for line in [subject, name] {
+        for d in text::disguises(line) {
+            found.add(disguise_id(d), make_visible(line));
+        }
+    }
+    let body = view.body();
+    let mut bodies = vec![body];
+    if !std::ptr::eq(body, view.html_text.as_str()) {
+        bodies.push(&view.html_text);
+    }
+    for body in bodies {
+        for d in text::disguises(body) {
+            let id = disguise_id(d);
+            if !found.has(id) {
+                found.add(id, make_visible(offending_word(body, d)));
+            }
+        }
+    }
+}
+
+fn disguise_id(d: Disguise) -> ReasonId {
+    match d {
+        Disguise::Hidden => ReasonId::HiddenCharacters,
+        Disguise::Confusable => ReasonId::ConfusableLetters,
+    }
+}
+
+/// The first word showing the disguise, else the first line that does.
+fn offending_word(body: &str, d: Disguise) -> &str {
+    body.split_whitespace()
+        .find(|w| text::disguises(w).contains(&d))
+        .or_else(|| body.lines().find(|l| text::disguises(l).contains(&d)))
+        .unwrap_or("")
+}
+
+/// Invisible characters written out as `<U+200B>`.
+pub fn make_visible(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().take(400) {
+        if text::is_invisible(c) {
+            out.push_str(&format!("<U+{:04X}>", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Content: phone numbers, wording, quantities
+// ---------------------------------------------------------------------------------------------
+
+pub(super) fn content_reasons(view: &MessageView, found: &mut Findings) {
+    let texts: Vec<String> = [view.text.as_str(), view.html_text.as_str()]
+        .into_iter()
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| text::fold(t).replace('’', "'"))
+        .collect();
+    for t in &texts {
+        if let Some(number) = find_phone(t) {
+            found.add(ReasonId::PhoneNumber, number);
+        }
+        if let Some(m) = CALLBACK.find(t.as_str()) {
+            found.add(ReasonId::CallbackWording, line_at(t, m.start()));
+        }
+        if let Some(m) = URGENCY.find(t.as_str()) {
+            found.add(ReasonId::Urgency, line_at(t, m.start()));
+        }
+        if let Some(line) = business_quantity(t) {
+            found.add(ReasonId::BusinessQuantity, line);
+        }
+    }
+}
+
+/// The first phone number in folded text, as written.
+pub fn find_phone(t: &str) -> Option<&str> {
+    let mut urls: Option<Vec<(usize, usize)>> = None;
+    for m in PHONE.find_iter(t).take(1000) {
+        if !isolated(t, m.start(), m.end()) || !phone_digits_ok(m.as_str()) {
+            continue;
+        }
+        let urls = urls.get_or_insert_with(|| URL.find_iter(t).map(|u| (u.start(), u.end())).collect());
+        if urls.iter().any(|&(s, e)| (s..e).contains(&m.start())) {
+            continue;
+        }
+        return Some(m.as_str().trim());
+    }
+    None
+}
+
+/// Not part of a longer token: no letter or digit run, version, or number list around it.
+fn isolated(t: &str, start: usize, end: usize) -> bool {
+    let mut before = t[..start].chars().rev();
+    let ok_before = match before.next() {
+        None => true,
+        Some(c) if c.is_alphanumeric() && !is_cjk_text(c) => false,
+        Some(c) if "_-+#@/=".contains(c) => false,
+        Some('.' | ',') => !before.next().is_some_and(|p| p.is_ascii_digit()),
+        Some(_) => true,
+    };
+    let mut after = t[end..].chars();
+    let ok_after = match after.next() {
+        None => true,
+        Some(c) if c.is_alphanumeric() && !is_cjk_text(c) => false,
+        Some(c) if "_@".contains(c) => false,
+        Some('-' | '.' | '/' | ',') => !after.next().is_some_and(|n| n.is_ascii_digit()),
+        Some(_) => true,
+    };
+    ok_before && ok_after
+}
+
+/// Japanese text runs straight into numbers (`電話0120-…`): kana and kanji are not a word.
+fn is_cjk_text(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// A real number's length: NANP 10 digits (11 with the leading 1), Japan 10 or 11 digits
+/// domestically, 9 or 10 after +81.
+fn phone_digits_ok(number: &str) -> bool {
+    let digits = number.chars().filter(char::is_ascii_digit).count();
+    let trimmed = number.trim_start_matches(['(', ' ']);
+    if trimmed.starts_with("+81") {
+        (11..=12).contains(&digits)
+    } else if trimmed.starts_with('0') {
+        (10..=11).contains(&digits)
+    } else if trimmed.starts_with('+') || trimmed.starts_with('1') {
+        digits == 11
+    } else {
+        digits == 10
+    }
+}
+
+/// The line of `t` around byte `at`, trimmed.
+fn line_at(t: &str, at: usize) -> &str {
+    let at = at.min(t.len());
+    let start = t[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = t[at..].find('\n').map_or(t.len(), |i| at + i);
+    t[start..end].trim()
+}
+
+/// A line with a quantity of [`BUSINESS_QUANTITY`] or more licences or users.
+fn business_quantity(t: &str) -> Option<&str> {
+    let big = |s: &str| {
+        s.replace(',', "")
+            .parse::<u64>()
+            .is_ok_and(|n| n >= BUSINESS_QUANTITY)
+    };
+    if let Some(c) = QUANTITY.captures_iter(t).take(200).find(|c| big(&c[1])) {
+        return c.get(0).map(|m| line_at(t, m.start()));
+    }
+    // "Microsoft 365 licenses" and "up to 5 …" speak of a product or a limit, not a count.
+    LICENCES
+        .captures_iter(t)
+        .take(200)
+        .filter_map(|c| c.get(1))
+        .find(|n| {
+            let before = t[..n.start()].trim_end();
+            big(n.as_str())
+                && !["microsoft", "office", "m", "up to", "最大"]
+                    .iter()
+                    .any(|w| before.ends_with(w))
+        })
+        .map(|n| line_at(t, n.start()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::AuthStatus;
+    use crate::auth::tests::*;
+    use crate::reason::Kind;
+
+    #[test]
+    fn disguised_subjects_names_and_bodies() {
+        let a = judge_default(&MessageView {
+            subject: "\u{13B7}icrosoft の注文 #1234567890 が処理されました".into(),
+            ..genuine()
+        });
+        assert!(has(&a, ReasonId::ConfusableLetters) && a.claims_microsoft);
+
+        let a = judge_default(&MessageView {
+            from: Some(mailbox("Micro\u{200B}soft", "billing@example.jp")),
+            subject: "Your Micro\u{200B}soft order".into(),
+            ..genuine()
+        });
+        assert_eq!(
+            evidence(&a, ReasonId::HiddenCharacters),
+            "Your Micro<U+200B>soft order"
+        );
+        assert!(a.claims_microsoft && has(&a, ReasonId::DisplayNameClaimsMicrosoft));
+
+        let a = judge_default(&with_text(
+            "ご注文ありがとうございます。 M\u{E0100}icrosoft Store",
+        ));
+        assert_eq!(evidence(&a, ReasonId::HiddenCharacters), "M<U+E0100>icrosoft");
+        let a = judge_default(&MessageView {
+            html_text: "Thanks from Micr\u{43E}soft".into(),
+            ..genuine()
+        });
+        assert_eq!(evidence(&a, ReasonId::ConfusableLetters), "Micr\u{43E}soft");
+
+        let a = judge_default(&genuine());
+        assert!(!has(&a, ReasonId::HiddenCharacters) && !has(&a, ReasonId::ConfusableLetters));
+    }
+
+    #[test]
+    fn phone_numbers_are_found() {
+        for (text, number) in [
+            ("Call +1 (888) 320-8274 now", "+1 (888) 320-8274"),
+            ("Helpline: 1-855-574-9409.", "1-855-574-9409"),
+            ("(845) 407-0627", "(845) 407-0627"),
+            ("call 888.929.2670 today", "888.929.2670"),
+            ("+1 888 929 2670", "+1 888 929 2670"),
+            ("電話0120-12-3456まで", "0120-12-3456"),
+            ("0120-123-456", "0120-123-456"),
+            ("0800-123-4567", "0800-123-4567"),
+            ("050-1234-5678", "050-1234-5678"),
+            ("TEL:03-1234-5678", "03-1234-5678"),
+            ("090ー1234ー5678", "090ー1234ー5678"),
+            ("+81 3 1234 5678", "+81 3 1234 5678"),
+            ("+81-50-1234-5678", "+81-50-1234-5678"),
+            ("(03) 1234-5678", "(03) 1234-5678"),
+        ] {
+            assert_eq!(find_phone(&text::fold(text)), Some(number), "{text}");
+        }
+    }
+
+    #[test]
+    fn phone_numbers_are_not_confused_with_other_numbers() {
+        for text in [
+            "注文番号: 1234567890",
+            "購入日: 2025-04-12",
+            "購入日: 2025/04/12",
+            "プロダクトキー: ABCDE-FGHIJ-KLMNO-PQRST-UVWXY",
+            "プロダクトキー: VK7JG-NPHTM-C97JM-9MPGT-3V66T",
+            "¥21,300",
+            "USD 1,059.00",
+            "USD 0.00 2025年4月12日",
+            "sender IP is 40.107.222.55",
+            "05-12-2025",
+            "https://example.com/track/888-929-2670",
+            "order 12345-678-9012",
+            "+1 888 929 26701",
+            "version 16.0.18526.20168",
+        ] {
+            assert_eq!(find_phone(&text::fold(text)), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn full_width_phone_on_a_genuine_sender() {
+        let a = judge_default(&with_text(
+            "ご不明な点は ０１２０－１２－３４５６ までお電話ください",
+        ));
+        assert!(a.microsoft_sender && a.status == AuthStatus::Pass);
+        assert_eq!(evidence(&a, ReasonId::PhoneNumber), "0120-12-3456");
+        assert!(has(&a, ReasonId::CallbackWording));
+        assert_eq!(a.reasons[0].id, ReasonId::SenderMicrosoft);
+        assert_eq!(a.reasons.last().map(|r| r.id.kind()), Some(Kind::Warn));
+    }
+
+    #[test]
+    fn callback_and_urgency_wording() {
+        for text in [
+            "If you did not authorize this purchase, call us",
+            "Call to cancel your order",
+            "To get a refund contact our support",
+            "Toll Free: 1-800",
+            "If you didn’t make this purchase",
+            "キャンセルをご希望の場合は",
+            "返金をご希望の方は",
+            "サポートセンターへご連絡ください",
+            "お電話ください",
+        ] {
+            assert!(
+                has(&judge_default(&with_text(text)), ReasonId::CallbackWording),
+                "{text}"
+            );
+        }
+        for text in [
+            "To cancel, go to account.microsoft.com/services",
+            "Thanks for shopping with Microsoft!",
+            "購入したダウンロードは今すぐ利用できます",
+            "心当たりがない場合は、https://account.live.com/acsr でアカウントを保護してください",
+            "If you don't recognize this activity, secure your account",
+        ] {
+            assert!(
+                !has(&judge_default(&with_text(text)), ReasonId::CallbackWording),
+                "{text}"
+            );
+        }
+        for text in [
+            "Reply within 24 hours",
+            "URGENT: your account",
+            "24時間以内にご連絡",
+            "至急ご確認ください",
+            "本日中に",
+            "Please call immediately",
+        ] {
+            let a = judge_default(&with_text(text));
+            assert_eq!(evidence(&a, ReasonId::Urgency), text::fold(text).trim(), "{text}");
+        }
+        for text in [
+            "Your downloads are available immediately.",
+            "Renewal in 24 months",
+        ] {
+            assert!(
+                !has(&judge_default(&with_text(text)), ReasonId::Urgency),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn business_quantities() {
+        for text in [
+            "Quantity: 10",
+            "Qty 25 x USD 299.00",
+            "数量：２５",
+            "Microsoft 365 Business Premium - 50 licenses",
+            "Number of users: 12",
+        ] {
+            assert!(
+                has(&judge_default(&with_text(text)), ReasonId::BusinessQuantity),
+                "{text}"
+            );
+        }
+        for text in [
+            "Quantity: 1",
+            "数量: 1",
+            "Microsoft 365 licenses",
+            "Office 365 ライセンス",
+            "Use on up to 5 licenses",
+            "Quantity\n12345",
+        ] {
+            assert!(
+                !has(&judge_default(&with_text(text)), ReasonId::BusinessQuantity),
+                "{text}"
+            );
+        }
+    }
+}

@@ -1,0 +1,329 @@
+//! Links and attachments: where a link really leads (safelinks unwrapped), whether that is
+//! Microsoft's, whether the anchor text names another host, and invoice-like attachments.
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::sender::{host_shown, host_unicode, is_microsoft_domain};
+use super::{Findings, on_suffix};
+use crate::reason::ReasonId;
+use crate::text;
+use crate::view::{Link, MessageView, url_host};
+
+/// Hosts under Microsoft's domains where anyone can publish (tenants, VMs, forms, file shares):
+/// a link there is not Microsoft speaking. Matched as suffixes on a label boundary.
+const USER_HOSTED: &[&str] = &[
+    "cloudapp.azure.com",
+    "forms.office.com",
+    "forms.microsoft.com",
+    "sway.office.com",
+    "onedrive.live.com",
+];
+
+/// Hosts of Microsoft's own on other registrable domains (the tracking and feedback links of
+/// Microsoft 365 notices), matched as suffixes on a label boundary.
+const MICROSOFT_HOSTS: &[&str] = &["safelink.emails.azure.net"];
+
+/// File name endings of invoices, calendar invites, documents and archives: Microsoft's order
+/// mails carry no attachment, fake invoices do.
+const ATTACHMENT_EXTS: &[&str] = &[
+    ".pdf", ".ics", ".doc", ".docx", ".xls", ".xlsx", ".htm", ".html", ".shtml", ".svg", ".zip", ".rar",
+    ".7z", ".iso", ".img", ".one",
+];
+
+/// Content types of the same, exact.
+const ATTACHMENT_TYPES: &[&str] = &[
+    "application/pdf",
+    "text/calendar",
+    "application/msword",
+    "application/zip",
+    "application/x-zip-compressed",
+    "application/x-rar-compressed",
+    "application/x-7z-compressed",
+    "application/x-iso9660-image",
+    "application/onenote",
+];
+
+/// Content-type prefixes of office documents (`application/vnd.openxmlformats-…`).
+const ATTACHMENT_TYPE_PREFIXES: &[&str] = &["application/vnd."];
+
+/// Saved messages: a forward as attachment, not an invoice.
+const MESSAGE_ATTACHMENTS: &[&str] = &["application/vnd.ms-outlook", ".msg", ".eml"];
+
+/// The Outlook safelinks wrapper; the real URL is its `url=` parameter.
+const SAFELINKS: &str = "safelinks.protection.outlook.com";
+
+/// Whether a web host belongs to Microsoft and is not a place where anyone can publish.
+pub fn is_microsoft_host(host: &str) -> bool {
+    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    MICROSOFT_HOSTS.iter().any(|s| on_suffix(&host, s))
+        || (!USER_HOSTED.iter().any(|s| on_suffix(&host, s))
+            && is_microsoft_domain(&text::registrable_domain(&host)))
+}
+
+/// The real target of an Outlook safelinks URL (`…safelinks.protection.outlook.com/?url=…`);
+/// other URLs unchanged.
+pub fn unwrap_safelinks(href: &str) -> String {
+    let mut url = href.trim().to_owned();
+    for _ in 0..4 {
+        let wrapped = url_host(&url).is_some_and(|h| on_suffix(&h, SAFELINKS));
+        let Some(query) = url.split_once('?').map(|(_, q)| q.split('#').next().unwrap_or(q)) else {
+            break;
+        };
+        let target = query.split('&').find_map(|kv| {
+            let (k, v) = kv.split_once('=')?;
+            k.eq_ignore_ascii_case("url").then_some(v)
+        });
+        match target {
+            Some(t) if wrapped => url = percent_decode(t),
+            _ => break,
+        }
+    }
+    url
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                // Two hex digits make one byte (h, l < 16).
+                out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+pub(super) fn link_reasons(links: &[(Option<String>, &Link)], found: &mut Findings) {
+    if let Some(host) = links
+        .iter()
+        .filter_map(|(h, _)| h.as_deref())
+        .find(|h| !is_microsoft_host(h))
+    {
+        found.add(ReasonId::ForeignLink, host_shown(host));
+    }
+    for (host, link) in links {
+        let Some(host) = host else { continue };
+        let Some(shown) = text_host(&link.text) else {
+            continue;
+        };
+        let target = host_unicode(host);
+        // `Office.com` leading to go.microsoft.com deceives no one.
+        let both_microsoft = is_microsoft_host(&shown) && is_microsoft_host(host);
+        if !both_microsoft && text::registrable_domain(&shown) != text::registrable_domain(&target) {
+            found.add(
+                ReasonId::LinkTextMismatch,
+                format!("{} → {}", link.text.trim(), host_shown(host)),
+            );
+            break;
+        }
+    }
+}
+
+/// The host an anchor's text names, when the text looks like a URL or a host name (a dot, no
+/// spaces, a known public suffix).
+fn text_host(text: &str) -> Option<String> {
+    let t: String = text
+        .trim()
+        .nfkc()
+        .filter(|&c| !text::is_invisible(c))
+        .collect::<String>()
+        .to_lowercase();
+    if t.is_empty() || t.len() > 2000 || !t.contains('.') || t.chars().any(char::is_whitespace) {
+        return None;
+    }
+    let host = if t.contains("://") {
+        url_host(&unwrap_safelinks(&t))?
+    } else {
+        let authority = t.split(['/', '?', '#']).next()?;
+        authority.rsplit('@').next()?.split(':').next()?.to_owned()
+    };
+    let host = host_unicode(host.trim_end_matches('.'));
+    let labels: Vec<&str> = host.split('.').collect();
+    let tld = labels.last()?;
+    let well_formed = labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
+        && tld.chars().count() >= 2
+        && tld.chars().all(char::is_alphabetic);
+    let known = psl::suffix(host.as_bytes()).is_some_and(|s| s.is_known());
+    (well_formed && known).then_some(host)
+}
+
+pub(super) fn attachment_reasons(view: &MessageView, found: &mut Findings) {
+    for a in view.attachments.iter().take(200) {
+        let name = a.name.trim().to_lowercase();
+        let ctype = a.content_type.trim().to_ascii_lowercase();
+        if MESSAGE_ATTACHMENTS
+            .iter()
+            .any(|m| ctype == *m || name.ends_with(m))
+        {
+            continue;
+        }
+        let by_name = ATTACHMENT_EXTS.iter().any(|e| name.ends_with(e));
+        let by_type = ATTACHMENT_TYPES.contains(&ctype.as_str())
+            || ATTACHMENT_TYPE_PREFIXES.iter().any(|p| ctype.starts_with(p));
+        if by_name || by_type {
+            let shown = if a.name.trim().is_empty() {
+                &a.content_type
+            } else {
+                &a.name
+            };
+            found.add(ReasonId::InvoiceAttachment, shown);
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::tests::*;
+    use crate::view::Attachment;
+
+    #[test]
+    fn links() {
+        let a = judge_default(&MessageView {
+            links: vec![
+                link("https://go.microsoft.com/x", "x"),
+                link("https://evil.example/pay", "Pay"),
+                link("http://other.example/", "other"),
+            ],
+            ..genuine()
+        });
+        assert_eq!(evidence(&a, ReasonId::ForeignLink), "evil.example");
+        assert_eq!(
+            a.reasons.iter().filter(|r| r.id == ReasonId::ForeignLink).count(),
+            1
+        );
+
+        let safe = |target: &str| {
+            format!("https://jpn01.safelinks.protection.outlook.com/?url={target}&data=05%7C02&reserved=0")
+        };
+        let a = judge_default(&MessageView {
+            links: vec![link(&safe("https%3A%2F%2Fevil.example%2Fx"), "x")],
+            ..genuine()
+        });
+        assert_eq!(evidence(&a, ReasonId::ForeignLink), "evil.example");
+        let a = judge_default(&MessageView {
+            links: vec![link(
+                &safe("https%3A%2F%2Faccount.microsoft.com%2Fbilling"),
+                "account.microsoft.com",
+            )],
+            ..genuine()
+        });
+        assert!(
+            !has(&a, ReasonId::ForeignLink) && !has(&a, ReasonId::LinkTextMismatch),
+            "{:?}",
+            a.reasons
+        );
+
+        // Places under Microsoft's domains where anyone can publish.
+        for href in [
+            "https://forms.office.com/r/abc",
+            "https://vm1.japaneast.cloudapp.azure.com/",
+            "https://t.sharepoint.com/x",
+            "https://a.blob.core.windows.net/x.html",
+        ] {
+            let a = judge_default(&MessageView {
+                links: vec![link(href, "open")],
+                ..genuine()
+            });
+            assert!(has(&a, ReasonId::ForeignLink), "{href}");
+        }
+
+        let a = judge_default(&MessageView {
+            links: vec![],
+            ..genuine()
+        });
+        assert!(!has(&a, ReasonId::ForeignLink));
+        let a = judge_default(&MessageView {
+            links: vec![link("mailto:x@evil.example", "mail")],
+            ..genuine()
+        });
+        assert!(!has(&a, ReasonId::ForeignLink));
+    }
+
+    #[test]
+    fn link_text_mismatch() {
+        let mismatch = |href: &str, text: &str| {
+            has(
+                &judge_default(&MessageView {
+                    links: vec![link(href, text)],
+                    ..genuine()
+                }),
+                ReasonId::LinkTextMismatch,
+            )
+        };
+        assert!(mismatch(
+            "https://evil.example/x",
+            "https://account.microsoft.com/billing"
+        ));
+        assert!(mismatch("https://evil.example/x", "account.microsoft.com"));
+        assert!(mismatch("https://xn--microsft-sbh.com/", "microsoft.com"));
+        assert!(!mismatch(
+            "https://go.microsoft.com/fwlink",
+            "account.microsoft.com"
+        ));
+        assert!(!mismatch("https://go.microsoft.com/fwlink", "Office.com"));
+        assert!(!mismatch("https://evil.example/x", "USD 1,059.00"));
+        assert!(!mismatch("https://evil.example/x", "invoice.pdf"));
+        assert!(!mismatch("https://evil.example/x", "Click here."));
+        assert!(!mismatch("https://shop.evil.example/x", "evil.example"));
+        assert!(!mismatch("mailto:a@evil.example", "microsoft.com"));
+    }
+
+    #[test]
+    fn attachments() {
+        let with = |name: &str, ctype: &str| {
+            judge_default(&MessageView {
+                attachments: vec![Attachment {
+                    name: name.into(),
+                    content_type: ctype.into(),
+                }],
+                ..genuine()
+            })
+        };
+        assert_eq!(
+            evidence(
+                &with("Invoice_8812.PDF", "application/octet-stream"),
+                ReasonId::InvoiceAttachment
+            ),
+            "Invoice_8812.PDF"
+        );
+        assert_eq!(
+            evidence(&with("", "text/calendar"), ReasonId::InvoiceAttachment),
+            "text/calendar"
+        );
+        assert!(has(
+            &with(
+                "x",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            ),
+            ReasonId::InvoiceAttachment
+        ));
+        assert!(has(&with("bill.zip", ""), ReasonId::InvoiceAttachment));
+        assert!(!has(&with("logo.png", "image/png"), ReasonId::InvoiceAttachment));
+        assert!(!has(
+            &with("original.msg", "application/vnd.ms-outlook"),
+            ReasonId::InvoiceAttachment
+        ));
+        assert!(!has(
+            &with("original.eml", "application/octet-stream"),
+            ReasonId::InvoiceAttachment
+        ));
+    }
+}

@@ -1,0 +1,610 @@
+//! Authentication-Results and ARC-Authentication-Results: parsing the fields, and which block of
+//! them to trust (only the receiving provider's own).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{AuthStatus, Findings, Trust, on_suffix};
+use crate::reason::ReasonId;
+use crate::view::AuthField;
+
+/// authserv-ids of well-known receiving providers (field guide §4), matched exactly or as a
+/// suffix on a label boundary (`mta4463.mail.bf1.yahoo.com` ends in `yahoo.com`). Outlook.com /
+/// Microsoft 365 write no authserv-id at all; that case is recognised by its `compauth=`.
+const TRUSTED_AUTHSERV: &[&str] = &[
+    "mx.google.com",       // Gmail, Google Workspace
+    "outlook.com",         // Outlook.com / Microsoft 365 (`*.protection.outlook.com`)
+    "yahoo.com",           // Yahoo (`mta*.mail.*.yahoo.com`, `*.omega.yahoo.com`)
+    "yahoo.co.jp",         // Yahoo! JAPAN
+    "mail.icloud.com",     // iCloud
+    "me.com",              // iCloud (older)
+    "docomo.ne.jp",        // NTT docomo
+    "ezweb.ne.jp",         // au (KDDI)
+    "au.com",              // au (KDDI)
+    "softbank.ne.jp",      // SoftBank
+    "i.softbank.jp",       // SoftBank (i.softbank.jp)
+    "nifty.com",           // @nifty
+    "biglobe.ne.jp",       // BIGLOBE
+    "ocn.ne.jp",           // OCN
+    "so-net.ne.jp",        // So-net
+    "messagingengine.com", // Fastmail
+    "protonmail.ch",       // Proton Mail
+];
+
+/// One method result (`dkim=pass header.d=microsoft.com`).
+#[derive(Debug)]
+struct MethodResult {
+    method: String,
+    result: String,
+    props: Vec<(String, String)>,
+}
+
+/// One parsed Authentication-Results field.
+#[derive(Debug)]
+struct AuthResults {
+    /// An `ARC-Authentication-Results` field.
+    arc: bool,
+    /// The authserv-id, lowercased; `None` when the value starts with a result (Outlook).
+    id: Option<String>,
+    results: Vec<MethodResult>,
+}
+
+/// The receiving provider that wrote a field.
+#[derive(Debug, PartialEq, Eq)]
+enum Provider {
+    /// Outlook.com / Microsoft 365: results without an authserv-id (with `compauth`), and the ARC
+    /// set it seals on top with `mx.microsoft.com`.
+    Microsoft,
+    /// Any other trusted authserv-id, as written.
+    Named(String),
+}
+
+/// The authserv-id of Microsoft's receiving servers in the ARC set they put on top. Only in ARC
+/// results: plain results from it are not Outlook's layout.
+const MICROSOFT_ARC_ID: &str = "mx.microsoft.com";
+
+/// Methods the verdict and the evidence speak of.
+const AUTH_METHODS: &[&str] = &["spf", "dkim", "dmarc", "compauth"];
+
+/// Properties worth showing as evidence, by preference.
+const AUTH_PROPS: &[&str] = &["header.from", "header.d", "header.i", "smtp.mailfrom"];
+
+impl AuthResults {
+    fn parse(field: &AuthField) -> AuthResults {
+        let value = strip_comments(&field.value);
+        let mut segments = split_unquoted(&value, ';').into_iter().map(str::trim).peekable();
+        // ARC fields start with the instance `i=N;`.
+        if segments.peek().is_some_and(|s| is_arc_instance(s)) {
+            segments.next();
+        }
+        let mut id = None;
+        if let Some(first) = segments.peek()
+            && !first.contains('=')
+        {
+            id = first.split_whitespace().next().map(str::to_lowercase);
+            segments.next();
+        }
+        let results = segments.filter_map(parse_method).collect();
+        AuthResults {
+            arc: field.arc,
+            id,
+            results,
+        }
+    }
+
+    fn results_of<'a>(&'a self, method: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.results
+            .iter()
+            .filter(move |r| r.method == method)
+            .map(|r| r.result.as_str())
+    }
+
+    fn any(&self, method: &str, values: &[&str]) -> bool {
+        self.results_of(method).any(|r| values.contains(&r))
+    }
+
+    /// Outlook.com / Microsoft 365 write no authserv-id but always a compauth result.
+    fn is_microsoft_unnamed(&self) -> bool {
+        self.id.is_none() && self.results_of("compauth").next().is_some()
+    }
+
+    /// The trusted provider that wrote this field, if any.
+    fn provider(&self, trust: &Trust) -> Option<Provider> {
+        match &self.id {
+            None => self.is_microsoft_unnamed().then_some(Provider::Microsoft),
+            Some(id) if self.arc && id == MICROSOFT_ARC_ID => Some(Provider::Microsoft),
+            Some(id) => {
+                let trusted = TRUSTED_AUTHSERV.iter().any(|s| on_suffix(id, s))
+                    || trust
+                        .authserv_ids
+                        .iter()
+                        .any(|t| t.trim().eq_ignore_ascii_case(id));
+                trusted.then(|| Provider::Named(id.clone()))
+            }
+        }
+    }
+}
+
+/// The receiving provider's own block: the top-most field and, when that is the provider's ARC
+/// set, the Authentication-Results the same provider wrote right below it (Outlook.com puts
+/// `ARC-Authentication-Results: i=1; mx.microsoft.com …` above its own results; Gmail its
+/// `mx.google.com` ARC set above its own). Empty when the top-most field is from no trusted
+/// provider. Anything further down may have come with the mail.
+struct Block {
+    fields: Vec<AuthResults>,
+    /// The first field below the block (or the untrusted top-most one), to name as ignored.
+    ignored: Option<AuthResults>,
+}
+
+impl Block {
+    fn of(fields: &[AuthField], trust: &Trust) -> Block {
+        let mut parsed = fields.iter().take(3).map(AuthResults::parse);
+        let Some(top) = parsed.next() else {
+            return Block {
+                fields: Vec::new(),
+                ignored: None,
+            };
+        };
+        let Some(provider) = top.provider(trust) else {
+            return Block {
+                fields: Vec::new(),
+                ignored: Some(top),
+            };
+        };
+        let mut next = parsed.next();
+        let mut block = vec![top];
+        if block[0].arc
+            && let Some(below) = next.take_if(|b| !b.arc && b.provider(trust).as_ref() == Some(&provider))
+        {
+            block.push(below);
+            next = parsed.next();
+        }
+        Block {
+            fields: block,
+            ignored: next,
+        }
+    }
+
+    /// Failed if any of the provider's own results failed; passed if one passed and none failed.
+    fn status(&self) -> AuthStatus {
+        let statuses: Vec<AuthStatus> = self.fields.iter().map(AuthResults::status).collect();
+        if statuses.contains(&AuthStatus::Fail) {
+            AuthStatus::Fail
+        } else if statuses.contains(&AuthStatus::Pass) {
+            AuthStatus::Pass
+        } else {
+            AuthStatus::None
+        }
+    }
+
+    fn summary(&self) -> String {
+        let parts: Vec<String> = self.fields.iter().map(AuthResults::summary).collect();
+        parts.join(" + ")
+    }
+}
+
+impl AuthResults {
+    fn status(&self) -> AuthStatus {
+        let failed = self.any("dmarc", &["fail"])
+            || self.any("spf", &["fail", "softfail"])
+            || self.any("dkim", &["fail"])
+            || self.any("compauth", &["fail"]);
+        let passed = self.any("dmarc", &["pass"])
+            || self.any("compauth", &["pass"])
+            || (self.any("spf", &["pass"]) && self.any("dkim", &["pass"]));
+        if failed {
+            AuthStatus::Fail
+        } else if passed {
+            AuthStatus::Pass
+        } else {
+            AuthStatus::None
+        }
+    }
+
+    /// `mx.google.com; spf=pass smtp.mailfrom=microsoft.com; dkim=pass header.d=…`.
+    fn summary(&self) -> String {
+        let id = match (&self.id, self.is_microsoft_unnamed()) {
+            (Some(id), _) => id.clone(),
+            (None, true) => "(Microsoft, no authserv-id)".to_owned(),
+            (None, false) => "(no authserv-id)".to_owned(),
+        };
+        let id = if self.arc { format!("ARC {id}") } else { id };
+        let mut parts = vec![id];
+        for r in self
+            .results
+            .iter()
+            .filter(|r| AUTH_METHODS.contains(&r.method.as_str()))
+        {
+            let prop = AUTH_PROPS
+                .iter()
+                .find_map(|p| r.props.iter().find(|(k, _)| k == p))
+                .map(|(k, v)| format!(" {k}={v}"))
+                .unwrap_or_default();
+            parts.push(format!("{}={}{prop}", r.method, r.result));
+        }
+        if parts.len() == 1 {
+            parts.push("no results".to_owned());
+        }
+        parts.join("; ")
+    }
+}
+
+fn is_arc_instance(segment: &str) -> bool {
+    let compact: String = segment.chars().filter(|c| !c.is_whitespace()).collect();
+    compact
+        .strip_prefix("i=")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `spf=pass smtp.mailfrom=microsoft.com` → method, result, properties. Spaces around `=` and a
+/// method version (`dkim/1=pass`) are allowed.
+fn parse_method(segment: &str) -> Option<MethodResult> {
+    static EQ: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*=\s*").expect("valid"));
+    let segment = EQ.replace_all(segment, "=");
+    let mut tokens = split_unquoted_ws(&segment).into_iter();
+    let (method, result) = tokens.next()?.split_once('=')?;
+    let method = method.split('/').next().unwrap_or("").trim().to_ascii_lowercase();
+    if method.is_empty() {
+        return None;
+    }
+    let props = tokens
+        .filter_map(|t| t.split_once('='))
+        .map(|(k, v)| (k.to_ascii_lowercase(), v.trim_matches('"').to_lowercase()))
+        .collect();
+    Some(MethodResult {
+        method,
+        result: result.trim_matches('"').to_ascii_lowercase(),
+        props,
+    })
+}
+
+/// Drop RFC 5322 comments (nested parentheses), keeping quoted strings intact.
+fn strip_comments(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let (mut depth, mut quoted, mut escaped) = (0usize, false, false);
+    for c in s.chars() {
+        if escaped {
+            escaped = false;
+            if depth == 0 {
+                out.push(c);
+            }
+            continue;
+        }
+        match c {
+            '\\' if quoted || depth > 0 => {
+                escaped = true;
+                if depth == 0 {
+                    out.push(c);
+                }
+            }
+            '"' if depth == 0 => {
+                quoted = !quoted;
+                out.push(c);
+            }
+            '(' if !quoted => depth = depth.saturating_add(1),
+            ')' if !quoted && depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    out.push(' ');
+                }
+            }
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Split on `sep` outside double quotes.
+fn split_unquoted(s: &str, sep: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut start, mut quoted) = (0, false);
+    for (at, c) in s.char_indices() {
+        if c == '"' {
+            quoted = !quoted;
+        } else if c == sep && !quoted {
+            parts.push(&s[start..at]);
+            start = at + c.len_utf8();
+        }
+    }
+    parts.push(&s[start..]);
+    parts
+}
+
+/// Split on white space outside double quotes, dropping empty pieces.
+fn split_unquoted_ws(s: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut start, mut quoted) = (0, false);
+    for (at, c) in s.char_indices() {
+        if c == '"' {
+            quoted = !quoted;
+        } else if c.is_whitespace() && !quoted {
+            parts.push(&s[start..at]);
+            start = at + c.len_utf8();
+        }
+    }
+    parts.push(&s[start..]);
+    parts.retain(|p| !p.is_empty());
+    parts
+}
+
+/// The trusted authentication verdict alone, for messages the first look skips: the same
+/// provider block as [`judge`] reads; no reasons are written.
+pub fn trusted_status(fields: &[AuthField], trust: &Trust) -> AuthStatus {
+    Block::of(fields, trust).status()
+}
+
+/// Only the receiving provider's own block can be trusted: anything below it may have come with
+/// the mail (a forged `dmarc=pass` under the provider's `dmarc=fail` is a known trick).
+pub(super) fn auth_reasons(fields: &[AuthField], trust: &Trust, found: &mut Findings) -> AuthStatus {
+    if fields.is_empty() {
+        found.add(ReasonId::AuthMissing, "no Authentication-Results");
+        return AuthStatus::None;
+    }
+    let block = Block::of(fields, trust);
+    let status = block.status();
+    match status {
+        AuthStatus::Pass => found.add(ReasonId::AuthPass, block.summary()),
+        AuthStatus::Fail => found.add(ReasonId::AuthFail, block.summary()),
+        AuthStatus::None if !block.fields.is_empty() => found.add(ReasonId::AuthMissing, block.summary()),
+        AuthStatus::None => {
+            let top = block
+                .ignored
+                .as_ref()
+                .map(AuthResults::summary)
+                .unwrap_or_default();
+            found.add(ReasonId::AuthMissing, format!("untrusted: {top}"));
+        }
+    }
+    if let Some(ignored) = &block.ignored {
+        found.add(ReasonId::AuthUntrustedIgnored, ignored.summary());
+    }
+    status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::judge;
+    use crate::auth::tests::*;
+    use crate::view::MessageView;
+
+    #[test]
+    fn forged_pass_below_failing_result_does_not_count() {
+        let v = MessageView {
+            auth: vec![
+                ar(
+                    "mx.google.com; spf=softfail smtp.mailfrom=evil.example; dkim=none; \
+                    dmarc=fail (p=REJECT) header.from=microsoft.com",
+                ),
+                ar("mx.google.com; spf=pass smtp.mailfrom=microsoft.com; dkim=pass \
+                    header.d=microsoft.com; dmarc=pass header.from=microsoft.com"),
+            ],
+            ..genuine()
+        };
+        let a = judge_default(&v);
+        assert_eq!(a.status, AuthStatus::Fail);
+        assert!(has(&a, ReasonId::AuthFail) && has(&a, ReasonId::AuthUntrustedIgnored));
+        assert!(!has(&a, ReasonId::AuthPass));
+        assert!(evidence(&a, ReasonId::AuthFail).contains("dmarc=fail"));
+    }
+
+    #[test]
+    fn trusted_status_agrees_with_the_reasons() {
+        let forged = ar("evil.example; dmarc=pass header.from=microsoft.com");
+        let fail = GMAIL_PASS.replace("dmarc=pass", "dmarc=fail");
+        let cases: [Vec<AuthField>; 5] = [
+            vec![],
+            vec![ar(GMAIL_PASS)],
+            vec![ar(&fail), ar(GMAIL_PASS)],
+            vec![forged],
+            vec![ar(OUTLOOK_PASS)],
+        ];
+        for fields in cases {
+            let full = auth_reasons(&fields, &Trust::default(), &mut Findings::default());
+            assert_eq!(trusted_status(&fields, &Trust::default()), full, "{fields:?}");
+        }
+    }
+
+    #[test]
+    fn outlook_results_without_authserv_id() {
+        let v = MessageView {
+            auth: vec![ar(OUTLOOK_PASS)],
+            ..genuine()
+        };
+        let a = judge_default(&v);
+        assert_eq!(a.status, AuthStatus::Pass);
+        assert!(evidence(&a, ReasonId::AuthPass).contains("Microsoft"));
+        assert!(!has(&a, ReasonId::AuthUntrustedIgnored));
+
+        let failing = OUTLOOK_PASS
+            .replace("compauth=pass", "compauth=fail")
+            .replace("dmarc=pass", "dmarc=none");
+        let a = judge_default(&MessageView {
+            auth: vec![ar(&failing)],
+            ..genuine()
+        });
+        assert_eq!(a.status, AuthStatus::Fail);
+
+        // No authserv-id and no compauth: nobody we know wrote it.
+        let a = judge_default(&MessageView {
+            auth: vec![ar("spf=pass smtp.mailfrom=microsoft.com; dmarc=pass")],
+            ..genuine()
+        });
+        assert_eq!(a.status, AuthStatus::None);
+        assert!(has(&a, ReasonId::AuthUntrustedIgnored) && has(&a, ReasonId::AuthMissing));
+    }
+
+    fn arc(value: &str) -> AuthField {
+        AuthField {
+            arc: true,
+            value: value.into(),
+        }
+    }
+
+    const MS_ARC_PASS: &str = "i=1; mx.microsoft.com 1; spf=pass (sender ip is 52.101.1.2) \
+        smtp.rcpttodomain=outlook.jp smtp.mailfrom=microsoft.com; dmarc=pass (p=reject sp=reject \
+        pct=100) action=none header.from=microsoft.com; dkim=pass (signature was verified) \
+        header.d=microsoft.com; arc=none (0)";
+
+    #[test]
+    fn microsoft_hosted_mailboxes_read_the_arc_set_and_the_results_below() {
+        let status = |fields: Vec<AuthField>| {
+            let a = judge_default(&MessageView {
+                auth: fields.clone(),
+                ..genuine()
+            });
+            assert_eq!(trusted_status(&fields, &Trust::default()), a.status, "{fields:?}");
+            a
+        };
+        // Genuine: ARC on top, unnamed results with compauth right below.
+        let a = status(vec![arc(MS_ARC_PASS), ar(OUTLOOK_PASS)]);
+        assert_eq!(a.status, AuthStatus::Pass);
+        assert!(evidence(&a, ReasonId::AuthPass).starts_with("ARC mx.microsoft.com; spf=pass"));
+        assert!(evidence(&a, ReasonId::AuthPass).contains("(Microsoft, no authserv-id)"));
+        assert!(!has(&a, ReasonId::AuthUntrustedIgnored));
+        // Forged: either of the provider's own results failing fails.
+        for comp in ["fail reason=000", "softpass reason=201", "none reason=451"] {
+            let failing = OUTLOOK_PASS
+                .replace("dmarc=pass action=none", "dmarc=fail action=oreject")
+                .replace("compauth=pass reason=100", &format!("compauth={comp}"));
+            let a = status(vec![
+                arc(&MS_ARC_PASS.replace("dmarc=pass", "dmarc=fail")),
+                ar(&failing),
+            ]);
+            assert_eq!(a.status, AuthStatus::Fail, "{comp}");
+            let a = status(vec![arc(MS_ARC_PASS), ar(&failing)]);
+            assert_eq!(a.status, AuthStatus::Fail, "{comp}");
+        }
+        // ARC alone (results dropped by the client) still counts; a forged pass below the block
+        // does not.
+        assert_eq!(status(vec![arc(MS_ARC_PASS)]).status, AuthStatus::Pass);
+        let forged = "mx.microsoft.com; dmarc=pass header.from=microsoft.com";
+        let a = status(vec![
+            arc(&MS_ARC_PASS.replace("dmarc=pass", "dmarc=fail")),
+            ar(&OUTLOOK_PASS.replace("compauth=pass", "compauth=fail")),
+            ar(forged),
+        ]);
+        assert_eq!(a.status, AuthStatus::Fail);
+        assert!(evidence(&a, ReasonId::AuthUntrustedIgnored).starts_with("mx.microsoft.com"));
+        // Plain results naming mx.microsoft.com are no provider's; nor is an ARC set lower down.
+        assert_eq!(status(vec![ar(forged)]).status, AuthStatus::None);
+        let fail = GMAIL_PASS.replace("dmarc=pass", "dmarc=fail");
+        assert_eq!(status(vec![ar(&fail), arc(MS_ARC_PASS)]).status, AuthStatus::Fail);
+        // Only the provider's own results join its ARC set: another id right below does not.
+        let a = status(vec![arc(MS_ARC_PASS), ar(&fail)]);
+        assert_eq!(a.status, AuthStatus::Pass);
+        assert!(has(&a, ReasonId::AuthUntrustedIgnored));
+    }
+
+    #[test]
+    fn gmail_arc_sets_join_gmail_results() {
+        let fields = vec![
+            arc(&format!("i=1; {GMAIL_PASS}")),
+            ar(&GMAIL_PASS.replace("dmarc=pass", "dmarc=fail")),
+        ];
+        assert_eq!(trusted_status(&fields, &Trust::default()), AuthStatus::Fail);
+        // Microsoft's ARC i=2 over Gmail's forwarded i=1: the lower set is ignored.
+        let fields = vec![
+            arc(&MS_ARC_PASS.replace("i=1", "i=2")),
+            ar(OUTLOOK_PASS),
+            arc(&format!(
+                "i=1; {}",
+                GMAIL_PASS.replace("dmarc=pass", "dmarc=fail")
+            )),
+        ];
+        assert_eq!(trusted_status(&fields, &Trust::default()), AuthStatus::Pass);
+    }
+
+    #[test]
+    fn untrusted_top_most_is_ignored_unless_trusted_by_the_user() {
+        let v = MessageView {
+            auth: vec![ar("spam-filter.example.jp; dmarc=pass header.from=microsoft.com")],
+            ..genuine()
+        };
+        let a = judge_default(&v);
+        assert_eq!(a.status, AuthStatus::None);
+        assert!(has(&a, ReasonId::AuthUntrustedIgnored) && has(&a, ReasonId::AuthMissing));
+        assert!(
+            evidence(&a, ReasonId::AuthUntrustedIgnored).starts_with("spam-filter.example.jp; dmarc=pass")
+        );
+
+        let trust = Trust {
+            authserv_ids: vec!["Spam-Filter.Example.JP".into()],
+        };
+        let a = judge(&v, false, &trust);
+        assert_eq!(a.status, AuthStatus::Pass);
+        assert!(has(&a, ReasonId::AuthPass) && !has(&a, ReasonId::AuthUntrustedIgnored));
+        // Exact only: a sub-domain of a user-trusted id is not trusted.
+        let sub = MessageView {
+            auth: vec![ar("x.spam-filter.example.jp; dmarc=pass")],
+            ..genuine()
+        };
+        assert_eq!(judge(&sub, false, &trust).status, AuthStatus::None);
+    }
+
+    #[test]
+    fn built_in_providers_match_on_label_boundaries() {
+        let status = |id: &str| {
+            judge_default(&MessageView {
+                auth: vec![ar(&format!("{id}; dmarc=pass"))],
+                ..genuine()
+            })
+            .status
+        };
+        for id in [
+            "mx.google.com",
+            "mta4463.mail.bf1.yahoo.com",
+            "mx.yahoo.co.jp",
+            "mx01.mail.icloud.com",
+            "docomo.ne.jp",
+            "mx.ezweb.ne.jp",
+            "i.softbank.jp",
+            "mx.nifty.com",
+            "mx.biglobe.ne.jp",
+            "mx.ocn.ne.jp",
+            "so-net.ne.jp",
+            "mx6.messagingengine.com",
+            "mail.protonmail.ch",
+            "tyapr01mb1234.jpnprd01.prod.outlook.com",
+            "MX.Google.Com 1",
+        ] {
+            assert_eq!(status(id), AuthStatus::Pass, "{id}");
+        }
+        for id in [
+            "evilyahoo.com",
+            "google.com",
+            "mx.google.com.example.jp",
+            "notdocomo.ne.jp",
+            "mx.microsoft.com",
+        ] {
+            assert_eq!(status(id), AuthStatus::None, "{id}");
+        }
+    }
+
+    #[test]
+    fn verdict_from_methods() {
+        let status = |r: &str| {
+            judge_default(&MessageView {
+                auth: vec![ar(&format!("mx.google.com; {r}"))],
+                ..genuine()
+            })
+            .status
+        };
+        assert_eq!(status("spf=pass; dkim=pass"), AuthStatus::Pass);
+        assert_eq!(status("spf=pass; dkim=none; dmarc=none"), AuthStatus::None);
+        assert_eq!(status("spf=softfail; dmarc=pass"), AuthStatus::Fail);
+        assert_eq!(status("dkim/1 = fail; dmarc=pass"), AuthStatus::Fail);
+        assert_eq!(
+            status("spf=pass (a; dmarc=fail) smtp.mailfrom=x; dmarc=pass"),
+            AuthStatus::Pass
+        );
+        assert_eq!(status("none"), AuthStatus::None);
+        let a = judge_default(&MessageView {
+            auth: vec![ar("mx.google.com; spf=neutral")],
+            ..genuine()
+        });
+        assert!(has(&a, ReasonId::AuthMissing) && !has(&a, ReasonId::AuthUntrustedIgnored));
+    }
+}

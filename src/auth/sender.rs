@@ -1,0 +1,481 @@
+//! The sender: From, Reply-To and Return-Path, the display name, Microsoft's own senders and
+//! domains, free mail, and look-alike domains.
+
+use std::sync::LazyLock;
+
+use super::{Findings, on_suffix};
+use crate::order;
+use crate::reason::ReasonId;
+use crate::scope;
+use crate::text;
+use crate::view::{Link, Mailbox, MessageView};
+
+/// Addresses Microsoft sends order mails from (field guide §2; the only one attested).
+const ORDER_SENDERS: &[&str] = &["microsoft-noreply@microsoft.com"];
+
+/// Microsoft's own registrable domains, for senders and links. Those that are also free mail
+/// (outlook.com, live.com, msn.com, hotmail.com) count for links only: anyone can send from them.
+const MICROSOFT_DOMAINS: &[&str] = &[
+    "microsoft.com",
+    "microsoft.net",
+    "office.com",
+    "office.net",
+    "office365.com",
+    "live.com",
+    "live.net",
+    "outlook.com",
+    "hotmail.com",
+    "msn.com",
+    "microsoftonline.com",
+    "microsoft365.com",
+    "windows.com",
+    "windowsupdate.com",
+    "xbox.com",
+    "xboxlive.com",
+    "bing.com",
+    "skype.com",
+    "aka.ms",
+    "azure.com",
+    "windowsazure.com",
+    "microsoftstore.com",
+    "onestore.ms",
+    "msftauth.net",
+    "msauth.net",
+    "msecnd.net",
+    "s-microsoft.com",
+    "microsoftonline-p.com",
+    "onedrive.com",
+];
+
+/// Free-mail registrable domains. `name.*` matches any suffix (`gmx.de`, `gmx.net`).
+const FREEMAIL: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "outlook.*",
+    "hotmail.*",
+    "live.com",
+    "live.jp",
+    "live.co.uk",
+    "msn.com",
+    "yahoo.*",
+    "ymail.com",
+    "icloud.com",
+    "me.com",
+    "mac.com",
+    "aol.com",
+    "aol.jp",
+    "gmx.*",
+    "mail.com",
+    "mail.ru",
+    "yandex.*",
+    "proton.me",
+    "protonmail.com",
+    "pm.me",
+    "zoho.com",
+    "zohomail.com",
+    "tutanota.com",
+    "tuta.io",
+    "qq.com",
+    "163.com",
+    "126.com",
+    "naver.com",
+];
+
+/// Return-Path local parts written by forwarders (Gmail auto-forward, SRS): the original
+/// Return-Path was rewritten by the forwarding mailbox, not chosen by the sender.
+const FORWARDER_RETURN_PATHS: &[&str] = &["srs0=", "srs1=", "+caf_=", "bounces+srs="];
+
+/// The address, trimmed of angle brackets and lowercased.
+fn address(m: &Mailbox) -> String {
+    m.address.trim().trim_matches(['<', '>']).trim().to_lowercase()
+}
+
+/// Whether a registrable domain is one of Microsoft's (links: free-mail ones included).
+pub fn is_microsoft_domain(registrable: &str) -> bool {
+    MICROSOFT_DOMAINS.contains(&registrable.trim_end_matches('.').to_ascii_lowercase().as_str())
+}
+
+/// Whether mail from this registrable domain is Microsoft speaking: a Microsoft domain that is
+/// not also free mail (anyone can write from outlook.com).
+pub fn is_microsoft_sender_domain(registrable: &str) -> bool {
+    is_microsoft_domain(registrable) && !is_freemail(registrable)
+}
+
+/// Whether a registrable domain is a free-mail service.
+pub fn is_freemail(registrable: &str) -> bool {
+    let reg = registrable.trim_end_matches('.').to_ascii_lowercase();
+    let first = reg.split('.').next().unwrap_or("");
+    FREEMAIL.iter().any(|f| match f.strip_suffix(".*") {
+        Some(name) => first == name && reg.len() > name.len(),
+        None => reg == *f,
+    })
+}
+
+/// The From address is the one Microsoft sends order mails from.
+pub fn is_order_sender(m: &Mailbox) -> bool {
+    ORDER_SENDERS.contains(&address(m).as_str())
+}
+
+pub(super) fn sender_reasons(
+    view: &MessageView,
+    from: Option<&Mailbox>,
+    subject: &str,
+    claims: bool,
+    microsoft_sender: bool,
+    microsoft_domain: bool,
+    found: &mut Findings,
+) {
+    let addr = from.map(address).unwrap_or_default();
+    let domain = from.map(Mailbox::domain).unwrap_or_default();
+    let reg = from.map(Mailbox::registrable).unwrap_or_default();
+    if microsoft_sender {
+        found.add(ReasonId::SenderMicrosoft, &addr);
+    } else if microsoft_domain {
+        found.add(ReasonId::SenderUnusual, &addr);
+    } else if claims {
+        found.add(
+            ReasonId::SenderNotMicrosoft,
+            if addr.is_empty() {
+                "(no sender address)"
+            } else {
+                addr.as_str()
+            },
+        );
+    }
+    let name = from.map(|m| m.name.as_str()).unwrap_or("");
+    if scope::mentions_brand(name) && !microsoft_domain {
+        found.add(ReasonId::DisplayNameClaimsMicrosoft, format!("{name} <{addr}>"));
+    }
+    if !domain.is_empty()
+        && is_freemail(&reg)
+        && !microsoft_domain
+        && (claims || order::speaks_of_billing(&text::fold_line(subject)))
+    {
+        found.add(ReasonId::FreemailSender, &addr);
+    }
+    let reply_to = view.reply_to.as_ref().map(address).unwrap_or_default();
+    // A Return-Path rewritten by the recipient's own forwarding says nothing about the sender.
+    let return_path = view
+        .return_path
+        .as_deref()
+        .unwrap_or("")
+        .trim()
+        .trim_matches(['<', '>'])
+        .to_lowercase();
+    let forwarded = FORWARDER_RETURN_PATHS.iter().any(|p| return_path.contains(p));
+    let return_path = if forwarded { "" } else { return_path.as_str() };
+    // Tenants anyone can create; the bounce address often gives them away when From is forged.
+    for a in [addr.as_str(), reply_to.as_str(), return_path] {
+        if on_suffix(&domain_of(a), "onmicrosoft.com") {
+            found.add(ReasonId::OnmicrosoftTenant, a);
+        }
+    }
+    if microsoft_domain {
+        for other in [reply_to.as_str(), return_path] {
+            let other_sender = Mailbox {
+                name: String::new(),
+                address: other.to_owned(),
+            };
+            if !domain_of(other).is_empty() && other != addr && !scope::microsoft_domain_sender(&other_sender)
+            {
+                found.add(ReasonId::ReplyToForeign, other);
+            }
+        }
+    }
+}
+
+/// Domain of an address, lowercased; empty when there is none.
+fn domain_of(addr: &str) -> String {
+    addr.trim()
+        .trim_matches(['<', '>'])
+        .rsplit_once('@')
+        .map(|(_, d)| d.trim().trim_end_matches('.').to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// A host that imitates Microsoft without being Microsoft's: `microsoft-support-jp.com`,
+/// `microsoft.com.example.jp`, `rnicrosoft.com`, `micros0ft.net`, an IDN `micrоsoft.com`.
+/// onmicrosoft.com tenants have their own reason.
+pub fn is_lookalike(host: &str) -> bool {
+    let host = host.trim().trim_end_matches('.').to_lowercase();
+    if host.is_empty() || host.len() > 253 {
+        return false;
+    }
+    let reg = text::registrable_domain(&host);
+    if is_microsoft_domain(&reg) || on_suffix(&host, "onmicrosoft.com") {
+        return false;
+    }
+    let unicode = host_unicode(&host);
+    let suffix_len = psl::suffix_str(&host).map_or(0, |s| s.split('.').count());
+    let labels: Vec<&str> = unicode.split('.').collect();
+    let own = &labels[..labels.len().saturating_sub(suffix_len.max(1))];
+    own.iter()
+        .any(|label| text::fold(label).contains("microsoft") || label.split('-').any(imitates_microsoft))
+}
+
+static MICROSOFT_SKELETON: LazyLock<String> =
+    LazyLock::new(|| unicode_security::skeleton("microsoft").collect());
+
+/// One word of a host label that reads as "microsoft": same skeleton (`rnicrosoft`) or within
+/// two edits (`micros0ft`, `microsfot`).
+fn imitates_microsoft(piece: &str) -> bool {
+    let n = piece.chars().count();
+    if !(7..=11).contains(&n) {
+        return false;
+    }
+    let skeleton: String = unicode_security::skeleton(piece).collect();
+    skeleton == *MICROSOFT_SKELETON || strsim::damerau_levenshtein(&text::fold(piece), "microsoft") <= 2
+}
+
+pub(super) fn lookalike_reasons(
+    from: Option<&Mailbox>,
+    links: &[(Option<String>, &Link)],
+    found: &mut Findings,
+) {
+    let sender = from.map(Mailbox::domain).filter(|d| is_lookalike(d));
+    let link = links
+        .iter()
+        .filter_map(|(h, _)| h.as_deref())
+        .find(|h| is_lookalike(h));
+    if let Some(host) = sender.as_deref().or(link) {
+        found.add(ReasonId::LookalikeDomain, host_shown(host));
+    }
+}
+
+/// A host for people: its IDN labels decoded next to the punycode.
+pub(super) fn host_shown(host: &str) -> String {
+    let unicode = host_unicode(host);
+    if unicode == host {
+        host.to_owned()
+    } else {
+        format!("{unicode} ({host})")
+    }
+}
+
+/// A host with its `xn--` labels decoded to Unicode; undecodable labels stay as they are.
+pub fn host_unicode(host: &str) -> String {
+    if !host.to_ascii_lowercase().contains("xn--") {
+        return host.to_owned();
+    }
+    // A label that is not valid punycode stays as written (idna reports the error per host).
+    let (unicode, _errors) = idna::domain_to_unicode(host);
+    unicode
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::tests::*;
+
+    #[test]
+    fn sender_rules() {
+        let from = |name: &str, addr: &str, subject: &str| {
+            judge_default(&MessageView {
+                from: Some(mailbox(name, addr)),
+                subject: subject.into(),
+                links: vec![],
+                ..genuine()
+            })
+        };
+        let a = from(
+            "Microsoft account team",
+            "account-security-noreply@accountprotection.microsoft.com",
+            "Security alert",
+        );
+        assert!(has(&a, ReasonId::SenderUnusual) && !has(&a, ReasonId::DisplayNameClaimsMicrosoft));
+        assert!(!a.microsoft_sender && a.claims_microsoft);
+
+        let a = from(
+            "Microsoft 365 Billing",
+            "billing.jp@gmail.com",
+            "Your order #865999",
+        );
+        for id in [
+            ReasonId::SenderNotMicrosoft,
+            ReasonId::DisplayNameClaimsMicrosoft,
+            ReasonId::FreemailSender,
+        ] {
+            assert!(has(&a, id), "{id:?} {:?}", a.reasons);
+        }
+        assert_eq!(evidence(&a, ReasonId::SenderNotMicrosoft), "billing.jp@gmail.com");
+
+        let a = from("Microsoft Store", "MS-Store@Outlook.com", "hello");
+        assert!(has(&a, ReasonId::DisplayNameClaimsMicrosoft) && has(&a, ReasonId::FreemailSender));
+        assert!(!has(&a, ReasonId::SenderUnusual));
+
+        // Free mail with a billing subject but no brand.
+        let a = from("Billing", "someone@yahoo.co.jp", "ご請求のお知らせ");
+        assert!(has(&a, ReasonId::FreemailSender) && !has(&a, ReasonId::SenderNotMicrosoft));
+        let a = from("Billing", "someone@gmx.de", "Invoice 42");
+        assert!(has(&a, ReasonId::FreemailSender));
+
+        // A friend writing about lunch: nothing.
+        let a = judge_default(&MessageView {
+            from: Some(mailbox("Taro", "taro@gmail.com")),
+            subject: "lunch".into(),
+            text: "see you".into(),
+            auth: vec![],
+            links: vec![],
+            ..MessageView::default()
+        });
+        assert!(warns(&a).is_empty() && !a.claims_microsoft, "{:?}", a.reasons);
+
+        // Brand words need word boundaries when short, survive spacing when long.
+    }
+
+    #[test]
+    fn quoting_a_subject_is_not_posing_as_microsoft() {
+        let judge_from = |name: &str, addr: &str, subject: &str| {
+            judge_default(&MessageView {
+                from: Some(mailbox(name, addr)),
+                subject: subject.into(),
+                links: vec![],
+                ..genuine()
+            })
+        };
+        // A friend forwarding the order mail.
+        for subject in [
+            "Fwd: Microsoft の注文 #1234567890 が処理されました",
+            "FW: Your Microsoft order #1234567890 has been processed",
+            "転送： Microsoft の注文 #1234567890",
+            "[Fwd: Your Microsoft order]",
+        ] {
+            let a = judge_from("Ichiro Yamada", "user@gmail.com", subject);
+            assert!(!a.claims_microsoft, "{subject}");
+            assert!(!has(&a, ReasonId::SenderNotMicrosoft), "{subject}");
+        }
+        // A shop that says who it is, selling a Microsoft product.
+        let a = judge_from(
+            "Amazon.co.jp",
+            "auto-confirm@amazon.co.jp",
+            "Amazon.co.jp ご注文の確認 「Microsoft Office Home & Business 2024」",
+        );
+        assert!(!a.claims_microsoft && !has(&a, ReasonId::SenderNotMicrosoft));
+        // Still a claim: a name that is not the domain, free mail, or a brand in the name.
+        let a = judge_from("Mstore", "orders@mstore-receipt.com", "Your Microsoft order #1");
+        assert!(a.claims_microsoft && has(&a, ReasonId::SenderNotMicrosoft));
+        let a = judge_from(
+            "Gmail Billing",
+            "gmail.billing@gmail.com",
+            "Microsoft 365 renewal",
+        );
+        assert!(a.claims_microsoft && has(&a, ReasonId::SenderNotMicrosoft));
+        let a = judge_from("Microsoft", "x@gmail.com", "Fwd: Your Microsoft order");
+        assert!(a.claims_microsoft && has(&a, ReasonId::DisplayNameClaimsMicrosoft));
+    }
+
+    #[test]
+    fn onmicrosoft_tenants() {
+        let a = judge_default(&MessageView {
+            from: Some(mailbox("Microsoft", "admin@contoso123.onmicrosoft.com")),
+            ..genuine()
+        });
+        assert!(has(&a, ReasonId::OnmicrosoftTenant) && has(&a, ReasonId::SenderNotMicrosoft));
+        assert!(!has(&a, ReasonId::LookalikeDomain));
+        // Forged From, tenant bounce address.
+        let a = judge_default(&MessageView {
+            return_path: Some("<x@t1.onmicrosoft.com>".into()),
+            ..genuine()
+        });
+        assert!(has(&a, ReasonId::OnmicrosoftTenant) && has(&a, ReasonId::ReplyToForeign));
+    }
+
+    #[test]
+    fn lookalike_domains() {
+        for host in [
+            "microsoft-support-jp.com",
+            "mail.microsoft.com.example.jp",
+            "rnicrosoft.com",
+            "micros0ft.net",
+            "microsfot.co.jp",
+            "xn--microsft-sbh.com",
+            "login.secure-micr0soft-billing.com",
+            "\u{13B7}icrosoft.com",
+        ] {
+            assert!(is_lookalike(host), "{host}");
+        }
+        for host in [
+            "microsoft.com",
+            "go.microsoft.com",
+            "example.jp",
+            "contoso.com",
+            "microsite.jp",
+            "t.onmicrosoft.com",
+            "outlook.com",
+            "",
+            ".",
+        ] {
+            assert!(!is_lookalike(host), "{host}");
+        }
+        let a = judge_default(&MessageView {
+            from: Some(mailbox("Support", "no-reply@rnicrosoft.com")),
+            ..genuine()
+        });
+        assert!(
+            a.claims_microsoft && has(&a, ReasonId::LookalikeDomain) && has(&a, ReasonId::SenderNotMicrosoft)
+        );
+        assert_eq!(evidence(&a, ReasonId::LookalikeDomain), "rnicrosoft.com");
+
+        let v = MessageView {
+            links: vec![link("https://xn--microsft-sbh.com/login", "Sign in")],
+            ..genuine()
+        };
+        let a = judge_default(&v);
+        assert!(has(&a, ReasonId::LookalikeDomain) && has(&a, ReasonId::ForeignLink));
+        assert!(evidence(&a, ReasonId::LookalikeDomain).contains("xn--microsft-sbh.com"));
+    }
+
+    #[test]
+    fn punycode() {
+        assert_eq!(host_unicode("xn--microsft-sbh.com"), "micros\u{43E}ft.com");
+        for junk in [
+            "xn--",
+            "xn---",
+            "xn--zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+            "xn--99999999999",
+            "xn--a-!",
+            "xn--ü",
+        ] {
+            let _ = host_unicode(junk);
+        }
+        assert_eq!(host_unicode("xn--.xn--zzzzzzzzzz.com").split('.').count(), 3);
+    }
+
+    #[test]
+    fn reply_to_and_return_path() {
+        let a = judge_default(&MessageView {
+            reply_to: Some(mailbox("", "refunds@gmail.com")),
+            ..genuine()
+        });
+        assert_eq!(evidence(&a, ReasonId::ReplyToForeign), "refunds@gmail.com");
+        let a = judge_default(&MessageView {
+            return_path: Some("<bounce@evil.example>".into()),
+            ..genuine()
+        });
+        assert!(has(&a, ReasonId::ReplyToForeign));
+        // Rewritten by the user's own forwarding: not the sender's choice.
+        for rp in [
+            "<bounces+SRS=k1=AB@contoso.onmicrosoft.com>",
+            "<me+caf_=me2=example.jp@gmail.com>",
+            "<SRS0=abcd=XY=microsoft.com=azure-noreply@fwd.example>",
+            "",
+            "<>",
+        ] {
+            let a = judge_default(&MessageView {
+                return_path: Some(rp.into()),
+                ..genuine()
+            });
+            assert!(
+                !has(&a, ReasonId::ReplyToForeign) && !has(&a, ReasonId::OnmicrosoftTenant),
+                "{rp}"
+            );
+        }
+        // Only when From is Microsoft's.
+        let a = judge_default(&MessageView {
+            from: Some(mailbox("Taro", "taro@example.jp")),
+            reply_to: Some(mailbox("", "x@gmail.com")),
+            ..genuine()
+        });
+        assert!(!has(&a, ReasonId::ReplyToForeign));
+    }
+}
