@@ -7,120 +7,41 @@ use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::Findings;
+use crate::lexicon::microsoft::PRODUCT_NUMBER_WORDS;
+use crate::lexicon::{LANGUAGES, Language};
 use crate::reason::ReasonId;
 use crate::text::{self, Disguise};
 use crate::view::{Mailbox, MessageView};
 
-/// Wording that sends the reader to a phone or a "support" desk (folded; `’` is read as `'`).
-/// Kept specific: Microsoft's own renewal mails say "to cancel, go to account.microsoft.com", and
-/// its security notices say "if you don't recognize this" (心当たりがない場合).
-const CALLBACK_PHRASES: &[&str] = &[
-    "call to cancel",
-    "call us to cancel",
-    "call us at",
-    "call us on",
-    "call us now",
-    "call us immediately",
-    "call our",
-    "call the number",
-    "call the toll",
-    "call now",
-    "please call",
-    "give us a call",
-    "contact our support",
-    "contact our billing",
-    "contact our helpline",
-    "contact our help desk",
-    "contact our customer",
-    "contact support at",
-    "contact us at +",
-    "reach us at",
-    "helpline",
-    "help line",
-    "toll free",
-    "toll-free",
-    "tollfree",
-    "support number",
-    "customer care number",
-    "if you did not authorize",
-    "if you didn't authorize",
-    "if you did not make this",
-    "if you didn't make this",
-    "if you did not place this",
-    "if you didn't place this",
-    "did not authorize this",
-    "didn't authorize this",
-    "unauthorized transaction",
-    "dispute this",
-    "to dispute",
-    "get a refund",
-    "for a refund",
-    "claim your refund",
-    "claim a refund",
-    "process your refund",
-    "refund department",
-    "お電話",
-    "電話で",
-    "電話にて",
-    "までお電話",
-    "電話番号まで",
-    "フリーダイヤル",
-    "フリーコール",
-    "キャンセルをご希望",
-    "キャンセルご希望",
-    "返金を",
-    "返金手続",
-    "返金のため",
-    "サポートセンターへ",
-    "サポートセンターまで",
-    "サポートセンターにご連絡",
-    "カスタマーサポートまで",
-    "カスタマーセンター",
-    "ヘルプデスクまで",
-];
-
-/// Pressure to act within hours (folded). Bare "immediately" is left out: genuine mails say
-/// downloads are available immediately.
-const URGENCY_PHRASES: &[&str] = &[
-    "within 1 hour",
-    "within one hour",
-    "within an hour",
-    "within 12 hours",
-    "within 24 hours",
-    "within 24 hrs",
-    "within 24hrs",
-    "within 48 hours",
-    "within 48 hrs",
-    "within 72 hours",
-    "within the next 24 hours",
-    "in the next 24 hours",
-    "call immediately",
-    "contact us immediately",
-    "act immediately",
-    "respond immediately",
-    "immediately call",
-    "immediately contact",
-    "immediate action",
-    "act now",
-    "urgent",
-    "1時間以内",
-    "12時間以内",
-    "24時間以内",
-    "48時間以内",
-    "72時間以内",
-    "至急",
-    "直ちに",
-    "ただちに",
-    "早急に",
-    "本日中",
-    "今日中",
-];
-
 /// Fewest licences/users in one order that counts as business-sized.
 const BUSINESS_QUANTITY: u64 = 5;
 
-static CALLBACK: LazyLock<AhoCorasick> = LazyLock::new(|| text::phrase_set(CALLBACK_PHRASES));
-static URGENCY: LazyLock<AhoCorasick> = LazyLock::new(|| text::phrase_set(URGENCY_PHRASES));
+/// Every language's callback and urgency wording, in [`LANGUAGES`] order.
+static CALLBACK: LazyLock<AhoCorasick> = LazyLock::new(|| text::phrase_set(&all(|l| l.callback_phrases)));
+static URGENCY: LazyLock<AhoCorasick> = LazyLock::new(|| text::phrase_set(&all(|l| l.urgency_phrases)));
+
+/// One table's entries from every language, in [`LANGUAGES`] order.
+fn all(table: fn(&Language) -> &'static [&'static str]) -> Vec<&'static str> {
+    LANGUAGES.iter().flat_map(|l| table(l)).copied().collect()
+}
+
+/// A regex alternation of literal words. With `bounded`, a word that starts with an ASCII letter
+/// or digit matches only on a word boundary (`qty`, not `xqty`); Japanese runs straight into what
+/// precedes it, so its words never need one.
+fn alternation(words: &[&str], bounded: bool) -> String {
+    let alternatives: Vec<String> = words
+        .iter()
+        .map(|w| {
+            let bound = if bounded && w.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+                r"(?-u:\b)"
+            } else {
+                ""
+            };
+            format!("{bound}{}", regex::escape(w))
+        })
+        .collect();
+    format!("(?:{})", alternatives.join("|"))
+}
 
 /// Phone numbers in folded text (full-width digits are ASCII by then). Every form needs its
 /// separators, so order numbers (1234567890), dates (2025-04-12) and prices never match; digit
@@ -152,16 +73,30 @@ static URL: LazyLock<Regex> =
 
 /// "Quantity: 10", "数量 25" (folded, one line).
 static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?:(?-u:\b)(?:qty|quantity|number of (?:licen[cs]es|users|seats))|数量|ライセンス数|個数|台数)\x20*[:=x×]?\x20*(\d[\d,]{0,9})",
-    )
-    .expect("quantity pattern is valid")
+    let labels = alternation(&all(|l| l.seat_count_labels), true);
+    Regex::new(&format!(r"{labels}\x20*[:=x×]?\x20*(\d[\d,]{{0,9}})")).expect("quantity pattern is valid")
 });
 
 /// "25 licenses", "10 seats", "5 ライセンス" (folded, one line).
 static LICENCES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(\d[\d,]{0,9})\x20*-?\x20*(?:user\x20)?(?:licen[cs]es|seats|ライセンス)")
-        .expect("licence pattern is valid")
+    let qualifiers = all(|l| l.seat_unit_qualifiers);
+    let qualifier = if qualifiers.is_empty() {
+        String::new()
+    } else {
+        format!(r"(?:{}\x20)?", alternation(&qualifiers, false))
+    };
+    let units = alternation(&all(|l| l.seat_units), false);
+    Regex::new(&format!(
+        r"(?-u:\b)(\d[\d,]{{0,9}})\x20*-?\x20*{qualifier}{units}"
+    ))
+    .expect("licence pattern is valid")
+});
+
+/// Words before a number that make it a product's name or a limit, not a count.
+static NOT_A_COUNT: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut words = PRODUCT_NUMBER_WORDS.to_vec();
+    words.extend(all(|l| l.seat_limit_words));
+    words
 });
 
 pub(super) fn disguise_reasons(
@@ -328,10 +263,7 @@ fn business_quantity(t: &str) -> Option<&str> {
         .filter_map(|c| c.get(1))
         .find(|n| {
             let before = t[..n.start()].trim_end();
-            big(n.as_str())
-                && !["microsoft", "office", "m", "up to", "最大"]
-                    .iter()
-                    .any(|w| before.ends_with(w))
+            big(n.as_str()) && !NOT_A_COUNT.iter().any(|w| before.ends_with(w))
         })
         .map(|n| line_at(t, n.start()))
 }

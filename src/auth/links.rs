@@ -5,23 +5,10 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::sender::{host_shown, host_unicode, is_microsoft_domain};
 use super::{Findings, on_suffix};
+use crate::lexicon::microsoft::{MICROSOFT_HOSTS, SAFELINKS, USER_HOSTED};
 use crate::reason::ReasonId;
 use crate::text;
 use crate::view::{Link, MessageView, url_host};
-
-/// Hosts under Microsoft's domains where anyone can publish (tenants, VMs, forms, file shares):
-/// a link there is not Microsoft speaking. Matched as suffixes on a label boundary.
-const USER_HOSTED: &[&str] = &[
-    "cloudapp.azure.com",
-    "forms.office.com",
-    "forms.microsoft.com",
-    "sway.office.com",
-    "onedrive.live.com",
-];
-
-/// Hosts of Microsoft's own on other registrable domains (the tracking and feedback links of
-/// Microsoft 365 notices), matched as suffixes on a label boundary.
-const MICROSOFT_HOSTS: &[&str] = &["safelink.emails.azure.net"];
 
 /// File name endings of invoices, calendar invites, documents and archives: Microsoft's order
 /// mails carry no attachment, fake invoices do.
@@ -48,9 +35,6 @@ const ATTACHMENT_TYPE_PREFIXES: &[&str] = &["application/vnd."];
 
 /// Saved messages: a forward as attachment, not an invoice.
 const MESSAGE_ATTACHMENTS: &[&str] = &["application/vnd.ms-outlook", ".msg", ".eml"];
-
-/// The Outlook safelinks wrapper; the real URL is its `url=` parameter.
-const SAFELINKS: &str = "safelinks.protection.outlook.com";
 
 /// Whether a web host belongs to Microsoft and is not a place where anyone can publish.
 pub fn is_microsoft_host(host: &str) -> bool {

@@ -6,31 +6,10 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{AuthStatus, Findings, Trust, on_suffix};
+use crate::lexicon::microsoft::MICROSOFT_ARC_ID;
+use crate::lexicon::providers::TRUSTED_AUTHSERV;
 use crate::reason::ReasonId;
 use crate::view::AuthField;
-
-/// authserv-ids of well-known receiving providers (field guide §4), matched exactly or as a
-/// suffix on a label boundary (`mta4463.mail.bf1.yahoo.com` ends in `yahoo.com`). Outlook.com /
-/// Microsoft 365 write no authserv-id at all; that case is recognised by its `compauth=`.
-const TRUSTED_AUTHSERV: &[&str] = &[
-    "mx.google.com",       // Gmail, Google Workspace
-    "outlook.com",         // Outlook.com / Microsoft 365 (`*.protection.outlook.com`)
-    "yahoo.com",           // Yahoo (`mta*.mail.*.yahoo.com`, `*.omega.yahoo.com`)
-    "yahoo.co.jp",         // Yahoo! JAPAN
-    "mail.icloud.com",     // iCloud
-    "me.com",              // iCloud (older)
-    "docomo.ne.jp",        // NTT docomo
-    "ezweb.ne.jp",         // au (KDDI)
-    "au.com",              // au (KDDI)
-    "softbank.ne.jp",      // SoftBank
-    "i.softbank.jp",       // SoftBank (i.softbank.jp)
-    "nifty.com",           // @nifty
-    "biglobe.ne.jp",       // BIGLOBE
-    "ocn.ne.jp",           // OCN
-    "so-net.ne.jp",        // So-net
-    "messagingengine.com", // Fastmail
-    "protonmail.ch",       // Proton Mail
-];
 
 /// One method result (`dkim=pass header.d=microsoft.com`).
 #[derive(Debug)]
@@ -59,10 +38,6 @@ enum Provider {
     /// Any other trusted authserv-id, as written.
     Named(String),
 }
-
-/// The authserv-id of Microsoft's receiving servers in the ARC set they put on top. Only in ARC
-/// results: plain results from it are not Outlook's layout.
-const MICROSOFT_ARC_ID: &str = "mx.microsoft.com";
 
 /// Methods the verdict and the evidence speak of.
 const AUTH_METHODS: &[&str] = &["spf", "dkim", "dmarc", "compauth"];

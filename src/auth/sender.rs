@@ -4,86 +4,13 @@
 use std::sync::LazyLock;
 
 use super::{Findings, on_suffix};
+use crate::lexicon::microsoft::{MICROSOFT_DOMAINS, ORDER_SENDERS, TENANT_DOMAIN};
+use crate::lexicon::providers::{FORWARDER_RETURN_PATHS, FREEMAIL};
 use crate::order;
 use crate::reason::ReasonId;
 use crate::scope;
 use crate::text;
 use crate::view::{Link, Mailbox, MessageView};
-
-/// Addresses Microsoft sends order mails from (field guide §2; the only one attested).
-const ORDER_SENDERS: &[&str] = &["microsoft-noreply@microsoft.com"];
-
-/// Microsoft's own registrable domains, for senders and links. Those that are also free mail
-/// (outlook.com, live.com, msn.com, hotmail.com) count for links only: anyone can send from them.
-const MICROSOFT_DOMAINS: &[&str] = &[
-    "microsoft.com",
-    "microsoft.net",
-    "office.com",
-    "office.net",
-    "office365.com",
-    "live.com",
-    "live.net",
-    "outlook.com",
-    "hotmail.com",
-    "msn.com",
-    "microsoftonline.com",
-    "microsoft365.com",
-    "windows.com",
-    "windowsupdate.com",
-    "xbox.com",
-    "xboxlive.com",
-    "bing.com",
-    "skype.com",
-    "aka.ms",
-    "azure.com",
-    "windowsazure.com",
-    "microsoftstore.com",
-    "onestore.ms",
-    "msftauth.net",
-    "msauth.net",
-    "msecnd.net",
-    "s-microsoft.com",
-    "microsoftonline-p.com",
-    "onedrive.com",
-];
-
-/// Free-mail registrable domains. `name.*` matches any suffix (`gmx.de`, `gmx.net`).
-const FREEMAIL: &[&str] = &[
-    "gmail.com",
-    "googlemail.com",
-    "outlook.*",
-    "hotmail.*",
-    "live.com",
-    "live.jp",
-    "live.co.uk",
-    "msn.com",
-    "yahoo.*",
-    "ymail.com",
-    "icloud.com",
-    "me.com",
-    "mac.com",
-    "aol.com",
-    "aol.jp",
-    "gmx.*",
-    "mail.com",
-    "mail.ru",
-    "yandex.*",
-    "proton.me",
-    "protonmail.com",
-    "pm.me",
-    "zoho.com",
-    "zohomail.com",
-    "tutanota.com",
-    "tuta.io",
-    "qq.com",
-    "163.com",
-    "126.com",
-    "naver.com",
-];
-
-/// Return-Path local parts written by forwarders (Gmail auto-forward, SRS): the original
-/// Return-Path was rewritten by the forwarding mailbox, not chosen by the sender.
-const FORWARDER_RETURN_PATHS: &[&str] = &["srs0=", "srs1=", "+caf_=", "bounces+srs="];
 
 /// The address, trimmed of angle brackets and lowercased.
 fn address(m: &Mailbox) -> String {
@@ -166,7 +93,7 @@ pub(super) fn sender_reasons(
     let return_path = if forwarded { "" } else { return_path.as_str() };
     // Tenants anyone can create; the bounce address often gives them away when From is forged.
     for a in [addr.as_str(), reply_to.as_str(), return_path] {
-        if on_suffix(&domain_of(a), "onmicrosoft.com") {
+        if on_suffix(&domain_of(a), TENANT_DOMAIN) {
             found.add(ReasonId::OnmicrosoftTenant, a);
         }
     }
@@ -202,7 +129,7 @@ pub fn is_lookalike(host: &str) -> bool {
         return false;
     }
     let reg = text::registrable_domain(&host);
-    if is_microsoft_domain(&reg) || on_suffix(&host, "onmicrosoft.com") {
+    if is_microsoft_domain(&reg) || on_suffix(&host, TENANT_DOMAIN) {
         return false;
     }
     let unicode = host_unicode(&host);

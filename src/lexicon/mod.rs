@@ -17,6 +17,21 @@ pub(crate) mod providers;
 pub(crate) struct Language {
     /// The language's BCP 47 code.
     pub code: &'static str,
+
+    // auth: content signals
+    /// Wording that sends the reader to a phone or a "support" desk, folded.
+    pub callback_phrases: &'static [&'static str],
+    /// Pressure to act within hours, folded.
+    pub urgency_phrases: &'static [&'static str],
+    /// Labels before a count of licences or users (`quantity`, `数量`), folded; one starting
+    /// with an ASCII letter is matched on a word boundary.
+    pub seat_count_labels: &'static [&'static str],
+    /// What a count of licences is counted in (`licenses`, `seats`, `ライセンス`), folded.
+    pub seat_units: &'static [&'static str],
+    /// Words that may stand between the count and its unit (`user`), folded.
+    pub seat_unit_qualifiers: &'static [&'static str],
+    /// Words before a number that make it a limit, not a count (`up to`, `最大`), folded.
+    pub seat_limit_words: &'static [&'static str],
 }
 
 /// Every language msorder reads.
