@@ -4,8 +4,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
-
+use crate::address;
 use crate::text::fold_line;
 use crate::view::{Link, Mailbox, MessageView, Quoted, text_links};
 
@@ -55,9 +54,6 @@ enum QuotedField {
 /// Lines a quoted header block may span before it must have ended.
 const MAX_HEADER_LINES: usize = 12;
 
-static EMAIL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}").unwrap());
-
 /// Strip quoting (`> `) from a line.
 fn unquote(line: &str) -> &str {
     line.trim_start().trim_start_matches(['>', ' ', '\t'])
@@ -73,10 +69,7 @@ fn label_field(folded: &str) -> Option<(QuotedField, &str)> {
 
 /// Parse a quoted sender: `Microsoft <a@b>`, `Microsoft [mailto:a@b]`, `a@b`.
 fn quoted_mailbox(value: &str) -> Mailbox {
-    let address = EMAIL
-        .find(value)
-        .map(|m| m.as_str().to_owned())
-        .unwrap_or_default();
+    let address = address::find_addr_spec(value).unwrap_or_default().to_owned();
     let name = value
         .split(['<', '['])
         .next()

@@ -16,6 +16,7 @@
 
 #![warn(missing_docs)]
 
+mod address;
 pub mod auth;
 pub mod compose;
 pub mod filter;

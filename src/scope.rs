@@ -12,7 +12,9 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 
-use crate::auth::{host_unicode, is_freemail, is_lookalike, is_microsoft_domain, is_microsoft_sender_domain};
+use crate::address::{self, host_unicode};
+use crate::auth::{is_freemail, is_lookalike, is_microsoft_domain, is_microsoft_sender_domain};
+use crate::lexicon::microsoft::TENANT_DOMAIN;
 use crate::order;
 use crate::text;
 use crate::view::Mailbox;
@@ -95,27 +97,19 @@ pub fn mentions_brand(s: &str) -> bool {
     BRANDS_SQUEEZED.is_match(without(&squeezed, TENANT_SQUEEZED).as_ref())
 }
 
-/// The local part of an address, lowercased.
-fn local_part(m: &Mailbox) -> String {
-    let addr = m.address.trim().trim_matches(['<', '>']).trim();
-    addr.rsplit_once('@')
-        .map_or(addr, |(l, _)| l)
-        .to_ascii_lowercase()
-}
-
 /// A mail system's own address (`postmaster@outlook.com`, `postmaster@contoso.onmicrosoft.com`)
 /// on Microsoft's domains or a tenant: its bounces are Microsoft's mail system speaking, display
 /// name `Microsoft Outlook` and all.
 pub fn is_microsoft_mail_system(m: &Mailbox) -> bool {
     let domain = m.domain();
-    let tenant = domain == "onmicrosoft.com" || domain.ends_with(".onmicrosoft.com");
+    let tenant = address::on_suffix(&domain, TENANT_DOMAIN);
     is_mail_system(m) && (tenant || is_microsoft_domain(&m.registrable()))
 }
 
 /// A mail system's own address on any domain (`MAILER-DAEMON@…`, `postmaster@…`): what it sends
 /// are bounces and reports, never forwards.
 pub fn is_mail_system(m: &Mailbox) -> bool {
-    let local = local_part(m);
+    let local = address::local_part(&m.address);
     SYSTEM_LOCAL_PARTS.contains(&local.as_str()) || SYSTEM_LOCAL_PREFIXES.iter().any(|p| local.starts_with(p))
 }
 

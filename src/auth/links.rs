@@ -3,12 +3,13 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::sender::{host_shown, host_unicode, is_microsoft_domain};
-use super::{Findings, on_suffix};
+use super::Findings;
+use super::sender::{host_shown, is_microsoft_domain};
+use crate::address::{self, host_unicode, on_suffix, url_host};
 use crate::lexicon::microsoft::{MICROSOFT_HOSTS, SAFELINKS, USER_HOSTED};
 use crate::reason::ReasonId;
 use crate::text;
-use crate::view::{Link, MessageView, url_host};
+use crate::view::{Link, MessageView};
 
 /// File name endings of invoices, calendar invites, documents and archives: Microsoft's order
 /// mails carry no attachment, fake invoices do.
@@ -131,8 +132,7 @@ fn text_host(text: &str) -> Option<String> {
     let host = if t.contains("://") {
         url_host(&unwrap_safelinks(&t))?
     } else {
-        let authority = t.split(['/', '?', '#']).next()?;
-        authority.rsplit('@').next()?.split(':').next()?.to_owned()
+        address::host_of(&t)?.to_owned()
     };
     let host = host_unicode(host.trim_end_matches('.'));
     let labels: Vec<&str> = host.split('.').collect();

@@ -10,15 +10,16 @@ mod links;
 mod results;
 mod sender;
 
+use crate::address::url_host;
 use crate::reason::{Reason, ReasonId};
 use crate::scope;
-use crate::view::{Link, MessageView, url_host};
+use crate::view::{Link, MessageView};
 
 pub use content::{find_phone, make_visible};
 pub use links::{is_microsoft_host, unwrap_safelinks};
 pub use results::trusted_status;
 pub use sender::{
-    host_unicode, is_freemail, is_lookalike, is_microsoft_domain, is_microsoft_sender_domain, is_order_sender,
+    is_freemail, is_lookalike, is_microsoft_domain, is_microsoft_sender_domain, is_order_sender,
 };
 
 /// The receiving provider's verdict on the sender, from the trusted Authentication-Results.
@@ -136,11 +137,6 @@ impl Findings {
         crate::reason::tidy(&mut self.0);
         self.0
     }
-}
-
-/// `host` is `suffix` or ends with `.suffix`.
-fn on_suffix(host: &str, suffix: &str) -> bool {
-    host == suffix || host.strip_suffix(suffix).is_some_and(|rest| rest.ends_with('.'))
 }
 
 #[cfg(test)]

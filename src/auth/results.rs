@@ -5,7 +5,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{AuthStatus, Findings, Trust, on_suffix};
+use super::{AuthStatus, Findings, Trust};
+use crate::address::on_suffix;
 use crate::lexicon::microsoft::MICROSOFT_ARC_ID;
 use crate::lexicon::providers::TRUSTED_AUTHSERV;
 use crate::reason::ReasonId;

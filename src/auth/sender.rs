@@ -3,7 +3,8 @@
 
 use std::sync::LazyLock;
 
-use super::{Findings, on_suffix};
+use super::Findings;
+use crate::address::{self, host_unicode, on_suffix};
 use crate::lexicon::microsoft::{MICROSOFT_DOMAINS, ORDER_SENDERS, TENANT_DOMAIN};
 use crate::lexicon::providers::{FORWARDER_RETURN_PATHS, FREEMAIL};
 use crate::order;
@@ -11,11 +12,6 @@ use crate::reason::ReasonId;
 use crate::scope;
 use crate::text;
 use crate::view::{Link, Mailbox, MessageView};
-
-/// The address, trimmed of angle brackets and lowercased.
-fn address(m: &Mailbox) -> String {
-    m.address.trim().trim_matches(['<', '>']).trim().to_lowercase()
-}
 
 /// Whether a registrable domain is one of Microsoft's (links: free-mail ones included).
 pub fn is_microsoft_domain(registrable: &str) -> bool {
@@ -40,7 +36,7 @@ pub fn is_freemail(registrable: &str) -> bool {
 
 /// The From address is the one Microsoft sends order mails from.
 pub fn is_order_sender(m: &Mailbox) -> bool {
-    ORDER_SENDERS.contains(&address(m).as_str())
+    ORDER_SENDERS.contains(&address::addr_spec(&m.address).as_str())
 }
 
 pub(super) fn sender_reasons(
@@ -52,7 +48,7 @@ pub(super) fn sender_reasons(
     microsoft_domain: bool,
     found: &mut Findings,
 ) {
-    let addr = from.map(address).unwrap_or_default();
+    let addr = from.map(|m| address::addr_spec(&m.address)).unwrap_or_default();
     let domain = from.map(Mailbox::domain).unwrap_or_default();
     let reg = from.map(Mailbox::registrable).unwrap_or_default();
     if microsoft_sender {
@@ -80,20 +76,18 @@ pub(super) fn sender_reasons(
     {
         found.add(ReasonId::FreemailSender, &addr);
     }
-    let reply_to = view.reply_to.as_ref().map(address).unwrap_or_default();
+    let reply_to = view
+        .reply_to
+        .as_ref()
+        .map(|m| address::addr_spec(&m.address))
+        .unwrap_or_default();
     // A Return-Path rewritten by the recipient's own forwarding says nothing about the sender.
-    let return_path = view
-        .return_path
-        .as_deref()
-        .unwrap_or("")
-        .trim()
-        .trim_matches(['<', '>'])
-        .to_lowercase();
+    let return_path = address::addr_spec(view.return_path.as_deref().unwrap_or(""));
     let forwarded = FORWARDER_RETURN_PATHS.iter().any(|p| return_path.contains(p));
     let return_path = if forwarded { "" } else { return_path.as_str() };
     // Tenants anyone can create; the bounce address often gives them away when From is forged.
     for a in [addr.as_str(), reply_to.as_str(), return_path] {
-        if on_suffix(&domain_of(a), TENANT_DOMAIN) {
+        if on_suffix(&address::domain(a), TENANT_DOMAIN) {
             found.add(ReasonId::OnmicrosoftTenant, a);
         }
     }
@@ -103,21 +97,14 @@ pub(super) fn sender_reasons(
                 name: String::new(),
                 address: other.to_owned(),
             };
-            if !domain_of(other).is_empty() && other != addr && !scope::microsoft_domain_sender(&other_sender)
+            if !address::domain(other).is_empty()
+                && other != addr
+                && !scope::microsoft_domain_sender(&other_sender)
             {
                 found.add(ReasonId::ReplyToForeign, other);
             }
         }
     }
-}
-
-/// Domain of an address, lowercased; empty when there is none.
-fn domain_of(addr: &str) -> String {
-    addr.trim()
-        .trim_matches(['<', '>'])
-        .rsplit_once('@')
-        .map(|(_, d)| d.trim().trim_end_matches('.').to_ascii_lowercase())
-        .unwrap_or_default()
 }
 
 /// A host that imitates Microsoft without being Microsoft's: `microsoft-support-jp.com`,
@@ -177,16 +164,6 @@ pub(super) fn host_shown(host: &str) -> String {
     } else {
         format!("{unicode} ({host})")
     }
-}
-
-/// A host with its `xn--` labels decoded to Unicode; undecodable labels stay as they are.
-pub fn host_unicode(host: &str) -> String {
-    if !host.to_ascii_lowercase().contains("xn--") {
-        return host.to_owned();
-    }
-    // A label that is not valid punycode stays as written (idna reports the error per host).
-    let (unicode, _errors) = idna::domain_to_unicode(host);
-    unicode
 }
 
 #[cfg(test)]
@@ -350,22 +327,6 @@ mod tests {
         let a = judge_default(&v);
         assert!(has(&a, ReasonId::LookalikeDomain) && has(&a, ReasonId::ForeignLink));
         assert!(evidence(&a, ReasonId::LookalikeDomain).contains("xn--microsft-sbh.com"));
-    }
-
-    #[test]
-    fn punycode() {
-        assert_eq!(host_unicode("xn--microsft-sbh.com"), "micros\u{43E}ft.com");
-        for junk in [
-            "xn--",
-            "xn---",
-            "xn--zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
-            "xn--99999999999",
-            "xn--a-!",
-            "xn--ü",
-        ] {
-            let _ = host_unicode(junk);
-        }
-        assert_eq!(host_unicode("xn--.xn--zzzzzzzzzz.com").split('.').count(), 3);
     }
 
     #[test]

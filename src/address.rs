@@ -1,0 +1,213 @@
+//! Addresses, domains and hosts: the one place that takes an address apart (addr-spec, local
+//! part, domain) or finds the host of a URL. Every input is hostile mail: nothing here panics,
+//! and what can't be found is empty (or `None`), never a guess.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// An address as written in a header (`<Billing@Example.JP>`, ` a@b `), trimmed of white space
+/// and angle brackets, lowercased.
+pub fn addr_spec(written: &str) -> String {
+    written.trim().trim_matches(['<', '>']).trim().to_lowercase()
+}
+
+/// The local part of an address, lowercased; the whole address when it has no `@`.
+pub fn local_part(addr: &str) -> String {
+    let addr = addr.trim().trim_matches(['<', '>']).trim();
+    addr.rsplit_once('@')
+        .map_or(addr, |(local, _)| local)
+        .to_ascii_lowercase()
+}
+
+/// The domain of an address, lowercased, without a trailing dot (`a@Example.JP.` gives
+/// `example.jp`); empty when there is none.
+pub fn domain(addr: &str) -> String {
+    addr.trim()
+        .trim_matches(['<', '>'])
+        .rsplit_once('@')
+        .map(|(_, d)| d.trim().trim_end_matches('.').to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// The address a line of display text names (`Microsoft <a@b.example>`, `a@b.example`,
+/// `Microsoft [mailto:a@b.example]`), as written: the first one.
+pub fn find_addr_spec(text: &str) -> Option<&str> {
+    static ADDR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}").expect("address pattern is valid")
+    });
+    ADDR.find(text).map(|m| m.as_str())
+}
+
+/// Host of a URL, lowercased, without user info or port; `None` for non-web links.
+pub fn url_host(url: &str) -> Option<String> {
+    let url = url.trim();
+    let scheme_end = url.find("://")?;
+    if !matches!(url[..scheme_end].to_ascii_lowercase().as_str(), "http" | "https") {
+        return None;
+    }
+    let host = host_of(&url[scheme_end + 3..])?;
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// The host of what follows a URL's `scheme://`, or of a bare host name with a path
+/// (`user@host:port/path?query` gives `host`), as written.
+pub fn host_of(authority_and_path: &str) -> Option<&str> {
+    let authority = authority_and_path.split(['/', '?', '#']).next()?;
+    authority.rsplit('@').next()?.split(':').next()
+}
+
+/// `host` is `suffix` or ends with `.suffix` (a label boundary: `evilyahoo.com` is not under
+/// `yahoo.com`).
+pub fn on_suffix(host: &str, suffix: &str) -> bool {
+    host == suffix || host.strip_suffix(suffix).is_some_and(|rest| rest.ends_with('.'))
+}
+
+/// A host with its `xn--` labels decoded to Unicode; undecodable labels stay as they are.
+pub fn host_unicode(host: &str) -> String {
+    if !host.to_ascii_lowercase().contains("xn--") {
+        return host.to_owned();
+    }
+    // A label that is not valid punycode stays as written (idna reports the error per host).
+    let (unicode, _errors) = idna::domain_to_unicode(host);
+    unicode
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addr_specs_as_headers_write_them() {
+        assert_eq!(
+            addr_spec("<Microsoft-NoReply@Microsoft.com>"),
+            "microsoft-noreply@microsoft.com"
+        );
+        assert_eq!(addr_spec("  < a@b.example >  "), "a@b.example");
+        assert_eq!(addr_spec("ÄBC@Example.JP"), "äbc@example.jp");
+        assert_eq!(addr_spec(""), "");
+        assert_eq!(addr_spec("<>"), "");
+    }
+
+    #[test]
+    fn local_parts() {
+        assert_eq!(local_part("<POSTMASTER@outlook.com>"), "postmaster");
+        assert_eq!(
+            local_part("MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@t.onmicrosoft.com"),
+            "microsoftexchange329e71ec88ae4615bbc36ab6ce41109e"
+        );
+        // The last `@` splits: a quoted local part may hold one.
+        assert_eq!(local_part("\"a@b\"@example.jp"), "\"a@b\"");
+        assert_eq!(local_part("no-at-sign"), "no-at-sign");
+    }
+
+    #[test]
+    fn domains_of_every_shape() {
+        for (addr, want) in [
+            ("x@Mail.Microsoft.com.example.jp", "mail.microsoft.com.example.jp"),
+            ("<billing@Example.JP>", "example.jp"),
+            ("billing@example.jp.", "example.jp"),
+            ("billing@example.jp..", "example.jp"),
+            (" billing@ example.jp ", "example.jp"),
+            ("mailto:billing@example.jp", "example.jp"),
+            ("\"a@b.example\"@evil.example", "evil.example"),
+            ("a@XN--MICROSFT-SBH.COM", "xn--microsft-sbh.com"),
+            // Upper case outside ASCII is left alone: IDN hosts compare as punycode.
+            ("a@MİCROSOFT.com", "mİcrosoft.com"),
+            ("a@", ""),
+            ("a@.", ""),
+            ("no-at-sign", ""),
+            ("", ""),
+            ("<>", ""),
+        ] {
+            assert_eq!(domain(addr), want, "{addr}");
+        }
+    }
+
+    #[test]
+    fn addresses_in_display_text() {
+        for (text, want) in [
+            (
+                "Microsoft <microsoft-noreply@microsoft.com>",
+                Some("microsoft-noreply@microsoft.com"),
+            ),
+            (
+                "microsoft-noreply@microsoft.com",
+                Some("microsoft-noreply@microsoft.com"),
+            ),
+            (
+                "Microsoft [mailto:microsoft-noreply@microsoft.com]",
+                Some("microsoft-noreply@microsoft.com"),
+            ),
+            ("mailto:a@b.example", Some("a@b.example")),
+            (
+                "Microsoft Store <Store@Microsoft.COM>",
+                Some("Store@Microsoft.COM"),
+            ),
+            // An encoded word already decoded into the display name.
+            ("マイクロソフト <a@b.example>", Some("a@b.example")),
+            ("\"Microsoft\" <>", None),
+            ("\"a@b.example\" <>", Some("a@b.example")),
+            ("Microsoft", None),
+            ("a@b", None),
+            ("", None),
+            ("<", None),
+        ] {
+            assert_eq!(find_addr_spec(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn hosts_of_urls() {
+        for (url, want) in [
+            ("HTTPS://User@Go.Microsoft.com:443/x", Some("go.microsoft.com")),
+            (
+                "https://account.microsoft.com/billing?x=1#y",
+                Some("account.microsoft.com"),
+            ),
+            ("http://evil.example", Some("evil.example")),
+            ("  https://a.example/  ", Some("a.example")),
+            ("https://xn--microsft-sbh.com/", Some("xn--microsft-sbh.com")),
+            ("https://a:b@c.example/", Some("c.example")),
+            ("mailto:a@b", None),
+            ("ftp://a.example/", None),
+            ("https://", None),
+            ("https://:80", None),
+            ("http://@", None),
+            ("a.example", None),
+        ] {
+            assert_eq!(url_host(url).as_deref(), want, "{url}");
+        }
+        assert_eq!(
+            host_of("account.microsoft.com/billing"),
+            Some("account.microsoft.com")
+        );
+        assert_eq!(host_of("user@Host.example:8080?q"), Some("Host.example"));
+        assert_eq!(host_of(""), Some(""));
+    }
+
+    #[test]
+    fn suffixes_on_label_boundaries() {
+        assert!(on_suffix("yahoo.com", "yahoo.com"));
+        assert!(on_suffix("mta4463.mail.bf1.yahoo.com", "yahoo.com"));
+        assert!(!on_suffix("evilyahoo.com", "yahoo.com"));
+        assert!(!on_suffix("yahoo.com.example.jp", "yahoo.com"));
+        assert!(!on_suffix("", "yahoo.com"));
+    }
+
+    #[test]
+    fn punycode() {
+        assert_eq!(host_unicode("xn--microsft-sbh.com"), "micros\u{43E}ft.com");
+        for junk in [
+            "xn--",
+            "xn---",
+            "xn--zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+            "xn--99999999999",
+            "xn--a-!",
+            "xn--ü",
+        ] {
+            let _ = host_unicode(junk);
+        }
+        assert_eq!(host_unicode("xn--.xn--zzzzzzzzzz.com").split('.').count(), 3);
+    }
+}
