@@ -31,12 +31,14 @@ pub fn domain(addr: &str) -> String {
 }
 
 /// The address a line of display text names (`Microsoft <a@b.example>`, `a@b.example`,
-/// `Microsoft [mailto:a@b.example]`), as written: the first one.
+/// `Microsoft [mailto:a@b.example]`), as written. The one in angle or square brackets wins: a
+/// display name may itself look like an address (`"billing@microsoft.com" <x@evil.example>`).
 pub fn find_addr_spec(text: &str) -> Option<&str> {
     static ADDR: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}").expect("address pattern is valid")
     });
-    ADDR.find(text).map(|m| m.as_str())
+    let bracketed = text.rfind(['<', '[']).and_then(|at| ADDR.find(&text[at..]));
+    bracketed.or_else(|| ADDR.find(text)).map(|m| m.as_str())
 }
 
 /// Host of a URL, lowercased, without user info or port; `None` for non-web links.
@@ -140,6 +142,15 @@ mod tests {
                 Some("microsoft-noreply@microsoft.com"),
             ),
             ("mailto:a@b.example", Some("a@b.example")),
+            // A display name that looks like an address does not stand for the sender.
+            (
+                "\"microsoft-noreply@microsoft.com\" <x@evil.example>",
+                Some("x@evil.example"),
+            ),
+            (
+                "microsoft-noreply@microsoft.com <x@evil.example>",
+                Some("x@evil.example"),
+            ),
             (
                 "Microsoft Store <Store@Microsoft.COM>",
                 Some("Store@Microsoft.COM"),
