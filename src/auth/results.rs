@@ -145,18 +145,28 @@ impl Block {
     /// Failed if any of the provider's own results failed; passed if one passed and none failed.
     fn status(&self) -> AuthStatus {
         let statuses: Vec<AuthStatus> = self.fields.iter().map(AuthResults::status).collect();
-        if statuses.contains(&AuthStatus::Fail) {
-            AuthStatus::Fail
-        } else if statuses.contains(&AuthStatus::Pass) {
-            AuthStatus::Pass
-        } else {
-            AuthStatus::None
-        }
+        AuthStatus::of(
+            statuses.contains(&AuthStatus::Fail),
+            statuses.contains(&AuthStatus::Pass),
+        )
     }
 
     fn summary(&self) -> String {
         let parts: Vec<String> = self.fields.iter().map(AuthResults::summary).collect();
         parts.join(" + ")
+    }
+}
+
+impl AuthStatus {
+    /// A failure outweighs any pass.
+    fn of(failed: bool, passed: bool) -> AuthStatus {
+        if failed {
+            AuthStatus::Fail
+        } else if passed {
+            AuthStatus::Pass
+        } else {
+            AuthStatus::None
+        }
     }
 }
 
@@ -169,13 +179,7 @@ impl AuthResults {
         let passed = self.any("dmarc", &["pass"])
             || self.any("compauth", &["pass"])
             || (self.any("spf", &["pass"]) && self.any("dkim", &["pass"]));
-        if failed {
-            AuthStatus::Fail
-        } else if passed {
-            AuthStatus::Pass
-        } else {
-            AuthStatus::None
-        }
+        AuthStatus::of(failed, passed)
     }
 
     /// `mx.google.com; spf=pass smtp.mailfrom=microsoft.com; dkim=pass header.d=…`.

@@ -5,21 +5,10 @@ use super::Language;
 pub(crate) const LANGUAGE: Language = Language {
     code: "en",
     // auth: content signals
-    callback_phrases: auth::CALLBACK,
-    urgency_phrases: auth::URGENCY,
-    seat_count_labels: auth::QUANTITY_LABELS,
-    seat_units: auth::LICENCE_UNITS,
-    seat_unit_qualifiers: auth::LICENCE_QUALIFIERS,
-    seat_limit_words: auth::LIMIT_WORDS,
-};
-
-// auth: content signals
-
-mod auth {
-    /// Wording that sends the reader to a phone or a "support" desk (folded; `’` is read as `'`).
-    /// Kept specific: Microsoft's own renewal mails say "to cancel, go to account.microsoft.com", and
-    /// its security notices say "if you don't recognize this" (心当たりがない場合).
-    pub(super) const CALLBACK: &[&str] = &[
+    // Wording that sends the reader to a phone or a "support" desk (folded; `’` is read as `'`).
+    // Kept specific: Microsoft's own renewal mails say "to cancel, go to account.microsoft.com", and
+    // its security notices say "if you don't recognize this" (心当たりがない場合).
+    callback_phrases: &[
         "call to cancel",
         "call us to cancel",
         "call us at",
@@ -64,11 +53,11 @@ mod auth {
         "claim a refund",
         "process your refund",
         "refund department",
-    ];
+    ],
 
-    /// Pressure to act within hours (folded). Bare "immediately" is left out: genuine mails say
-    /// downloads are available immediately.
-    pub(super) const URGENCY: &[&str] = &[
+    // Pressure to act within hours (folded). Bare "immediately" is left out: genuine mails say
+    // downloads are available immediately.
+    urgency_phrases: &[
         "within 1 hour",
         "within one hour",
         "within an hour",
@@ -90,25 +79,25 @@ mod auth {
         "immediate action",
         "act now",
         "urgent",
-    ];
+    ],
 
-    /// Labels before a count of licences or users (`Quantity: 10`), folded; matched on a word
-    /// boundary.
-    pub(super) const QUANTITY_LABELS: &[&str] = &[
+    // Labels before a count of licences or users (`Quantity: 10`), folded; matched on a word
+    // boundary.
+    seat_count_labels: &[
         "qty",
         "quantity",
         "number of licenses",
         "number of licences",
         "number of users",
         "number of seats",
-    ];
+    ],
 
-    /// What a count of licences is counted in (`25 licenses`, `10 seats`), folded.
-    pub(super) const LICENCE_UNITS: &[&str] = &["licenses", "licences", "seats"];
+    // What a count of licences is counted in (`25 licenses`, `10 seats`), folded.
+    seat_units: &["licenses", "licences", "seats"],
 
-    /// A word that may stand between the count and its unit (`5 user licenses`), folded.
-    pub(super) const LICENCE_QUALIFIERS: &[&str] = &["user"];
+    // A word that may stand between the count and its unit (`5 user licenses`), folded.
+    seat_unit_qualifiers: &["user"],
 
-    /// Words before a number that make it a limit, not a count (`up to 5 licenses`), folded.
-    pub(super) const LIMIT_WORDS: &[&str] = &["up to"];
-}
+    // Words before a number that make it a limit, not a count (`up to 5 licenses`), folded.
+    seat_limit_words: &["up to"],
+};
