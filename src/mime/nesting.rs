@@ -1,0 +1,427 @@
+//! The nesting guard. mail-parser 0.11.9 recurses once per `message/rfc822` level when it drops
+//! a parsed tree (so trees are torn down iteratively here, and attached messages are read in
+//! place, never copied to owned trees), and when it copies a message decoded from base64 or
+//! quoted-printable it recurses and copies the decoded bytes once per level (so nesting and those
+//! copies are bounded before parsing, by a scan of the raw bytes, and the parsed tree is counted
+//! again).
+
+use std::sync::LazyLock;
+
+use mail_parser::parsers::MessageStream;
+use mail_parser::{Message, PartType};
+use regex::bytes::Regex;
+
+use super::{DecodeError, FULL};
+
+/// Most `message/rfc822` parts one message may hold. mail-parser recurses per nesting level both
+/// when parsing and when dropping, so a chain of thousands overflows the stack; real forwards nest
+/// a handful deep.
+pub const MAX_EMBEDDED: usize = 64;
+
+/// A message parsed by mail-parser, dropped without recursion: its own `Drop` recurses once per
+/// nested message, which overflows the stack on a deep chain.
+pub(super) struct Tree<'a>(pub(super) Message<'a>);
+
+impl Drop for Tree<'_> {
+    fn drop(&mut self) {
+        let mut stack = vec![std::mem::take(&mut self.0)];
+        while let Some(mut msg) = stack.pop() {
+            for part in &mut msg.parts {
+                if let PartType::Message(inner) = &mut part.body {
+                    stack.push(std::mem::take(inner));
+                }
+            }
+        }
+    }
+}
+
+impl Tree<'_> {
+    /// Embedded messages anywhere in the tree, counted without recursion.
+    fn embedded(&self) -> usize {
+        let mut count = 0;
+        let mut stack = vec![&self.0];
+        while let Some(msg) = stack.pop() {
+            for part in &msg.parts {
+                if let PartType::Message(inner) = &part.body {
+                    count += 1;
+                    stack.push(inner);
+                }
+            }
+        }
+        count
+    }
+}
+
+/// Parse a whole message (headers alone are safe at any depth; only a full parse descends into
+/// embedded messages). Nesting past [`MAX_EMBEDDED`] is an error whether the bound before parsing
+/// sees it or only the parsed tree shows it.
+pub(super) fn parse_tree(raw: &[u8]) -> Result<Option<Tree<'_>>, DecodeError> {
+    let bound = embedded_bound(raw, ENCODED_LEVELS);
+    if bound.messages > MAX_EMBEDDED {
+        return Err(DecodeError::TooDeep(bound.messages));
+    }
+    if bound.copied > copy_budget(raw.len()) {
+        return Err(DecodeError::TooLarge(bound.copied));
+    }
+    parse_unbounded(raw)
+}
+
+/// [`parse_tree`] without the bound before parsing. mail-parser builds unencoded nesting without
+/// recursion, and the tree is counted and dropped without it, so this survives any depth of
+/// that; nesting inside a base64 or quoted-printable part is copied recursively, once per level
+/// (stack and memory), which only the bound before parsing keeps small.
+fn parse_unbounded(raw: &[u8]) -> Result<Option<Tree<'_>>, DecodeError> {
+    let tree = FULL.parse(raw).map(Tree);
+    match tree.as_ref().map_or(0, Tree::embedded) {
+        n if n > MAX_EMBEDDED => Err(DecodeError::TooDeep(n)),
+        _ => Ok(tree),
+    }
+}
+
+/// Levels of transfer encoding mail-parser decodes embedded messages through.
+const ENCODED_LEVELS: usize = 3;
+
+/// An upper bound on the embedded messages mail-parser would build from these bytes: those in
+/// the bytes, plus those inside base64 and quoted-printable bodies, which it decodes and parses
+/// too (up to [`ENCODED_LEVELS`] deep). It only does so for a part that is a message: one typed
+/// `message/rfc822` or `message/global`, or an untyped part of a `multipart/digest`. Bytes with
+/// neither hold no encoded layer worth decoding (`.eml` attachments are bounded on their own
+/// before [`attach`] parses them). A spelling this misses is still caught by [`parse_tree`].
+fn embedded_bound(raw: &[u8], levels: usize) -> Bound {
+    let (messages, digest) = message_types(raw);
+    let mut bound = Bound { messages, copied: 0 };
+    if levels == 0 || (messages == 0 && !digest) {
+        return bound;
+    }
+    let mut add = |block: &[u8]| {
+        let inner = embedded_bound(block, levels - 1);
+        // The decoded part is copied once for itself and once per message inside it.
+        let copies = block.len().saturating_mul(inner.messages.saturating_add(1));
+        bound.messages = bound.messages.saturating_add(inner.messages);
+        bound.copied = bound.copied.saturating_add(copies).saturating_add(inner.copied);
+        bound.messages <= MAX_EMBEDDED
+    };
+    if let Some(quoted) = qp_lenient(raw) {
+        add(&quoted);
+    }
+    for_each_base64_block(raw, |block| add(&block));
+    bound
+}
+
+/// What [`embedded_bound`] finds: embedded messages, and bytes mail-parser would copy to unpack
+/// the encoded ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Bound {
+    messages: usize,
+    copied: usize,
+}
+
+/// Most bytes the copies of encoded embedded messages may take for a message of `len` bytes, so
+/// that a message takes at most a few times its size.
+fn copy_budget(len: usize) -> usize {
+    len.saturating_mul(2).saturating_add(32 << 20)
+}
+
+/// Quoted-printable decoding of everything that looks like it: `=XX` and soft line breaks (an
+/// `=` ending a line, white space after it included); None when the bytes mention no
+/// quoted-printable encoding (or an encoded word), the only case in which mail-parser decodes
+/// them so.
+fn qp_lenient(raw: &[u8]) -> Option<Vec<u8>> {
+    // An encoded word in Content-Transfer-Encoding may say quoted-printable too.
+    static QP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)quoted-printable|=\?").unwrap());
+    if !QP.is_match(raw) {
+        return None;
+    }
+    let hex = |b: Option<u8>| b.and_then(|b| (b as char).to_digit(16)).map(|d| d as u8);
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] == b'=' {
+            let blank = raw[i + 1..]
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            let after = i + 1 + blank;
+            match raw.get(after..) {
+                Some([b'\n', ..]) => {
+                    i = after + 1;
+                    continue;
+                }
+                Some([b'\r', b'\n', ..]) => {
+                    i = after + 2;
+                    continue;
+                }
+                _ => {}
+            }
+            if let (Some(h), Some(l)) = (hex(raw.get(i + 1).copied()), hex(raw.get(i + 2).copied())) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(raw[i]);
+        i += 1;
+    }
+    Some(out)
+}
+
+/// Hand `each` the decoded runs of base64 lines in parts that mail-parser could parse as a
+/// message, until it returns false: parts typed `message/…` or not typed at all (a digest's
+/// default), in which `base64` (or an encoded word) shows. Runs in parts of another type, images and documents, are
+/// skipped. mail-parser's decoder skips white space and takes lines of any length, so a line
+/// counts when it holds only what that decoder takes. Any line starting with `--` is taken
+/// for a part delimiter and an unclear type for a message, so a misreading only ever decodes more.
+fn for_each_base64_block(raw: &[u8], mut each: impl FnMut(Vec<u8>) -> bool) {
+    // What mail-parser's decoder takes: base64 letters, white space and CR, and a `-` that is
+    // not part of a `--`.
+    fn b64_line(l: &[u8]) -> bool {
+        l.iter().any(|&b| !matches!(b, b' ' | b'\t' | b'\r'))
+            && l.iter().all(|&b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b' ' | b'\t' | b'\r' | b'-')
+            })
+            && memchr::memmem::find(l, b"--").is_none()
+    }
+    // mail-parser decodes encoded words in Content-Transfer-Encoding: `=?…?=` may say base64.
+    static BASE64: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)base64|=\?").unwrap());
+    if !BASE64.is_match(raw) {
+        return;
+    }
+    let mut run: Vec<u8> = Vec::new();
+    let mut in_header = true;
+    // Content types of the current part: some other than a message, some (maybe) a message;
+    // and whether `base64` shows since the part began.
+    let (mut other, mut message, mut base64) = (false, false, false);
+    for line in raw.split(|&b| b == b'\n').chain(std::iter::once(&b""[..])) {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        // Every line counts, a folded ` base64` that reads as base64 itself included.
+        if !base64 {
+            base64 = contains_ignore_case(line, b"base64") || memchr::memmem::find(line, b"=?").is_some();
+        }
+        if !in_header && b64_line(line) {
+            run.extend_from_slice(line);
+            run.push(b'\n');
+            continue;
+        }
+        if !run.is_empty() {
+            if (message || !other) && base64 {
+                let (end, block) = MessageStream::new(&run).decode_base64_mime(b"");
+                if end != usize::MAX && !each(block.into_owned()) {
+                    return;
+                }
+            }
+            run.clear();
+        }
+        if line.starts_with(b"--") {
+            (in_header, other, message, base64) = (true, false, false, false);
+        } else if in_header && line.is_empty() {
+            in_header = false;
+        } else if in_header && line.len() >= 13 && line[..13].eq_ignore_ascii_case(b"content-type:") {
+            let value = line[13..].trim_ascii();
+            if !value.is_empty() && !contains_ignore_case(value, b"message") {
+                other = true;
+            } else {
+                message = true;
+            }
+        }
+    }
+}
+
+fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// How many `message/rfc822` (and `message/global`) content types the bytes hold, in any letter
+/// case, an upper bound on nesting depth; and whether they mention a `multipart/digest`. The
+/// subtype is one token in mail-parser's grammar, but white space and comments may stand on
+/// either side of the `/`, so each subtype found is checked back to its type across them.
+fn message_types(raw: &[u8]) -> (usize, bool) {
+    // (type, subtype, where the subtype's anchor starts in it). A case-insensitive search of the
+    // names would leave aho-corasick without its SIMD prefilter; every letter case of a short
+    // anchor keeps it, and each hit is checked whole.
+    const NAMES: [(&[u8], &[u8], usize); 3] = [
+        (b"message", b"rfc822", 3),
+        (b"message", b"global", 2),
+        (b"multipart", b"digest", 2),
+    ];
+    static ANCHORS: LazyLock<(aho_corasick::AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
+        let mut anchors = Vec::new();
+        let mut names = Vec::new();
+        for (i, (_, name, at)) in NAMES.iter().enumerate() {
+            let anchor = &name[*at..];
+            for mask in 0..1u32 << anchor.len() {
+                let variant: Vec<u8> = anchor
+                    .iter()
+                    .enumerate()
+                    .map(|(j, &b)| {
+                        if mask >> j & 1 == 1 {
+                            b.to_ascii_uppercase()
+                        } else {
+                            b
+                        }
+                    })
+                    .collect();
+                if !anchors.contains(&variant) {
+                    anchors.push(variant);
+                    names.push(i);
+                }
+            }
+        }
+        let finder = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(&anchors)
+            .expect("literal anchors");
+        (finder, names)
+    });
+    let (finder, names) = &*ANCHORS;
+    let mut messages = 0;
+    let mut digest = false;
+    for hit in finder.find_iter(raw) {
+        let which = names[hit.pattern().as_usize()];
+        let (ctype, subtype, at) = NAMES[which];
+        let whole = hit
+            .start()
+            .checked_sub(at)
+            .filter(|&start| {
+                raw.get(start..start + subtype.len())
+                    .is_some_and(|found| found.eq_ignore_ascii_case(subtype))
+            })
+            .is_some_and(|start| type_before(&raw[..start], ctype));
+        match (whole, which) {
+            (false, _) => {}
+            (true, 2) => digest = true,
+            (true, _) => messages += 1,
+        }
+    }
+    (messages, digest)
+}
+
+/// Whether `before` ends with `ctype` and a `/`, with what mail-parser's content-type grammar
+/// skips around the `/`: white space, quotes, backslashes and (nested, escaped) comments. A
+/// comment too long to follow back is taken for a match, so the count stays an upper bound.
+fn type_before(before: &[u8], ctype: &[u8]) -> bool {
+    match skip_back(before).map(|s| s.strip_suffix(b"/").map(skip_back)) {
+        None | Some(Some(None)) => true,
+        Some(None) => false,
+        Some(Some(Some(s))) => {
+            s.len() >= ctype.len() && s[s.len() - ctype.len()..].eq_ignore_ascii_case(ctype)
+        }
+    }
+}
+
+/// Longest comment [`type_before`] follows back.
+const MAX_COMMENT: usize = 64 << 10;
+
+/// `s` without what mail-parser skips at its end; None when a comment runs past [`MAX_COMMENT`].
+fn skip_back(mut s: &[u8]) -> Option<&[u8]> {
+    loop {
+        while let Some((&last, rest)) = s.split_last()
+            && (last.is_ascii_whitespace() || last == b'"' || last == b'\\')
+        {
+            s = rest;
+        }
+        let Some(rest) = s.strip_suffix(b")") else {
+            return Some(s);
+        };
+        // Back to the `(` that opens it; a parenthesis after an odd run of backslashes is escaped.
+        let mut depth = 1;
+        let mut at = rest.len();
+        while depth > 0 {
+            if at == 0 {
+                // Never opened: an ordinary character of the token.
+                return Some(s);
+            }
+            if rest.len() - at > MAX_COMMENT {
+                return None;
+            }
+            at -= 1;
+            let c = rest[at];
+            if c == b'(' || c == b')' {
+                let escapes = rest[..at]
+                    .iter()
+                    .rev()
+                    .take(MAX_COMMENT)
+                    .take_while(|&&b| b == b'\\')
+                    .count();
+                if escapes % 2 == 0 {
+                    depth += if c == b')' { 1 } else { -1 };
+                }
+            }
+        }
+        s = &rest[..at];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_parts_that_can_be_messages_are_decoded_for_the_bound() {
+        // "From: a" in base64, in an image part, a message part, an untyped part.
+        let part = |headers: &str| format!("--b\n{headers}\n\nRnJvbTogYQ==\n");
+        let raw = [
+            "Content-Type: multipart/mixed; boundary=b\n\n".to_owned(),
+            part("Content-Type: image/png\nContent-Transfer-Encoding: base64"),
+            part("Content-Type: Message/RFC822\nContent-Transfer-Encoding: base64"),
+            part("Content-Transfer-Encoding: base64"),
+            part("Content-Type:\n message/rfc822\nContent-Transfer-Encoding: base64"),
+            "--b--\n".to_owned(),
+        ]
+        .concat();
+        let mut blocks = 0;
+        for_each_base64_block(raw.as_bytes(), |_| {
+            blocks += 1;
+            true
+        });
+        assert_eq!(blocks, 3);
+    }
+
+    #[test]
+    fn message_types_in_any_case() {
+        let raw = b"message/rfc822 MESSAGE/RFC822 MeSsAgE/gLoBaL message/rfc82 xmessage/rfc8222";
+        assert_eq!(message_types(raw), (4, false));
+        // White space and comments around the `/`, as mail-parser's grammar allows.
+        let raw = b"message/ rfc822 message /rfc822 message/(x)rfc822 message(a(b))/\n (c) GLOBAL";
+        assert_eq!(message_types(raw), (4, false));
+        assert_eq!(
+            message_types(b"https://example.com/global/ message/rfc822x/"),
+            (1, false)
+        );
+        assert_eq!(message_types(b"Content-Type: Multipart/Digest;"), (0, true));
+        assert_eq!(message_types(b"822 /global /digest"), (0, false));
+    }
+
+    /// `levels` message/rfc822 wrappers, each a base64 part of the one outside.
+    fn base64_chain(levels: usize) -> Vec<u8> {
+        let mut raw = b"Subject: x\n\nbody\n".to_vec();
+        let mut chain = b"Content-Type: message/rfc822\n\n".repeat(levels);
+        chain.append(&mut raw);
+        let mut outer =
+            b"From: a@example.com\nContent-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n"
+                .to_vec();
+        outer.extend_from_slice(crate::compose::base64(&chain).as_bytes());
+        outer.push(b'\n');
+        outer
+    }
+
+    #[test]
+    fn deep_trees_are_an_error_even_past_the_bound_before_parsing() {
+        // Unencoded: parsed without recursion, then counted and dropped without it.
+        let mut deep = b"From: a@example.com\n".to_vec();
+        deep.extend(b"Content-Type: message/rfc822\n\n".repeat(300_000));
+        deep.extend_from_slice(b"Subject: x\n\nbody\n");
+        assert!(matches!(
+            parse_unbounded(&deep),
+            Err(DecodeError::TooDeep(300_000))
+        ));
+        // In base64: too many copies to make, refused before parsing.
+        assert!(matches!(
+            parse_tree(&base64_chain(100_000)),
+            Err(DecodeError::TooDeep(_))
+        ));
+        // A shallow one parses.
+        assert_eq!(parse_unbounded(&base64_chain(3)).unwrap().unwrap().embedded(), 4);
+    }
+}

@@ -1,0 +1,303 @@
+//! The parsed tree turned into a [`MessageView`]: inline text parts (decoded again where
+//! mail-parser could not know the charset), HTML parts rendered as text, attachments, and
+//! attached messages, read in place down to [`MAX_VIEW_DEPTH`].
+
+use std::borrow::Cow;
+
+use mail_parser::decoders::base64::base64_decode;
+use mail_parser::decoders::charsets::map::charset_decoder;
+use mail_parser::decoders::quoted_printable::quoted_printable_decode;
+use mail_parser::{ContentType, HeaderName, Message, MessagePart, MimeHeaders, PartType};
+
+use super::charset::{decode_bytes, encoding_for};
+use super::has_mail_header;
+use super::headers::{auth_fields, mailbox, subject_of};
+use super::html::{render_html, text_links};
+use super::nesting::parse_tree;
+use crate::view::{Attachment, MessageView};
+
+/// Deepest attached message turned into a view (the outer message is depth 0).
+pub(super) const MAX_VIEW_DEPTH: usize = 4;
+
+pub(super) fn view_of(msg: &Message, depth: usize) -> MessageView {
+    let mut view = MessageView {
+        from: mailbox(msg, HeaderName::From, msg.from()),
+        reply_to: mailbox(msg, HeaderName::ReplyTo, msg.reply_to()),
+        to: mailbox(msg, HeaderName::To, msg.to()),
+        return_path: msg.return_address().map(str::to_owned),
+        subject: subject_of(msg),
+        date: msg.date().map(|d| d.to_rfc3339()),
+        message_id: msg.message_id().map(str::to_owned),
+        auth: auth_fields(msg),
+        ..MessageView::default()
+    };
+    // mail-parser lists an HTML-only body under text_body too; HTML is rendered below instead.
+    for &id in &msg.text_body {
+        if let Some(part) = msg.parts.get(id as usize)
+            && matches!(part.body, PartType::Text(_))
+            && let Some(text) = part_text(msg, part)
+        {
+            push_text(&mut view.text, &text);
+        }
+    }
+    for &id in &msg.html_body {
+        if let Some(part) = msg.parts.get(id as usize)
+            && matches!(part.body, PartType::Html(_))
+            && let Some(html) = part_text(msg, part)
+        {
+            let (text, links) = render_html(&html);
+            push_text(&mut view.html_text, &text);
+            view.links.extend(links);
+        }
+    }
+    view.links.extend(text_links(&view.text));
+    for &id in &msg.attachments {
+        let Some(part) = msg.parts.get(id as usize) else {
+            continue;
+        };
+        attach(&mut view, msg, part, depth);
+    }
+    view
+}
+
+fn attach(view: &mut MessageView, msg: &Message, part: &MessagePart, depth: usize) {
+    let name = part.attachment_name().unwrap_or_default().to_owned();
+    let content_type = part.content_type().map(content_type_str).unwrap_or_default();
+    let eml = name.to_ascii_lowercase().ends_with(".eml");
+    // Attached messages are parsed from borrowed bytes and read in place: copying one to an
+    // owned tree would recurse once per level.
+    let text;
+    let bytes = match &part.body {
+        PartType::Message(inner) => {
+            if depth < MAX_VIEW_DEPTH {
+                view.attached.push(view_of(inner, depth + 1));
+            }
+            return;
+        }
+        PartType::Binary(bytes) | PartType::InlineBinary(bytes)
+            if eml || content_type.starts_with("message/") =>
+        {
+            Some(bytes.as_ref())
+        }
+        PartType::Text(_) | PartType::Html(_) if eml => {
+            text = part_text(msg, part);
+            text.as_deref().map(str::as_bytes)
+        }
+        _ => None,
+    };
+    let nested = bytes
+        .and_then(|bytes| parse_tree(bytes).ok().flatten())
+        .filter(|tree| has_mail_header(&tree.0));
+    match nested {
+        Some(inner) if depth < MAX_VIEW_DEPTH => view.attached.push(view_of(&inner.0, depth + 1)),
+        Some(_) => {}
+        None if !matches!(part.body, PartType::Multipart(_)) => {
+            view.attachments.push(Attachment { name, content_type })
+        }
+        None => {}
+    }
+}
+
+fn push_text(out: &mut String, text: &str) {
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(text);
+}
+
+pub(super) fn content_type_str(ct: &ContentType) -> String {
+    match ct.subtype() {
+        Some(sub) => format!("{}/{}", ct.ctype(), sub).to_ascii_lowercase(),
+        None => ct.ctype().to_ascii_lowercase(),
+    }
+}
+
+/// Text of a text part, decoded again with encoding_rs when mail-parser could not know the
+/// charset.
+fn part_text<'a>(msg: &'a Message, part: &'a MessagePart) -> Option<Cow<'a, str>> {
+    let parsed = match &part.body {
+        PartType::Text(t) | PartType::Html(t) => t,
+        _ => return None,
+    };
+    let charset = part
+        .content_type()
+        .and_then(|ct| ct.attribute("charset"))
+        .map(|c| c.trim().to_ascii_lowercase());
+    let raw = msg
+        .raw_message
+        .get(part.offset_body as usize..part.offset_end as usize)?;
+    let needs_redecode = match charset.as_deref() {
+        // ISO-2022-JP sent with no label: its escapes may sit under a transfer encoding.
+        None => memchr::memchr(0x1b, &transfer_decode(raw, part)).is_some(),
+        Some(label) if label.starts_with("iso-2022-jp") => {
+            charset_decoder(label.as_bytes()).is_none() || !raw.is_ascii()
+        }
+        Some(label) => charset_decoder(label.as_bytes()).is_none() && encoding_for(label).is_some(),
+    };
+    let text = if needs_redecode {
+        let bytes = transfer_decode(raw, part);
+        Cow::Owned(decode_bytes(&bytes, charset.as_deref()))
+    } else {
+        Cow::Borrowed(parsed.as_ref())
+    };
+    let text = match charset.as_deref().and_then(encoding_for) {
+        Some(e) if e == encoding_rs::SHIFT_JIS || e == encoding_rs::EUC_JP => yen_before_digits(text),
+        _ => text,
+    };
+    let ct = part.content_type();
+    let flowed = ct.is_some_and(|ct| {
+        ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("plain"))
+            && ct
+                .attribute("format")
+                .is_some_and(|f| f.trim().eq_ignore_ascii_case("flowed"))
+    });
+    if !flowed {
+        return Some(text);
+    }
+    let delsp = ct
+        .and_then(|ct| ct.attribute("delsp"))
+        .is_some_and(|d| d.trim().eq_ignore_ascii_case("yes"));
+    Some(Cow::Owned(unflow(&text, delsp)))
+}
+
+/// RFC 3676 `format=flowed` text as the lines a reader sees: a line ending in a space is
+/// continued by the next one of the same quote depth (without that space when `delsp=yes`), and
+/// the space stuffed before a line that starts with a space, `From ` or `>` is removed. Mail
+/// clients break long lines so (Thunderbird, Apple Mail), which would cut item rows and
+/// sentences in two.
+fn unflow(text: &str, delsp: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    // The depth of the paragraph being joined, if the last line was flowed.
+    let mut open: Option<usize> = None;
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let depth = line.bytes().take_while(|&b| b == b'>').count();
+        let content = &line[depth..];
+        let content = content.strip_prefix(' ').unwrap_or(content);
+        match open {
+            Some(d) if d == depth => {}
+            Some(_) => {
+                out.push('\n');
+                out.push_str(&quote_prefix(depth));
+            }
+            None => {
+                if !out.is_empty() || line.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(&quote_prefix(depth));
+            }
+        }
+        let soft = content.ends_with(' ') && content != "-- ";
+        let content = if soft && delsp {
+            &content[..content.len() - 1]
+        } else {
+            content
+        };
+        out.push_str(content);
+        open = soft.then_some(depth);
+    }
+    // Lines were joined with '\n' before each one but the first.
+    out.strip_prefix('\n').map(str::to_owned).unwrap_or(out)
+}
+
+fn quote_prefix(depth: usize) -> String {
+    if depth == 0 {
+        String::new()
+    } else {
+        format!("{} ", ">".repeat(depth))
+    }
+}
+
+/// In Shift_JIS and EUC-JP the byte 0x5C is the yen sign of JIS X 0201 (Japanese systems show
+/// it as `¥`, and encoders write U+00A5 as that byte), while decoders give a backslash: before
+/// an amount (`\21,300`, `\ 0`, full-width digits too) it is a price, so it is read as `¥`.
+fn yen_before_digits(text: Cow<'_, str>) -> Cow<'_, str> {
+    let price = |at: usize| {
+        text[at + 1..]
+            .trim_start_matches(' ')
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    };
+    if !memchr::memchr_iter(b'\\', text.as_bytes()).any(price) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut last = 0;
+    for at in memchr::memchr_iter(b'\\', text.as_bytes()).filter(|&at| price(at)) {
+        out.push_str(&text[last..at]);
+        out.push('¥');
+        last = at + 1;
+    }
+    out.push_str(&text[last..]);
+    Cow::Owned(out)
+}
+
+fn transfer_decode<'a>(raw: &'a [u8], part: &MessagePart) -> Cow<'a, [u8]> {
+    let decoded = match part.encoding {
+        mail_parser::Encoding::Base64 => base64_decode(raw),
+        mail_parser::Encoding::QuotedPrintable => quoted_printable_decode(raw),
+        mail_parser::Encoding::None => None,
+    };
+    decoded.map_or(Cow::Borrowed(raw), Cow::Owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mime::decode;
+
+    #[test]
+    fn unlabelled_iso2022jp_under_a_transfer_encoding() {
+        let jis = encoding_rs::ISO_2022_JP.encode("合計: ¥0").0;
+        let qp: String = jis.iter().map(|b| format!("={b:02X}")).collect();
+        for (cte, body) in [("base64", crate::compose::base64(&jis)), ("quoted-printable", qp)] {
+            let raw =
+                format!("Subject: s\nContent-Type: text/plain\nContent-Transfer-Encoding: {cte}\n\n{body}\n");
+            assert_eq!(decode(raw.as_bytes()).unwrap().text.trim(), "合計: ¥0", "{cte}");
+        }
+    }
+
+    #[test]
+    fn yen_sign_at_0x5c_in_shift_jis_and_euc_jp() {
+        for (label, encoding) in [
+            ("Shift_JIS", encoding_rs::SHIFT_JIS),
+            ("cp932", encoding_rs::SHIFT_JIS),
+            ("EUC-JP", encoding_rs::EUC_JP),
+        ] {
+            // What encoders write for "合計: ¥21,300" (U+00A5 as 0x5C); a path keeps its backslash.
+            let body = encoding.encode("合計: \\21,300 価格: \\ ０ C:\\Users").0;
+            let mut raw = format!(
+                "Subject: s\nContent-Type: text/plain; charset={label}\nContent-Transfer-Encoding: 8bit\n\n"
+            )
+            .into_bytes();
+            raw.extend_from_slice(&body);
+            raw.push(b'\n');
+            assert_eq!(
+                decode(&raw).unwrap().text.trim(),
+                "合計: ¥21,300 価格: ¥ ０ C:\\Users",
+                "{label}"
+            );
+        }
+        let utf8 = b"Subject: s\nContent-Type: text/plain; charset=utf-8\n\nC:\\2025\n";
+        assert_eq!(decode(utf8).unwrap().text.trim(), "C:\\2025");
+    }
+
+    #[test]
+    fn format_flowed_is_unwrapped() {
+        let text = "Item description Quantity \nPrice\n From here\nOffice Home & \nBusiness 2024\n> quoted \n> line\n-- \nsig";
+        assert_eq!(
+            unflow(text, false),
+            "Item description Quantity Price\nFrom here\nOffice Home & Business 2024\n> quoted line\n-- \nsig"
+        );
+        assert_eq!(unflow("a \nb", true), "ab");
+        assert_eq!(unflow("\nx\n\ny", false), "\nx\n\ny");
+        let raw = b"Subject: s\nContent-Type: text/plain; charset=utf-8; format=flowed; delsp=no\n\nOffice Home & \nBusiness 2024\n";
+        assert_eq!(decode(raw).unwrap().text.trim(), "Office Home & Business 2024");
+        let fixed = b"Subject: s\nContent-Type: text/plain; charset=utf-8\n\nOffice Home & \nBusiness 2024\n";
+        assert_eq!(
+            decode(fixed).unwrap().text.trim(),
+            "Office Home & \nBusiness 2024"
+        );
+    }
+}
