@@ -421,6 +421,39 @@ mod tests {
     }
 
     #[test]
+    fn every_languages_words_are_matched() {
+        for l in LANGUAGES {
+            for p in l.callback_phrases {
+                assert!(CALLBACK.is_match(p), "{} {p}", l.code);
+            }
+            for p in l.urgency_phrases {
+                assert!(URGENCY.is_match(p), "{} {p}", l.code);
+            }
+            for label in l.seat_count_labels {
+                assert!(
+                    business_quantity(&format!("{label}: 10")).is_some(),
+                    "{} {label}",
+                    l.code
+                );
+            }
+            for unit in l.seat_units {
+                assert!(
+                    business_quantity(&format!("order of 25 {unit}")).is_some(),
+                    "{} {unit}",
+                    l.code
+                );
+            }
+            for (limit, unit) in l.seat_limit_words.iter().zip(l.seat_units.iter().cycle()) {
+                assert!(
+                    business_quantity(&format!("{limit} 25 {unit}")).is_none(),
+                    "{} {limit}",
+                    l.code
+                );
+            }
+        }
+    }
+
+    #[test]
     fn business_quantities() {
         expect_reason(
             &[
