@@ -275,6 +275,13 @@ mod tests {
     use crate::auth::tests::*;
     use crate::reason::Kind;
 
+    /// The genuine mail with each of these texts gives this reason, or does not.
+    fn expect_reason(texts: &[&str], id: ReasonId, want: bool) {
+        for text in texts {
+            assert_eq!(has(&judge_default(&with_text(text)), id), want, "{text}");
+        }
+    }
+
     #[test]
     fn disguised_subjects_names_and_bodies() {
         let a = judge_default(&MessageView {
@@ -366,34 +373,32 @@ mod tests {
 
     #[test]
     fn callback_and_urgency_wording() {
-        for text in [
-            "If you did not authorize this purchase, call us",
-            "Call to cancel your order",
-            "To get a refund contact our support",
-            "Toll Free: 1-800",
-            "If you didn’t make this purchase",
-            "キャンセルをご希望の場合は",
-            "返金をご希望の方は",
-            "サポートセンターへご連絡ください",
-            "お電話ください",
-        ] {
-            assert!(
-                has(&judge_default(&with_text(text)), ReasonId::CallbackWording),
-                "{text}"
-            );
-        }
-        for text in [
-            "To cancel, go to account.microsoft.com/services",
-            "Thanks for shopping with Microsoft!",
-            "購入したダウンロードは今すぐ利用できます",
-            "心当たりがない場合は、https://account.live.com/acsr でアカウントを保護してください",
-            "If you don't recognize this activity, secure your account",
-        ] {
-            assert!(
-                !has(&judge_default(&with_text(text)), ReasonId::CallbackWording),
-                "{text}"
-            );
-        }
+        expect_reason(
+            &[
+                "If you did not authorize this purchase, call us",
+                "Call to cancel your order",
+                "To get a refund contact our support",
+                "Toll Free: 1-800",
+                "If you didn’t make this purchase",
+                "キャンセルをご希望の場合は",
+                "返金をご希望の方は",
+                "サポートセンターへご連絡ください",
+                "お電話ください",
+            ],
+            ReasonId::CallbackWording,
+            true,
+        );
+        expect_reason(
+            &[
+                "To cancel, go to account.microsoft.com/services",
+                "Thanks for shopping with Microsoft!",
+                "購入したダウンロードは今すぐ利用できます",
+                "心当たりがない場合は、https://account.live.com/acsr でアカウントを保護してください",
+                "If you don't recognize this activity, secure your account",
+            ],
+            ReasonId::CallbackWording,
+            false,
+        );
         for text in [
             "Reply within 24 hours",
             "URGENT: your account",
@@ -405,43 +410,73 @@ mod tests {
             let a = judge_default(&with_text(text));
             assert_eq!(evidence(&a, ReasonId::Urgency), text::fold(text).trim(), "{text}");
         }
-        for text in [
-            "Your downloads are available immediately.",
-            "Renewal in 24 months",
-        ] {
-            assert!(
-                !has(&judge_default(&with_text(text)), ReasonId::Urgency),
-                "{text}"
-            );
+        expect_reason(
+            &[
+                "Your downloads are available immediately.",
+                "Renewal in 24 months",
+            ],
+            ReasonId::Urgency,
+            false,
+        );
+    }
+
+    #[test]
+    fn every_languages_words_are_matched() {
+        for l in LANGUAGES {
+            for p in l.callback_phrases {
+                assert!(CALLBACK.is_match(p), "{} {p}", l.code);
+            }
+            for p in l.urgency_phrases {
+                assert!(URGENCY.is_match(p), "{} {p}", l.code);
+            }
+            for label in l.seat_count_labels {
+                assert!(
+                    business_quantity(&format!("{label}: 10")).is_some(),
+                    "{} {label}",
+                    l.code
+                );
+            }
+            for unit in l.seat_units {
+                assert!(
+                    business_quantity(&format!("order of 25 {unit}")).is_some(),
+                    "{} {unit}",
+                    l.code
+                );
+            }
+            for (limit, unit) in l.seat_limit_words.iter().zip(l.seat_units.iter().cycle()) {
+                assert!(
+                    business_quantity(&format!("{limit} 25 {unit}")).is_none(),
+                    "{} {limit}",
+                    l.code
+                );
+            }
         }
     }
 
     #[test]
     fn business_quantities() {
-        for text in [
-            "Quantity: 10",
-            "Qty 25 x USD 299.00",
-            "数量：２５",
-            "Microsoft 365 Business Premium - 50 licenses",
-            "Number of users: 12",
-        ] {
-            assert!(
-                has(&judge_default(&with_text(text)), ReasonId::BusinessQuantity),
-                "{text}"
-            );
-        }
-        for text in [
-            "Quantity: 1",
-            "数量: 1",
-            "Microsoft 365 licenses",
-            "Office 365 ライセンス",
-            "Use on up to 5 licenses",
-            "Quantity\n12345",
-        ] {
-            assert!(
-                !has(&judge_default(&with_text(text)), ReasonId::BusinessQuantity),
-                "{text}"
-            );
-        }
+        expect_reason(
+            &[
+                "Quantity: 10",
+                "Qty 25 x USD 299.00",
+                "数量：２５",
+                "Microsoft 365 Business Premium - 50 licenses",
+                "Number of users: 12",
+            ],
+            ReasonId::BusinessQuantity,
+            true,
+        );
+        expect_reason(
+            &[
+                "Quantity: 1",
+                "数量: 1",
+                "Microsoft 365 licenses",
+                "Office 365 ライセンス",
+                "Use on up to 5 licenses",
+                "Quantity\n12345",
+            ],
+            ReasonId::BusinessQuantity,
+            false,
+        );
     }
 }

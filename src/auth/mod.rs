@@ -2,8 +2,12 @@
 //! whether its content carries the marks of a fake (phone numbers, look-alike letters, foreign
 //! links). Works on a [`MessageView`]; knows nothing of order fields.
 //!
-//! The rules are data: the tables below say which senders, domains, servers and phrases count;
-//! the code only applies them. Every input is hostile mail, so nothing here may panic.
+//! One room per job: `results` (which Authentication-Results to trust), `sender` (From,
+//! Reply-To, Return-Path, look-alike domains), `content` (disguised letters, phone numbers,
+//! wording, quantities) and `links` (links and attachments); [`judge`] runs them in turn.
+//!
+//! The rules are data: `lexicon` says which senders, domains, servers and phrases count; the code
+//! only applies them. Every input is hostile mail, so nothing here may panic.
 
 mod content;
 mod links;

@@ -310,7 +310,7 @@ fn split_unquoted_ws(s: &str) -> Vec<&str> {
 }
 
 /// The trusted authentication verdict alone, for messages the first look skips: the same
-/// provider block as [`judge`] reads; no reasons are written.
+/// provider block as [`judge`](super::judge) reads; no reasons are written.
 pub fn trusted_status(fields: &[AuthField], trust: &Trust) -> AuthStatus {
     Block::of(fields, trust).status()
 }
@@ -349,6 +349,15 @@ mod tests {
     use crate::auth::judge;
     use crate::auth::tests::*;
     use crate::view::MessageView;
+
+    /// The genuine mail's status under one Authentication-Results field.
+    fn status_of(value: &str) -> AuthStatus {
+        judge_default(&MessageView {
+            auth: vec![ar(value)],
+            ..genuine()
+        })
+        .status
+    }
 
     #[test]
     fn forged_pass_below_failing_result_does_not_count() {
@@ -526,13 +535,7 @@ mod tests {
 
     #[test]
     fn built_in_providers_match_on_label_boundaries() {
-        let status = |id: &str| {
-            judge_default(&MessageView {
-                auth: vec![ar(&format!("{id}; dmarc=pass"))],
-                ..genuine()
-            })
-            .status
-        };
+        let status = |id: &str| status_of(&format!("{id}; dmarc=pass"));
         for id in [
             "mx.google.com",
             "mta4463.mail.bf1.yahoo.com",
@@ -565,13 +568,7 @@ mod tests {
 
     #[test]
     fn verdict_from_methods() {
-        let status = |r: &str| {
-            judge_default(&MessageView {
-                auth: vec![ar(&format!("mx.google.com; {r}"))],
-                ..genuine()
-            })
-            .status
-        };
+        let status = |r: &str| status_of(&format!("mx.google.com; {r}"));
         assert_eq!(status("spf=pass; dkim=pass"), AuthStatus::Pass);
         assert_eq!(status("spf=pass; dkim=none; dmarc=none"), AuthStatus::None);
         assert_eq!(status("spf=softfail; dmarc=pass"), AuthStatus::Fail);

@@ -169,18 +169,22 @@ pub(super) fn host_shown(host: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::Authenticity;
     use crate::auth::tests::*;
+
+    /// The genuine mail from another sender, with another subject and no links.
+    fn judge_from(name: &str, addr: &str, subject: &str) -> Authenticity {
+        judge_default(&MessageView {
+            from: Some(mailbox(name, addr)),
+            subject: subject.into(),
+            links: vec![],
+            ..genuine()
+        })
+    }
 
     #[test]
     fn sender_rules() {
-        let from = |name: &str, addr: &str, subject: &str| {
-            judge_default(&MessageView {
-                from: Some(mailbox(name, addr)),
-                subject: subject.into(),
-                links: vec![],
-                ..genuine()
-            })
-        };
+        let from = judge_from;
         let a = from(
             "Microsoft account team",
             "account-security-noreply@accountprotection.microsoft.com",
@@ -229,14 +233,6 @@ mod tests {
 
     #[test]
     fn quoting_a_subject_is_not_posing_as_microsoft() {
-        let judge_from = |name: &str, addr: &str, subject: &str| {
-            judge_default(&MessageView {
-                from: Some(mailbox(name, addr)),
-                subject: subject.into(),
-                links: vec![],
-                ..genuine()
-            })
-        };
         // A friend forwarding the order mail.
         for subject in [
             "Fwd: Microsoft の注文 #1234567890 が処理されました",
