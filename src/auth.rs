@@ -1368,7 +1368,10 @@ pub(crate) mod tests {
     }
 
     fn warns(a: &Authenticity) -> Vec<&Reason> {
-        a.reasons.iter().filter(|r| r.id.kind() == Kind::Warn).collect()
+        a.reasons
+            .iter()
+            .filter(|r| r.id.kind() == Kind::SignOfFake)
+            .collect()
     }
 
     #[test]
@@ -1952,7 +1955,7 @@ pub(crate) mod tests {
         assert_eq!(evidence(&a, ReasonId::PhoneNumber), "0120-12-3456");
         assert!(has(&a, ReasonId::CallbackWording));
         assert_eq!(a.reasons[0].id, ReasonId::SenderMicrosoft);
-        assert_eq!(a.reasons.last().map(|r| r.id.kind()), Some(Kind::Warn));
+        assert_eq!(a.reasons.last().map(|r| r.id.kind()), Some(Kind::SignOfFake));
     }
 
     #[test]
@@ -2184,8 +2187,8 @@ pub(crate) mod tests {
         let kinds: Vec<Kind> = a.reasons.iter().map(|r| r.id.kind()).collect();
         let rank = |k: &Kind| match k {
             Kind::Pass => 0,
-            Kind::Info => 1,
-            Kind::Warn => 2,
+            Kind::Context => 1,
+            Kind::NeedsAttention | Kind::SignOfFake => 2,
         };
         assert!(
             kinds.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])),
