@@ -116,16 +116,12 @@ pub fn neutralise(cell: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Format, RecordWriter};
+    use super::super::Format;
     use super::*;
     use crate::reason::Lang;
 
     fn written(style: Style, records: &[Record]) -> String {
-        let mut w = RecordWriter::new(Format::Csv, style, Vec::new()).unwrap();
-        for r in records {
-            w.write(r).unwrap();
-        }
-        String::from_utf8(w.finish().unwrap()).unwrap()
+        super::super::written(Format::Csv, style, records)
     }
 
     #[test]

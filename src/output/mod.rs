@@ -111,3 +111,13 @@ impl<W: Write> RecordWriter<W> {
         }
     }
 }
+
+/// What a writer gives for `records`, for the writers' tests.
+#[cfg(test)]
+fn written(format: Format, style: Style, records: &[Record]) -> String {
+    let mut w = RecordWriter::new(format, style, Vec::new()).unwrap();
+    for r in records {
+        w.write(r).unwrap();
+    }
+    String::from_utf8(w.finish().unwrap()).unwrap()
+}

@@ -155,16 +155,12 @@ fn short_reasons(r: &Record, words: &Words) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Format, RecordWriter};
+    use super::super::{Format, written};
     use super::*;
     use crate::reason::{Lang, Reason, ReasonId};
 
     fn table(style: Style, records: &[Record]) -> String {
-        let mut w = RecordWriter::new(Format::Table, style, Vec::new()).unwrap();
-        for r in records {
-            w.write(r).unwrap();
-        }
-        String::from_utf8(w.finish().unwrap()).unwrap()
+        written(Format::Table, style, records)
     }
 
     fn fake() -> Record {
