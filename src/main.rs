@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use msorder::input::{self, DEFAULT_MAX_SIZE, ReadOptions};
-use msorder::output::{self, Format, RecordWriter, Style};
+use msorder::output::{self, ColorChoice, Format, RecordWriter, Style, color_enabled};
 use msorder::{Label, Lang, Options, Record, Trust};
 
 /// Tell a harmless 0-yen Microsoft Office activation notice from a real charge or a fake.
@@ -49,6 +49,9 @@ struct Common {
     /// Show product keys in full instead of only their last group.
     #[arg(long)]
     show_keys: bool,
+    /// Colour labels: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always, never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    color: ColorArg,
     /// Largest message to read, in bytes; larger ones are reported as errors.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE)]
     max_size: usize,
@@ -116,6 +119,13 @@ struct FilterArgs {
 enum LangArg {
     Ja,
     En,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -225,6 +235,30 @@ impl Common {
         }
     }
 
+    /// How to write to stdout (or to a file, which is no terminal).
+    fn style(&self, to_terminal: bool) -> Style {
+        let choice = match self.color {
+            ColorArg::Auto => ColorChoice::Auto,
+            ColorArg::Always => ColorChoice::Always,
+            ColorArg::Never => ColorChoice::Never,
+        };
+        let env = |k: &str| std::env::var(k).ok();
+        // The terminal's own size; else COLUMNS, as a shell or a test sets it.
+        let terminal_width = to_terminal
+            .then(|| {
+                console::Term::stdout()
+                    .size_checked()
+                    .map(|(_, cols)| usize::from(cols))
+            })
+            .flatten();
+        Style {
+            lang: self.lang(),
+            excel: false,
+            color: color_enabled(choice, to_terminal, env),
+            width: terminal_width.or_else(|| env("COLUMNS").and_then(|c| c.trim().parse().ok())),
+        }
+    }
+
     fn options(&self, decode_all: bool) -> Options {
         Options {
             trust: Trust {
@@ -262,6 +296,7 @@ fn report_error(record: &Record) {
 fn check(args: CheckArgs) -> io::Result<Outcome> {
     let path = args.file.clone().unwrap_or_else(|| "-".into());
     let lang = args.common.lang();
+    let style = args.common.style(io::stdout().is_terminal());
     let opts = args.common.options(true);
     let mut outcome = Outcome::default();
     let stdout = io::stdout();
@@ -281,7 +316,7 @@ fn check(args: CheckArgs) -> io::Result<Outcome> {
             if outcome.counts.iter().map(|(_, n)| n).sum::<usize>() > 1 {
                 writeln!(out)?;
             }
-            output::write_check(&mut out, &record, lang, args.explain)
+            output::write_check(&mut out, &record, style, args.explain)
         }
     })?;
     tally.warn_empty(&mut outcome, lang);
@@ -315,33 +350,39 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
         None if to_terminal => Format::Table,
         None => Format::Csv,
     };
-    let mut writer = RecordWriter::new(
-        format,
-        Style {
-            lang,
-            excel: args.excel,
-        },
-        sink,
-    )?;
+    let style = Style {
+        excel: args.excel,
+        ..args.common.style(to_terminal)
+    };
+    let mut writer = RecordWriter::new(format, style, sink)?;
     let mut outcome = Outcome::default();
     let opts = args.common.options(args.decode_all);
     stdin_hint(&paths, lang);
     let messages = input::messages(paths, read_opts);
     let written = msorder::scan::run(messages, &opts, args.jobs, |record| -> io::Result<()> {
-        match &progress {
-            Some(bar) => bar.suspend(|| report_error(&record)),
-            None => report_error(&record),
-        }
         outcome.add(record.label);
         tally.add(&record);
-        if let Some(bar) = &progress {
-            bar.set_message(format!(
-                "{} messages",
-                outcome.counts.iter().map(|(_, n)| n).sum::<usize>()
-            ));
-        }
-        if args.all || record.label != Label::Unrelated {
-            writer.write(&record)?;
+        // The error line and the row go out together and in input order; on a terminal the
+        // row is flushed at once, both while the progress bar is off the screen.
+        let mut emit = || -> io::Result<()> {
+            report_error(&record);
+            if args.all || record.label != Label::Unrelated {
+                writer.write(&record)?;
+                if to_terminal {
+                    writer.flush()?;
+                }
+            }
+            Ok(())
+        };
+        match &progress {
+            Some(bar) => {
+                bar.suspend(emit)?;
+                bar.set_message(format!(
+                    "{} messages",
+                    outcome.counts.iter().map(|(_, n)| n).sum::<usize>()
+                ));
+            }
+            None => emit()?,
         }
         Ok(())
     });

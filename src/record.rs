@@ -10,29 +10,94 @@ use crate::reason::{Reason, ReasonId};
 use crate::verdict::{Decision, Label, Origin};
 use crate::view::{Mailbox, MessageView};
 
-/// Column names, in output order (CSV header, JSON key order).
-pub const FIELDS: [&str; 20] = [
-    "source",
-    "index",
-    "message_id",
-    "date",
-    "from",
-    "subject",
-    "label",
-    "order_number",
-    "order_date",
-    "products",
-    "total",
-    "currency",
-    "payment",
-    "product_key",
-    "forwarded",
-    "authentication",
-    "reasons",
-    "error",
-    "later_price",
-    "later_currency",
-];
+/// A column of the record: the one list CSV, JSON and the tests go by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)] // each is the field of [`Record`] of the same name
+pub enum Field {
+    Source,
+    Index,
+    MessageId,
+    Date,
+    From,
+    Subject,
+    Label,
+    OrderNumber,
+    OrderDate,
+    Products,
+    Total,
+    Currency,
+    Payment,
+    ProductKey,
+    Forwarded,
+    Authentication,
+    Reasons,
+    Error,
+    LaterPrice,
+    LaterCurrency,
+}
+
+impl Field {
+    /// Every column, in output order (CSV header, JSON key order).
+    pub const ALL: [Field; 20] = [
+        Field::Source,
+        Field::Index,
+        Field::MessageId,
+        Field::Date,
+        Field::From,
+        Field::Subject,
+        Field::Label,
+        Field::OrderNumber,
+        Field::OrderDate,
+        Field::Products,
+        Field::Total,
+        Field::Currency,
+        Field::Payment,
+        Field::ProductKey,
+        Field::Forwarded,
+        Field::Authentication,
+        Field::Reasons,
+        Field::Error,
+        Field::LaterPrice,
+        Field::LaterCurrency,
+    ];
+
+    /// The column's stable name (CSV header, JSON key).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Field::Source => "source",
+            Field::Index => "index",
+            Field::MessageId => "message_id",
+            Field::Date => "date",
+            Field::From => "from",
+            Field::Subject => "subject",
+            Field::Label => "label",
+            Field::OrderNumber => "order_number",
+            Field::OrderDate => "order_date",
+            Field::Products => "products",
+            Field::Total => "total",
+            Field::Currency => "currency",
+            Field::Payment => "payment",
+            Field::ProductKey => "product_key",
+            Field::Forwarded => "forwarded",
+            Field::Authentication => "authentication",
+            Field::Reasons => "reasons",
+            Field::Error => "error",
+            Field::LaterPrice => "later_price",
+            Field::LaterCurrency => "later_currency",
+        }
+    }
+}
+
+/// Column names, in output order.
+pub const FIELDS: [&str; Field::ALL.len()] = {
+    let mut names = [""; Field::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Field::ALL[i].as_str();
+        i += 1;
+    }
+    names
+};
 
 /// The verdict on one message, ready to write.
 #[derive(Clone, Debug, Serialize)]

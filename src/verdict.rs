@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::auth::{self, AuthStatus, Authenticity, Trust};
 use crate::forward;
 use crate::order::{self, Amount, Order, ProductKind, Template};
-use crate::reason::{Kind, Lang, Reason, ReasonId};
+use crate::reason::{Kind, Reason, ReasonId};
 use crate::scope::{self, Claim};
 use crate::takeover;
 use crate::text::fold;
@@ -69,32 +69,6 @@ impl Label {
             self,
             Label::Charge | Label::Trial | Label::Suspicious | Label::Unclear
         )
-    }
-
-    /// The label in words, for people.
-    pub fn describe(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Label::Activation, Lang::En) => {
-                "Office included with the PC was activated (0 yen): nothing to pay"
-            }
-            (Label::Activation, Lang::Ja) => "PC 付属の Office の受け取り（0 円）です。支払いはありません",
-            (Label::Free, Lang::En) => "Free order from Microsoft: nothing to pay",
-            (Label::Free, Lang::Ja) => "Microsoft の無料の注文です。支払いはありません",
-            (Label::Trial, Lang::En) => "Free now, but it will be charged later unless cancelled",
-            (Label::Trial, Lang::Ja) => "今は無料ですが、解約しないと後で課金されます",
-            (Label::Charge, Lang::En) => "A real Microsoft charge",
-            (Label::Charge, Lang::Ja) => "Microsoft による実際の課金です",
-            (Label::Suspicious, Lang::En) => "Suspicious: probably a fake. Do not call, click or pay",
-            (Label::Suspicious, Lang::Ja) => {
-                "不審なメールです（偽物の可能性大）。電話・クリック・支払いをしないでください"
-            }
-            (Label::Unclear, Lang::En) => "Microsoft order mail, but the amount could not be read",
-            (Label::Unclear, Lang::Ja) => "Microsoft の注文メールですが、金額を読み取れませんでした",
-            (Label::Unrelated, Lang::En) => "Not a Microsoft order mail",
-            (Label::Unrelated, Lang::Ja) => "Microsoft の注文メールではありません",
-            (Label::Error, Lang::En) => "Could not read this mail",
-            (Label::Error, Lang::Ja) => "このメールを読み取れませんでした",
-        }
     }
 }
 
@@ -316,7 +290,7 @@ fn posing_warnings(forwarder: &MessageView, inline: bool, trust: &Trust) -> Vec<
     judged
         .reasons
         .into_iter()
-        .filter(|r| r.id.kind() == Kind::Warn)
+        .filter(|r| r.id.kind() == Kind::SignOfFake)
         .collect()
 }
 
@@ -329,7 +303,7 @@ fn marks_a_forward(subject: &str) -> bool {
 }
 
 fn label_for(view: &MessageView, order: &Order, auth: &Authenticity, reasons: &mut Vec<Reason>) -> Label {
-    let warned = reasons.iter().any(|r| r.id.kind() == Kind::Warn);
+    let warned = reasons.iter().any(|r| r.id.kind() == Kind::SignOfFake);
     let microsoft_template = match order.template {
         Some(Template::JaOrder | Template::EnOrder) => true,
         // "Your purchase of … has been processed" is common wording; only Microsoft's counts.
@@ -343,7 +317,7 @@ fn label_for(view: &MessageView, order: &Order, auth: &Authenticity, reasons: &m
     reasons.push(Reason::new(ReasonId::OrderTemplate, &view.subject));
     let genuine = auth.microsoft_sender && auth.status != AuthStatus::Fail && !warned;
     if !genuine {
-        if !reasons.iter().any(|r| r.id.kind() == Kind::Warn) {
+        if !reasons.iter().any(|r| r.id.kind() == Kind::SignOfFake) {
             let from = view.from.as_ref().map(|m| m.address.as_str()).unwrap_or("");
             reasons.push(Reason::new(ReasonId::SenderNotMicrosoft, from));
         }

@@ -148,14 +148,71 @@ fn table_format() {
 
 #[test]
 fn excel_csv() {
-    let out = msorder()
-        .args(["scan", "--excel", "--format", "csv", ACTIVATION])
+    let excel = |lang: &str| {
+        let out = msorder()
+            .args(["scan", "--excel", "--format", "csv", "--lang", lang, ACTIVATION])
+            .assert()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let en = excel("en");
+    assert!(en.starts_with("\u{FEFF}Source,Index,"), "{en}");
+    assert!(en.contains("\r\n"));
+    let ja = excel("ja");
+    assert!(ja.starts_with("\u{FEFF}入力,通番,"), "{ja}");
+    // The label and reason ids keep their own columns; the verdict in words comes last.
+    assert!(
+        ja.contains(",activation,") && ja.contains("perpetual-office"),
+        "{ja}"
+    );
+    assert!(
+        ja.trim_end()
+            .ends_with("PC 付属の Office の受け取り（0 円）です。支払いはありません"),
+        "{ja}"
+    );
+    // Plain CSV keeps stable ids and English headers in any language.
+    msorder()
+        .args(["scan", "--format", "csv", "--lang", "ja", ACTIVATION])
         .assert()
-        .get_output()
-        .stdout
-        .clone();
-    assert!(out.starts_with("\u{FEFF}source,".as_bytes()));
-    assert!(out.windows(2).any(|w| w == b"\r\n"));
+        .stdout(predicate::str::starts_with("source,index,message_id,"));
+}
+
+#[test]
+fn table_fits_the_width_and_colours_only_when_asked() {
+    for columns in ["80", "100"] {
+        let out = msorder()
+            .env("COLUMNS", columns)
+            .args(["scan", "--all", "--format", "table", "fixtures/mail"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.lines().count() > 20);
+        for line in text.lines() {
+            let width = unicode_width::UnicodeWidthStr::width(line);
+            assert!(width < columns.parse().unwrap(), "{columns}: {line}");
+        }
+        assert!(!text.contains('\u{1b}'), "no colour off a terminal");
+    }
+    let table = |color: &str, no_color: bool| {
+        let mut cmd = msorder();
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        let out = cmd
+            .args(["scan", "--format", "table", "--color", color, ACTIVATION])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(table("always", false).contains("\u{1b}[32mactivation\u{1b}[0m"));
+    assert!(
+        table("always", true).contains("\u{1b}[32m"),
+        "the flag beats NO_COLOR"
+    );
+    assert!(!table("never", false).contains('\u{1b}'));
+    assert!(!table("auto", false).contains('\u{1b}'), "stdout is no terminal");
 }
 
 #[test]

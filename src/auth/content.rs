@@ -368,7 +368,7 @@ mod tests {
         assert_eq!(evidence(&a, ReasonId::PhoneNumber), "0120-12-3456");
         assert!(has(&a, ReasonId::CallbackWording));
         assert_eq!(a.reasons[0].id, ReasonId::SenderMicrosoft);
-        assert_eq!(a.reasons.last().map(|r| r.id.kind()), Some(Kind::Warn));
+        assert_eq!(a.reasons.last().map(|r| r.id.kind()), Some(Kind::SignOfFake));
     }
 
     #[test]

@@ -19,8 +19,7 @@ use crate::reason::{Reason, ReasonId};
 use crate::scope;
 use crate::view::{Link, MessageView};
 
-pub use content::{find_phone, make_visible};
-pub use links::{is_microsoft_host, unwrap_safelinks};
+use links::unwrap_safelinks;
 pub use results::trusted_status;
 pub use sender::{
     is_freemail, is_lookalike, is_microsoft_domain, is_microsoft_sender_domain, is_order_sender,
@@ -243,7 +242,10 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn warns(a: &Authenticity) -> Vec<&Reason> {
-        a.reasons.iter().filter(|r| r.id.kind() == Kind::Warn).collect()
+        a.reasons
+            .iter()
+            .filter(|r| r.id.kind() == Kind::SignOfFake)
+            .collect()
     }
 
     #[test]
@@ -306,8 +308,8 @@ pub(crate) mod tests {
         let kinds: Vec<Kind> = a.reasons.iter().map(|r| r.id.kind()).collect();
         let rank = |k: &Kind| match k {
             Kind::Pass => 0,
-            Kind::Info => 1,
-            Kind::Warn => 2,
+            Kind::Context => 1,
+            Kind::NeedsAttention | Kind::SignOfFake => 2,
         };
         assert!(
             kinds.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])),

@@ -1,0 +1,178 @@
+//! CSV: one row per record in [`Field::ALL`] order, stable ids and English headers; for Excel
+//! (`excel`), a byte order mark, CRLF, the header in the reader's language and a last column
+//! with the verdict in words (labels and reason ids keep their own columns for filters).
+
+use std::io::{self, Write};
+
+use super::Style;
+use super::words::{Words, words};
+use crate::record::{FIELDS, Field, Record};
+
+/// Joins list cells.
+const LIST_SEPARATOR: &str = " | ";
+
+pub(super) struct CsvWriter<W: Write> {
+    csv: ::csv::Writer<W>,
+    /// The words of Excel's header and verdict column; `None` for plain CSV.
+    excel: Option<&'static Words>,
+}
+
+impl<W: Write> CsvWriter<W> {
+    pub(super) fn new(style: Style, mut out: W) -> io::Result<Self> {
+        let terminator = if style.excel {
+            out.write_all("\u{FEFF}".as_bytes())?;
+            ::csv::Terminator::CRLF
+        } else {
+            ::csv::Terminator::Any(b'\n')
+        };
+        let csv = ::csv::WriterBuilder::new()
+            .terminator(terminator)
+            .from_writer(out);
+        Ok(CsvWriter {
+            csv,
+            excel: style.excel.then(|| words(style.lang)),
+        })
+    }
+
+    pub(super) fn header(&mut self) -> io::Result<()> {
+        match self.excel {
+            Some(w) => {
+                let names = Field::ALL.iter().map(|f| (w.column)(*f));
+                Ok(self.csv.write_record(names.chain([w.verdict_column]))?)
+            }
+            None => Ok(self.csv.write_record(FIELDS)?),
+        }
+    }
+
+    pub(super) fn write(&mut self, r: &Record) -> io::Result<()> {
+        let cells = Field::ALL.iter().map(|f| cell(r, *f));
+        match self.excel {
+            Some(w) => {
+                let verdict = (w.label)(r.label).describe.to_owned();
+                Ok(self.csv.write_record(cells.chain([verdict]))?)
+            }
+            None => Ok(self.csv.write_record(cells)?),
+        }
+    }
+
+    pub(super) fn flush(&mut self) -> io::Result<()> {
+        self.csv.flush()
+    }
+
+    pub(super) fn finish(self) -> io::Result<W> {
+        self.csv.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+/// One cell; text from the mail is neutralised.
+fn cell(r: &Record, field: Field) -> String {
+    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+    let text = |o: &Option<String>| neutralise(&opt(o));
+    match field {
+        Field::Source => neutralise(&r.source),
+        Field::Index => r.index.to_string(),
+        Field::MessageId => text(&r.message_id),
+        Field::Date => opt(&r.date),
+        Field::From => text(&r.from),
+        Field::Subject => text(&r.subject),
+        Field::Label => r.label.as_str().to_owned(),
+        Field::OrderNumber => opt(&r.order_number),
+        Field::OrderDate => opt(&r.order_date),
+        Field::Products => neutralise(&r.products.join(LIST_SEPARATOR)),
+        Field::Total => opt(&r.total),
+        Field::Currency => opt(&r.currency),
+        Field::Payment => text(&r.payment),
+        Field::ProductKey => text(&r.product_key),
+        Field::Forwarded => r.forwarded.to_string(),
+        // Its stable id, as JSON writes it.
+        Field::Authentication => serde_json::to_value(r.authentication)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        Field::Reasons => r
+            .reasons
+            .iter()
+            .map(|x| x.id.as_str())
+            .collect::<Vec<_>>()
+            .join(LIST_SEPARATOR),
+        Field::Error => text(&r.error),
+        Field::LaterPrice => opt(&r.later_price),
+        Field::LaterCurrency => opt(&r.later_currency),
+    }
+}
+
+/// A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a
+/// leading apostrophe (OWASP's advice), so it shows as text.
+pub fn neutralise(cell: &str) -> String {
+    if cell == "-" {
+        // stdin's source name: a lone dash is no formula.
+        return cell.to_owned();
+    }
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠') => format!("'{cell}"),
+        _ => cell.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Format;
+    use super::*;
+    use crate::reason::Lang;
+
+    fn written(style: Style, records: &[Record]) -> String {
+        super::super::written(Format::Csv, style, records)
+    }
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("-2+3"), "'-2+3");
+        assert_eq!(neutralise("Microsoft"), "Microsoft");
+    }
+
+    #[test]
+    fn excel_csv_has_bom_crlf_and_a_header_in_words() {
+        let mut r = Record::error("=cmd", 1, "bad, \"very\"");
+        r.subject = Some("+1 call".into());
+        let style = Style {
+            excel: true,
+            ..Style::default()
+        };
+        let out = written(style, std::slice::from_ref(&r));
+        assert!(out.starts_with("\u{FEFF}Source,Index,"), "{out}");
+        assert!(out.contains("\r\n'=cmd,1,"), "{out}");
+        assert!(out.contains("'+1 call"));
+        assert!(out.contains(",error,"), "the label id keeps its column: {out}");
+        assert!(
+            out.contains("\"bad, \"\"very\"\"\",,,Could not read this mail\r\n"),
+            "{out}"
+        );
+        let ja = written(
+            Style {
+                lang: Lang::Ja,
+                ..style
+            },
+            &[r],
+        );
+        assert!(ja.starts_with("\u{FEFF}入力,通番,"), "{ja}");
+        assert!(ja.contains(",判定（説明）\r\n"), "{ja}");
+        assert!(ja.contains("このメールを読み取れませんでした\r\n"), "{ja}");
+    }
+
+    #[test]
+    fn plain_csv_keeps_ids_and_english_whatever_the_language() {
+        let r = Record::error("a.eml", 1, "x");
+        let style = Style {
+            lang: Lang::Ja,
+            ..Style::default()
+        };
+        let out = written(style, &[r]);
+        assert!(out.starts_with(&format!("{}\n", FIELDS.join(","))), "{out}");
+        assert_eq!(
+            out.lines().nth(1).map(|l| l.split(',').count()),
+            Some(FIELDS.len())
+        );
+    }
+}
