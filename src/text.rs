@@ -16,9 +16,11 @@ pub fn is_invisible(c: char) -> bool {
         | '\u{FFA0}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
-/// CJK scripts are left alone by confusable mapping: mapping kana or kanji to Latin look-alikes
-/// would break the Japanese phrases the matchers look for.
-fn is_cjk(c: char) -> bool {
+/// Kana, kanji and the CJK symbol, compatibility and width forms: the one definition of CJK text.
+/// Confusable mapping leaves these alone (mapping kana or kanji to Latin look-alikes would break
+/// the Japanese phrases the matchers look for), and they are no part of a Latin word: Japanese
+/// text runs straight into numbers and names (`電話0120-…`).
+pub fn is_cjk(c: char) -> bool {
     matches!(c,
         '\u{3000}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
         | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}' | '\u{20000}'..='\u{3FFFF}')
@@ -89,7 +91,12 @@ fn push_folded(out: &mut String, c: char) {
 /// Fold and also collapse runs of white space to one space, trimming the ends: for one-line
 /// fields such as subjects and display names.
 pub fn fold_line(s: &str) -> String {
-    let folded = fold(s);
+    collapse_spaces(&fold(s))
+}
+
+/// Runs of white space as one space, the ends trimmed: [`fold_line`] of text already folded
+/// (`collapse_spaces(&fold(s)) == fold_line(s)`), for a view's folded fields.
+pub fn collapse_spaces(folded: &str) -> String {
     let mut out = String::with_capacity(folded.len());
     for word in folded.split_whitespace() {
         if !out.is_empty() {
@@ -98,6 +105,20 @@ pub fn fold_line(s: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// [`fold_line`] of `line[at..]`, read from `folded`, the whole line folded, when `line[..at]` is
+/// a quote prefix (`>`, spaces, tabs): such a prefix folds to itself, one byte a character, and
+/// the rest folds as it would alone, but for a combining U+0338 that would join a `>` into `≯`.
+/// Lets a body folded once (lines fold one by one: no character folds into or across a line end)
+/// give the folded lines with their quote markers cut.
+pub fn fold_line_after(line: &str, at: usize, folded: &str) -> String {
+    let (prefix, rest) = line.split_at(at);
+    let quote = prefix.bytes().all(|b| matches!(b, b'>' | b' ' | b'\t'));
+    match folded.get(at..) {
+        Some(tail) if quote && !rest.starts_with('\u{338}') => collapse_spaces(tail),
+        _ => fold_line(rest),
+    }
 }
 
 /// How the brand word "microsoft" was disguised in a piece of text, if it was.
@@ -212,6 +233,34 @@ pub fn phrase_set(table: &[&str]) -> aho_corasick::AhoCorasick {
         .expect("phrase tables are plain literals")
 }
 
+/// The byte two hex digits spell at `at` (`4a`, `4A`), if both are there: the one hex decoder
+/// for quoted-printable and encoded words (`=4A`), URLs (`%4A`) and RTF (`\'4a`).
+pub fn hex_byte(bytes: &[u8], at: usize) -> Option<u8> {
+    let digit = |i: usize| bytes.get(i).and_then(|&b| char::from(b).to_digit(16));
+    // Two hex digits make one byte (both < 16).
+    Some((digit(at)? * 16 + digit(at + 1)?) as u8)
+}
+
+/// `bytes` with every `escape` followed by two hex digits (`=4A`, `%4A`) as the byte they spell;
+/// an `escape` without them is kept as it is.
+pub fn unescape_hex(bytes: &[u8], escape: u8) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], hex_byte(bytes, i + 1)) {
+            (b, Some(byte)) if b == escape => {
+                out.push(byte);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// Registrable domain (eTLD+1) of a host, lowercased: `mail.microsoft.com.example.jp` gives
 /// `example.jp`. Falls back to the host itself when the suffix list does not know it.
 pub fn registrable_domain(host: &str) -> String {
@@ -306,6 +355,36 @@ mod tests {
     #[test]
     fn fold_line_collapses_space() {
         assert_eq!(fold_line("  Fwd:\t Your\u{3000}order  "), "fwd: your order");
+        let s = " a\u{A0}\u{200B} b\n\nc ";
+        assert_eq!(collapse_spaces(&fold(s)), fold_line(s));
+    }
+
+    #[test]
+    fn folded_lines_are_the_lines_folded() {
+        let body = "> Ｍｉｃｒｏsoft\r\n\t>> 注文\u{200B}番号：１\n>\u{338} x\n> \u{301}e\u{301}\n\u{3000}> ok\n\nend";
+        let folded = fold(body);
+        assert_eq!(folded.lines().count(), body.lines().count());
+        for (line, folded) in body.lines().zip(folded.lines()) {
+            assert_eq!(fold(line), folded, "{line:?}");
+            let at = line.len() - line.trim_start_matches(['>', ' ', '\t']).len();
+            assert_eq!(
+                fold_line_after(line, at, folded),
+                fold_line(&line[at..]),
+                "{line:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn hex_escapes() {
+        assert_eq!(hex_byte(b"=4a", 1), Some(0x4A));
+        assert_eq!(hex_byte(b"=4", 1), None);
+        assert_eq!(hex_byte(b"+4", 0), None);
+        assert_eq!(
+            unescape_hex(b"a%20b%2%zz%E2%84%96", b'%'),
+            b"a b%2%zz\xE2\x84\x96"
+        );
+        assert_eq!(unescape_hex(b"=3D=\n", b'='), b"==\n");
     }
 
     #[test]

@@ -2,10 +2,13 @@
 //! links, attachments and any attached original. Built by [`crate::mime`]; nothing later touches
 //! raw MIME.
 
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
 // Where the helpers that build views used to live; their users import them from here.
 pub use crate::mime::html::{render_html, text_links};
-use crate::text::registrable_domain;
 pub use crate::text::url_host;
+use crate::text::{fold, registrable_domain};
 
 /// A mailbox from an address header.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -70,7 +73,7 @@ pub struct Quoted {
 }
 
 /// A message, decoded.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct MessageView {
     /// From.
     pub from: Option<Mailbox>,
@@ -100,6 +103,89 @@ pub struct MessageView {
     pub quoted: Option<Quoted>,
     /// The first To recipient (for an inline forward's original, the quoted one).
     pub to: Option<Mailbox>,
+    /// The subject and bodies folded for matching, made once on first use.
+    pub folded: Folded,
+}
+
+/// A view's text folded for matching ([`crate::text::fold`]), each form made on first use and
+/// kept: every stage (order, auth, scope, verdict) matches on folded text, and a forward takes a
+/// view through them several times. Lazily, because not every form of every view is read (an
+/// attached message that is no layer of the verdict, the HTML of a mail with a plain part).
+/// Each form remembers the text it was made from (where it lives and its length), so a view
+/// whose field is replaced after a read (`MessageView { text, ..view.clone() }`) folds the new
+/// text instead of answering with the old one.
+#[derive(Default)]
+pub struct Folded {
+    subject: OnceLock<(Source, String)>,
+    text: OnceLock<(Source, String)>,
+    html_text: OnceLock<(Source, String)>,
+}
+
+/// Where a folded form's text lived, and its length.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Source(usize, usize);
+
+impl Source {
+    fn of(s: &str) -> Source {
+        Source(s.as_ptr() as usize, s.len())
+    }
+}
+
+/// The folded form of `source`, made and kept on the first call.
+fn folded<'a>(cell: &'a OnceLock<(Source, String)>, source: &str) -> Cow<'a, str> {
+    let (from, folded) = cell.get_or_init(|| (Source::of(source), fold(source)));
+    if *from == Source::of(source) {
+        Cow::Borrowed(folded)
+    } else {
+        Cow::Owned(fold(source))
+    }
+}
+
+/// A copy of a form made for `old`, for the same text at `new`.
+fn moved(cell: &OnceLock<(Source, String)>, old: &str, new: &str) -> OnceLock<(Source, String)> {
+    let copy = OnceLock::new();
+    if let Some((from, folded)) = cell.get()
+        && *from == Source::of(old)
+    {
+        let _ = copy.set((Source::of(new), folded.clone()));
+    }
+    copy
+}
+
+impl std::fmt::Debug for Folded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Folded").finish_non_exhaustive()
+    }
+}
+
+/// A clone keeps the folded forms, moved to the clone's own copies of the text.
+impl Clone for MessageView {
+    fn clone(&self) -> Self {
+        let mut view = MessageView {
+            from: self.from.clone(),
+            reply_to: self.reply_to.clone(),
+            return_path: self.return_path.clone(),
+            subject: self.subject.clone(),
+            date: self.date.clone(),
+            message_id: self.message_id.clone(),
+            auth: self.auth.clone(),
+            text: self.text.clone(),
+            html_text: self.html_text.clone(),
+            links: self.links.clone(),
+            attachments: self.attachments.clone(),
+            attached: self.attached.clone(),
+            quoted: self.quoted.clone(),
+            to: self.to.clone(),
+            folded: Folded::default(),
+        };
+        let old = &self.folded;
+        view.folded = Folded {
+            subject: moved(&old.subject, &self.subject, &view.subject),
+            text: moved(&old.text, &self.text, &view.text),
+            html_text: moved(&old.html_text, &self.html_text, &view.html_text),
+        };
+        view
+    }
 }
 
 impl MessageView {
@@ -109,6 +195,30 @@ impl MessageView {
             &self.html_text
         } else {
             &self.text
+        }
+    }
+
+    /// The subject, folded.
+    pub fn folded_subject(&self) -> Cow<'_, str> {
+        folded(&self.folded.subject, &self.subject)
+    }
+
+    /// The plain-text body, folded.
+    pub fn folded_text(&self) -> Cow<'_, str> {
+        folded(&self.folded.text, &self.text)
+    }
+
+    /// The HTML body rendered as text, folded.
+    pub fn folded_html(&self) -> Cow<'_, str> {
+        folded(&self.folded.html_text, &self.html_text)
+    }
+
+    /// [`MessageView::body`], folded.
+    pub fn folded_body(&self) -> Cow<'_, str> {
+        if self.text.trim().is_empty() {
+            self.folded_html()
+        } else {
+            self.folded_text()
         }
     }
 }
@@ -125,5 +235,28 @@ mod tests {
         };
         assert_eq!(m.domain(), "mail.microsoft.com.example.jp");
         assert_eq!(m.registrable(), "example.jp");
+    }
+
+    #[test]
+    fn folded_forms_are_the_fields_folded() {
+        let v = MessageView {
+            subject: "Ｍｉｃｒｏ\u{200B}soft の注文".into(),
+            html_text: "ＴＯＴＡＬ\n￥０".into(),
+            ..MessageView::default()
+        };
+        assert_eq!(v.folded_subject(), fold(&v.subject));
+        assert_eq!(v.folded_text(), "");
+        assert_eq!(v.folded_body(), "total\n¥0");
+        let with_text = MessageView {
+            text: "Ｑｔｙ 1".into(),
+            ..v.clone()
+        };
+        assert_eq!(with_text.folded_body(), "qty 1");
+        assert_eq!(with_text.folded_html(), v.folded_html());
+        // Read before the text was replaced, and after.
+        let mut replaced = with_text.clone();
+        assert_eq!(replaced.folded_text(), "qty 1");
+        replaced.text = "ＳＵＢＴＯＴＡＬ".into();
+        assert_eq!(replaced.folded_text(), "subtotal");
     }
 }

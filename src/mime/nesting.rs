@@ -12,6 +12,7 @@ use mail_parser::{Message, PartType};
 use regex::bytes::Regex;
 
 use super::{DecodeError, FULL};
+use crate::text::hex_byte;
 
 /// Most `message/rfc822` parts one message may hold. mail-parser recurses per nesting level both
 /// when parsing and when dropping, so a chain of thousands overflows the stack; real forwards nest
@@ -132,7 +133,6 @@ fn qp_lenient(raw: &[u8]) -> Option<Vec<u8>> {
     if !QP.is_match(raw) {
         return None;
     }
-    let hex = |b: Option<u8>| b.and_then(|b| (b as char).to_digit(16)).map(|d| d as u8);
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
@@ -153,8 +153,8 @@ fn qp_lenient(raw: &[u8]) -> Option<Vec<u8>> {
                 }
                 _ => {}
             }
-            if let (Some(h), Some(l)) = (hex(raw.get(i + 1).copied()), hex(raw.get(i + 2).copied())) {
-                out.push(h * 16 + l);
+            if let Some(byte) = hex_byte(raw, i + 1) {
+                out.push(byte);
                 i += 3;
                 continue;
             }

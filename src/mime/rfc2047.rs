@@ -7,6 +7,7 @@ use mail_parser::decoders::base64::base64_decode;
 use regex::bytes::Regex;
 
 use super::charset::{decode_bytes, raw_header_charset};
+use crate::text::unescape_hex;
 
 pub(super) fn unfold(s: &str) -> String {
     s.split(['\r', '\n'])
@@ -76,27 +77,10 @@ fn flush_word(out: &mut String, word: Option<(String, Vec<u8>)>) {
     }
 }
 
+/// The `Q` encoding of an encoded word: `=XX` escapes, and `_` for a space.
 fn q_decode(s: &[u8]) -> Vec<u8> {
-    let hex = |b: u8| (b as char).to_digit(16);
-    let mut out = Vec::with_capacity(s.len());
-    let mut i = 0;
-    while i < s.len() {
-        match (
-            s[i],
-            s.get(i + 1).copied().and_then(hex),
-            s.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'=', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-            (b'_', ..) => out.push(b' '),
-            (b, ..) => out.push(b),
-        }
-        i += 1;
-    }
-    out
+    let spaced: Vec<u8> = s.iter().map(|&b| if b == b'_' { b' ' } else { b }).collect();
+    unescape_hex(&spaced, b'=')
 }
 
 #[cfg(test)]

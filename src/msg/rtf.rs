@@ -219,10 +219,7 @@ pub fn to_text(rtf: &[u8], mode: Mode) -> String {
                     i = start + 1;
                     match next {
                         b'\'' => {
-                            let hex = rtf
-                                .get(start + 1..start + 3)
-                                .and_then(|h| std::str::from_utf8(h).ok());
-                            let value = hex.and_then(|h| u8::from_str_radix(h, 16).ok());
+                            let value = crate::text::hex_byte(rtf, start + 1);
                             i = (start + 3).min(rtf.len());
                             if drop > 0 {
                                 drop -= 1;
