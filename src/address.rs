@@ -30,6 +30,13 @@ pub fn domain(addr: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Registrable domain (eTLD+1) of a host, lowercased: `mail.microsoft.com.example.jp` gives
+/// `example.jp`. Falls back to the host itself when the suffix list does not know it.
+pub fn registrable_domain(host: &str) -> String {
+    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    psl::domain_str(&host).map_or_else(|| host.clone(), str::to_owned)
+}
+
 /// The address a line of display text names (`Microsoft <a@b.example>`, `a@b.example`,
 /// `Microsoft [mailto:a@b.example]`), as written. The one in angle or square brackets wins: a
 /// display name may itself look like an address (`"billing@microsoft.com" <x@evil.example>`).
@@ -78,6 +85,13 @@ pub fn host_unicode(host: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn registrable() {
+        assert_eq!(registrable_domain("mail.Microsoft.com.example.jp."), "example.jp");
+        assert_eq!(registrable_domain("microsoft.com"), "microsoft.com");
+        assert_eq!(registrable_domain("az.japaneast.microsoft.com"), "microsoft.com");
+    }
 
     #[test]
     fn addr_specs_and_local_parts() {

@@ -261,26 +261,6 @@ pub fn unescape_hex(bytes: &[u8], escape: u8) -> Vec<u8> {
     out
 }
 
-/// Registrable domain (eTLD+1) of a host, lowercased: `mail.microsoft.com.example.jp` gives
-/// `example.jp`. Falls back to the host itself when the suffix list does not know it.
-pub fn registrable_domain(host: &str) -> String {
-    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
-    psl::domain_str(&host).map_or_else(|| host.clone(), str::to_owned)
-}
-
-/// Host of a URL, lowercased, without user info or port; `None` for non-web links.
-pub fn url_host(url: &str) -> Option<String> {
-    let url = url.trim();
-    let scheme_end = url.find("://")?;
-    if !matches!(url[..scheme_end].to_ascii_lowercase().as_str(), "http" | "https") {
-        return None;
-    }
-    let rest = &url[scheme_end + 3..];
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host = authority.rsplit('@').next()?.split(':').next()?;
-    (!host.is_empty()).then(|| host.to_ascii_lowercase())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,21 +365,5 @@ mod tests {
             b"a b%2%zz\xE2\x84\x96"
         );
         assert_eq!(unescape_hex(b"=3D=\n", b'='), b"==\n");
-    }
-
-    #[test]
-    fn registrable() {
-        assert_eq!(registrable_domain("mail.Microsoft.com.example.jp."), "example.jp");
-        assert_eq!(registrable_domain("microsoft.com"), "microsoft.com");
-        assert_eq!(registrable_domain("az.japaneast.microsoft.com"), "microsoft.com");
-    }
-
-    #[test]
-    fn url_hosts() {
-        assert_eq!(
-            url_host("HTTPS://User@Go.Microsoft.com:443/x").as_deref(),
-            Some("go.microsoft.com")
-        );
-        assert_eq!(url_host("mailto:a@b"), None);
     }
 }

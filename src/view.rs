@@ -6,9 +6,10 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 // Where the helpers that build views used to live; their users import them from here.
+use crate::address::registrable_domain;
+pub use crate::address::url_host;
 pub use crate::mime::html::{render_html, text_links};
-pub use crate::text::url_host;
-use crate::text::{fold, registrable_domain};
+use crate::text::fold;
 
 /// A mailbox from an address header.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -22,10 +23,7 @@ pub struct Mailbox {
 impl Mailbox {
     /// The domain part of the address, lowercased; empty when there is none.
     pub fn domain(&self) -> String {
-        self.address
-            .rsplit_once('@')
-            .map(|(_, d)| d.trim_end_matches('>').trim().to_ascii_lowercase())
-            .unwrap_or_default()
+        crate::address::domain(&self.address)
     }
 
     /// Registrable domain of the address (`example.jp` for `x@microsoft.com.example.jp`).

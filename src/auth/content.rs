@@ -201,7 +201,7 @@ fn isolated(t: &str, start: usize, end: usize) -> bool {
     let mut before = t[..start].chars().rev();
     let ok_before = match before.next() {
         None => true,
-        Some(c) if c.is_alphanumeric() && !is_cjk_text(c) => false,
+        Some(c) if c.is_alphanumeric() && !crate::text::is_cjk(c) => false,
         Some(c) if "_-+#@/=".contains(c) => false,
         Some('.' | ',') => !before.next().is_some_and(|p| p.is_ascii_digit()),
         Some(_) => true,
@@ -209,17 +209,12 @@ fn isolated(t: &str, start: usize, end: usize) -> bool {
     let mut after = t[end..].chars();
     let ok_after = match after.next() {
         None => true,
-        Some(c) if c.is_alphanumeric() && !is_cjk_text(c) => false,
+        Some(c) if c.is_alphanumeric() && !crate::text::is_cjk(c) => false,
         Some(c) if "_@".contains(c) => false,
         Some('-' | '.' | '/' | ',') => !after.next().is_some_and(|n| n.is_ascii_digit()),
         Some(_) => true,
     };
     ok_before && ok_after
-}
-
-/// Japanese text runs straight into numbers (`電話0120-…`): kana and kanji are not a word.
-fn is_cjk_text(c: char) -> bool {
-    matches!(c, '\u{3000}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
 
 /// A real number's length: NANP 10 digits (11 with the leading 1), Japan 10 or 11 digits

@@ -42,7 +42,7 @@ pub fn is_microsoft_host(host: &str) -> bool {
     let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
     MICROSOFT_HOSTS.iter().any(|s| on_suffix(&host, s))
         || (!USER_HOSTED.iter().any(|s| on_suffix(&host, s))
-            && is_microsoft_domain(&text::registrable_domain(&host)))
+            && is_microsoft_domain(&address::registrable_domain(&host)))
 }
 
 /// The real target of an Outlook safelinks URL (`…safelinks.protection.outlook.com/?url=…`);
@@ -59,36 +59,13 @@ pub fn unwrap_safelinks(href: &str) -> String {
             k.eq_ignore_ascii_case("url").then_some(v)
         });
         match target {
-            Some(t) if wrapped => url = percent_decode(t),
+            Some(t) if wrapped => {
+                url = String::from_utf8_lossy(&crate::text::unescape_hex(t.as_bytes(), b'%')).into_owned()
+            }
             _ => break,
         }
     }
     url
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| char::from(b).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).copied().and_then(hex),
-            bytes.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'%', Some(h), Some(l)) => {
-                // Two hex digits make one byte (h, l < 16).
-                out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 pub(super) fn link_reasons(links: &[(Option<String>, &Link)], found: &mut Findings) {
@@ -107,7 +84,7 @@ pub(super) fn link_reasons(links: &[(Option<String>, &Link)], found: &mut Findin
         let target = host_unicode(host);
         // `Office.com` leading to go.microsoft.com deceives no one.
         let both_microsoft = is_microsoft_host(&shown) && is_microsoft_host(host);
-        if !both_microsoft && text::registrable_domain(&shown) != text::registrable_domain(&target) {
+        if !both_microsoft && address::registrable_domain(&shown) != address::registrable_domain(&target) {
             found.add(
                 ReasonId::LinkTextMismatch,
                 format!("{} → {}", link.text.trim(), host_shown(host)),

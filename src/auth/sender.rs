@@ -115,7 +115,7 @@ pub fn is_lookalike(host: &str) -> bool {
     if host.is_empty() || host.len() > 253 {
         return false;
     }
-    let reg = text::registrable_domain(&host);
+    let reg = address::registrable_domain(&host);
     if is_microsoft_domain(&reg) || on_suffix(&host, TENANT_DOMAIN) {
         return false;
     }
