@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use msorder::input::{self, DEFAULT_MAX_SIZE, ReadOptions};
+use msorder::output::html::HtmlReport;
 use msorder::output::{self, Format, RecordWriter, Style};
 use msorder::{Label, Lang, Options, Record, Trust};
 
@@ -123,6 +124,8 @@ enum FormatArg {
     Csv,
     Jsonl,
     Table,
+    /// One self-contained HTML page: counts per label, then the records needing attention first.
+    Html,
 }
 
 /// Exit status of `filter` when it could not pass the mail through (EX_TEMPFAIL: delivery agents
@@ -309,20 +312,24 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
     };
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let format = match args.format {
-        Some(FormatArg::Csv) => Format::Csv,
-        Some(FormatArg::Jsonl) => Format::Jsonl,
-        Some(FormatArg::Table) => Format::Table,
-        None if to_terminal => Format::Table,
-        None => Format::Csv,
+        Some(FormatArg::Html) => None,
+        Some(FormatArg::Csv) => Some(Format::Csv),
+        Some(FormatArg::Jsonl) => Some(Format::Jsonl),
+        Some(FormatArg::Table) => Some(Format::Table),
+        None if to_terminal => Some(Format::Table),
+        None => Some(Format::Csv),
     };
-    let mut writer = RecordWriter::new(
-        format,
-        Style {
-            lang,
-            excel: args.excel,
-        },
-        sink,
-    )?;
+    let mut writer = match format {
+        None => ScanWriter::Html(HtmlReport::new(sink, lang, args.all)),
+        Some(format) => ScanWriter::Records(RecordWriter::new(
+            format,
+            Style {
+                lang,
+                excel: args.excel,
+            },
+            sink,
+        )?),
+    };
     let mut outcome = Outcome::default();
     let opts = args.common.options(args.decode_all);
     stdin_hint(&paths, lang);
@@ -335,20 +342,17 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
         outcome.add(record.label);
         tally.add(&record);
         if let Some(bar) = &progress {
-            bar.set_message(format!(
-                "{} messages",
-                outcome.counts.iter().map(|(_, n)| n).sum::<usize>()
+            bar.set_message(output::html::message_count(
+                outcome.counts.iter().map(|(_, n)| n).sum::<usize>(),
+                lang,
             ));
         }
-        if args.all || record.label != Label::Unrelated {
-            writer.write(&record)?;
-        }
-        Ok(())
+        writer.write(&record, args.all)
     });
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    written.and_then(|()| writer.finish().map(drop))?;
+    written.and_then(|()| writer.finish())?;
     tally.warn_empty(&mut outcome, lang);
     if !args.quiet {
         warn(format_args!("{}", output::summary(&outcome.counts, lang)));
@@ -358,6 +362,38 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
     }
     Ok(outcome)
 }
+
+// ---- scan's writers: the record formats, or the HTML report (h/html). ----
+
+/// Where `scan` writes records.
+enum ScanWriter {
+    Records(RecordWriter<Box<dyn Write>>),
+    /// Counts every record (so the page can say how many were unrelated) and lists the shown ones.
+    Html(HtmlReport<Box<dyn Write>>),
+}
+
+impl ScanWriter {
+    /// Write a record; `unrelated` ones only with `all`.
+    fn write(&mut self, record: &Record, all: bool) -> io::Result<()> {
+        match self {
+            ScanWriter::Records(w) if all || record.label != Label::Unrelated => w.write(record),
+            ScanWriter::Records(_) => Ok(()),
+            ScanWriter::Html(report) => {
+                report.write(record);
+                Ok(())
+            }
+        }
+    }
+
+    fn finish(self) -> io::Result<()> {
+        match self {
+            ScanWriter::Records(w) => w.finish().map(drop),
+            ScanWriter::Html(report) => report.finish().map(drop),
+        }
+    }
+}
+
+// ---- end of scan's writers ----
 
 /// The output file, emptied only once it is known not to be one of the inputs (the same file
 /// under any name, also inside a folder given); a file created here for the check is removed

@@ -9,6 +9,8 @@ use crate::reason::{Kind, Lang, ReasonId};
 use crate::record::{FIELDS, Record};
 use crate::verdict::Label;
 
+pub mod html;
+
 /// Output format for `scan`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -362,8 +364,16 @@ pub fn summary(counts: &[(Label, usize)], lang: Lang) -> String {
         })
         .collect();
     match lang {
-        Lang::Ja => format!("msorder: {total} 通を読み取りました: {}", parts.join(", ")),
-        Lang::En => format!("msorder: {total} messages read: {}", parts.join(", ")),
+        Lang::Ja => format!(
+            "msorder: {}を読み取りました: {}",
+            html::message_count(total, lang),
+            parts.join(", ")
+        ),
+        Lang::En => format!(
+            "msorder: {} read: {}",
+            html::message_count(total, lang),
+            parts.join(", ")
+        ),
     }
 }
 
