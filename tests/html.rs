@@ -264,15 +264,8 @@ fn report_of_fixtures(dir: &Path, lang: &str) -> (PathBuf, HashMap<String, usize
         .assert()
         .code(1);
     let jsonl = common::msorder()
-        .args([
-            "scan",
-            "--quiet",
-            "--all",
-            "--format",
-            "jsonl",
-            "fixtures/mail",
-            "fixtures/mbox",
-        ])
+        .args(["scan", "--quiet", "--all", "--format", "jsonl"])
+        .args(["fixtures/mail", "fixtures/mbox"])
         .output()
         .unwrap();
     let mut counts = HashMap::new();
