@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use msorder::input::{self, DEFAULT_MAX_SIZE, ReadOptions};
+use msorder::output::html::HtmlReport;
 use msorder::output::{self, ColorChoice, Format, RecordWriter, Style, color_enabled};
 use msorder::{Label, Lang, Options, Record, Trust};
 
@@ -20,23 +21,201 @@ use msorder::{Label, Lang, Options, Record, Trust};
 /// found, 2 an error (the rest of the input is still processed), or the output was closed before
 /// the run finished (as `| head` does; nothing is printed then).
 #[derive(Parser)]
-#[command(name = "msorder", version)]
+#[command(name = "msorder", version, after_help = examples::MAIN, args_conflicts_with_subcommands = true)]
 struct Cli {
+    /// Write shell completions or the man page to stdout (see the README for where they go).
+    #[arg(long, value_enum, value_name = "KIND", exclusive = true)]
+    generate: Option<Generate>,
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Judge one mail (a file, or stdin when FILE is `-` or absent) and explain the verdict.
+    #[command(after_help = examples::CHECK)]
     Check(CheckArgs),
     /// Judge every message in files, mbox files, directories or Maildirs; one record each.
+    #[command(after_help = examples::SCAN)]
     Scan(ScanArgs),
     /// For delivery agents: copy one mail from stdin to stdout with X-MSOrder-Label and
     /// X-MSOrder-Reasons header fields added at the top. Exit 0 whenever the mail was passed
     /// through, whatever the label; 75 (temporary failure) when it could not be.
+    #[command(after_help = examples::FILTER)]
     Filter(FilterArgs),
 }
+
+// ---- Help examples, --generate and --max-size sizes (h/html). ----
+
+/// The examples each command's help ends with (English, like all of the help).
+mod examples {
+    pub const MAIN: &str = "\
+Examples:
+  msorder check mail.eml                Judge one mail and say why
+  cat Takeout.mbox | msorder scan       One row per order mail in a mailbox
+  msorder scan --format html -o report.html Mail/
+                                        A report to open in a browser
+  msorder --generate complete-bash      Shell completions (also complete-zsh, complete-fish,
+                                        complete-powershell) or the man page (man)";
+
+    pub const CHECK: &str = "\
+Examples:
+  msorder check mail.eml                The verdict, its reasons and the order's fields
+  msorder check --explain mail.msg      Also each finding's evidence and what was not found
+  msorder check --lang ja < mail.eml    Read stdin; answer in Japanese
+  msorder check --json mail.eml         One JSON object, as scan --format jsonl writes it
+Exit status: 0 nothing to do, 1 needs attention (charge, trial, suspicious, unclear), 2 error.";
+
+    pub const SCAN: &str = "\
+Examples:
+  cat Takeout.mbox | msorder scan                      CSV of the order mails on stdout
+  msorder scan ~/Maildir --format jsonl -o orders.jsonl
+  msorder scan --excel --lang ja -o report.csv Mail/   CSV for Excel on Japanese Windows
+  msorder scan --format html -o report.html Mail/      One self-contained page, fakes first
+  msorder scan --all --summary counts.json big.mbox    Every message, and the counts as JSON
+  msorder scan --max-size 1G huge.mbox                 Read messages of up to 1 GiB";
+
+    pub const FILTER: &str = "\
+Examples:
+  msorder filter < mail.eml > tagged.eml
+  maildrop (~/.mailfilter):  xfilter \"msorder filter\"
+  procmail (~/.procmailrc):  :0 fw
+                             | msorder filter";
+}
+
+/// What `--generate` writes, in ripgrep's names.
+#[derive(Clone, Copy, ValueEnum)]
+enum Generate {
+    CompleteBash,
+    CompleteZsh,
+    CompleteFish,
+    CompletePowershell,
+    Man,
+}
+
+/// Write a completion script or the man page to stdout. It is made in memory first, since
+/// clap_complete panics on a failed write.
+fn generate(kind: Generate) -> io::Result<()> {
+    use clap_complete::Shell;
+    let mut cmd = Cli::command();
+    let mut text = Vec::new();
+    let shell = match kind {
+        Generate::CompleteBash => Shell::Bash,
+        Generate::CompleteZsh => Shell::Zsh,
+        Generate::CompleteFish => Shell::Fish,
+        Generate::CompletePowershell => Shell::PowerShell,
+        Generate::Man => {
+            man_page(cmd, &mut text)?;
+            return io::stdout().lock().write_all(&text);
+        }
+    };
+    clap_complete::generate(shell, &mut cmd, "msorder", &mut text);
+    io::stdout().lock().write_all(&text)
+}
+
+/// One man page: the program's, then each command's full help (its options and examples).
+fn man_page(mut cmd: clap::Command, out: &mut Vec<u8>) -> io::Result<()> {
+    clap_mangen::Man::new(cmd.clone()).render(out)?;
+    cmd.build();
+    let mut roff = roff::Roff::new();
+    for sub in cmd.get_subcommands_mut().filter(|c| c.get_name() != "help") {
+        let title = format!("COMMAND: {}", sub.get_name().to_uppercase());
+        roff.control("SH", [title.as_str()])
+            .control("nf", [])
+            .text([roff::roman(sub.render_long_help().to_string())])
+            .control("fi", []);
+    }
+    roff.to_writer(out)
+}
+
+/// A size in bytes: plain bytes, or a number with a binary unit K, M, G or T (1K = 1024
+/// bytes), in any case, optionally followed by B or iB (`512K`, `64M`, `1g`, `64MiB`).
+#[derive(Clone, Copy)]
+struct Size(usize);
+
+impl std::str::FromStr for Size {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Size, String> {
+        const HINT: &str = "expected bytes or a number with K, M or G (binary: 1K = 1024), such as 64M";
+        let text = text.trim();
+        let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()));
+        let shift = match unit.trim_start().to_ascii_lowercase().as_str() {
+            "" | "b" => 0,
+            "k" | "kb" | "kib" => 10,
+            "m" | "mb" | "mib" => 20,
+            "g" | "gb" | "gib" => 30,
+            "t" | "tb" | "tib" => 40,
+            _ => return Err(HINT.to_owned()),
+        };
+        let n: u64 = number.parse().map_err(|_| HINT.to_owned())?;
+        let bytes = n
+            .checked_mul(1 << shift)
+            .and_then(|b| usize::try_from(b).ok())
+            .ok_or_else(|| "too large for this machine".to_owned())?;
+        if bytes == 0 {
+            return Err("must be at least 1 byte".to_owned());
+        }
+        Ok(Size(bytes))
+    }
+}
+
+/// The largest unit that gives a whole number, as `--max-size` accepts it (`64M`).
+impl std::fmt::Display for Size {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        let units = [(40, "T"), (30, "G"), (20, "M"), (10, "K")];
+        match units.iter().find(|(shift, _)| self.0.trailing_zeros() >= *shift) {
+            Some((shift, unit)) => write!(f, "{}{unit}", self.0 >> shift),
+            None => write!(f, "{}", self.0),
+        }
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::Size;
+
+    fn parse(text: &str) -> Option<usize> {
+        text.parse::<Size>().ok().map(|s| s.0)
+    }
+
+    #[test]
+    fn sizes_in_binary_units() {
+        assert_eq!(parse("512K"), Some(512 << 10));
+        assert_eq!(parse("64m"), Some(64 << 20));
+        assert_eq!(parse("1G"), Some(1 << 30));
+        assert_eq!(parse("64MiB"), Some(64 << 20));
+        assert_eq!(parse("64 mb"), Some(64 << 20));
+        assert_eq!(parse("1000"), Some(1000));
+        assert_eq!(parse("1000b"), Some(1000));
+        for nonsense in [
+            "",
+            "M",
+            "64X",
+            "1.5G",
+            "-1",
+            "0",
+            "0M",
+            "+5",
+            "5MM",
+            "18446744073709551615T",
+        ] {
+            assert_eq!(parse(nonsense), None, "{nonsense:?}");
+        }
+    }
+
+    #[test]
+    fn sizes_shown_as_accepted() {
+        for size in [64 << 20, 1 << 30, 1000, 1536, 3 << 40] {
+            let shown = Size(size).to_string();
+            assert_eq!(parse(&shown), Some(size), "{shown}");
+        }
+        assert_eq!(Size(64 << 20).to_string(), "64M");
+        assert_eq!(Size(1536).to_string(), "1536");
+    }
+}
+
+// ---- end of help examples, --generate and sizes ----
 
 #[derive(Args)]
 struct Common {
@@ -52,9 +231,10 @@ struct Common {
     /// Colour labels: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always, never.
     #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
     color: ColorArg,
-    /// Largest message to read, in bytes; larger ones are reported as errors.
-    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE)]
-    max_size: usize,
+    /// Largest message to read; larger ones are reported as errors. SIZE is bytes, or a number
+    /// with a binary unit K, M or G (1K = 1024 bytes, any case): 512K, 64M, 1G.
+    #[arg(long, value_name = "SIZE", default_value_t = Size(DEFAULT_MAX_SIZE), allow_hyphen_values = true)]
+    max_size: Size,
 }
 
 #[derive(Args)]
@@ -133,6 +313,8 @@ enum FormatArg {
     Csv,
     Jsonl,
     Table,
+    /// One self-contained HTML page: counts per label, then the records needing attention first.
+    Html,
 }
 
 /// Exit status of `filter` when it could not pass the mail through (EX_TEMPFAIL: delivery agents
@@ -142,16 +324,31 @@ const TEMPFAIL: u8 = 75;
 fn main() -> ExitCode {
     let cli = match Cli::try_parse_from(dropped_files_checked(std::env::args_os().collect())) {
         Ok(cli) => cli,
+        // A bad value (`--max-size 64X`) is said in one line, without the usage tip.
+        Err(e) if e.kind() == clap::error::ErrorKind::ValueValidation => {
+            let text = e.render().to_string();
+            warn(format_args!("{}", text.lines().next().unwrap_or_default()));
+            return ExitCode::from(2);
+        }
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
             return ExitCode::from(code);
         }
     };
-    let result = match cli.command {
-        Command::Check(args) => check(args),
-        Command::Scan(args) => scan(args),
-        Command::Filter(args) => return filter(args),
+    let result = match (cli.generate, cli.command) {
+        (Some(kind), _) => generate(kind).map(|()| Outcome::default()),
+        (None, Some(Command::Check(args))) => check(args),
+        (None, Some(Command::Scan(args))) => scan(args),
+        (None, Some(Command::Filter(args))) => return filter(args),
+        (None, None) => {
+            let e = Cli::command().error(
+                clap::error::ErrorKind::MissingSubcommand,
+                "a command is needed: check, scan or filter (or --generate)",
+            );
+            let _ = e.print();
+            return ExitCode::from(2);
+        }
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.code()),
@@ -271,7 +468,7 @@ impl Common {
 
     fn read_options(&self) -> ReadOptions {
         ReadOptions {
-            max_size: self.max_size,
+            max_size: self.max_size.0,
             ..ReadOptions::default()
         }
     }
@@ -344,17 +541,24 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
     };
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let format = match args.format {
-        Some(FormatArg::Csv) => Format::Csv,
-        Some(FormatArg::Jsonl) => Format::Jsonl,
-        Some(FormatArg::Table) => Format::Table,
-        None if to_terminal => Format::Table,
-        None => Format::Csv,
+        Some(FormatArg::Html) => None,
+        Some(FormatArg::Csv) => Some(Format::Csv),
+        Some(FormatArg::Jsonl) => Some(Format::Jsonl),
+        Some(FormatArg::Table) => Some(Format::Table),
+        None if to_terminal => Some(Format::Table),
+        None => Some(Format::Csv),
     };
-    let style = Style {
-        excel: args.excel,
-        ..args.common.style(to_terminal)
+    let mut writer = match format {
+        None => ScanWriter::Html(HtmlReport::new(sink, lang, args.all)),
+        Some(format) => ScanWriter::Records(RecordWriter::new(
+            format,
+            Style {
+                excel: args.excel,
+                ..args.common.style(to_terminal)
+            },
+            sink,
+        )?),
     };
-    let mut writer = RecordWriter::new(format, style, sink)?;
     let mut outcome = Outcome::default();
     let opts = args.common.options(args.decode_all);
     stdin_hint(&paths, lang);
@@ -366,20 +570,17 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
         // row is flushed at once, both while the progress bar is off the screen.
         let mut emit = || -> io::Result<()> {
             report_error(&record);
-            if args.all || record.label != Label::Unrelated {
-                writer.write(&record)?;
-                if to_terminal {
-                    writer.flush()?;
-                }
+            writer.write(&record, args.all)?;
+            if to_terminal {
+                writer.flush()?;
             }
             Ok(())
         };
         match &progress {
             Some(bar) => {
                 bar.suspend(emit)?;
-                bar.set_message(format!(
-                    "{} messages",
-                    outcome.counts.iter().map(|(_, n)| n).sum::<usize>()
+                bar.set_message((output::words::words(lang).messages)(
+                    outcome.counts.iter().map(|(_, n)| n).sum::<usize>(),
                 ));
             }
             None => emit()?,
@@ -389,7 +590,7 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    written.and_then(|()| writer.finish().map(drop))?;
+    written.and_then(|()| writer.finish())?;
     tally.warn_empty(&mut outcome, lang);
     if !args.quiet {
         warn(format_args!("{}", output::summary(&outcome.counts, lang)));
@@ -399,6 +600,45 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
     }
     Ok(outcome)
 }
+
+// ---- scan's writers: the record formats, or the HTML report (h/html). ----
+
+/// Where `scan` writes records.
+enum ScanWriter {
+    Records(RecordWriter<Box<dyn Write>>),
+    /// Counts every record (so the page can say how many were unrelated) and lists the shown ones.
+    Html(HtmlReport<Box<dyn Write>>),
+}
+
+impl ScanWriter {
+    /// Write a record; `unrelated` ones only with `all`.
+    fn write(&mut self, record: &Record, all: bool) -> io::Result<()> {
+        match self {
+            ScanWriter::Records(w) if all || record.label != Label::Unrelated => w.write(record),
+            ScanWriter::Records(_) => Ok(()),
+            ScanWriter::Html(report) => {
+                report.write(record);
+                Ok(())
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            ScanWriter::Records(w) => w.flush(),
+            ScanWriter::Html(_) => Ok(()),
+        }
+    }
+
+    fn finish(self) -> io::Result<()> {
+        match self {
+            ScanWriter::Records(w) => w.finish().map(drop),
+            ScanWriter::Html(report) => report.finish().map(drop),
+        }
+    }
+}
+
+// ---- end of scan's writers ----
 
 /// The output file, emptied only once it is known not to be one of the inputs (the same file
 /// under any name, also inside a folder given); a file created here for the check is removed
@@ -458,7 +698,7 @@ fn filter(args: FilterArgs) -> ExitCode {
         &mut io::stdin().lock(),
         &mut io::stdout().lock(),
         &opts,
-        args.common.max_size,
+        args.common.max_size.0,
     );
     match written {
         Ok(record) => {

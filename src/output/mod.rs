@@ -10,6 +10,7 @@ use crate::record::Record;
 mod check;
 mod color;
 mod csv;
+pub mod html;
 mod jsonl;
 mod summary;
 mod table;

@@ -1,6 +1,6 @@
 //! English.
 
-use super::{AuthWords, CheckWords, LabelWords, ReasonWords, TableWords, Words};
+use super::{AuthWords, CheckWords, LabelWords, ReasonWords, ReportWords, TableWords, Words};
 use crate::auth::AuthStatus;
 use crate::reason::ReasonId;
 use crate::record::Field;
@@ -32,12 +32,32 @@ pub const WORDS: Words = Words {
     },
     verdict_column: "Verdict",
     messages_read,
+    messages,
+    report: ReportWords {
+        title: "msorder report",
+        summary: "Summary",
+        chart: "Messages per label",
+        records: "Messages, those that need attention first",
+        count: "Messages",
+        show: "Show",
+        all: "All",
+        attention: "Needs attention",
+        search: "Search",
+        sort_hint: "Click a column heading to sort by it.",
+        not_listed: "not listed below (scan --all lists them)",
+        later: "later",
+        no_records: "No messages.",
+    },
 };
 
 fn messages_read(n: usize) -> String {
+    format!("{} read", messages(n))
+}
+
+fn messages(n: usize) -> String {
     match n {
-        1 => "1 message read".to_owned(),
-        n => format!("{n} messages read"),
+        1 => "1 message".to_owned(),
+        n => format!("{n} messages"),
     }
 }
 

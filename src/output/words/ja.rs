@@ -1,6 +1,6 @@
 //! 日本語.
 
-use super::{AuthWords, CheckWords, LabelWords, ReasonWords, TableWords, Words};
+use super::{AuthWords, CheckWords, LabelWords, ReasonWords, ReportWords, TableWords, Words};
 use crate::auth::AuthStatus;
 use crate::reason::ReasonId;
 use crate::record::Field;
@@ -32,10 +32,30 @@ pub const WORDS: Words = Words {
     },
     verdict_column: "判定（説明）",
     messages_read,
+    messages,
+    report: ReportWords {
+        title: "msorder 判定レポート",
+        summary: "集計",
+        chart: "判定ごとの通数",
+        records: "メール一覧（要確認のものから）",
+        count: "通数",
+        show: "表示",
+        all: "すべて",
+        attention: "要確認",
+        search: "検索",
+        sort_hint: "列の見出しをクリックすると並べ替えられます。",
+        not_listed: "下の一覧には含めていません（scan --all で一覧に含めます）",
+        later: "後で",
+        no_records: "メールはありません。",
+    },
 };
 
 fn messages_read(n: usize) -> String {
-    format!("{n} 通を読み取りました")
+    format!("{}を読み取りました", messages(n))
+}
+
+fn messages(n: usize) -> String {
+    format!("{n} 通")
 }
 
 fn column(field: Field) -> &'static str {

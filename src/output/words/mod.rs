@@ -30,6 +30,28 @@ pub struct Words {
     pub verdict_column: &'static str,
     /// The summary line after a scan: messages read, then the counts.
     pub messages_read: fn(usize) -> String,
+    /// A count of messages ("1 message", "2 通").
+    pub messages: fn(usize) -> String,
+    /// The HTML report's own headings and controls.
+    pub report: ReportWords,
+}
+
+/// The HTML report's headings, controls and notes.
+#[allow(missing_docs)] // each names the element of the page it labels
+pub struct ReportWords {
+    pub title: &'static str,
+    pub summary: &'static str,
+    pub chart: &'static str,
+    pub records: &'static str,
+    pub count: &'static str,
+    pub show: &'static str,
+    pub all: &'static str,
+    pub attention: &'static str,
+    pub search: &'static str,
+    pub sort_hint: &'static str,
+    pub not_listed: &'static str,
+    pub later: &'static str,
+    pub no_records: &'static str,
 }
 
 /// A label for people.
