@@ -185,7 +185,7 @@ fn text_from_the_mail_is_escaped() {
     assert_eq!(cells[7], "dir/<b>mail</b>.eml");
     assert!(cells[2].contains("JPY 39800"), "{}", cells[2]);
     assert!(
-        cells[3].starts_with(ReasonId::PhoneNumber.sentence(Lang::En)),
+        cells[3].starts_with((msorder::output::words::words(Lang::En).reason)(ReasonId::PhoneNumber).sentence),
         "warnings first: {}",
         cells[3]
     );
@@ -237,7 +237,7 @@ fn language_and_unlisted_unrelated_mail() {
         ja.select(&sel("#list tbody tr")).count(),
         records.len() - unrelated
     );
-    let sentence = ReasonId::PhoneNumber.sentence(Lang::Ja);
+    let sentence = (msorder::output::words::words(Lang::Ja).reason)(ReasonId::PhoneNumber).sentence;
     assert!(ja.select(&sel("#list li")).any(|li| text(li) == sentence));
     let en = Html::parse_document(&render(&records, Lang::En, false));
     assert_eq!(
