@@ -275,7 +275,12 @@ pub(super) fn first_cell(raw: &str) -> String {
     let aligned = folded.len() == cell.len();
     // Cut at the first price, and at a publisher run into the name (`Minecraft By: Mojang`).
     let price = amounts_at(&folded).first().map(|&(start, _)| start);
-    let byline = folded.find(" by:").filter(|&at| at > 0);
+    // A publisher label is one ending in a colon (`By:`), after a space.
+    let byline = lexicon::words(|l| l.bylines)
+        .filter(|w| w.ends_with(':'))
+        .filter_map(|w| folded.find(&format!(" {w}")))
+        .filter(|&at| at > 0)
+        .min();
     match price.into_iter().chain(byline).min() {
         Some(start) if aligned && cell.is_char_boundary(start) => {
             without_quantity(cell[..start].trim(), price == Some(start)).to_owned()
