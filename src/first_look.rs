@@ -53,7 +53,7 @@ static BODY_DECODES: LazyLock<AhoCorasick> = LazyLock::new(|| {
     case_insensitive(
         ATTACHED_MARKERS
             .iter()
-            .chain(forward::SENDER_LABELS)
+            .chain(forward::SENDER_LABELS.iter())
             .chain(OPAQUE_ANYWHERE)
             .chain(OPAQUE_BODY),
     )

@@ -5,45 +5,19 @@
 use std::sync::LazyLock;
 
 use crate::address;
+
+use crate::lexicon;
 use crate::text::fold_line;
 use crate::view::{Link, Mailbox, MessageView, Quoted, text_links};
 
 /// Separator lines (folded) that open a forwarded block.
-const SEPARATORS: &[&str] = &[
-    "---------- forwarded message ---------",
-    "-------- forwarded message --------",
-    "-----original message-----",
-    "-------- original message --------",
-    "begin forwarded message:",
-    "転送されたメッセージ:",
-    "---------- 転送されたメッセージ ----------",
-    "-------- 転送メッセージ --------",
-    "----- 転送メッセージ -----",
-    "-----元のメッセージ-----",
-    "----- 元のメッセージ -----",
-];
+static SEPARATORS: LazyLock<Vec<&str>> = LazyLock::new(|| lexicon::every(|l| l.forward_separators));
 
 /// Quoted header labels, folded, and the field each one fills.
-const LABELS: &[(&str, QuotedField)] = &[
-    ("from", QuotedField::From),
-    ("差出人", QuotedField::From),
-    ("送信者", QuotedField::From),
-    ("送信元", QuotedField::From),
-    ("subject", QuotedField::Subject),
-    ("件名", QuotedField::Subject),
-    ("date", QuotedField::Date),
-    ("sent", QuotedField::Date),
-    ("日付", QuotedField::Date),
-    ("日時", QuotedField::Date),
-    ("送信日時", QuotedField::Date),
-    ("to", QuotedField::To),
-    ("cc", QuotedField::Other),
-    ("宛先", QuotedField::To),
-    ("reply-to", QuotedField::Other),
-];
+static LABELS: LazyLock<Vec<(&str, QuotedField)>> = LazyLock::new(|| lexicon::every(|l| l.forward_labels));
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum QuotedField {
+pub(crate) enum QuotedField {
     From,
     Subject,
     Date,
@@ -173,16 +147,7 @@ fn raw_value(line: &str) -> &str {
 
 /// Sender labels (matched ASCII-case-insensitively): every quoted block has one, so a body
 /// without any holds no inline forward (the first look relies on this too).
-pub const SENDER_LABELS: &[&str] = &[
-    "from:",
-    "from :",
-    "from：",
-    "差出人",
-    "送信者",
-    "送信元",
-    "ｆｒｏｍ",
-    "Ｆｒｏｍ",
-];
+pub static SENDER_LABELS: LazyLock<Vec<&str>> = LazyLock::new(|| lexicon::every(|l| l.forward_sender_labels));
 
 /// The original of an inline forward, rebuilt from the first quoted block; `None` when the body
 /// has none. The original is what follows the block: a forwarder's own words, signature and links
@@ -192,7 +157,7 @@ pub fn inline_original(outer: &MessageView) -> Option<MessageView> {
     static SENDER_LABEL: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .build(SENDER_LABELS)
+            .build(&*SENDER_LABELS)
             .expect("literal patterns")
     });
     if !SENDER_LABEL.is_match(&outer.text) && !SENDER_LABEL.is_match(&outer.html_text) {

@@ -26,8 +26,6 @@ pub mod filter;
 mod first_look;
 mod forward;
 pub mod input;
-// Filled table by table by the redesign (issue 13); the allowance goes when its users land.
-#[allow(dead_code)]
 mod lexicon;
 #[doc(hidden)]
 pub mod mime;

@@ -15,6 +15,8 @@ use regex::Regex;
 use crate::address::{self, host_unicode};
 use crate::auth::{is_freemail, is_lookalike, is_microsoft_domain, is_microsoft_sender_domain};
 use crate::lexicon::microsoft::TENANT_DOMAIN;
+
+use crate::lexicon;
 use crate::order;
 use crate::text;
 use crate::view::Mailbox;
@@ -22,11 +24,11 @@ use crate::view::Mailbox;
 /// Long brand words that make a mail claim to be Microsoft, matched in folded text anywhere
 /// (`microsoft store`, `microsoft 365`, `microsoft account team` all contain the first), and also
 /// with spaces and punctuation squeezed out (`Micro soft`).
-pub const BRAND_WORDS: &[&str] = &["microsoft", "マイクロソフト"];
+pub static BRAND_WORDS: LazyLock<Vec<&str>> = LazyLock::new(|| lexicon::every(|l| l.brand_words));
 
 /// Short brand words, matched on word boundaries (`xbox`, not `maxbox`); a space in them may be
 /// missing (`office365`).
-pub const SHORT_BRAND_WORDS: &[&str] = &["office 365", "windows defender", "xbox"];
+pub const SHORT_BRAND_WORDS: &[&str] = lexicon::microsoft::SHORT_BRAND_WORDS;
 
 /// Tenants anyone can create (`contoso.onmicrosoft.com`): the host inside an address or a From
 /// comment names no brand. As folded text, and with punctuation squeezed out.
@@ -51,7 +53,7 @@ static BRANDS: LazyLock<Regex> = LazyLock::new(|| {
     );
     Regex::new(&pattern).expect("brand pattern is valid")
 });
-static BRANDS_SQUEEZED: LazyLock<AhoCorasick> = LazyLock::new(|| text::phrase_set(BRAND_WORDS));
+static BRANDS_SQUEEZED: LazyLock<AhoCorasick> = LazyLock::new(|| text::phrase_set(&BRAND_WORDS));
 
 /// Where a mail claims Microsoft.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -10,19 +10,15 @@
 //! bounded: at most [`MAX_APART`] records are held, whatever the mailbox size.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::LazyLock;
 
+use crate::lexicon;
 use crate::reason::{Reason, ReasonId};
 use crate::record::Record;
 use crate::verdict::Label;
 
 /// Product words of gift cards and prepaid codes (folded, spaces removed).
-const GIFT_CARD_WORDS: &[&str] = &[
-    "giftcard",
-    "giftcode",
-    "ギフトカード",
-    "ギフトコード",
-    "プリペイドカード",
-];
+static GIFT_CARD_WORDS: LazyLock<Vec<&str>> = LazyLock::new(|| lexicon::every(|l| l.gift_card_words));
 
 /// Whether a product name is a gift card or prepaid code (`Xbox Gift Card`, `Microsoft ギフト
 /// カード ¥5,000`).

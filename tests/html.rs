@@ -185,7 +185,8 @@ fn text_from_the_mail_is_escaped() {
     assert_eq!(cells[7], "dir/<b>mail</b>.eml");
     assert!(cells[2].contains("JPY 39800"), "{}", cells[2]);
     assert!(
-        cells[3].starts_with((msorder::output::words::words(Lang::En).reason)(ReasonId::PhoneNumber).sentence),
+        cells[3]
+            .starts_with((msorder::output::words::words(Lang::En).reason)(ReasonId::PhoneNumber).sentence),
         "warnings first: {}",
         cells[3]
     );

@@ -1,0 +1,410 @@
+//! Recognising a Microsoft order mail and extracting its fields: order number, date, products,
+//! total, payment and product key. Everything is matched on folded text ([`crate::text::fold`]),
+//! so full-width digits, `＃`, `：` and `￥` need no special cases here.
+//!
+//! Word boundaries in the patterns are ASCII (`(?-u:\b)`): Japanese text runs straight into
+//! digits (`注文日2025/04/12`), which a Unicode `\b` would not split, and an ASCII one keeps the
+//! regex crate on its DFA for non-ASCII text, several times faster.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::lexicon;
+use crate::text::fold_line;
+use crate::view::MessageView;
+
+mod amount;
+mod dates;
+mod items;
+mod renewal;
+mod template;
+
+pub use amount::Amount;
+use amount::{PRICE_FIELDS, Prices, Role, amounts_at, find_amounts, payment_in, role_of};
+use dates::{day_first, find_date};
+pub use items::{ProductKind, product_kind};
+use items::{first_cell, item_rows, products, shown_line};
+use renewal::RENEWAL;
+use template::template_in;
+pub use template::{Template, is_forward_subject, match_template, speaks_of_billing, strip_prefixes};
+
+/// Fields read from an order mail.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Order {
+    /// Subject template, when the subject or the body title follows one.
+    pub template: Option<Template>,
+    /// Order number (digits).
+    pub number: Option<String>,
+    /// Order date, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Product names as written.
+    pub products: Vec<String>,
+    /// What is charged now.
+    pub total: Option<Amount>,
+    /// A price charged later: the plan or renewal price, the next payment. Never the total.
+    pub later: Option<Amount>,
+    /// Payment method as written (`Visa **1234`).
+    pub payment: Option<String>,
+    /// Product key (25 characters in five groups), unmasked.
+    pub product_key: Option<String>,
+    /// The line that speaks of a renewal or later charge, if any.
+    pub renewal: Option<String>,
+    /// True when the body has an order-number label: an order, whatever the subject.
+    pub has_order_fields: bool,
+}
+
+impl Order {
+    /// The kind of the order as a whole: perpetual Office when any product is one and none is a
+    /// subscription.
+    pub fn kind(&self) -> ProductKind {
+        let kinds: Vec<ProductKind> = self.products.iter().map(|p| product_kind(p)).collect();
+        if kinds.contains(&ProductKind::Subscription) {
+            ProductKind::Subscription
+        } else if kinds.contains(&ProductKind::PerpetualOffice) {
+            ProductKind::PerpetualOffice
+        } else {
+            ProductKind::Other
+        }
+    }
+}
+
+/// Field labels, matched at the start of a folded line; the value follows on the same line
+/// (after an optional colon) or on the next one (HTML table cells).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Field {
+    Number,
+    /// `Order 1234567890` (the English Store receipt: no `#`, no colon): a label only with the
+    /// digits right after it, and too common a word to make a mail an order by itself.
+    NumberAfterWord,
+    Date,
+    /// The amount charged now, said outright (`Charged today`, `今回のお支払い`).
+    ChargedNow,
+    /// A total line (`Total`, `合計`): the amount now unless the line speaks of later.
+    Total,
+    /// The price cell of an item row (`価格`, `Price`).
+    ItemPrice,
+    /// A price or date that comes later: plan price, renewal price or date, next payment.
+    Later,
+    /// A part of the total that is not it: subtotal, tax, VAT, discount.
+    Part,
+    Payment,
+    Key,
+    Details,
+}
+
+/// Field labels of every language.
+static LABELS: LazyLock<Vec<(Field, &str)>> = LazyLock::new(|| lexicon::every(|l| l.order_labels));
+
+static KEY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?-u:\b)[a-z0-9]{5}(?:-[a-z0-9]{5}){4}(?-u:\b)").unwrap());
+
+static DIGITS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"#?\s*(\d{6,14})(?-u:\b)").unwrap());
+
+/// A body line, folded for matching; its readable forms are made only for the few lines shown.
+struct Line<'a> {
+    raw: &'a str,
+    folded: String,
+    /// The field this line labels, if any (see [`label_of`]).
+    field: Option<Field>,
+    /// True when the label has no amount or date after it: its value may be on the next line
+    /// (an HTML table cell).
+    bare: bool,
+}
+
+impl Line<'_> {
+    fn shown(&self) -> String {
+        shown_line(self.raw)
+    }
+
+    /// The first cell of a table row flattened to text (cut at `|`, tab or a run of spaces).
+    fn cell(&self) -> String {
+        first_cell(self.raw)
+    }
+}
+
+fn lines_of(body: &str) -> Vec<Line<'_>> {
+    body.lines()
+        .map(|l| l.trim_start_matches(['>', ' ', '\t']))
+        .map(|raw| {
+            let folded = fold_line(raw);
+            let label = label_of(&folded);
+            let field = label.map(|(f, _)| f);
+            // `合計 (税込)` or `今回のお支払い` alone: the amount is in the next cell.
+            let bare = label
+                .is_some_and(|(_, rest)| find_amounts(rest).is_empty() && find_date(rest, false).is_none());
+            Line {
+                raw,
+                folded,
+                field,
+                bare,
+            }
+        })
+        .filter(|l| !l.folded.is_empty())
+        .collect()
+}
+
+/// The field a folded line is a label of, and the value after the label (possibly empty).
+fn label_of(folded: &str) -> Option<(Field, &str)> {
+    let line = folded.trim_start_matches(['-', '*', '•', '・', '■', '●', '◆', '【', '[', ' ']);
+    LABELS
+        .iter()
+        .filter(|(_, label)| {
+            line.starts_with(label)
+                && !(label.ends_with(|c: char| c.is_ascii_alphabetic())
+                    && line[label.len()..].starts_with(|c: char| c.is_ascii_alphabetic()))
+        })
+        .max_by_key(|(_, label)| label.len())
+        .map(|(field, label)| {
+            let rest = line[label.len()..].trim_start_matches(['】', ']', ' ']);
+            let rest = rest.strip_prefix(':').unwrap_or(rest);
+            (*field, rest.trim())
+        })
+        .filter(|(field, rest)| {
+            // "Total" heading a column, or prose such as "total of your order was", is no label.
+            (*field == Field::Details || rest.is_empty() || rest.len() < 80)
+                && (*field != Field::NumberAfterWord
+                    || DIGITS.find(rest).is_some_and(|m| m.len() == rest.len()))
+        })
+}
+
+/// How many first lines the order date is looked for in when no label gives it.
+const DATE_LINES: usize = 30;
+
+/// Extract order fields from a message view.
+pub fn extract(view: &MessageView) -> Order {
+    let subject_match = match_template(&view.subject);
+    let lines = lines_of(view.body());
+    let mut order = Order::default();
+    let title_match = || {
+        lines
+            .iter()
+            .take(20)
+            .find_map(|l| template_in(&l.folded).filter(|(t, _)| t.has_number()))
+    };
+    let template = subject_match.or_else(title_match);
+    order.template = template.as_ref().map(|(t, _)| *t);
+
+    let details_at = lines.iter().position(|l| l.field == Some(Field::Details));
+    let items = item_rows(&lines, details_at);
+    let mut prices = Prices::default();
+    let mut roles = Vec::with_capacity(lines.len());
+    let mut date_value = None;
+    for (i, line) in lines.iter().enumerate() {
+        let carried = i
+            .checked_sub(1)
+            .map(|p| &lines[p])
+            .filter(|p| p.bare)
+            .and_then(|p| p.field)
+            .filter(|f| PRICE_FIELDS.contains(f));
+        let amounts = amounts_at(&line.folded);
+        // Roles matter for amounts, and for the dates of the first lines (the date fallback).
+        let (role, later_from) = if amounts.is_empty() && i >= DATE_LINES {
+            (Role::Other, None)
+        } else {
+            role_of(&lines, i, line.field.or(carried), items.contains(&i))
+        };
+        roles.push(role);
+        let (now, later): (Vec<_>, Vec<_>) = amounts
+            .into_iter()
+            .partition(|(at, _)| later_from.is_none_or(|from| *at < from));
+        prices.add(role, now.into_iter().map(|(_, a)| a).collect());
+        prices.add(Role::Later, later.into_iter().map(|(_, a)| a).collect());
+        let Some((field, rest)) = line.field.and_then(|_| label_of(&line.folded)) else {
+            continue;
+        };
+        let value = if rest.is_empty() {
+            lines.get(i + 1).map_or("", |l| l.folded.as_str())
+        } else {
+            rest
+        };
+        match field {
+            Field::Number => {
+                order.has_order_fields = true;
+                if order.number.is_none() {
+                    order.number = DIGITS.captures(value).map(|c| c[1].to_owned());
+                }
+            }
+            Field::NumberAfterWord if order.number.is_none() => {
+                order.number = DIGITS.captures(value).map(|c| c[1].to_owned());
+            }
+            Field::Date => {
+                date_value.get_or_insert(value);
+            }
+            Field::Payment if order.payment.is_none() => order.payment = payment_in(value),
+            Field::Key if order.product_key.is_none() => {
+                order.product_key = KEY.find(value).map(|m| m.as_str().to_ascii_uppercase());
+            }
+            _ => {}
+        }
+    }
+
+    if order.number.is_none() {
+        order.number = template
+            .as_ref()
+            .filter(|(t, _)| t.has_number())
+            .map(|(_, n)| n.clone());
+    }
+    order.total = prices.total();
+    order.later = prices.later.first().cloned();
+    // The account's currency tells how its numeric dates are written.
+    let currency = order
+        .total
+        .as_ref()
+        .or(prices.other.first())
+        .and_then(|a| a.currency.as_deref());
+    let day_first = day_first(currency);
+    order.date = date_value.and_then(|v| find_date(v, day_first)).or_else(|| {
+        // The notice thanks for the purchase "on YYYY年M月D日" before any label; a renewal or
+        // trial-end date is never the order date.
+        lines
+            .iter()
+            .zip(&roles)
+            .take(DATE_LINES)
+            .filter(|(_, role)| **role != Role::Later)
+            .find_map(|(l, _)| find_date(&l.folded, day_first))
+    });
+    // Fallback searches run once over the joined lines: one regex call instead of one per line.
+    if order.product_key.is_none() {
+        let folded_body = lines
+            .iter()
+            .map(|l| l.folded.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        order.product_key = KEY.find(&folded_body).map(|m| m.as_str().to_ascii_uppercase());
+    }
+    if order.payment.is_none() {
+        order.payment = lines
+            .iter()
+            .find_map(|l| l.field.is_none().then(|| payment_in(&l.folded)).flatten());
+    }
+    order.renewal = lines
+        .iter()
+        .find(|l| RENEWAL.is_match(&l.folded))
+        .map(Line::shown);
+    order.products = products(&lines, items, &view.subject);
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(subject: &str, body: &str) -> MessageView {
+        MessageView {
+            subject: subject.into(),
+            text: body.into(),
+            ..MessageView::default()
+        }
+    }
+
+    /// Word boundaries are ASCII: Japanese text running straight into digits still ends a word.
+    #[test]
+    fn values_run_into_japanese_text() {
+        assert_eq!(
+            find_date("注文日2025/04/12発送", false).as_deref(),
+            Some("2025-04-12")
+        );
+        assert_eq!(
+            DIGITS
+                .captures("注文番号1234567890です")
+                .map(|c| c[1].to_owned())
+                .as_deref(),
+            Some("1234567890")
+        );
+        let keys: Vec<&str> = KEY
+            .find_iter("キーabcde-12345-fghij-67890-klmno。")
+            .map(|m| m.as_str())
+            .collect();
+        assert_eq!(keys, ["abcde-12345-fghij-67890-klmno"]);
+        assert!(find_date("v12025/04/12", false).is_none());
+    }
+
+    #[test]
+    fn japanese_digital_attach_body() {
+        let body = "Microsoft の注文 #1234567890 が処理されました\n\
+            2025年4月12日にご購入いただきありがとうございます。\n\
+            予約注文を除き、購入したダウンロードはすぐにご利用いただけます。\n\
+            注文番号： １２３４５６７８９０\n購入日: 2025/04/12\n注文の詳細\n\
+            Office Home & Business 2024\nUSD 0.00\nプロダクトキー: ABCDE-12345-FGHIJ-67890-KLMNO\n";
+        let o = extract(&view("Microsoft の注文 #1234567890 が処理されました", body));
+        assert_eq!(o.template, Some(Template::JaOrder));
+        assert_eq!(o.number.as_deref(), Some("1234567890"));
+        assert_eq!(o.date.as_deref(), Some("2025-04-12"));
+        assert_eq!(o.products, vec!["Office Home & Business 2024".to_string()]);
+        assert_eq!(
+            o.total,
+            Some(Amount {
+                value: "0.00".into(),
+                currency: Some("USD".into())
+            })
+        );
+        assert_eq!(o.product_key.as_deref(), Some("ABCDE-12345-FGHIJ-67890-KLMNO"));
+        assert_eq!(o.payment, None);
+        assert_eq!(o.renewal, None);
+        assert_eq!(o.kind(), ProductKind::PerpetualOffice);
+    }
+
+    #[test]
+    fn english_paid_order_with_table_cells() {
+        let body = "Thanks for shopping with us.\nOrder details\nItem description\nQuantity\nPrice\n\
+            Minecraft\nBy: Mojang\n1\nUSD 29.99\nSubtotal\nUSD 29.99\nTax\nUSD 2.40\nTotal\nUSD 32.39\n\
+            Payment method\nVisa **1234\nOrder number\n9876543210\nOrder date\nApril 3, 2025\n";
+        let o = extract(&view("Your Microsoft order #9876543210 has been processed", body));
+        assert_eq!(o.total.unwrap().value, "32.39");
+        assert_eq!(o.payment.as_deref(), Some("Visa **1234"));
+        assert_eq!(o.products, vec!["Minecraft".to_string()]);
+        assert_eq!(o.date.as_deref(), Some("2025-04-03"));
+    }
+
+    #[test]
+    fn renewal_lines_are_not_the_total() {
+        let body = "Microsoft 365 Personal\n合計: ¥0\n更新日: 2027年4月12日\n次回のお支払い: ¥21,300\n";
+        let o = extract(&view(
+            "Your purchase of Microsoft 365 Personal has been processed",
+            body,
+        ));
+        assert!(o.total.as_ref().unwrap().is_zero());
+        assert!(o.renewal.is_some());
+        assert_eq!(o.kind(), ProductKind::Subscription);
+        let o = extract(&view("x", "Microsoft 365 Personal\n次回のお支払い: ¥21,300\n"));
+        assert_eq!(o.total, None);
+    }
+
+    pub(super) fn amount(value: &str, currency: &str) -> Option<Amount> {
+        Some(Amount {
+            value: value.into(),
+            currency: Some(currency.into()),
+        })
+    }
+
+    pub(super) fn order_of(body: &str) -> Order {
+        extract(&view("Your Microsoft order #1234567890 has been processed", body))
+    }
+
+    /// A label ending in a letter does not run on into a longer word.
+    #[test]
+    fn labels_stop_at_word_ends() {
+        assert_eq!(
+            label_of("order 2296604178").map(|(f, _)| f),
+            Some(Field::NumberAfterWord)
+        );
+        assert_eq!(label_of("order confirmed"), None);
+        assert_eq!(label_of("order"), None);
+        assert_eq!(label_of("orders placed today"), None);
+        assert_eq!(label_of("prices shown include tax"), None);
+        assert_eq!(
+            label_of("price: usd 1.00").map(|(f, _)| f),
+            Some(Field::ItemPrice)
+        );
+        assert_eq!(label_of("total tax usd 1.00").map(|(f, _)| f), Some(Field::Part));
+        assert_eq!(
+            label_of("次回のお支払い: ¥21,300").map(|(f, _)| f),
+            Some(Field::Later)
+        );
+        assert_eq!(
+            label_of("お支払い金額 ¥0").map(|(f, _)| f),
+            Some(Field::ChargedNow)
+        );
+    }
+}
