@@ -67,7 +67,8 @@ impl Row {
         };
         // Warnings first: they say why a record needs attention.
         let mut reasons: Vec<ReasonId> = r.reasons.iter().map(|x| x.id).collect();
-        reasons.sort_by_key(|id| std::cmp::Reverse(id.kind() as u8));
+        // As `check --explain` reads: signs of a fake, what needs attention, context, passes.
+        reasons.sort_by_key(|id| id.kind() as u8);
         Row {
             label: r.label,
             products: r.products.join(", "),
