@@ -33,6 +33,7 @@ pub mod reason;
 pub mod record;
 pub mod scan;
 pub mod scope;
+pub mod skim;
 pub mod takeover;
 pub mod text;
 pub mod verdict;
