@@ -62,15 +62,25 @@ fn opaque() -> impl Iterator<Item = &'static &'static str> {
 
 /// Everything that sends a body to the full decode, one scan: forwards, attached originals, and
 /// bytes that are not the text.
-static BODY_DECODES: LazyLock<AhoCorasick> = LazyLock::new(|| {
+static BODY_DECODES: LazyLock<AhoCorasick> = LazyLock::new(|| decodes(OPAQUE_BODY.iter()));
+/// Markers that hide nothing in a text part's decoded content: mail-parser decodes no encoded
+/// words in a body, and character references only in HTML, which [`skim::html_text`] decodes.
+const LITERAL_IN_TEXT: &[&str] = &["=?", "&#"];
+
+/// [`BODY_DECODES`] for a text part's decoded content.
+static TEXT_DECODES: LazyLock<AhoCorasick> =
+    LazyLock::new(|| decodes(OPAQUE_BODY.iter().filter(|w| !LITERAL_IN_TEXT.contains(w))));
+
+/// Forward and attachment markers, opaque words, and the given body markers, one automaton.
+fn decodes(body: impl Iterator<Item = &'static &'static str>) -> AhoCorasick {
     case_insensitive(
         ATTACHED_MARKERS
             .iter()
             .chain(forward::SENDER_LABELS)
             .chain(opaque())
-            .chain(OPAQUE_BODY),
+            .chain(body),
     )
-});
+}
 static OPAQUE: LazyLock<AhoCorasick> = LazyLock::new(|| case_insensitive(opaque()));
 /// The scope rule's brand words as they look squeezed (letters and digits only, lowercased).
 /// Without word boundaries this matches more than the rule does (`maxbox`): such a body is
@@ -113,7 +123,8 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
     skim::any_piece(raw, &glance.content_type, &mut |piece| match piece {
         Piece::Raw(bytes) => text_matters(bytes),
         Piece::Text { bytes, charset, html } => {
-            if BODY_DECODES.is_match(&bytes) || !plain_entities(&bytes) {
+            // Plain text is shown as it stands, references included.
+            if TEXT_DECODES.is_match(&bytes) || (html && !plain_entities(&bytes)) {
                 return true;
             }
             let Some(text) = as_text(&bytes, charset.as_deref()) else {
@@ -283,14 +294,15 @@ mod tests {
         for raw in [
             "From: a@example.com\nSubject: hi\nContent-Transfer-Encoding: base64\n\nTWljcm9zb2Z0\n",
             "From: a@example.com\nSubject: hi\nContent-Transfer-Encoding: Quoted-Printable\n\nMicro=\nsoft\n",
-            "From: a@example.com\nSubject: hi\n\n&#77;icrosoft\n",
+            "From: a@example.com\nSubject: hi\nContent-Type: text/html\n\n&#77;icrosoft\n",
+            "From: a@example.com\nSubject: hi\nContent-Type: text/html\n\n&#77icrosoft\n",
             "From: a@example.com\nSubject: hi\nContent-Type: text/plain; charset=ISO-2022-JP\n\n\u{1b}$B%^%$%/%m%=%U%H\u{1b}(B\n",
         ] {
             assert!(worth(raw.as_bytes()), "{raw}");
         }
         assert!(worth(b"From: a@example.com\nSubject: hi\n\nok\xff\n"));
         assert!(worth(
-            b"From: a@example.com\nSubject: hi\n\n&eacute;&Mopf;icrosoft\n"
+            b"From: a@example.com\nSubject: hi\nContent-Type: text/html\n\n&eacute;&Mopf;icrosoft\n"
         ));
         assert!(worth(
             b"From: a@example.com\nSubject: hi\n\nMicro<!-- a > b -->soft\n"

@@ -385,21 +385,30 @@ pub fn html_text(html: &str) -> Option<String> {
     while let Some(found) = memchr::memchr2(b'<', b'&', &bytes[i..]) {
         let at = i + found;
         if bytes[at] == b'&' {
-            // A reference `&name;` (the first look vetted every name as no letter); any other
-            // `&` is text.
+            // A character reference is decoded (`&#77;`, `&#x4D;`; one without its `;` is left
+            // to the full decode); a named one `&name;` (the first look vetted every name as no
+            // letter) is left out; `&` before a name with no `;` could join one across a tag (the
+            // renderer decodes the joined text): left to the full decode; any other `&` is text.
             out.push_str(&html[text_from..at]);
+            if bytes.get(at + 1) == Some(&b'#') {
+                let (c, len) = numeric_reference(&bytes[at..])?;
+                out.push(c);
+                i = at + len;
+                text_from = i;
+                continue;
+            }
             let name = bytes[at + 1..]
                 .iter()
                 .take(11)
                 .take_while(|b| b.is_ascii_alphanumeric())
                 .count();
-            i = if name > 0 && bytes.get(at + 1 + name) == Some(&b';') {
-                at + name + 2
-            } else {
-                at + 1
-            };
-            if i == at + 1 {
+            if name == 0 {
                 out.push('&');
+                i = at + 1;
+            } else if bytes.get(at + 1 + name) == Some(&b';') {
+                i = at + name + 2;
+            } else {
+                return None;
             }
             text_from = i;
             continue;
@@ -455,6 +464,26 @@ pub fn html_text(html: &str) -> Option<String> {
     }
     out.push_str(&html[text_from..]);
     Some(out)
+}
+
+/// The character of a reference `&#…;` at the start of `bytes` and the reference's length; None
+/// unless it is plainly written (digits, or `x` and hex digits, then `;`). A code point that is
+/// no character reads as U+FFFD, as in a browser.
+fn numeric_reference(bytes: &[u8]) -> Option<(char, usize)> {
+    let (radix, start) = match bytes.get(2) {
+        Some(b'x' | b'X') => (16, 3),
+        _ => (10, 2),
+    };
+    let digits = bytes[start..]
+        .iter()
+        .take(8)
+        .take_while(|b| (**b as char).is_digit(radix))
+        .count();
+    if digits == 0 || bytes.get(start + digits) != Some(&b';') {
+        return None;
+    }
+    let number = u32::from_str_radix(std::str::from_utf8(&bytes[start..start + digits]).ok()?, radix).ok()?;
+    Some((char::from_u32(number).unwrap_or('\u{fffd}'), start + digits + 1))
 }
 
 /// Length of the tag starting `tag` (`<name …>` or `</name …>`), attribute values in quotes
@@ -533,6 +562,8 @@ mod tests {
         assert!(html_text("<svg><![CDATA[x]]></svg>").is_none());
         assert!(html_text("<!-->x").is_none());
         assert_eq!(html_text("<script>a</SCRIPT >b").unwrap(), "b");
+        assert_eq!(html_text("&#77;icro&#x73;oft").unwrap(), "Microsoft");
+        assert!(html_text("&#77icrosoft").is_none());
     }
 
     #[test]
