@@ -6,10 +6,13 @@
 # mails, ~300 MB) in a temporary directory, builds msorder in release mode, then times each
 # command several times with the mailbox warm in the page cache and reports the median. Also
 # times `msorder check` on one fixture (process start included) and measures peak RSS, including
-# a scan of the mailbox concatenated 4 times (~1.2 GB) from stdin.
+# a scan of the mailbox concatenated 4 times (~1.2 GB) from stdin and one of about 10 GB piped
+# in as it is generated (never written to disk). `--jobs 1` and `--jobs 2` rows show what the
+# second core pays; msgs/s and MB/s per core divide by CPU time (user+sys), which other load on
+# the machine disturbs less than wall time.
 #
 # Usage: bench/compare.sh [--quick] [--runs N]
-#   --quick   one run each, skip the 1.2 GB test
+#   --quick   one run each, skip the 1.2 GB and 10 GB tests
 #   --runs N  runs per command (default 3)
 # Needs: python3, tar with xz. Optional: hyperfine (for `check`; HYPERFINE=none forces the bash
 # loop instead), /usr/bin/time (for peak RSS and CPU time).
@@ -144,8 +147,10 @@ declare -A SHOWN
 SHOWN[grep]="grep -ci microsoft MBOX > FILE"
 SHOWN[scan_file]="msorder scan --all --format csv -q MBOX"
 SHOWN[scan_stdin]="msorder scan --all --format csv -q < MBOX"
+SHOWN[scan_j1]="msorder scan --all --format csv -q --jobs 1 MBOX"
+SHOWN[scan_j2]="msorder scan --all --format csv -q --jobs 2 MBOX"
 SHOWN[naive]="bench/naive.py MBOX"
-ORDER=(grep scan_file scan_stdin naive)
+ORDER=(grep scan_file scan_stdin scan_j1 scan_j2 naive)
 
 # Interleave the commands so that a slow phase of the machine hits all of them alike.
 for run in $(seq 1 "$RUNS"); do
@@ -156,6 +161,10 @@ for run in $(seq 1 "$RUNS"); do
     run_timed scan_file 2 /dev/null /dev/null "$BIN" scan --all --format csv -q "$MBOX"
     log "run $run/$RUNS: msorder scan < MBOX"
     run_timed scan_stdin 2 "$MBOX" /dev/null "$BIN" scan --all --format csv -q
+    for jobs in 1 2; do
+        log "run $run/$RUNS: msorder scan --jobs $jobs MBOX"
+        run_timed "scan_j$jobs" 2 /dev/null /dev/null "$BIN" scan --all --format csv -q --jobs "$jobs" "$MBOX"
+    done
     log "run $run/$RUNS: bench/naive.py MBOX"
     run_timed naive 0 /dev/null /dev/null python3 bench/naive.py "$MBOX"
 done
@@ -197,10 +206,18 @@ else
     cat "$BIG" >/dev/null
     log "msorder scan < BIG ($BIG_MB MB)"
     run_timed big 2 "$BIG" /dev/null "$BIN" scan --all --format csv -q
-    rm -f "$BIG"
     SHOWN[big]="msorder scan --all --format csv -q < BIG (4x, $BIG_MB MB)"
     ORDER+=(big)
     BIG_DONE=1
+    # About 10 GB through a pipe, made as it is read: peak RSS must not grow with the input.
+    HUGE_COPIES=9
+    HUGE_MB=$((BIG_MB * HUGE_COPIES))
+    log "msorder scan < generated pipe ($HUGE_MB MB)"
+    run_timed huge 2 <(for _ in $(seq "$HUGE_COPIES"); do cat "$BIG"; done) /dev/null \
+        "$BIN" scan --all --format csv -q
+    rm -f "$BIG"
+    SHOWN[huge]="cat BIG x$HUGE_COPIES | msorder scan --all --format csv -q ($HUGE_MB MB, a pipe)"
+    ORDER+=(huge)
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -223,14 +240,28 @@ echo "Mailbox: phishing_pot, $EML_COUNT messages, $MBOX_MB MB (mboxrd), page cac
     "$(nproc) cores; $RUNS run(s) each, median; load average $LOAD_START at start, $(load) at end."
 echo "msorder $REV ($(rustc --version | cut -d' ' -f1-2)); it read $RECORDS records: $LABELS."
 echo
-echo "| command | median s | × grep | CPU s (user+sys) | peak RSS MiB |"
-echo "|---|---:|---:|---:|---:|"
+# Spread: the lowest and highest of the runs.
+spread() { sort -g "$TMP/$1.$2" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (NR > 1) printf "%s–%s", lo, hi; else print "" }'; }
+# Messages and MB per CPU second (per core busy), for the 1x mailbox rows.
+per_core() {
+    local cpu copies=1
+    cpu=$(cpu_s "$1")
+    case "$1" in big) copies=4 ;; huge) copies=$((4 * HUGE_COPIES)) ;; esac
+    awk -v c="$cpu" -v n="$EML_COUNT" -v b="$MBOX_BYTES" -v k="$copies" \
+        'BEGIN { if (c > 0) printf "%.0f | %.0f", n * k / c, b * k / 1e6 / c; else print "n/a | n/a" }'
+}
+
+echo "| command | median s | spread s | × grep | CPU s (user+sys) | CPU spread | msgs/s per core | MB/s per core | peak RSS MiB |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for name in "${ORDER[@]}"; do
     s=$(secs "$name")
-    printf '| `%s` | %.2f | %s | %s | %s |\n' "${SHOWN[$name]}" "$s" "$(ratio "$s" "$GREP_S")" \
-        "$(cpu_s "$name")" "$(rss_mib "$name")"
+    cpu_spread=""
+    [ -s "$TMP/$name.cpu" ] && cpu_spread=$(spread "$name" cpu)
+    printf '| `%s` | %.2f | %s | %s | %s | %s | %s | %s |\n' "${SHOWN[$name]}" "$s" \
+        "$(spread "$name" secs)" "$(ratio "$s" "$GREP_S")" "$(cpu_s "$name")" "$cpu_spread" \
+        "$(per_core "$name")" "$(rss_mib "$name")"
 done
-printf '| `%s` | %.4f | | | |\n' "msorder check $CHECK_MAIL ($CHECK_HOW)" "$CHECK_S"
+printf '| `%s` | %.4f | | | | | | | |\n' "msorder check $CHECK_MAIL ($CHECK_HOW)" "$CHECK_S"
 echo
 SCAN_S=$(secs scan_file)
 NAIVE_S=$(secs naive)
@@ -238,6 +269,11 @@ echo "msorder vs naive.py: naive.py takes $(ratio "$NAIVE_S" "$SCAN_S")× as lon
     "($(awk -v m="$MBOX_BYTES" -v s="$SCAN_S" 'BEGIN { printf "%.0f", m / 1e6 / s }') MB/s vs" \
     "$(awk -v m="$MBOX_BYTES" -v s="$NAIVE_S" 'BEGIN { printf "%.1f", m / 1e6 / s }') MB/s);" \
     "peak RSS naive.py / msorder: $(ratio "$(rss_mib naive)" "$(rss_mib scan_file)")×."
+J1_S=$(secs scan_j1)
+J2_S=$(secs scan_j2)
+echo "Two workers: --jobs 2 takes $(awk -v a="$J2_S" -v b="$J1_S" 'BEGIN { printf "%.2f", a / b }')×" \
+    "the wall time of --jobs 1 (goal ≤ 0.70; 0.50 is perfect scaling)."
 if [ "$BIG_DONE" = 1 ]; then
-    echo "Peak RSS on the 4x mailbox: $(rss_mib big) MiB vs $(rss_mib scan_stdin) MiB on 1x (stdin)."
+    echo "Peak RSS on the 4x mailbox: $(rss_mib big) MiB, on the ${HUGE_MB} MB pipe: $(rss_mib huge) MiB," \
+        "vs $(rss_mib scan_stdin) MiB on 1x (stdin)."
 fi

@@ -5,15 +5,19 @@
 //! It may skip only what the full decode would call `unrelated`, so it asks the same rules:
 //! the scope rule ([`scope::header_claim`], and its brand words [`scope::BRAND_WORDS`] and
 //! [`scope::SHORT_BRAND_WORDS`] over the body), Microsoft's order sender and subject templates ([`order::match_template`]), and
-//! the markers of attached and inline forwards ([`forward::SENDER_LABELS`]). A body it can't read
-//! as it stands (base64, quoted-printable, encoded words, character references, charsets whose
-//! bytes are not text) is decoded: nothing in it can be ruled out.
+//! the markers of attached and inline forwards ([`forward::SENDER_LABELS`]). The body is walked
+//! part by part ([`crate::skim`]): base64 and quoted-printable text parts are undone, HTML is
+//! searched as a renderer shows it, UTF-8 and windows-1252 text is read. Whatever it can't read
+//! for certain (a MIME structure mail-parser could read otherwise, encoded words, character
+//! references, other charsets' 8-bit bytes) is decoded in full: nothing in it can be ruled out.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
 use crate::mime::Glance;
+use crate::skim::{self, Piece};
 use crate::{auth, forward, order, scope, text};
 
 /// Where an attached original can hide (matched ASCII-case-insensitively): message parts
@@ -47,18 +51,37 @@ const PLAIN_ENTITIES: &[&str] = &[
     "rsquo", "yen", "euro", "pound", "cent", "times", "deg", "para", "sect",
 ];
 
+/// Transfer encodings the first look undoes itself ([`crate::skim`]): where they are named,
+/// nothing is hidden from it.
+const UNDONE: &[&str] = &["base64", "quoted-printable"];
+
+/// The opaque words the first look cannot see through.
+fn opaque() -> impl Iterator<Item = &'static &'static str> {
+    OPAQUE_ANYWHERE.iter().filter(|w| !UNDONE.contains(w))
+}
+
 /// Everything that sends a body to the full decode, one scan: forwards, attached originals, and
 /// bytes that are not the text.
-static BODY_DECODES: LazyLock<AhoCorasick> = LazyLock::new(|| {
+static BODY_DECODES: LazyLock<AhoCorasick> = LazyLock::new(|| decodes(OPAQUE_BODY.iter()));
+/// Markers that hide nothing in a text part's decoded content: mail-parser decodes no encoded
+/// words in a body, and character references only in HTML, which [`skim::html_text`] decodes.
+const LITERAL_IN_TEXT: &[&str] = &["=?", "&#"];
+
+/// [`BODY_DECODES`] for a text part's decoded content.
+static TEXT_DECODES: LazyLock<AhoCorasick> =
+    LazyLock::new(|| decodes(OPAQUE_BODY.iter().filter(|w| !LITERAL_IN_TEXT.contains(w))));
+
+/// Forward and attachment markers, opaque words, and the given body markers, one automaton.
+fn decodes(body: impl Iterator<Item = &'static &'static str>) -> AhoCorasick {
     case_insensitive(
         ATTACHED_MARKERS
             .iter()
             .chain(forward::SENDER_LABELS.iter())
-            .chain(OPAQUE_ANYWHERE)
-            .chain(OPAQUE_BODY),
+            .chain(opaque())
+            .chain(body),
     )
-});
-static OPAQUE: LazyLock<AhoCorasick> = LazyLock::new(|| case_insensitive(OPAQUE_ANYWHERE.iter()));
+}
+static OPAQUE: LazyLock<AhoCorasick> = LazyLock::new(|| case_insensitive(opaque()));
 /// The scope rule's brand words as they look squeezed (letters and digits only, lowercased).
 /// Without word boundaries this matches more than the rule does (`maxbox`): such a body is
 /// decoded, which costs time and never a verdict.
@@ -94,16 +117,73 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
     let body_start = memchr::memmem::find(raw, b"\n\n")
         .or_else(|| memchr::memmem::find(raw, b"\r\n\r\n"))
         .unwrap_or(0);
-    let (head, body) = raw.split_at(body_start);
-    if OPAQUE.is_match(head) || BODY_DECODES.is_match(body) || !plain_entities(body) {
+    if OPAQUE.is_match(&raw[..body_start]) {
+        return true;
+    }
+    skim::any_piece(raw, &glance.content_type, &mut |piece| match piece {
+        Piece::Raw(bytes) => text_matters(bytes),
+        Piece::Text { bytes, charset, html } => {
+            // Plain text is shown as it stands, references included.
+            if TEXT_DECODES.is_match(&bytes) || (html && !plain_entities(&bytes)) {
+                return true;
+            }
+            let Some(text) = as_text(&bytes, charset.as_deref()) else {
+                return true;
+            };
+            // The view holds HTML as rendered; plain text as it stands, searched also without
+            // what looks like markup, as a body of unknown type is.
+            if !html {
+                return names_brand(&fold_unless_ascii(&text));
+            }
+            skim::html_text(&text)
+                .is_none_or(|shown| SQUEEZED_BRANDS.is_match(&squeezed(&fold_unless_ascii(&shown)).0))
+        }
+    })
+}
+
+/// Labels mail-parser reads as windows-1252 (the WHATWG reading of them too).
+const CP1252_LABELS: &[&str] = &[
+    "iso-8859-1",
+    "windows-1252",
+    "us-ascii",
+    "ascii",
+    "latin1",
+    "cp1252",
+    "iso8859-1",
+];
+
+/// A text part's content as the full decode reads it: UTF-8 (labelled so or not labelled) or
+/// windows-1252; None for 8-bit bytes in another charset, left to the full decode.
+fn as_text<'a>(bytes: &'a [u8], charset: Option<&str>) -> Option<Cow<'a, str>> {
+    if bytes.is_ascii() {
+        return std::str::from_utf8(bytes).ok().map(Cow::Borrowed);
+    }
+    match charset {
+        None | Some("utf-8" | "utf8") => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
+        Some(label) if CP1252_LABELS.contains(&label) => {
+            Some(encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0)
+        }
+        Some(_) => None,
+    }
+}
+
+/// Whether text as it stands could matter to the full decode: forward and attachment markers,
+/// bytes that are not the text, or the brand however written.
+fn text_matters(text: &[u8]) -> bool {
+    if BODY_DECODES.is_match(text) || !plain_entities(text) {
         return true;
     }
     // Bytes that are the text: UTF-8, folded when not ASCII (folding is what turns look-alike
     // and full-width letters into a brand word).
-    match std::str::from_utf8(body) {
-        Ok(text) if text.is_ascii() => names_brand(text),
-        Ok(text) => names_brand(&text::fold(text)),
-        Err(_) => true,
+    std::str::from_utf8(text).map_or(true, |text| names_brand(&fold_unless_ascii(text)))
+}
+
+/// Folded text ([`text::fold`]); ASCII needs none here, since the brand search lowercases.
+fn fold_unless_ascii(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text::fold(text))
     }
 }
 
@@ -214,14 +294,15 @@ mod tests {
         for raw in [
             "From: a@example.com\nSubject: hi\nContent-Transfer-Encoding: base64\n\nTWljcm9zb2Z0\n",
             "From: a@example.com\nSubject: hi\nContent-Transfer-Encoding: Quoted-Printable\n\nMicro=\nsoft\n",
-            "From: a@example.com\nSubject: hi\n\n&#77;icrosoft\n",
+            "From: a@example.com\nSubject: hi\nContent-Type: text/html\n\n&#77;icrosoft\n",
+            "From: a@example.com\nSubject: hi\nContent-Type: text/html\n\n&#77icrosoft\n",
             "From: a@example.com\nSubject: hi\nContent-Type: text/plain; charset=ISO-2022-JP\n\n\u{1b}$B%^%$%/%m%=%U%H\u{1b}(B\n",
         ] {
             assert!(worth(raw.as_bytes()), "{raw}");
         }
         assert!(worth(b"From: a@example.com\nSubject: hi\n\nok\xff\n"));
         assert!(worth(
-            b"From: a@example.com\nSubject: hi\n\n&eacute;&Mopf;icrosoft\n"
+            b"From: a@example.com\nSubject: hi\nContent-Type: text/html\n\n&eacute;&Mopf;icrosoft\n"
         ));
         assert!(worth(
             b"From: a@example.com\nSubject: hi\n\nMicro<!-- a > b -->soft\n"

@@ -37,6 +37,7 @@ mod reason;
 mod record;
 pub mod scan;
 mod scope;
+mod skim;
 mod takeover;
 mod text;
 mod verdict;

@@ -1,0 +1,576 @@
+//! A cheap, strict walk over a message's MIME structure for the first look
+//! ([`crate::first_look`]): each part's header block as it stands, and each leaf's content with
+//! its transfer encoding (base64, quoted-printable) undone, without building a view.
+//!
+//! Strict, because the first look may skip only what the full decode calls `unrelated`: wherever
+//! mail-parser could read the bytes another way than this walk (a boundary also met mid-line or
+//! as a prefix of another, no closing delimiter, a duplicated or unparsable field, a transfer
+//! encoding this walk does not undo, a stray byte in base64, an odd `=` in quoted-printable,
+//! deep nesting), the walk gives up and the message is decoded in full.
+
+use std::borrow::Cow;
+
+/// One piece of a message, for the first look to search.
+pub enum Piece<'a> {
+    /// Bytes as they stand: part header blocks, preambles, epilogues.
+    Raw(&'a [u8]),
+    /// A leaf part that may be text (any type but the binary ones), transfer encoding undone.
+    Text {
+        /// The decoded content.
+        bytes: Cow<'a, [u8]>,
+        /// Its `charset` parameter, lowercased, if any.
+        charset: Option<String>,
+        /// `text/html`: the view holds it rendered ([`html_text`]).
+        html: bool,
+    },
+}
+
+/// Deepest multipart nesting walked; deeper mail is decoded in full.
+const MAX_DEPTH: usize = 8;
+/// Most parts walked in one message.
+const MAX_PARTS: usize = 1000;
+
+/// Top-level types whose content is no text in the view (attachments: only their headers, which
+/// [`Piece::Raw`] carries, can say anything).
+const BINARY_TYPES: &[&str] = &["image/", "audio/", "video/", "application/", "font/", "model/"];
+
+/// Hand `each` the pieces of `raw` (a whole message) until it returns true. True when `each`
+/// did, or when the walk gave up (the structure is not certain); false when every piece was
+/// seen and none mattered. `top_type` is the top-level content type as mail-parser read it
+/// (lowercased `type/subtype`, empty when none): a disagreement is a give-up too.
+pub fn any_piece(raw: &[u8], top_type: &str, each: &mut dyn FnMut(Piece<'_>) -> bool) -> bool {
+    // CR-only line ends are repaired before the full decode; not walked here.
+    if memchr::memchr(b'\n', raw).is_none() && memchr::memchr(b'\r', raw).is_some() {
+        return true;
+    }
+    let Some((head, body)) = split_head(raw, false) else {
+        return true;
+    };
+    let Some(fields) = Fields::of(head, false) else {
+        return true;
+    };
+    if fields.content_type != top_type {
+        return true;
+    }
+    let mut walk = Walk { each, parts: 0 };
+    walk.entity(&fields, body, 0)
+}
+
+struct Walk<'e> {
+    each: &'e mut dyn FnMut(Piece<'_>) -> bool,
+    parts: usize,
+}
+
+impl Walk<'_> {
+    /// One entity (the message or a part) with its parsed fields: true to stop.
+    fn entity(&mut self, fields: &Fields, body: &[u8], depth: usize) -> bool {
+        self.parts += 1;
+        let ct = fields.content_type.as_str();
+        if self.parts > MAX_PARTS || ct.starts_with("message/") || ct == "multipart/digest" {
+            return true;
+        }
+        if ct.starts_with("multipart/") {
+            return match &fields.boundary {
+                Some(boundary) if depth < MAX_DEPTH => self.multipart(body, boundary, depth),
+                _ => true,
+            };
+        }
+        if BINARY_TYPES.iter().any(|t| ct.starts_with(t)) {
+            return false;
+        }
+        let bytes = match fields.encoding.as_str() {
+            "" | "7bit" | "8bit" | "binary" => Cow::Borrowed(body),
+            "base64" => match base64(body) {
+                Some(b) => Cow::Owned(b),
+                None => return true,
+            },
+            "quoted-printable" => match quoted_printable(body) {
+                Some(b) => Cow::Owned(b),
+                None => return true,
+            },
+            _ => return true,
+        };
+        (self.each)(Piece::Text {
+            bytes,
+            charset: fields.charset.clone(),
+            html: ct == "text/html",
+        })
+    }
+
+    fn multipart(&mut self, body: &[u8], boundary: &[u8], depth: usize) -> bool {
+        let Some(split) = delimited(body, boundary) else {
+            return true;
+        };
+        if (self.each)(Piece::Raw(split.preamble)) || (self.each)(Piece::Raw(split.epilogue)) {
+            return true;
+        }
+        for part in split.parts {
+            if part.is_empty() {
+                continue;
+            }
+            let Some((head, content)) = split_head(part, true) else {
+                return true;
+            };
+            let Some(fields) = Fields::of(head, true) else {
+                return true;
+            };
+            if (self.each)(Piece::Raw(head)) || self.entity(&fields, content, depth + 1) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// A multipart body cut at its delimiter lines.
+struct Split<'a> {
+    preamble: &'a [u8],
+    parts: Vec<&'a [u8]>,
+    epilogue: &'a [u8],
+}
+
+/// The parts between `--boundary` lines; None unless every occurrence of the delimiter starts a
+/// line that holds only it (or it and `--`, once, last) and the closing one is there.
+fn delimited<'a>(body: &'a [u8], boundary: &[u8]) -> Option<Split<'a>> {
+    let delimiter = [b"--".as_slice(), boundary].concat();
+    let mut preamble = None;
+    let mut parts = Vec::new();
+    // Where the current part's content starts.
+    let mut open: Option<usize> = None;
+    let mut closed = None;
+    for at in memchr::memmem::find_iter(body, &delimiter) {
+        if closed.is_some() || (at > 0 && body[at - 1] != b'\n') {
+            return None;
+        }
+        let after = at + delimiter.len();
+        let line_end = memchr::memchr(b'\n', &body[after..]).map_or(body.len(), |i| after + i + 1);
+        let rest = &body[after..line_end];
+        let (closing, rest) = match rest.strip_prefix(b"--") {
+            Some(r) => (true, r),
+            None => (false, rest),
+        };
+        if !matches!(rest, b"" | b"\n" | b"\r\n") {
+            return None;
+        }
+        // The line break before a delimiter belongs to it.
+        let end = at.saturating_sub(1);
+        let end = if end > 0 && body.get(end - 1) == Some(&b'\r') {
+            end - 1
+        } else {
+            end
+        };
+        match open {
+            Some(start) => parts.push(body.get(start..end.max(start))?),
+            None => preamble = Some(&body[..end.min(at)]),
+        }
+        open = Some(line_end);
+        if closing {
+            closed = Some(line_end);
+        }
+    }
+    Some(Split {
+        preamble: preamble?,
+        parts,
+        epilogue: &body[closed?..],
+    })
+}
+
+/// The header block and the content of an entity, cut at the first empty line. A part may start
+/// with that empty line (no fields); a message or part with no empty line at all gives None, as
+/// does (in a part, `strict`) a header line that is neither a field nor a continuation.
+fn split_head(raw: &[u8], strict: bool) -> Option<(&[u8], &[u8])> {
+    let mut start = 0;
+    while start < raw.len() {
+        let end = memchr::memchr(b'\n', &raw[start..]).map_or(raw.len(), |i| start + i + 1);
+        let line = &raw[start..end];
+        if line == b"\n" || line == b"\r\n" {
+            return Some((&raw[..start], &raw[end..]));
+        }
+        let continuation = matches!(line.first(), Some(b' ' | b'\t'));
+        if strict && !continuation && memchr::memchr(b':', line).is_none() {
+            return None;
+        }
+        start = end;
+    }
+    None
+}
+
+/// The fields of a header block the walk needs.
+#[derive(Default)]
+struct Fields {
+    /// Lowercased `type/subtype`; empty when there is no Content-Type.
+    content_type: String,
+    boundary: Option<Vec<u8>>,
+    charset: Option<String>,
+    /// Lowercased Content-Transfer-Encoding; empty when none.
+    encoding: String,
+}
+
+impl Fields {
+    /// None when Content-Type or Content-Transfer-Encoding is given twice or can't be read
+    /// plainly. In a part (`default_text`), no Content-Type means text/plain.
+    fn of(head: &[u8], default_text: bool) -> Option<Fields> {
+        let mut fields = Fields::default();
+        let (mut typed, mut encoded) = (false, false);
+        for (name, value) in header_fields(head) {
+            if name.eq_ignore_ascii_case(b"content-type") {
+                if std::mem::replace(&mut typed, true) {
+                    return None;
+                }
+                fields.parse_content_type(value)?;
+            } else if name.eq_ignore_ascii_case(b"content-transfer-encoding") {
+                if std::mem::replace(&mut encoded, true) {
+                    return None;
+                }
+                let value = std::str::from_utf8(value).ok()?.trim();
+                if value.contains(['(', '"', '=']) {
+                    return None;
+                }
+                fields.encoding = value.to_ascii_lowercase();
+            }
+        }
+        if !typed && default_text {
+            fields.content_type = "text/plain".into();
+        }
+        Some(fields)
+    }
+
+    fn parse_content_type(&mut self, value: &[u8]) -> Option<()> {
+        let value = std::str::from_utf8(value).ok()?;
+        let mut params = value.split(';');
+        let media = params.next()?.trim().to_ascii_lowercase();
+        let token = |s: &str| {
+            !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$&^_.+-".contains(&b))
+        };
+        let (kind, sub) = media.split_once('/')?;
+        if !token(kind) || !token(sub) {
+            return None;
+        }
+        self.content_type = media;
+        for param in params {
+            let param = param.trim();
+            if param.is_empty() {
+                continue;
+            }
+            let (name, value) = param.split_once('=')?;
+            let name = name.trim().to_ascii_lowercase();
+            let value = value.trim();
+            let value = match value.strip_prefix('"') {
+                Some(v) => v.strip_suffix('"')?,
+                None => value,
+            };
+            // RFC 2231 spellings and quoted semicolons are left to mail-parser.
+            let extended =
+                name.contains('*') && (name.starts_with("boundary") || name.starts_with("charset"));
+            if value.contains(['"', '\\']) || extended {
+                return None;
+            }
+            match name.as_str() {
+                "boundary" if self.boundary.is_none() && !value.is_empty() && value.len() <= 200 => {
+                    self.boundary = Some(value.as_bytes().to_vec());
+                }
+                "charset" if self.charset.is_none() => self.charset = Some(value.to_ascii_lowercase()),
+                "boundary" | "charset" => return None,
+                _ => {}
+            }
+        }
+        Some(())
+    }
+}
+
+/// (name, value) of each field of a header block: a field runs on over lines starting with white
+/// space; lines without a colon are skipped.
+fn header_fields(head: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        while start < head.len() {
+            let line_start = start;
+            let mut end = memchr::memchr(b'\n', &head[start..]).map_or(head.len(), |i| start + i + 1);
+            while matches!(head.get(end), Some(b' ' | b'\t')) {
+                end = memchr::memchr(b'\n', &head[end..]).map_or(head.len(), |i| end + i + 1);
+            }
+            start = end;
+            let field = &head[line_start..end];
+            if matches!(field.first(), Some(b' ' | b'\t')) {
+                continue;
+            }
+            if let Some(colon) = memchr::memchr(b':', field) {
+                return Some((field[..colon].trim_ascii(), &field[colon + 1..]));
+            }
+        }
+        None
+    })
+}
+
+/// Base64 as mail-parser decodes it (white space skipped, `=` ends a group), or None at any
+/// other byte.
+fn base64(bytes: &[u8]) -> Option<Vec<u8>> {
+    const INVALID: u8 = 0xff;
+    static TABLE: [u8; 256] = {
+        let mut table = [INVALID; 256];
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut i = 0;
+        while i < 64 {
+            table[alphabet[i] as usize] = i as u8;
+            i += 1;
+        }
+        table
+    };
+    let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
+    let (mut chunk, mut count) = (0u32, 0u8);
+    let flush = |out: &mut Vec<u8>, chunk: u32, count: u8| match count {
+        2 => out.push((chunk >> 4) as u8),
+        3 => out.extend_from_slice(&[(chunk >> 10) as u8, (chunk >> 2) as u8]),
+        _ => {}
+    };
+    for &b in bytes {
+        let value = TABLE[b as usize];
+        if value != INVALID {
+            chunk = (chunk << 6) | u32::from(value);
+            count = (count + 1) & 3;
+            if count == 0 {
+                out.extend_from_slice(&chunk.to_be_bytes()[1..]);
+            }
+        } else if b == b'=' {
+            flush(&mut out, chunk, count);
+            count = 0;
+        } else if !matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+            return None;
+        }
+    }
+    flush(&mut out, chunk, count);
+    Some(out)
+}
+
+/// Quoted-printable: `=XX` and soft line breaks (`=` then optional blanks and the line end);
+/// None at any other `=`, where decoders differ.
+fn quoted_printable(bytes: &[u8]) -> Option<Vec<u8>> {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while let Some(at) = memchr::memchr(b'=', rest) {
+        out.extend_from_slice(&rest[..at]);
+        let after = &rest[at + 1..];
+        let blanks = after.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+        rest = match &after[blanks..] {
+            [b'\n', tail @ ..] | [b'\r', b'\n', tail @ ..] => tail,
+            [h, l, tail @ ..] if blanks == 0 => {
+                out.push(hex(*h)? * 16 + hex(*l)?);
+                tail
+            }
+            _ => return None,
+        };
+    }
+    out.extend_from_slice(rest);
+    Some(out)
+}
+
+/// Elements whose content is no rendered text (script data, raw text), and those whose
+/// tokenising depends on more than this scan follows (foreign content, `plaintext`, `noscript`,
+/// which depends on scripting): None for the latter.
+const SKIPPED_ELEMENTS: &[&str] = &["script", "style", "xmp", "iframe", "noembed", "noframes"];
+const UNCERTAIN_ELEMENTS: &[&str] = &["plaintext", "noscript", "svg", "math"];
+
+/// The text an HTML renderer shows (the data outside tags, comments, scripts and styles), with
+/// entity references left out, as one string; None where HTML tokenising is not certain here
+/// (an unusual comment, a `<![CDATA[`, the elements above). Letters stay in their order, which is
+/// what the brand search over squeezed text needs.
+pub fn html_text(html: &str) -> Option<String> {
+    let bytes = html.as_bytes();
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut i = 0;
+    let mut text_from = 0;
+    while let Some(found) = memchr::memchr2(b'<', b'&', &bytes[i..]) {
+        let at = i + found;
+        if bytes[at] == b'&' {
+            // A character reference is decoded (`&#77;`, `&#x4D;`; one without its `;` is left
+            // to the full decode); a named one `&name;` (the first look vetted every name as no
+            // letter) is left out; `&` before a name with no `;` could join one across a tag (the
+            // renderer decodes the joined text): left to the full decode; any other `&` is text.
+            out.push_str(&html[text_from..at]);
+            if bytes.get(at + 1) == Some(&b'#') {
+                let (c, len) = numeric_reference(&bytes[at..])?;
+                out.push(c);
+                i = at + len;
+                text_from = i;
+                continue;
+            }
+            let name = bytes[at + 1..]
+                .iter()
+                .take(11)
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count();
+            if name == 0 {
+                out.push('&');
+                i = at + 1;
+            } else if bytes.get(at + 1 + name) == Some(&b';') {
+                i = at + name + 2;
+            } else {
+                return None;
+            }
+            text_from = i;
+            continue;
+        }
+        out.push_str(&html[text_from..at]);
+        let rest = &bytes[at..];
+        let end = match rest.get(1) {
+            Some(b'!') if rest.starts_with(b"<!--") => {
+                let body = &rest[4..];
+                if body.starts_with(b">") || body.starts_with(b"->") {
+                    return None;
+                }
+                let close = memchr::memmem::find(body, b"-->")?;
+                if memchr::memmem::find(&body[..close], b"--!>").is_some() {
+                    return None;
+                }
+                at + 4 + close + 3
+            }
+            Some(b'!') if rest.len() > 2 && rest[2] == b'[' => return None,
+            Some(b'!' | b'?') => at + memchr::memchr(b'>', rest)? + 1,
+            Some(b'/') if rest.get(2).is_some_and(u8::is_ascii_alphabetic) => at + tag_end(rest)?,
+            Some(b'/') if rest.get(2) == Some(&b'>') => at + 3,
+            Some(b'/') => at + memchr::memchr(b'>', rest)? + 1,
+            Some(c) if c.is_ascii_alphabetic() => {
+                let name_len = rest[1..]
+                    .iter()
+                    .take_while(|b| !b.is_ascii_whitespace() && !b"/>".contains(b))
+                    .count();
+                let name = std::str::from_utf8(&rest[1..1 + name_len])
+                    .ok()?
+                    .to_ascii_lowercase();
+                if UNCERTAIN_ELEMENTS.contains(&name.as_str()) {
+                    return None;
+                }
+                let end = at + tag_end(rest)?;
+                if SKIPPED_ELEMENTS.contains(&name.as_str()) {
+                    let closer = format!("</{name}");
+                    let lower = bytes[end..].to_ascii_lowercase();
+                    let close = memchr::memmem::find(&lower, closer.as_bytes())?;
+                    end + close + tag_end(&bytes[end + close..])?
+                } else {
+                    end
+                }
+            }
+            // Not a tag: `<` is text.
+            _ => {
+                out.push('<');
+                at + 1
+            }
+        };
+        i = end;
+        text_from = end;
+    }
+    out.push_str(&html[text_from..]);
+    Some(out)
+}
+
+/// The character of a reference `&#…;` at the start of `bytes` and the reference's length; None
+/// unless it is plainly written (digits, or `x` and hex digits, then `;`). A code point that is
+/// no character reads as U+FFFD, as in a browser.
+fn numeric_reference(bytes: &[u8]) -> Option<(char, usize)> {
+    let (radix, start) = match bytes.get(2) {
+        Some(b'x' | b'X') => (16, 3),
+        _ => (10, 2),
+    };
+    let digits = bytes[start..]
+        .iter()
+        .take(8)
+        .take_while(|b| (**b as char).is_digit(radix))
+        .count();
+    if digits == 0 || bytes.get(start + digits) != Some(&b';') {
+        return None;
+    }
+    let number = u32::from_str_radix(std::str::from_utf8(&bytes[start..start + digits]).ok()?, radix).ok()?;
+    Some((char::from_u32(number).unwrap_or('\u{fffd}'), start + digits + 1))
+}
+
+/// Length of the tag starting `tag` (`<name …>` or `</name …>`), attribute values in quotes
+/// skipped as the HTML tokenizer does; None when it never closes.
+fn tag_end(tag: &[u8]) -> Option<usize> {
+    let mut i = 1;
+    let mut after_equals = false;
+    while i < tag.len() {
+        match tag[i] {
+            b'>' => return Some(i + 1),
+            b'=' => after_equals = true,
+            b'"' | b'\'' if after_equals => {
+                i += memchr::memchr(tag[i], &tag[i + 1..])? + 1;
+                after_equals = false;
+            }
+            b if b.is_ascii_whitespace() => {}
+            _ => after_equals = false,
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text pieces of a message, or None when the walk gives up.
+    fn texts(raw: &[u8], top: &str) -> Option<Vec<String>> {
+        let mut found = Vec::new();
+        let gave_up = any_piece(raw, top, &mut |piece| {
+            if let Piece::Text { bytes, .. } = piece {
+                found.push(String::from_utf8_lossy(&bytes).into_owned());
+            }
+            false
+        });
+        (!gave_up).then_some(found)
+    }
+
+    #[test]
+    fn multipart_parts_are_decoded() {
+        let raw = b"Content-Type: multipart/alternative; boundary=\"b1\"\n\npre\n--b1\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nTWljcm9z\nb2Z0\n--b1\r\nContent-Type: text/html\nContent-Transfer-Encoding: quoted-printable\n\nMi=\ncro=3Dsoft\n--b1\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n--b1--\nepilogue\n";
+        assert_eq!(
+            texts(raw, "multipart/alternative").unwrap(),
+            ["Microsoft", "Micro=soft"]
+        );
+        // mail-parser read another type than the walk: give up.
+        assert!(texts(raw, "text/plain").is_none());
+    }
+
+    #[test]
+    fn uncertain_structure_gives_up() {
+        let head = "Content-Type: multipart/mixed; boundary=b\n\n";
+        for body in [
+            "--b\n\nx\n",                     // no closing delimiter
+            "--b\n\nx --b\n--b--\n",          // the boundary mid-line
+            "--b\n\nx\n--bb\n--b--\n",        // the boundary as a prefix of another
+            "--b\nnot a field\n\nx\n--b--\n", // a part without a header block
+            "--b\nContent-Transfer-Encoding: base64\n\nTW*l\n--b--\n",
+            "--b\nContent-Transfer-Encoding: quoted-printable\n\na=zz\n--b--\n",
+            "--b\nContent-Transfer-Encoding: x-uuencode\n\nx\n--b--\n",
+            "--b\nContent-Type: message/rfc822\n\nSubject: x\n\ny\n--b--\n",
+            "--b\nContent-Type: text/plain\nContent-Type: text/html\n\nx\n--b--\n",
+        ] {
+            let raw = format!("{head}{body}");
+            assert!(texts(raw.as_bytes(), "multipart/mixed").is_none(), "{body}");
+        }
+        let ok = format!("{head}--b\n\nx\n--b--\n");
+        assert_eq!(texts(ok.as_bytes(), "multipart/mixed").unwrap(), ["x"]);
+    }
+
+    #[test]
+    fn html_text_as_rendered() {
+        let html = "<p title=\"a>b\">Micro</p><style>p { x }</style><!-- c -->so&nbsp;ft &amp; a < b</p>";
+        assert_eq!(html_text(html).unwrap(), "Microsoft  a < b");
+        assert!(html_text("<svg><![CDATA[x]]></svg>").is_none());
+        assert!(html_text("<!-->x").is_none());
+        assert_eq!(html_text("<script>a</SCRIPT >b").unwrap(), "b");
+        assert_eq!(html_text("&#77;icro&#x73;oft").unwrap(), "Microsoft");
+        assert!(html_text("&#77icrosoft").is_none());
+    }
+
+    #[test]
+    fn base64_like_mail_parser() {
+        assert_eq!(base64(b"TWk=\nY3Jv\n").unwrap(), b"Micro");
+        assert_eq!(base64(b"TWljcm9zb2Z0").unwrap(), b"Microsoft");
+        assert!(base64(b"TW-k").is_none());
+        assert_eq!(quoted_printable(b"a=C3=A9 =  \nb").unwrap(), "aé b".as_bytes());
+    }
+}
