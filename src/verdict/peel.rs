@@ -1,142 +1,27 @@
-//! Deciding the label: which message the verdict is about (the mail itself, an attached original
-//! or an inline-forwarded one), then genuine or not, then what the order costs.
+//! Which message a verdict is about: the mail itself, an attached original or an inline-quoted
+//! one, found by peeling forwards (field guide §5); delivery reports are not forwards.
 
 use std::borrow::Cow;
 
-use serde::Serialize;
-
-use crate::auth::{self, AuthStatus, Authenticity, Trust};
+use super::Origin;
+use super::signals::{Seen, claim_of, signs_in};
+use crate::auth::{self, Trust};
 use crate::forward;
-use crate::order::{self, Amount, Order, ProductKind, Template};
-use crate::reason::{Kind, Reason, ReasonId};
-use crate::scope::{self, Claim};
-use crate::takeover;
+use crate::order::{self, Order};
+use crate::scope;
 use crate::text::fold;
 use crate::view::MessageView;
 
-/// The verdict's label. The strings are stable.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Label {
-    /// Genuine 0-yen claim of a perpetual Office edition (digital attach): benign.
-    Activation,
-    /// Genuine zero-price order of something else, with no later charge: benign.
-    Free,
-    /// Genuine order, zero now, renewing into a charge later.
-    Trial,
-    /// Genuine order with a total above zero.
-    Charge,
-    /// Looks like a Microsoft order or bill but is not genuine, or carries scam markers.
-    Suspicious,
-    /// Genuine Microsoft order mail whose total can't be read.
-    Unclear,
-    /// Not a Microsoft order mail.
-    Unrelated,
-    /// The message or input could not be read.
-    Error,
-}
-
-impl Label {
-    /// Every label, in report order.
-    pub const ALL: [Label; 8] = [
-        Label::Activation,
-        Label::Free,
-        Label::Trial,
-        Label::Charge,
-        Label::Suspicious,
-        Label::Unclear,
-        Label::Unrelated,
-        Label::Error,
-    ];
-
-    /// The stable label string.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Label::Activation => "activation",
-            Label::Free => "free",
-            Label::Trial => "trial",
-            Label::Charge => "charge",
-            Label::Suspicious => "suspicious",
-            Label::Unclear => "unclear",
-            Label::Unrelated => "unrelated",
-            Label::Error => "error",
-        }
-    }
-
-    /// True for labels a person should look at (exit status 1).
-    pub fn needs_attention(self) -> bool {
-        matches!(
-            self,
-            Label::Charge | Label::Trial | Label::Suspicious | Label::Unclear
-        )
-    }
-}
-
-/// How the message judged relates to the one read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Origin {
-    /// The message itself.
-    Direct,
-    /// A message attached to it (`message/rfc822`, `.eml`).
-    Attached,
-    /// An original quoted inline in its body.
-    Inline,
-}
-
-/// The decision about one readable message.
-#[derive(Clone, Debug)]
-pub struct Decision {
-    /// The label.
-    pub label: Label,
-    /// The message the label is about.
-    pub subject: MessageView,
-    /// Where that message came from.
-    pub origin: Origin,
-    /// Order fields (empty when it is no order).
-    pub order: Order,
-    /// The trusted authentication result.
-    pub authentication: AuthStatus,
-    /// Every finding, passes first.
-    pub reasons: Vec<Reason>,
-}
-
-/// Decide the label of a decoded message.
-pub fn decide(outer: &MessageView, trust: &Trust) -> Decision {
-    let Picked {
-        subject,
-        origin,
-        order,
-        carried,
-    } = pick_subject(outer, trust);
-    let inline = origin == Origin::Inline;
-    let mut authenticity = auth::judge(&subject, inline, trust);
-    authenticity.reasons.extend(carried);
-    let mut reasons = Vec::new();
-    match origin {
-        Origin::Direct => {}
-        Origin::Attached => reasons.push(Reason::new(ReasonId::AttachedForward, &outer.subject)),
-        Origin::Inline => reasons.push(Reason::new(ReasonId::InlineForward, &outer.subject)),
-    }
-    reasons.extend(authenticity.reasons.iter().cloned());
-    let label = label_for(&subject, &order, &authenticity, &mut reasons);
-    crate::reason::tidy(&mut reasons);
-    Decision {
-        label,
-        subject,
-        origin,
-        order,
-        authentication: authenticity.status,
-        reasons,
-    }
-}
-
 /// The message a verdict is about, found by peeling forwards.
-struct Picked {
-    subject: MessageView,
-    origin: Origin,
-    order: Order,
-    /// Warnings of the forwarders around it that pose as Microsoft, outermost first.
-    carried: Vec<Reason>,
+pub(super) struct Picked {
+    /// The message judged.
+    pub subject: MessageView,
+    /// Where it came from.
+    pub origin: Origin,
+    /// Its order fields.
+    pub order: Order,
+    /// Signs of a fake on the forwarders around it that pose as Microsoft, outermost first.
+    pub carried: Vec<Seen>,
 }
 
 /// Forward layers peeled at most: each costs a copy of the body, and no real forward chain is
@@ -149,7 +34,7 @@ const MAX_LAYERS: usize = 8;
 /// sent by a stranger; in a forward of a forward, the innermost order mail wins over the
 /// forwarders in between. With no order anywhere, the innermost original is judged, unless a
 /// forwarder on the way poses as Microsoft: then that "forward" is the fake and is judged itself.
-fn pick_subject(outer: &MessageView, trust: &Trust) -> Picked {
+pub(super) fn pick_subject(outer: &MessageView, trust: &Trust) -> Picked {
     if let Some(picked) = innermost_order(outer, trust, 0) {
         return picked.behind(outer, false, trust);
     }
@@ -261,18 +146,12 @@ fn order_in(view: &MessageView) -> Option<Order> {
     (order.template.is_some() || (order.has_order_fields && claim_of(view).any())).then_some(order)
 }
 
-/// Where a message claims Microsoft, by the scope rule (the quoted sender of an inline original).
-fn claim_of(view: &MessageView) -> Claim {
-    let from = view.from.as_ref().or(view.quoted.as_ref().map(|q| &q.from));
-    scope::claim(from, &view.subject, &[&view.text, &view.html_text])
-}
-
-/// A forwarder's warnings, when it poses as Microsoft: a "forward" whose sender claims to be
+/// A forwarder's signs of a fake, when it poses as Microsoft: a "forward" whose sender claims to be
 /// Microsoft (display name, look-alike domain) or whose subject is Microsoft's order subject
 /// itself is the fake, so its warnings count. A forwarder that is plainly someone else (a
 /// customer, a shop with its phone number in its signature, a subject rewritten to ask about the
 /// mail) says nothing about the original: nothing is carried.
-fn posing_warnings(forwarder: &MessageView, inline: bool, trust: &Trust) -> Vec<Reason> {
+fn posing_warnings(forwarder: &MessageView, inline: bool, trust: &Trust) -> Vec<Seen> {
     let judged = auth::judge(forwarder, inline, trust);
     if judged.microsoft_sender {
         return Vec::new();
@@ -287,11 +166,7 @@ fn posing_warnings(forwarder: &MessageView, inline: bool, trust: &Trust) -> Vec<
     if !sender_claims && !subject_is_order {
         return Vec::new();
     }
-    judged
-        .reasons
-        .into_iter()
-        .filter(|r| r.id.kind() == Kind::SignOfFake)
-        .collect()
+    signs_in(&judged.reasons)
 }
 
 /// A forward or reply prefix anywhere in a subject (`Ticket 5521: Fwd: …`): it quotes another
@@ -302,202 +177,10 @@ fn marks_a_forward(subject: &str) -> bool {
         .any(|word| order::strip_prefixes(word).1)
 }
 
-fn label_for(view: &MessageView, order: &Order, auth: &Authenticity, reasons: &mut Vec<Reason>) -> Label {
-    let warned = reasons.iter().any(|r| r.id.kind() == Kind::SignOfFake);
-    let microsoft_template = match order.template {
-        Some(Template::JaOrder | Template::EnOrder) => true,
-        // "Your purchase of … has been processed" is common wording; only Microsoft's counts.
-        Some(Template::Purchase | Template::Renewal) => auth.microsoft_sender || auth.claims_microsoft,
-        None => false,
-    };
-    let is_order = microsoft_template || (order.has_order_fields && auth.microsoft_sender);
-    if !is_order {
-        return not_an_order(view, auth, warned, reasons);
-    }
-    reasons.push(Reason::new(ReasonId::OrderTemplate, &view.subject));
-    let genuine = auth.microsoft_sender && auth.status != AuthStatus::Fail && !warned;
-    if !genuine {
-        if !reasons.iter().any(|r| r.id.kind() == Kind::SignOfFake) {
-            let from = view.from.as_ref().map(|m| m.address.as_str()).unwrap_or("");
-            reasons.push(Reason::new(ReasonId::SenderNotMicrosoft, from));
-        }
-        return Label::Suspicious;
-    }
-    if let Some(payment) = &order.payment {
-        reasons.push(Reason::new(ReasonId::PaymentInstrument, payment));
-    }
-    cost_label(order, reasons)
-}
-
-/// The label of a genuine order from what it costs. The total is what is charged now: above
-/// zero is a `charge` (a plan paid today that auto-renews too); zero with a later price, renewal
-/// terms or a subscription is a `trial`, in whatever order the mail states them; zero for a
-/// perpetual Office edition is a digital-attach `activation`; any other zero is `free`.
-fn cost_label(order: &Order, reasons: &mut Vec<Reason>) -> Label {
-    let Some(total) = &order.total else {
-        reasons.push(Reason::new(ReasonId::TotalMissing, ""));
-        return Label::Unclear;
-    };
-    if !total.is_zero() {
-        reasons.push(Reason::new(ReasonId::TotalPositive, total.shown()));
-        if let Some(card) = order.products.iter().find(|p| takeover::is_gift_card(p)) {
-            reasons.push(Reason::new(ReasonId::GiftCard, card));
-        }
-        return Label::Charge;
-    }
-    reasons.push(Reason::new(ReasonId::TotalZero, total.shown()));
-    let kind = order.kind();
-    let later = order
-        .renewal
-        .clone()
-        .or_else(|| order.later.as_ref().map(Amount::shown))
-        .or_else(|| (kind == ProductKind::Subscription).then(|| order.products.join(", ")));
-    if let Some(evidence) = later {
-        reasons.push(Reason::new(ReasonId::RenewalTerms, evidence));
-        return Label::Trial;
-    }
-    if kind == ProductKind::PerpetualOffice {
-        reasons.push(Reason::new(ReasonId::PerpetualOffice, order.products.join(", ")));
-        if order.payment.is_none() {
-            reasons.push(Reason::new(ReasonId::NoPaymentInstrument, ""));
-        }
-        return Label::Activation;
-    }
-    reasons.push(Reason::new(ReasonId::NotOfficeProduct, order.products.join(", ")));
-    Label::Free
-}
-
-/// Findings that mean someone poses as Microsoft in the sender: on a mail whose headers claim
-/// Microsoft, one of these makes it suspicious, order or not. (An onmicrosoft.com tenant is not
-/// here: its bounces and notices are ordinary; it counts only when its name or subject says
-/// Microsoft.)
-const IMPERSONATION: &[ReasonId] = &[
-    ReasonId::DisplayNameClaimsMicrosoft,
-    ReasonId::LookalikeDomain,
-    ReasonId::HiddenCharacters,
-    ReasonId::ConfusableLetters,
-];
-
-/// Brand words written to slip past filters: suspicious wherever the mail claims Microsoft, body
-/// included.
-const DISGUISE: &[ReasonId] = &[
-    ReasonId::LookalikeDomain,
-    ReasonId::HiddenCharacters,
-    ReasonId::ConfusableLetters,
-];
-
-/// Not in Microsoft's order form. Out of scope (no claim of Microsoft anywhere: another brand's
-/// scam, a shop that says who it is): unrelated. In scope: suspicious when it poses as
-/// Microsoft (an impersonation finding, a Microsoft bill from elsewhere, a Microsoft address
-/// failing authentication, or a phone number to call about a bill); unrelated otherwise, which
-/// is what Microsoft's own bounces, invoices, marketing and notices are.
-fn not_an_order(view: &MessageView, auth: &Authenticity, warned: bool, reasons: &mut Vec<Reason>) -> Label {
-    let claim = Claim {
-        headers: auth.claims_microsoft,
-        ..claim_of(view)
-    };
-    if claim.any() {
-        let has = |id| reasons.iter().any(|r: &Reason| r.id == id);
-        let billing =
-            order::speaks_of_billing(&fold(&view.subject)) || order::speaks_of_billing(&fold(view.body()));
-        let display_name = view.from.as_ref().map_or("", |m| m.name.as_str());
-        let tenant_posing = has(ReasonId::OnmicrosoftTenant)
-            && !auth.microsoft_domain
-            && (scope::mentions_brand(&view.subject) || scope::mentions_brand(display_name));
-        let impersonates = (claim.headers && (tenant_posing || IMPERSONATION.iter().any(|&id| has(id))))
-            || DISGUISE.iter().any(|&id| has(id));
-        let foreign_bill = claim.headers && !auth.microsoft_domain && billing && warned;
-        let forged_microsoft = has(ReasonId::SenderUnusual) && auth.status == AuthStatus::Fail;
-        let callback_scam = has(ReasonId::PhoneNumber) && (has(ReasonId::CallbackWording) || billing);
-        if impersonates || foreign_bill || forged_microsoft || callback_scam {
-            return Label::Suspicious;
-        }
-    }
-    reasons.push(Reason::new(ReasonId::NotOrder, ""));
-    Label::Unrelated
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn amount(value: &str, currency: &str) -> Option<Amount> {
-        Some(Amount {
-            value: value.into(),
-            currency: Some(currency.into()),
-        })
-    }
-
-    fn order(product: &str, total: Option<Amount>, later: Option<Amount>, renewal: Option<&str>) -> Order {
-        Order {
-            products: vec![product.into()],
-            total,
-            later,
-            renewal: renewal.map(str::to_owned),
-            ..Order::default()
-        }
-    }
-
-    fn label(o: &Order) -> (Label, Vec<ReasonId>) {
-        let mut reasons = Vec::new();
-        let label = cost_label(o, &mut reasons);
-        (label, reasons.iter().map(|r| r.id).collect())
-    }
-
-    /// Zero now plus a later price is a trial, whatever the product and wherever the price stood.
-    #[test]
-    fn zero_now_and_a_later_price_is_a_trial() {
-        let o = order(
-            "Office Home 2024",
-            amount("0.00", "USD"),
-            amount("21300", "JPY"),
-            None,
-        );
-        let (l, ids) = label(&o);
-        assert_eq!(l, Label::Trial);
-        assert!(ids.contains(&ReasonId::RenewalTerms));
-        let o = order("Minecraft", amount("0", "JPY"), None, Some("自動更新: オン"));
-        assert_eq!(label(&o).0, Label::Trial);
-        let o = order("Microsoft 365 Personal", amount("0", "JPY"), None, None);
-        assert_eq!(label(&o).0, Label::Trial);
-    }
-
-    /// A plan paid today that renews is a charge: the later price does not make it a trial.
-    #[test]
-    fn paid_today_and_renewing_is_a_charge() {
-        let o = order(
-            "Microsoft 365 Personal",
-            amount("2130", "JPY"),
-            amount("2130", "JPY"),
-            Some("自動更新"),
-        );
-        let (l, ids) = label(&o);
-        assert_eq!(l, Label::Charge);
-        assert!(ids.contains(&ReasonId::TotalPositive) && !ids.contains(&ReasonId::RenewalTerms));
-    }
-
-    #[test]
-    fn zero_without_later_terms() {
-        let o = order("Office Home & Business 2024", amount("0.00", "USD"), None, None);
-        let (l, ids) = label(&o);
-        assert_eq!(l, Label::Activation);
-        assert!(ids.contains(&ReasonId::NoPaymentInstrument));
-        let o = order("Solitaire", amount("0.00", "USD"), None, None);
-        assert_eq!(label(&o).0, Label::Free);
-    }
-
-    /// A later price alone says nothing of what is charged now.
-    #[test]
-    fn a_later_price_is_never_the_total() {
-        let o = order(
-            "Microsoft 365 Personal",
-            None,
-            amount("21300", "JPY"),
-            Some("更新日"),
-        );
-        assert_eq!(label(&o).0, Label::Unclear);
-    }
-
+    use crate::verdict::{Decision, Label, decide};
     use crate::view::Mailbox;
 
     const ORIGINAL: &str = "Microsoft の注文 #1234567890 が処理されました\n\n注文番号: 1234567890\n購入日: 2025/04/12\n\n\
