@@ -112,7 +112,6 @@ pub fn collapse_spaces(folded: &str) -> String {
 /// the rest folds as it would alone, but for a combining U+0338 that would join a `>` into `≯`.
 /// Lets a body folded once (lines fold one by one: no character folds into or across a line end)
 /// give the folded lines with their quote markers cut.
-#[allow(dead_code)] // TEMP until fold-once call sites land
 pub fn fold_line_after(line: &str, at: usize, folded: &str) -> String {
     let (prefix, rest) = line.split_at(at);
     let quote = prefix.bytes().all(|b| matches!(b, b'>' | b' ' | b'\t'));

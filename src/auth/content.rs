@@ -159,11 +159,14 @@ pub fn make_visible(s: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 
 pub(super) fn content_reasons(view: &MessageView, found: &mut Findings) {
-    let texts: Vec<String> = [view.text.as_str(), view.html_text.as_str()]
-        .into_iter()
-        .filter(|t| !t.trim().is_empty())
-        .map(|t| text::fold(t).replace('’', "'"))
-        .collect();
+    let texts: Vec<String> = [
+        (&view.text, view.folded_text()),
+        (&view.html_text, view.folded_html()),
+    ]
+    .into_iter()
+    .filter(|(t, _)| !t.trim().is_empty())
+    .map(|(_, folded)| folded.replace('’', "'"))
+    .collect();
     for t in &texts {
         if let Some(number) = find_phone(t) {
             found.add(ReasonId::PhoneNumber, number);

@@ -11,7 +11,6 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::lexicon;
-use crate::text::fold_line;
 use crate::view::MessageView;
 
 mod amount;
@@ -123,11 +122,13 @@ impl Line<'_> {
     }
 }
 
-fn lines_of(body: &str) -> Vec<Line<'_>> {
+/// The body's lines with their folded forms, cut from the view's folded body (folded once).
+fn lines_of<'a>(body: &'a str, folded_body: &str) -> Vec<Line<'a>> {
     body.lines()
-        .map(|l| l.trim_start_matches(['>', ' ', '\t']))
-        .map(|raw| {
-            let folded = fold_line(raw);
+        .zip(folded_body.lines())
+        .map(|(line, folded_line)| {
+            let raw = line.trim_start_matches(['>', ' ', '\t']);
+            let folded = crate::text::fold_line_after(line, line.len() - raw.len(), folded_line);
             let label = label_of(&folded);
             let field = label.map(|(f, _)| f);
             // `合計 (税込)` or `今回のお支払い` alone: the amount is in the next cell.
@@ -173,8 +174,8 @@ const DATE_LINES: usize = 30;
 
 /// Extract order fields from a message view.
 pub fn extract(view: &MessageView) -> Order {
-    let subject_match = match_template(&view.subject);
-    let lines = lines_of(view.body());
+    let subject_match = template_in(&crate::text::collapse_spaces(&view.folded_subject()));
+    let lines = lines_of(view.body(), &view.folded_body());
     let mut order = Order::default();
     let title_match = || {
         lines

@@ -9,7 +9,6 @@ use crate::auth::{self, Trust};
 use crate::forward;
 use crate::order::{self, Order};
 use crate::scope;
-use crate::text::fold;
 use crate::view::MessageView;
 
 /// The message a verdict is about, found by peeling forwards.
@@ -162,7 +161,7 @@ fn posing_warnings(forwarder: &MessageView, inline: bool, trust: &Trust) -> Vec<
     };
     let sender_claims = auth::judge(&sender_only, true, trust).claims_microsoft;
     let subject_is_order =
-        !marks_a_forward(&forwarder.subject) && order::match_template(&forwarder.subject).is_some();
+        !marks_a_forward(&forwarder.folded_subject()) && order::match_template(&forwarder.subject).is_some();
     if !sender_claims && !subject_is_order {
         return Vec::new();
     }
@@ -171,8 +170,8 @@ fn posing_warnings(forwarder: &MessageView, inline: bool, trust: &Trust) -> Vec<
 
 /// A forward or reply prefix anywhere in a subject (`Ticket 5521: Fwd: …`): it quotes another
 /// mail's subject rather than being one.
-fn marks_a_forward(subject: &str) -> bool {
-    fold(subject)
+fn marks_a_forward(folded_subject: &str) -> bool {
+    folded_subject
         .split_whitespace()
         .any(|word| order::strip_prefixes(word).1)
 }

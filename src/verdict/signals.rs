@@ -8,7 +8,6 @@ use crate::order::{self, Amount, Order, ProductKind, Template};
 use crate::reason::{Reason, ReasonId};
 use crate::scope::{self, Claim};
 use crate::takeover;
-use crate::text::fold;
 use crate::view::MessageView;
 
 /// Declares [`Sign`] and its conversions from one table: each sign is named after the finding
@@ -217,8 +216,8 @@ impl Signals {
         if !signals.in_order_form() {
             signals.content = Some(Content {
                 claims_microsoft: claim_of(view).body,
-                billing: order::speaks_of_billing(&fold(&view.subject))
-                    || order::speaks_of_billing(&fold(view.body())),
+                billing: order::speaks_of_billing(&view.folded_subject())
+                    || order::speaks_of_billing(&view.folded_body()),
             });
         }
         signals
@@ -274,7 +273,7 @@ fn now(total: Option<&Amount>) -> Now {
 /// Where a message claims Microsoft, by the scope rule (the quoted sender of an inline original).
 pub fn claim_of(view: &MessageView) -> Claim {
     let from = view.from.as_ref().or(view.quoted.as_ref().map(|q| &q.from));
-    scope::claim(from, &view.subject, &[&view.text, &view.html_text])
+    scope::claim(from, &view.subject, &[&view.folded_text(), &view.folded_html()])
 }
 
 #[cfg(test)]
