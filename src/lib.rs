@@ -1,12 +1,13 @@
 //! msorder: tell a harmless 0-yen Microsoft Office activation notice from a real charge or a fake.
 //!
-//! Data flows one way through the stages, one module each:
-//! [`input`] (files, directories, Maildir, mbox, stdin) → [`mime`] (decode into a [`view`]) →
-//! [`forward`] (originals inside forwards) → [`order`] (recognise and extract) → [`auth`]
-//! (authenticity) → [`verdict`] (the label) → [`record`] → [`takeover`] (patterns over a scan's
-//! records) → [`output`] (CSV, JSONL, table, text).
-//! An Outlook `.msg` is first turned into the mail it stands for by [`msg`]; [`filter`] tags one
-//! mail for delivery agents.
+//! Data flows one way through the stages, one private module (or folder) each:
+//! `input` (files, directories, Maildir, mbox, stdin) → `mime` (decode into a `view`, folded
+//! once) → the first look (`first_look`, `skim`: skip only what the full path calls unrelated) →
+//! `verdict` (forwards peeled, typed signals, named rules) reading `order` (recognise and
+//! extract) and `auth` (authenticity) → `record` → `takeover` (patterns over a scan's records) →
+//! [`output`] (one writer per format, every word in English and Japanese). The words and facts
+//! matched live in `lexicon`, one file per language. An Outlook `.msg` is first turned into the
+//! mail it stands for by `msg`; [`filter`] tags one mail for delivery agents.
 //!
 //! ```
 //! let raw = b"From: a@example.com\nSubject: lunch\n\nsee you\n";
