@@ -9,7 +9,7 @@
 use std::io::{self, Read, Write};
 
 use crate::compose::{encode_words, field};
-use crate::{Options, Record, classify};
+use crate::{Options, ReadError, Record, classify};
 
 /// The fields msorder adds, lowercase.
 const FIELDS: [&str; 2] = ["x-msorder-label", "x-msorder-reasons"];
@@ -27,11 +27,7 @@ pub fn run(
     input.take(max_size as u64 + 1).read_to_end(&mut raw)?;
     let too_large = raw.len() > max_size;
     let record = if too_large {
-        Record::error(
-            "-",
-            1,
-            format!("message larger than the maximum size ({max_size} bytes)"),
-        )
+        Record::error("-", 1, ReadError::TooLarge { max_size })
     } else {
         // procmail hands filters the mbox `From ` line too; it is no part of the mail.
         classify("-", 1, &raw[envelope_end(&raw)..], opts)

@@ -11,6 +11,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use regex::bytes::Regex;
 
+use crate::error::{IoKind, ReadError};
+
 /// Default largest message read (`--max-size`).
 pub const DEFAULT_MAX_SIZE: usize = 64 << 20;
 
@@ -24,8 +26,8 @@ pub struct RawMessage {
     pub source: Arc<str>,
     /// 1-based position in an mbox; 1 for single-message files.
     pub index: usize,
-    /// The message bytes, or a one-line error.
-    pub data: Result<Vec<u8>, String>,
+    /// The message bytes, or why they could not be read.
+    pub data: Result<Vec<u8>, ReadError>,
 }
 
 /// How to read.
@@ -81,24 +83,20 @@ fn source_messages(path: PathBuf, opts: ReadOptions) -> Messages {
     match std::fs::metadata(&path) {
         Ok(meta) if meta.is_dir() => Box::new(walk(path, opts)),
         Ok(_) => file_messages(&path, opts),
-        Err(e) => Box::new(std::iter::once(error(source, 1, describe_io(&e)))),
+        Err(e) => Box::new(std::iter::once(error(source, 1, io_error(&e)))),
     }
 }
 
-fn error(source: Arc<str>, index: usize, message: impl Into<String>) -> RawMessage {
+fn error(source: Arc<str>, index: usize, error: ReadError) -> RawMessage {
     RawMessage {
         source,
         index,
-        data: Err(message.into()),
+        data: Err(error),
     }
 }
 
-fn describe_io(e: &io::Error) -> String {
-    match e.kind() {
-        io::ErrorKind::NotFound => "no such file or directory".into(),
-        io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
+fn io_error(e: &io::Error) -> ReadError {
+    ReadError::Io(e.into())
 }
 
 fn file_messages(path: &Path, opts: ReadOptions) -> Messages {
@@ -111,7 +109,7 @@ fn file_messages(path: &Path, opts: ReadOptions) -> Messages {
             };
             stream_messages(source, Box::new(counted), opts.max_size)
         }
-        Err(e) => Box::new(std::iter::once(error(source, 1, describe_io(&e)))),
+        Err(e) => Box::new(std::iter::once(error(source, 1, io_error(&e)))),
     }
 }
 
@@ -136,32 +134,29 @@ fn walk(root: PathBuf, opts: ReadOptions) -> impl Iterator<Item = RawMessage> + 
                     let source = shown(e.path());
                     match std::fs::metadata(e.path()) {
                         Ok(m) if m.is_file() => file_messages(e.path(), opts.clone()),
-                        Ok(m) if m.is_dir() => Box::new(std::iter::once(error(
-                            source,
-                            1,
-                            "symbolic link to a directory, not followed",
-                        ))),
-                        Ok(_) => Box::new(std::iter::once(error(source, 1, NOT_REGULAR))),
-                        Err(err) => Box::new(std::iter::once(error(source, 1, describe_io(&err)))),
+                        Ok(m) if m.is_dir() => {
+                            Box::new(std::iter::once(error(source, 1, ReadError::SymlinkToDir)))
+                        }
+                        Ok(_) => Box::new(std::iter::once(error(source, 1, ReadError::NotRegular))),
+                        Err(err) => Box::new(std::iter::once(error(source, 1, io_error(&err)))),
                     }
                 }
-                // Never opened: reading a FIFO would wait for a writer, a device may never end.
+                // Never opened: reading a FIFO would wait for a writer, a device may never end; one
+                // named on the command line is read, as it is how `<(…)` reaches us.
                 Ok(e) if !e.file_type().is_file() => {
-                    Box::new(std::iter::once(error(shown(e.path()), 1, NOT_REGULAR)))
+                    Box::new(std::iter::once(error(shown(e.path()), 1, ReadError::NotRegular)))
                 }
                 Ok(e) => file_messages(e.path(), opts.clone()),
                 Err(err) => {
                     let path = shown(err.path().unwrap_or(&root));
-                    let why = err.io_error().map_or_else(|| err.to_string(), describe_io);
+                    let why = err
+                        .io_error()
+                        .map_or_else(|| ReadError::Io(IoKind::Other(err.to_string())), io_error);
                     Box::new(std::iter::once(error(path, 1, why)))
                 }
             }
         })
 }
-
-/// Why a FIFO, socket or device met in a folder is passed over (one named on the command line is
-/// read: it is how `<(…)` reaches us).
-const NOT_REGULAR: &str = "not a regular file (FIFO, socket or device), skipped";
 
 fn is_maildir(dir: &Path) -> bool {
     dir.join("cur").is_dir() && dir.join("new").is_dir()
@@ -213,7 +208,7 @@ fn stream_messages(source: Arc<str>, reader: Box<dyn Read + Send>, max_size: usi
     let mut reader = BufReader::with_capacity(CHUNK, reader);
     let is_mbox = match reader.fill_buf() {
         Ok(head) => head.starts_with(b"From "),
-        Err(e) => return Box::new(std::iter::once(error(source, 1, describe_io(&e)))),
+        Err(e) => return Box::new(std::iter::once(error(source, 1, io_error(&e)))),
     };
     // Nothing at all: don't read again, or a terminal would wait for a second Ctrl-D.
     if reader.buffer().is_empty() {
@@ -239,20 +234,16 @@ fn stream_messages(source: Arc<str>, reader: Box<dyn Read + Send>, max_size: usi
     }
 }
 
-fn read_limited(reader: impl Read, max_size: usize) -> Result<Vec<u8>, String> {
+fn read_limited(reader: impl Read, max_size: usize) -> Result<Vec<u8>, ReadError> {
     let mut data = Vec::new();
     reader
         .take((max_size as u64).saturating_add(1))
         .read_to_end(&mut data)
-        .map_err(|e| describe_io(&e))?;
+        .map_err(|e| io_error(&e))?;
     if data.len() > max_size {
-        return Err(too_large(max_size));
+        return Err(ReadError::TooLarge { max_size });
     }
     Ok(data)
-}
-
-fn too_large(max_size: usize) -> String {
-    format!("message larger than the maximum size ({max_size} bytes; see --max-size)")
 }
 
 /// Streaming mbox reader (mboxrd, mboxo, CRLF). Splits on `From ` lines that look like
@@ -430,7 +421,7 @@ fn after_blank_line(before: &[u8]) -> bool {
 }
 
 impl<R: BufRead> Iterator for Mbox<R> {
-    type Item = (usize, Result<Vec<u8>, String>);
+    type Item = (usize, Result<Vec<u8>, ReadError>);
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.failed || (self.eof && self.start >= self.buf.len()) {
@@ -462,7 +453,7 @@ impl<R: BufRead> Iterator for Mbox<R> {
             if let Err(e) = self.refill() {
                 self.failed = true;
                 self.index += 1;
-                return Some((self.index, Err(format!("read error: {}", describe_io(&e)))));
+                return Some((self.index, Err(ReadError::MboxRead((&e).into()))));
             }
         }
     }
@@ -470,11 +461,16 @@ impl<R: BufRead> Iterator for Mbox<R> {
 
 impl<R> Mbox<R> {
     /// The message held in `buf[start..end]`, copied out once: separator dropped, unescaped.
-    fn emit(&mut self, start: usize, end: usize) -> (usize, Result<Vec<u8>, String>) {
+    fn emit(&mut self, start: usize, end: usize) -> (usize, Result<Vec<u8>, ReadError>) {
         self.index += 1;
         let message = strip_separator(&self.buf[start..end]);
         if std::mem::take(&mut self.dropped) || message.len() > self.max_size {
-            return (self.index, Err(too_large(self.max_size)));
+            return (
+                self.index,
+                Err(ReadError::TooLarge {
+                    max_size: self.max_size,
+                }),
+            );
         }
         (self.index, Ok(unescape(message)))
     }
@@ -513,7 +509,7 @@ fn unescape(message: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    fn split(data: &[u8], max: usize) -> Vec<Result<Vec<u8>, String>> {
+    fn split(data: &[u8], max: usize) -> Vec<Result<Vec<u8>, ReadError>> {
         Mbox::new(BufReader::with_capacity(7, data), max)
             .map(|(_, m)| m)
             .collect()
@@ -538,7 +534,10 @@ mod tests {
         data.extend_from_slice(b"\n\nFrom a@b Thu Jan  1 00:00:00 2026\nSubject: small\n\nok\n");
         let msgs = split(&data, 100);
         assert_eq!(msgs.len(), 2);
-        assert!(msgs[0].as_ref().unwrap_err().contains("maximum size"));
+        assert_eq!(
+            msgs[0].as_ref().unwrap_err(),
+            &ReadError::TooLarge { max_size: 100 }
+        );
         assert!(msgs[1].is_ok());
     }
 

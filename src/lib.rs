@@ -7,7 +7,8 @@
 //! extract) and `auth` (authenticity) → `record` → `takeover` (patterns over a scan's records) →
 //! [`output`] (one writer per format, every word in English and Japanese). The words and facts
 //! matched live in `lexicon`, one file per language. An Outlook `.msg` is first turned into the
-//! mail it stands for by `msg`; [`filter`] tags one mail for delivery agents.
+//! mail it stands for by `msg`; [`filter`] tags one mail for delivery agents. What could not be
+//! read is a [`ReadError`], said in the reader's language.
 //!
 //! ```
 //! let raw = b"From: a@example.com\nSubject: lunch\n\nsee you\n";
@@ -23,6 +24,8 @@ mod auth;
 // Exposed for the tests' mail generator and hostile-input tests, not as an interface.
 #[doc(hidden)]
 pub mod compose;
+// Why an input could not be read, typed; its kinds are re-exported below.
+pub mod error;
 pub mod filter;
 mod first_look;
 mod forward;
@@ -46,6 +49,7 @@ mod verdict;
 pub mod view;
 
 pub use auth::{AuthStatus, Trust};
+pub use error::{IoKind, ReadError};
 pub use input::{ReadOptions, messages};
 pub use output::{ColorChoice, Format, RecordWriter, Style, write_check};
 pub use reason::{Kind, Lang, Reason, ReasonId};
@@ -73,13 +77,7 @@ pub fn classify(source: &str, index: usize, raw: &[u8], opts: &Options) -> Recor
         }
         record
     };
-    std::panic::catch_unwind(run).unwrap_or_else(|_| {
-        Record::error(
-            source,
-            index,
-            "internal error while reading this message (please report it)",
-        )
-    })
+    std::panic::catch_unwind(run).unwrap_or_else(|_| Record::error(source, index, ReadError::Internal))
 }
 
 fn classify_inner(source: &str, index: usize, raw: &[u8], opts: &Options) -> Record {

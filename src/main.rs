@@ -306,7 +306,7 @@ impl Common {
 }
 
 /// One line per unreadable input or message on stderr, naming it.
-fn report_error(record: &Record) {
+fn report_error(record: &Record, lang: Lang) {
     if let Some(e) = &record.error {
         let place = if record.index > 1 {
             format!("{}:{}", record.source, record.index)
@@ -316,7 +316,7 @@ fn report_error(record: &Record) {
         warn(format_args!(
             "msorder: {}: {}",
             output::terminal_safe(&place),
-            output::terminal_safe(e)
+            output::terminal_safe(&e.message(lang))
         ));
     }
 }
@@ -334,7 +334,7 @@ fn check(args: CheckArgs) -> io::Result<Outcome> {
     stdin_hint(&paths, lang);
     let messages = input::messages(paths, args.common.read_options());
     msorder::scan::run(messages, &opts, 0, |record| -> io::Result<()> {
-        report_error(&record);
+        report_error(&record, lang);
         outcome.add(record.label);
         tally.add(&record);
         if args.json {
@@ -400,7 +400,7 @@ fn scan(args: ScanArgs) -> io::Result<Outcome> {
         // The error line and the row go out together and in input order; on a terminal the
         // row is flushed at once, both while the progress bar is off the screen.
         let mut emit = || -> io::Result<()> {
-            report_error(&record);
+            report_error(&record, lang);
             writer.write(&record, args.all)?;
             if to_terminal {
                 writer.flush()?;
@@ -533,7 +533,7 @@ fn filter(args: FilterArgs) -> ExitCode {
     );
     match written {
         Ok(record) => {
-            report_error(&record);
+            report_error(&record, args.common.lang());
             let mut outcome = Outcome::default();
             outcome.add(record.label);
             ExitCode::from(if args.exit_status { outcome.code() } else { 0 })

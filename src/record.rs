@@ -6,6 +6,7 @@ use regex::Regex;
 use serde::{Serialize, Serializer};
 
 use crate::auth::AuthStatus;
+use crate::error::ReadError;
 use crate::reason::{Reason, ReasonId};
 use crate::verdict::{Decision, Label, Origin};
 use crate::view::{Mailbox, MessageView};
@@ -137,8 +138,8 @@ pub struct Record {
     /// Findings; serialised as their ids.
     #[serde(serialize_with = "reason_ids")]
     pub reasons: Vec<Reason>,
-    /// Why the message could not be read.
-    pub error: Option<String>,
+    /// Why the message could not be read; serialised as its English text.
+    pub error: Option<ReadError>,
     /// A price charged later (plan or renewal price, next payment) as a plain decimal; never
     /// part of `total`, which is what is charged now.
     pub later_price: Option<String>,
@@ -200,7 +201,15 @@ impl Record {
     }
 
     /// A record for a message or input that could not be read.
-    pub fn error(source: &str, index: usize, error: impl ToString) -> Record {
+    pub fn error(source: &str, index: usize, error: impl Into<ReadError>) -> Record {
+        Record {
+            error: Some(error.into()),
+            ..Record::empty(source, index)
+        }
+    }
+
+    /// A record with nothing found, labelled `error` until told otherwise.
+    pub(crate) fn empty(source: &str, index: usize) -> Record {
         Record {
             source: source.to_owned(),
             index,
@@ -219,7 +228,7 @@ impl Record {
             forwarded: false,
             authentication: AuthStatus::None,
             reasons: Vec::new(),
-            error: Some(error.to_string()),
+            error: None,
             later_price: None,
             later_currency: None,
             account: None,
@@ -236,8 +245,7 @@ impl Record {
             label: Label::Unrelated,
             authentication,
             reasons: vec![Reason::new(ReasonId::NotOrder, "")],
-            error: None,
-            ..Record::error(source, index, "")
+            ..Record::empty(source, index)
         }
     }
 
@@ -310,7 +318,7 @@ mod tests {
 
     #[test]
     fn json_key_order_matches_fields() {
-        let json = serde_json::to_string(&Record::error("-", 1, "x")).unwrap();
+        let json = serde_json::to_string(&Record::error("-", 1, ReadError::Internal)).unwrap();
         let at: Vec<usize> = FIELDS
             .iter()
             .map(|f| json.find(&format!("\"{f}\":")).unwrap())

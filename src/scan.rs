@@ -7,6 +7,7 @@ use std::sync::mpsc;
 
 use rayon::prelude::*;
 
+use crate::error::ReadError;
 use crate::input::RawMessage;
 use crate::{Options, Record, classify};
 
@@ -127,11 +128,10 @@ fn guarded(mut messages: impl Iterator<Item = RawMessage>) -> impl Iterator<Item
             Err(_) => {
                 done = true;
                 let (source, index) = last.take().map_or_else(|| ("-".into(), 1), |(s, i)| (s, i + 1));
-                let error = Err("internal error while reading this input (please report it)".to_owned());
                 Some(RawMessage {
                     source,
                     index,
-                    data: error,
+                    data: Err(ReadError::InternalInput),
                 })
             }
         }
@@ -142,6 +142,6 @@ fn guarded(mut messages: impl Iterator<Item = RawMessage>) -> impl Iterator<Item
 pub fn record_for(message: &RawMessage, opts: &Options) -> Record {
     match &message.data {
         Ok(bytes) => classify(&message.source, message.index, bytes, opts),
-        Err(e) => Record::error(&message.source, message.index, e),
+        Err(e) => Record::error(&message.source, message.index, e.clone()),
     }
 }

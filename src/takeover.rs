@@ -273,16 +273,14 @@ mod tests {
             date: Some(date.into()),
             total: Some(total.into()),
             currency: Some("JPY".into()),
-            error: None,
-            ..Record::error("t.mbox", 0, "")
+            ..Record::empty("t.mbox", 0)
         }
     }
 
     fn other() -> Record {
         Record {
             label: Label::Unrelated,
-            error: None,
-            ..Record::error("t.mbox", 0, "")
+            ..Record::empty("t.mbox", 0)
         }
     }
 

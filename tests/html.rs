@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use msorder::output::html::HtmlReport;
 use msorder::output::terminal_safe;
-use msorder::{Label, Lang, Reason, ReasonId, Record};
+use msorder::{IoKind, Label, Lang, ReadError, Reason, ReasonId, Record};
 use scraper::{Html, Selector};
 
 const HOSTILE_SUBJECT: &str =
@@ -19,7 +19,7 @@ const HOSTILE_PRODUCT: &str = "Office \"Pro\" <img src=http://evil.example/x.png
 const HOSTILE_FROM: &str = "\"><svg onload=alert(1)> <billing@evil.example>";
 
 fn record(label: Label, subject: &str) -> Record {
-    let mut r = Record::error("box.mbox", 1, "");
+    let mut r = Record::error("box.mbox", 1, ReadError::Internal);
     r.error = None;
     r.label = label;
     r.subject = Some(subject.to_owned());
@@ -50,7 +50,11 @@ fn records() -> Vec<Record> {
         Reason::new(ReasonId::PhoneNumber, "0120-000-000"),
     ];
     out.push(bad);
-    out.push(Record::error("broken.eml", 1, "not a mail <&>"));
+    out.push(Record::error(
+        "broken.eml",
+        1,
+        IoKind::Other("not a mail <&>".into()),
+    ));
     out
 }
 

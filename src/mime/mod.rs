@@ -35,7 +35,7 @@ use nesting::parse_tree;
 use repair::{repaired, with_line_feeds};
 use tree::{content_type_str, view_of};
 
-/// Why a message could not be decoded.
+/// Why a message could not be decoded; said in words by [`crate::error::ReadError`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DecodeError {
     /// Zero bytes, or only white space.
@@ -50,27 +50,6 @@ pub enum DecodeError {
     /// more bytes than a message of its size may take (it copies a decoded part once per message inside it).
     TooLarge(usize),
 }
-
-impl std::fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DecodeError::Empty => write!(f, "empty message"),
-            DecodeError::NotMail => write!(f, "not a mail message (no mail header fields)"),
-            DecodeError::Truncated => write!(f, "truncated message (header block or MIME part cut short)"),
-            DecodeError::TooDeep(n) => write!(
-                f,
-                "nesting too deep ({n} embedded message/rfc822 parts, limit {MAX_EMBEDDED})"
-            ),
-            DecodeError::TooLarge(n) => write!(
-                f,
-                "nesting too large ({} MiB of encoded embedded messages to unpack)",
-                n >> 20
-            ),
-        }
-    }
-}
-
-impl std::error::Error for DecodeError {}
 
 /// What the headers alone say, for the cheap first look over a mailbox.
 #[derive(Clone, Debug, Default)]

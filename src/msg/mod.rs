@@ -22,9 +22,28 @@ use crate::compose::{base64_body, encode_words, one_line};
 pub const MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Deepest chain of messages embedded in messages.
-const MAX_DEPTH: usize = 8;
+pub const MAX_DEPTH: usize = 8;
 /// Most attachments read from one message.
-const MAX_ATTACHMENTS: usize = 500;
+pub const MAX_ATTACHMENTS: usize = 500;
+
+/// Why a `.msg` can't be turned into a mail; said in words by [`crate::error::ReadError`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MsgError {
+    /// Not a compound file that can be opened (the library's words).
+    Unreadable(String),
+    /// A compound file without MAPI properties.
+    NotOutlook,
+    /// A stream that can't be read: its path and the library's words.
+    BrokenStream(String, String),
+    /// Streams that add up to more than the file.
+    StreamsTooLarge,
+    /// A storage that can't be listed (the library's words).
+    BrokenStorage(String),
+    /// More than [`MAX_ATTACHMENTS`] attachments.
+    TooManyAttachments,
+    /// Messages embedded more than [`MAX_DEPTH`] deep.
+    TooDeep,
+}
 
 /// Whether the bytes are a compound file (and so, for a mail tool, an Outlook message).
 pub fn is_msg(raw: &[u8]) -> bool {
@@ -43,10 +62,9 @@ pub struct Converted {
     pub embedded_without_headers: bool,
 }
 
-/// Convert a `.msg` file's bytes. Errors are one line, for an error record.
-pub fn to_rfc822(raw: &[u8]) -> Result<Converted, String> {
-    let cf = cfb::CompoundFile::open(Cursor::new(raw))
-        .map_err(|e| format!("not a readable Outlook .msg file ({e})"))?;
+/// Convert a `.msg` file's bytes.
+pub fn to_rfc822(raw: &[u8]) -> Result<Converted, MsgError> {
+    let cf = cfb::CompoundFile::open(Cursor::new(raw)).map_err(|e| MsgError::Unreadable(e.to_string()))?;
     let mut reader = Reader {
         cf,
         // A stream's sectors belong to it alone, so all streams together fit in the file.
@@ -54,7 +72,7 @@ pub fn to_rfc822(raw: &[u8]) -> Result<Converted, String> {
         embedded_without_headers: false,
     };
     if !reader.cf.is_stream("/__properties_version1.0") {
-        return Err("compound file that is not an Outlook message (no MAPI properties)".into());
+        return Err(MsgError::NotOutlook);
     }
     let (mail, internet_headers) = reader.message("", 0, None)?;
     Ok(Converted {
@@ -89,7 +107,7 @@ impl Props {
 
 impl Reader<'_> {
     /// A stream's bytes, or None when there is no such stream.
-    fn stream(&mut self, path: &str) -> Result<Option<Vec<u8>>, String> {
+    fn stream(&mut self, path: &str) -> Result<Option<Vec<u8>>, MsgError> {
         if !self.cf.is_stream(path) {
             return Ok(None);
         }
@@ -97,19 +115,19 @@ impl Reader<'_> {
         let stream = self
             .cf
             .open_stream(path)
-            .map_err(|e| format!("broken .msg stream {path}: {e}"))?;
+            .map_err(|e| MsgError::BrokenStream(path.to_owned(), e.to_string()))?;
         stream
             .take(self.budget as u64 + 1)
             .read_to_end(&mut data)
-            .map_err(|e| format!("broken .msg stream {path}: {e}"))?;
+            .map_err(|e| MsgError::BrokenStream(path.to_owned(), e.to_string()))?;
         if data.len() > self.budget {
-            return Err("malformed .msg file (its streams add up to more than the file)".into());
+            return Err(MsgError::StreamsTooLarge);
         }
         self.budget -= data.len();
         Ok(Some(data))
     }
 
-    fn props(&mut self, dir: &str, header: usize) -> Result<Props, String> {
+    fn props(&mut self, dir: &str, header: usize) -> Result<Props, MsgError> {
         let data = self
             .stream(&format!("{dir}/__properties_version1.0"))?
             .unwrap_or_default();
@@ -125,12 +143,12 @@ impl Reader<'_> {
         ))
     }
 
-    fn binary(&mut self, dir: &str, id: u32) -> Result<Option<Vec<u8>>, String> {
+    fn binary(&mut self, dir: &str, id: u32) -> Result<Option<Vec<u8>>, MsgError> {
         self.stream(&format!("{dir}/__substg1.0_{id:04X}0102"))
     }
 
     /// A string property: UTF-16 (`001F`) or 8-bit in the message's code page (`001E`).
-    fn string(&mut self, dir: &str, id: u32, code_page: u32) -> Result<Option<String>, String> {
+    fn string(&mut self, dir: &str, id: u32, code_page: u32) -> Result<Option<String>, MsgError> {
         let text = if let Some(wide) = self.stream(&format!("{dir}/__substg1.0_{id:04X}001F"))? {
             let units: Vec<u16> = wide
                 .chunks_exact(2)
@@ -152,7 +170,7 @@ impl Reader<'_> {
         dir: &str,
         depth: usize,
         parent_cp: Option<u32>,
-    ) -> Result<(Vec<u8>, bool), String> {
+    ) -> Result<(Vec<u8>, bool), MsgError> {
         // The property stream's header is 32 bytes at the top, 24 in an embedded message.
         let props = self.props(dir, if depth == 0 { 32 } else { 24 })?;
         let rtf = self
@@ -222,7 +240,7 @@ impl Reader<'_> {
     }
 
     /// From, Subject, Date and Message-ID from MAPI properties, for a .msg without its headers.
-    fn synthesised_header(&mut self, dir: &str, props: &Props, cp: u32) -> Result<Vec<u8>, String> {
+    fn synthesised_header(&mut self, dir: &str, props: &Props, cp: u32) -> Result<Vec<u8>, MsgError> {
         let mut head = String::new();
         let name = match self.string(dir, 0x0C1A, cp)? {
             Some(name) => Some(name),
@@ -262,18 +280,18 @@ impl Reader<'_> {
         Ok(head.into_bytes())
     }
 
-    fn attachments(&mut self, dir: &str, depth: usize, cp: u32) -> Result<Vec<Part>, String> {
+    fn attachments(&mut self, dir: &str, depth: usize, cp: u32) -> Result<Vec<Part>, MsgError> {
         let storage = if dir.is_empty() { "/" } else { dir };
         let mut names: Vec<String> = self
             .cf
             .read_storage(storage)
-            .map_err(|e| format!("broken .msg storage: {e}"))?
+            .map_err(|e| MsgError::BrokenStorage(e.to_string()))?
             .filter(|e| e.is_storage() && e.name().starts_with("__attach_version1.0_#"))
             .map(|e| e.name().to_owned())
             .take(MAX_ATTACHMENTS + 1)
             .collect();
         if names.len() > MAX_ATTACHMENTS {
-            return Err(format!(".msg with more than {MAX_ATTACHMENTS} attachments"));
+            return Err(MsgError::TooManyAttachments);
         }
         names.sort();
         let mut parts = Vec::new();
@@ -284,7 +302,7 @@ impl Reader<'_> {
             // Method 5 is an embedded message; 6 an OLE object, also a storage, not a mail.
             if self.cf.is_storage(&embedded) && props.long(0x3705) != Some(6) {
                 if depth + 1 > MAX_DEPTH {
-                    return Err(format!(".msg with messages embedded more than {MAX_DEPTH} deep"));
+                    return Err(MsgError::TooDeep);
                 }
                 let (mail, headers) = self.message(&embedded, depth + 1, Some(cp))?;
                 self.embedded_without_headers |= !headers;

@@ -93,7 +93,7 @@ fn fields(r: &Record, w: &Words) -> Vec<(Field, String)> {
         (Field::LaterPrice, amount(&r.later_price, &r.later_currency)),
         (Field::Payment, r.payment.clone()),
         (Field::ProductKey, r.product_key.clone()),
-        (Field::Error, r.error.clone()),
+        (Field::Error, r.error.as_ref().map(w.error)),
         (
             Field::Authentication,
             (r.label != Label::Error).then(|| authentication(r, w)),
@@ -213,8 +213,7 @@ mod tests {
 
     #[test]
     fn signs_come_first_then_attention_then_context_then_passes() {
-        let mut r = Record::error("a.eml", 1, "");
-        r.error = None;
+        let mut r = Record::empty("a.eml", 1);
         r.label = Label::Suspicious;
         r.reasons = [
             ReasonId::AuthPass,

@@ -48,7 +48,11 @@ impl<W: Write> CsvWriter<W> {
         let cells = Field::ALL.iter().map(|f| cell(r, *f));
         match self.excel {
             Some(w) => {
-                let verdict = (w.label)(r.label).describe.to_owned();
+                let describe = (w.label)(r.label).describe;
+                let verdict = match &r.error {
+                    Some(e) => format!("{describe}: {}", (w.error)(e)),
+                    None => describe.to_owned(),
+                };
                 Ok(self.csv.write_record(cells.chain([verdict]))?)
             }
             None => Ok(self.csv.write_record(cells)?),
@@ -95,7 +99,7 @@ fn cell(r: &Record, field: Field) -> String {
             .map(|x| x.id.as_str())
             .collect::<Vec<_>>()
             .join(LIST_SEPARATOR),
-        Field::Error => text(&r.error),
+        Field::Error => neutralise(&r.error.as_ref().map(ToString::to_string).unwrap_or_default()),
         Field::LaterPrice => opt(&r.later_price),
         Field::LaterCurrency => opt(&r.later_currency),
     }
@@ -118,6 +122,7 @@ pub fn neutralise(cell: &str) -> String {
 mod tests {
     use super::super::Format;
     use super::*;
+    use crate::error::{IoKind, ReadError};
     use crate::reason::Lang;
 
     fn written(style: Style, records: &[Record]) -> String {
@@ -134,7 +139,7 @@ mod tests {
 
     #[test]
     fn excel_csv_has_bom_crlf_and_a_header_in_words() {
-        let mut r = Record::error("=cmd", 1, "bad, \"very\"");
+        let mut r = Record::error("=cmd", 1, IoKind::Other("bad, \"very\"".into()));
         r.subject = Some("+1 call".into());
         let style = Style {
             excel: true,
@@ -146,7 +151,7 @@ mod tests {
         assert!(out.contains("'+1 call"));
         assert!(out.contains(",error,"), "the label id keeps its column: {out}");
         assert!(
-            out.contains("\"bad, \"\"very\"\"\",,,Could not read this mail\r\n"),
+            out.contains("\"bad, \"\"very\"\"\",,,\"Could not read this mail: bad, \"\"very\"\"\"\r\n"),
             "{out}"
         );
         let ja = written(
@@ -158,12 +163,13 @@ mod tests {
         );
         assert!(ja.starts_with("\u{FEFF}入力,通番,"), "{ja}");
         assert!(ja.contains(",判定（説明）\r\n"), "{ja}");
-        assert!(ja.contains("このメールを読み取れませんでした\r\n"), "{ja}");
+        // The verdict column says why in the reader's language; the error column stays English.
+        assert!(ja.contains(",\"bad, \"\"very\"\"\",,,\"このメールを読み取れませんでした: 読み取れません（bad, \"\"very\"\"）\"\r\n"), "{ja}");
     }
 
     #[test]
     fn plain_csv_keeps_ids_and_english_whatever_the_language() {
-        let r = Record::error("a.eml", 1, "x");
+        let r = Record::error("a.eml", 1, ReadError::Internal);
         let style = Style {
             lang: Lang::Ja,
             ..Style::default()

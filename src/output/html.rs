@@ -73,7 +73,7 @@ impl Row {
             label: r.label,
             products: r.products.join(", "),
             total,
-            subject: r.error.clone().or_else(|| r.subject.clone()).unwrap_or_default(),
+            subject: super::subject_or_error(r, words(lang)),
             from: r.from.clone().unwrap_or_default(),
             date: r.date.clone().unwrap_or_default(),
             source: if r.index > 1 {

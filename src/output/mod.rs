@@ -23,6 +23,14 @@ pub use csv::neutralise;
 pub use summary::summary;
 pub use text::terminal_safe;
 
+/// What a row shows in the subject's place: why the message could not be read, else its subject.
+fn subject_or_error(r: &Record, w: &words::Words) -> String {
+    match &r.error {
+        Some(e) => (w.error)(e),
+        None => r.subject.clone().unwrap_or_default(),
+    }
+}
+
 /// Output format for `scan`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {

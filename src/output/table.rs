@@ -89,7 +89,7 @@ impl<W: Write> TableWriter<W> {
             (None, Some(t)) => t.clone(),
             _ => String::new(),
         };
-        let subject = r.error.clone().or_else(|| r.subject.clone()).unwrap_or_default();
+        let subject = super::subject_or_error(r, self.words);
         let cells = [
             (self.words.label)(r.label).name.to_owned(),
             total,
@@ -157,6 +157,7 @@ fn short_reasons(r: &Record, words: &Words) -> String {
 mod tests {
     use super::super::{Format, written};
     use super::*;
+    use crate::error::IoKind;
     use crate::reason::{Lang, Reason, ReasonId};
 
     fn table(style: Style, records: &[Record]) -> String {
@@ -164,8 +165,7 @@ mod tests {
     }
 
     fn fake() -> Record {
-        let mut r = Record::error(&format!("{}/39-fake.eml", "deep/folder".repeat(8)), 3, "");
-        r.error = None;
+        let mut r = Record::empty(&format!("{}/39-fake.eml", "deep/folder".repeat(8)), 3);
         r.label = Label::Suspicious;
         r.subject = Some(format!("Your Microsoft order #4021937511 {}", "注文".repeat(40)));
         r.total = Some("399.99".into());
@@ -190,7 +190,10 @@ mod tests {
                     width: Some(width),
                     ..Style::default()
                 };
-                let out = table(style, &[fake(), Record::error("x.eml", 1, "e".repeat(300))]);
+                let out = table(
+                    style,
+                    &[fake(), Record::error("x.eml", 1, IoKind::Other("e".repeat(300)))],
+                );
                 for line in out.lines() {
                     assert!(display_width(line) < width, "{width} {lang:?}: {line}");
                 }

@@ -2,6 +2,9 @@
 
 use super::{AuthWords, CheckWords, LabelWords, ReasonWords, ReportWords, TableWords, Words};
 use crate::auth::AuthStatus;
+use crate::error::{DecodeError, IoKind, MsgError, ReadError};
+use crate::mime::MAX_EMBEDDED;
+use crate::msg::{MAX_ATTACHMENTS, MAX_DEPTH};
 use crate::reason::ReasonId;
 use crate::record::Field;
 use crate::verdict::Label;
@@ -33,6 +36,7 @@ pub const WORDS: Words = Words {
     verdict_column: "Verdict",
     messages_read,
     messages,
+    error,
     report: ReportWords {
         title: "msorder report",
         summary: "Summary",
@@ -336,5 +340,56 @@ fn reason(id: ReasonId) -> ReasonWords {
             short: "repeated amount",
             not_found: None,
         },
+    }
+}
+
+fn error(e: &ReadError) -> String {
+    match e {
+        ReadError::Io(io) => io_error(io),
+        ReadError::MboxRead(io) => format!("read error: {}", io_error(io)),
+        ReadError::SymlinkToDir => "symbolic link to a directory, not followed".into(),
+        ReadError::NotRegular => "not a regular file (FIFO, socket or device), skipped".into(),
+        ReadError::TooLarge { max_size } => {
+            format!("message larger than the maximum size ({max_size} bytes; see --max-size)")
+        }
+        ReadError::Decode(d) => decode_error(d),
+        ReadError::Msg(m) => msg_error(m),
+        ReadError::Internal => "internal error while reading this message (please report it)".into(),
+        ReadError::InternalInput => "internal error while reading this input (please report it)".into(),
+    }
+}
+
+fn io_error(e: &IoKind) -> String {
+    match e {
+        IoKind::NotFound => "no such file or directory".into(),
+        IoKind::PermissionDenied => "permission denied".into(),
+        IoKind::Other(system) => system.clone(),
+    }
+}
+
+fn decode_error(e: &DecodeError) -> String {
+    match e {
+        DecodeError::Empty => "empty message".into(),
+        DecodeError::NotMail => "not a mail message (no mail header fields)".into(),
+        DecodeError::Truncated => "truncated message (header block or MIME part cut short)".into(),
+        DecodeError::TooDeep(n) => {
+            format!("nesting too deep ({n} embedded message/rfc822 parts, limit {MAX_EMBEDDED})")
+        }
+        DecodeError::TooLarge(n) => format!(
+            "nesting too large ({} MiB of encoded embedded messages to unpack)",
+            n >> 20
+        ),
+    }
+}
+
+fn msg_error(e: &MsgError) -> String {
+    match e {
+        MsgError::Unreadable(why) => format!("not a readable Outlook .msg file ({why})"),
+        MsgError::NotOutlook => "compound file that is not an Outlook message (no MAPI properties)".into(),
+        MsgError::BrokenStream(path, why) => format!("broken .msg stream {path}: {why}"),
+        MsgError::StreamsTooLarge => "malformed .msg file (its streams add up to more than the file)".into(),
+        MsgError::BrokenStorage(why) => format!("broken .msg storage: {why}"),
+        MsgError::TooManyAttachments => format!(".msg with more than {MAX_ATTACHMENTS} attachments"),
+        MsgError::TooDeep => format!(".msg with messages embedded more than {MAX_DEPTH} deep"),
     }
 }

@@ -2,6 +2,9 @@
 
 use super::{AuthWords, CheckWords, LabelWords, ReasonWords, ReportWords, TableWords, Words};
 use crate::auth::AuthStatus;
+use crate::error::{DecodeError, IoKind, MsgError, ReadError};
+use crate::mime::MAX_EMBEDDED;
+use crate::msg::{MAX_ATTACHMENTS, MAX_DEPTH};
 use crate::reason::ReasonId;
 use crate::record::Field;
 use crate::verdict::Label;
@@ -33,6 +36,7 @@ pub const WORDS: Words = Words {
     verdict_column: "判定（説明）",
     messages_read,
     messages,
+    error,
     report: ReportWords {
         title: "msorder 判定レポート",
         summary: "集計",
@@ -337,5 +341,66 @@ fn reason(id: ReasonId) -> ReasonWords {
             short: "同額の繰り返し課金",
             not_found: None,
         },
+    }
+}
+
+fn error(e: &ReadError) -> String {
+    match e {
+        ReadError::Io(io) => io_error(io),
+        ReadError::MboxRead(io) => format!("読み取りの途中でエラーが起きました（{}）", io_error(io)),
+        ReadError::SymlinkToDir => "フォルダーへのシンボリックリンクです。たどりませんでした".into(),
+        ReadError::NotRegular => {
+            "通常のファイルではありません（FIFO、ソケット、デバイス）。読み飛ばしました".into()
+        }
+        ReadError::TooLarge { max_size } => {
+            format!("メールが上限の大きさ（{max_size} バイト、--max-size で変更できます）を超えています")
+        }
+        ReadError::Decode(d) => decode_error(d),
+        ReadError::Msg(m) => msg_error(m),
+        ReadError::Internal => "このメールの読み取り中に内部エラーが起きました（報告をお願いします）".into(),
+        ReadError::InternalInput => {
+            "この入力の読み取り中に内部エラーが起きました（報告をお願いします）".into()
+        }
+    }
+}
+
+fn io_error(e: &IoKind) -> String {
+    match e {
+        IoKind::NotFound => "ファイルまたはフォルダーが見つかりません".into(),
+        IoKind::PermissionDenied => "読み取る権限がありません".into(),
+        IoKind::Other(system) => format!("読み取れません（{system}）"),
+    }
+}
+
+fn decode_error(e: &DecodeError) -> String {
+    match e {
+        DecodeError::Empty => "空のメールです".into(),
+        DecodeError::NotMail => "メールではありません（メールのヘッダーがありません）".into(),
+        DecodeError::Truncated => {
+            "メールが途中で切れています（ヘッダーか MIME パートが終わっていません）".into()
+        }
+        DecodeError::TooDeep(n) => {
+            format!("入れ子が深すぎます（埋め込まれたメールが {n} 個、上限は {MAX_EMBEDDED} 個）")
+        }
+        DecodeError::TooLarge(n) => format!(
+            "入れ子が大きすぎます（展開するエンコード済みの埋め込みメールが {} MiB）",
+            n >> 20
+        ),
+    }
+}
+
+fn msg_error(e: &MsgError) -> String {
+    match e {
+        MsgError::Unreadable(why) => format!("Outlook の .msg ファイルとして読み取れません（{why}）"),
+        MsgError::NotOutlook => {
+            "Outlook のメッセージではない複合ファイルです（MAPI プロパティがありません）".into()
+        }
+        MsgError::BrokenStream(path, why) => format!(".msg のストリーム {path} が壊れています（{why}）"),
+        MsgError::StreamsTooLarge => {
+            "壊れた .msg ファイルです（ストリームの合計がファイルより大きい）".into()
+        }
+        MsgError::BrokenStorage(why) => format!(".msg のストレージが壊れています（{why}）"),
+        MsgError::TooManyAttachments => format!("添付ファイルが {MAX_ATTACHMENTS} 個を超える .msg です"),
+        MsgError::TooDeep => format!("メールの埋め込みが {MAX_DEPTH} 段を超える .msg です"),
     }
 }

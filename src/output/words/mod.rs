@@ -5,6 +5,7 @@
 //! translation does not compile. A new language is one file and one arm in [`words`].
 
 use crate::auth::AuthStatus;
+use crate::error::ReadError;
 use crate::reason::{Lang, ReasonId};
 use crate::record::Field;
 use crate::verdict::Label;
@@ -34,6 +35,8 @@ pub struct Words {
     pub messages: fn(usize) -> String,
     /// The HTML report's own headings and controls.
     pub report: ReportWords,
+    /// Why an input or a message could not be read, in one line.
+    pub error: fn(&ReadError) -> String,
 }
 
 /// The HTML report's headings, controls and notes.
