@@ -149,6 +149,10 @@ pub struct Record {
     /// takeover pass of a scan; not an output column.
     #[serde(skip)]
     pub(crate) account: Option<String>,
+    /// The verdict rule that gave the label (`src/verdict/rules.rs`), for `check --explain`;
+    /// not an output column.
+    #[serde(skip)]
+    pub(crate) rule: Option<&'static str>,
 }
 
 fn reason_ids<S: Serializer>(reasons: &[Reason], s: S) -> Result<S::Ok, S::Error> {
@@ -208,6 +212,12 @@ impl Record {
         }
     }
 
+    /// The name of the verdict rule that gave the label; `None` when no rule ran (an error, or
+    /// a mail the first look set aside as unrelated).
+    pub fn rule(&self) -> Option<&'static str> {
+        self.rule
+    }
+
     /// A record with nothing found, labelled `error` until told otherwise.
     pub(crate) fn empty(source: &str, index: usize) -> Record {
         Record {
@@ -232,6 +242,7 @@ impl Record {
             later_price: None,
             later_currency: None,
             account: None,
+            rule: None,
         }
     }
 
@@ -291,6 +302,7 @@ impl Record {
                 .as_ref()
                 .map(|m| m.address.trim().to_lowercase())
                 .filter(|a| !a.is_empty()),
+            rule: Some(d.rule),
         }
     }
 }

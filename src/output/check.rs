@@ -62,6 +62,9 @@ pub fn write_check(out: &mut impl Write, r: &Record, style: Style, explain: bool
             writeln!(out, "  {NOT_FOUND_MARK} {sentence} ({})", id.as_str())?;
         }
     }
+    if explain && let Some(rule) = r.rule() {
+        writeln!(out, "{}: {rule}", w.check.rule)?;
+    }
     writeln!(out, "{}: {}", w.check.next_step, label.next_step)
 }
 

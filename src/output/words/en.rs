@@ -23,6 +23,7 @@ pub const WORDS: Words = Words {
         passed: "Passed",
         not_found: "Checked, not found",
         next_step: "Next step",
+        rule: "Rule",
         brackets: (" (", ")"),
     },
     table: TableWords {

@@ -23,6 +23,7 @@ pub const WORDS: Words = Words {
         passed: "問題のなかった項目",
         not_found: "確認して見つからなかったもの",
         next_step: "次にすること",
+        rule: "判定規則",
         brackets: ("（", "）"),
     },
     table: TableWords {

@@ -104,6 +104,8 @@ pub struct CheckWords {
     pub not_found: &'static str,
     /// The next-step line.
     pub next_step: &'static str,
+    /// The line naming the verdict rule that gave the label (with `--explain`).
+    pub rule: &'static str,
     /// Around an explanation: ` (` and `)`, or Japanese full-width brackets.
     pub brackets: (&'static str, &'static str),
 }
