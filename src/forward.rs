@@ -7,8 +7,9 @@ use std::sync::LazyLock;
 use crate::address;
 
 use crate::lexicon;
+use crate::mime::text_links;
 use crate::text::fold_line;
-use crate::view::{Link, Mailbox, MessageView, Quoted, text_links};
+use crate::view::{Link, Mailbox, MessageView, Quoted};
 
 /// Separator lines (folded) that open a forwarded block.
 static SEPARATORS: LazyLock<Vec<&str>> = LazyLock::new(|| lexicon::every(|l| l.forward_separators));

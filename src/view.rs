@@ -5,10 +5,7 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-// Where the helpers that build views used to live; their users import them from here.
 use crate::address::registrable_domain;
-pub use crate::address::url_host;
-pub use crate::mime::html::{render_html, text_links};
 use crate::text::fold;
 
 /// A mailbox from an address header.

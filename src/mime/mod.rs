@@ -26,6 +26,7 @@ use std::sync::LazyLock;
 use mail_parser::{ContentType, HeaderName, Message, MessageParser, MimeHeaders};
 
 pub use charset::decode_bytes;
+pub use html::text_links;
 pub use nesting::MAX_EMBEDDED;
 pub use rfc2047::decode_header_bytes;
 

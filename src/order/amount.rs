@@ -444,7 +444,7 @@ mod tests {
                     .iter()
                     .map(|(l, v)| format!("<tr><td>{l}</td><td>{v}</td></tr>"))
                     .collect();
-                bodies.push(crate::view::render_html(&format!("<table>{html}</table>")).0);
+                bodies.push(crate::mime::html::render_html(&format!("<table>{html}</table>")).0);
                 for body in bodies {
                     let o = order_of(&body);
                     assert_eq!(o.total.as_ref(), Some(total), "{body}");

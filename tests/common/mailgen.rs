@@ -47,7 +47,7 @@ pub enum Attach {
 impl Mail {
     /// The generator's copy of a decoded message.
     pub fn from_view(v: &MessageView) -> Mail {
-        let text_links = msorder::view::text_links(&v.text).len();
+        let text_links = msorder::mime::text_links(&v.text).len();
         let html_links = v.links[..v.links.len().saturating_sub(text_links)].to_vec();
         let html = (!v.html_text.trim().is_empty()).then(|| Html {
             lines: v.html_text.lines().map(str::to_owned).collect(),
@@ -132,7 +132,7 @@ impl Mail {
         }
         let text = self.text.clone().unwrap_or_default();
         let lines: Vec<String> = text.lines().map(str::to_owned).collect();
-        let links = lines.iter().flat_map(|l| msorder::view::text_links(l)).collect();
+        let links = lines.iter().flat_map(|l| msorder::mime::text_links(l)).collect();
         Html {
             lines,
             links,
