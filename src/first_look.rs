@@ -20,6 +20,9 @@ use crate::mime::Glance;
 use crate::skim::{self, Piece};
 use crate::{auth, forward, order, scope, text};
 
+mod markers;
+use markers::Markers;
+
 /// Where an attached original can hide (matched ASCII-case-insensitively): message parts
 /// (`message/rfc822`, `message/global`), `.eml` files, and digests whose parts are messages.
 const ATTACHED_MARKERS: &[&str] = &["message/", ".eml", "multipart/digest"];
@@ -62,26 +65,31 @@ fn opaque() -> impl Iterator<Item = &'static &'static str> {
 
 /// Everything that sends a body to the full decode, one scan: forwards, attached originals, and
 /// bytes that are not the text.
-static BODY_DECODES: LazyLock<AhoCorasick> = LazyLock::new(|| decodes(OPAQUE_BODY.iter()));
+static BODY_DECODES: LazyLock<Markers> = LazyLock::new(|| decodes(OPAQUE_BODY.iter()));
 /// Markers that hide nothing in a text part's decoded content: mail-parser decodes no encoded
 /// words in a body, and character references only in HTML, which [`skim::html_text`] decodes.
 const LITERAL_IN_TEXT: &[&str] = &["=?", "&#"];
 
 /// [`BODY_DECODES`] for a text part's decoded content.
-static TEXT_DECODES: LazyLock<AhoCorasick> =
+static TEXT_DECODES: LazyLock<Markers> =
     LazyLock::new(|| decodes(OPAQUE_BODY.iter().filter(|w| !LITERAL_IN_TEXT.contains(w))));
 
 /// Forward and attachment markers, opaque words, and the given body markers, one automaton.
-fn decodes(body: impl Iterator<Item = &'static &'static str>) -> AhoCorasick {
-    case_insensitive(
+fn decodes(body: impl Iterator<Item = &'static &'static str>) -> Markers {
+    Markers::new(
         ATTACHED_MARKERS
             .iter()
             .chain(forward::SENDER_LABELS.iter())
             .chain(opaque())
-            .chain(body),
+            .chain(body)
+            .copied(),
     )
 }
-static OPAQUE: LazyLock<AhoCorasick> = LazyLock::new(|| case_insensitive(opaque()));
+static OPAQUE: LazyLock<Markers> = LazyLock::new(|| Markers::new(opaque().copied()));
+/// The forward markers alone, for HTML as rendered: a numeric reference can spell one
+/// (`From&#58;`) where the raw bytes show none.
+static SENDER_LABELS: LazyLock<Markers> =
+    LazyLock::new(|| Markers::new(forward::SENDER_LABELS.iter().copied()));
 /// The scope rule's brand words as they look squeezed (letters and digits only, lowercased).
 /// Without word boundaries this matches more than the rule does (`maxbox`): such a body is
 /// decoded, which costs time and never a verdict.
@@ -93,14 +101,6 @@ static SQUEEZED_BRANDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
         .collect();
     AhoCorasick::new(words).expect("literal patterns")
 });
-
-fn case_insensitive<'a>(words: impl Iterator<Item = &'a &'a str>) -> AhoCorasick {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-        .build(words)
-        .expect("literal patterns")
-}
 
 /// True when the message needs a full decode.
 pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
@@ -135,8 +135,10 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
             if !html {
                 return names_brand(&fold_unless_ascii(&text));
             }
-            skim::html_text(&text)
-                .is_none_or(|shown| SQUEEZED_BRANDS.is_match(&squeezed(&fold_unless_ascii(&shown)).0))
+            skim::html_text(&text).is_none_or(|shown| {
+                (memchr::memmem::find(&bytes, b"&#").is_some() && SENDER_LABELS.is_match(shown.as_bytes()))
+                    || SQUEEZED_BRANDS.is_match(&squeezed(&fold_unless_ascii(&shown), false))
+            })
         }
     })
 }
@@ -187,14 +189,21 @@ fn fold_unless_ascii(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// Every `&name;` in the body stands for no letter.
+/// Every `&name;` in the body stands for no letter, or for letters that spell nothing
+/// ([`other_letter`]).
 fn plain_entities(body: &[u8]) -> bool {
     memchr::memchr_iter(b'&', body).all(|at| {
         let rest = &body[at + 1..body.len().min(at + 12)];
         match rest.iter().position(|&b| b == b';') {
             Some(end) if end > 0 && rest[..end].iter().all(u8::is_ascii_alphanumeric) => {
                 let name = std::str::from_utf8(&rest[..end]).unwrap_or("");
+                // What follows must join no character: ASCII, and no numeric reference (which
+                // could be a combining mark).
+                let next = &body[at + end + 2..];
                 PLAIN_ENTITIES.iter().any(|p| p.eq_ignore_ascii_case(name))
+                    || (next.first().is_none_or(u8::is_ascii)
+                        && !next.starts_with(b"&#")
+                        && other_letter(name))
             }
             // A lone `&` is text.
             _ => true,
@@ -202,60 +211,118 @@ fn plain_entities(body: &[u8]) -> bool {
     })
 }
 
+/// Characters of the brand words (squeezed) and of the forward markers.
+static SPELLING: LazyLock<Vec<char>> = LazyLock::new(|| {
+    let mut chars: Vec<char> = scope::BRAND_WORDS
+        .iter()
+        .chain(scope::SHORT_BRAND_WORDS)
+        .chain(forward::SENDER_LABELS.iter())
+        .flat_map(|w| w.chars())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    chars.sort_unstable();
+    chars.dedup();
+    chars
+});
+
+/// A named reference (`&eacute;`, `&ccedil;`) that the full decode reads, with the decoder it
+/// uses, as one character that neither as it stands nor folded holds any character of a brand
+/// word or a forward marker, and that joins no character before it (NFKC leaves it alone
+/// whatever precedes it: a starter that composes with nothing). Left out of the text as the
+/// first look leaves out markup, it can only join letters, never part them: a brand word it
+/// hides is impossible, one it makes up costs a decode.
+fn other_letter(name: &str) -> bool {
+    use unicode_normalization::{IsNormalized, char::canonical_combining_class, is_nfkc_quick};
+    let reference = format!("&{name};");
+    let decoded = html_escape::decode_html_entities(&reference);
+    let mut chars = decoded.chars();
+    let (Some(c), None) = (chars.next(), chars.next()) else {
+        return false;
+    };
+    let spells = |c: char| SPELLING.binary_search(&c.to_ascii_lowercase()).is_ok();
+    canonical_combining_class(c) == 0
+        && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes
+        && !c.to_lowercase().any(spells)
+        && !text::fold(decoded.as_ref()).chars().any(spells)
+}
+
 /// The (folded) body could name the brand as the full decode renders it: squeezed to letters and
 /// digits as it stands (`Micro soft`), and with markup and entity references dropped
 /// (`Micro<b>soft</b>`, `X<b>box`, `Windows&nbsp;Defender`, `Micro<!-- -->soft`).
 fn names_brand(text: &str) -> bool {
-    let (kept, dropped) = squeezed(text);
-    SQUEEZED_BRANDS.is_match(&kept) || SQUEEZED_BRANDS.is_match(&dropped)
+    SQUEEZED_BRANDS.is_match(&squeezed(text, false))
+        || (memchr::memchr2(b'<', b'&', text.as_bytes()).is_some()
+            && SQUEEZED_BRANDS.is_match(&squeezed(text, true)))
 }
 
 /// `<` opens a tag only before a letter, `/`, `!` or `?`, as in the HTML tokenizer; otherwise it
 /// is text (`a < b`).
-fn opens_tag(rest: &str) -> bool {
-    rest.as_bytes()
-        .get(1)
+fn opens_tag(rest: &[u8]) -> bool {
+    rest.get(1)
         .is_some_and(|&b| b.is_ascii_alphabetic() || b"/!?".contains(&b))
 }
 
-/// Letters and digits (folded text is lowercase already): all of them, and those outside markup
-/// (`<…>`, `<!--…-->`, `&name;`).
-fn squeezed(text: &str) -> (String, String) {
-    let mut kept = String::with_capacity(text.len() / 2);
-    let mut dropped = String::with_capacity(text.len() / 2);
+/// ASCII letters and digits lowercased; 0 for every other ASCII byte.
+static ASCII_LETTERS: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        if (b as u8).is_ascii_alphanumeric() {
+            table[b] = (b as u8).to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table
+};
+
+/// Letters and digits (folded text is lowercase already): all of them, or (`drop_markup`) those
+/// outside markup (`<…>`, `<!--…-->`, `&name;`). UTF-8.
+fn squeezed(text: &str, drop_markup: bool) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
     let mut markup_end = 0;
     // Once a closer is missing it is missing for every later opener: no search is repeated, so
     // hostile input (`<<<<…`) stays linear.
     let (mut tag_closes, mut comment_closes) = (true, true);
-    for (at, c) in text.char_indices() {
-        if at >= markup_end && (c == '<' || c == '&') {
-            let rest = &text[at..];
-            let end = if rest.starts_with("<!--") && comment_closes {
-                let end = rest.find("-->").map(|e| e + 3);
-                comment_closes = end.is_some();
-                end
-            } else if c == '<' && tag_closes && opens_tag(rest) {
-                let end = rest.find('>').map(|e| e + 1);
-                tag_closes = end.is_some();
-                end
-            } else if c == '&' {
-                rest.bytes().take(12).position(|b| b == b';').map(|e| e + 1)
-            } else {
-                None
-            };
-            if let Some(end) = end {
-                markup_end = at + end;
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b.is_ascii() {
+            if drop_markup && at >= markup_end && (b == b'<' || b == b'&') {
+                let rest = &bytes[at..];
+                let end = if rest.starts_with(b"<!--") && comment_closes {
+                    let end = memchr::memmem::find(rest, b"-->").map(|e| e + 3);
+                    comment_closes = end.is_some();
+                    end
+                } else if b == b'<' && tag_closes && opens_tag(rest) {
+                    let end = memchr::memchr(b'>', rest).map(|e| e + 1);
+                    tag_closes = end.is_some();
+                    end
+                } else if b == b'&' {
+                    rest.iter().take(12).position(|&b| b == b';').map(|e| e + 1)
+                } else {
+                    None
+                };
+                if let Some(end) = end {
+                    markup_end = at + end;
+                }
             }
-        }
-        if c.is_alphanumeric() {
-            let lower = c.to_ascii_lowercase();
-            kept.push(lower);
-            if at >= markup_end {
-                dropped.push(lower);
+            let letter = ASCII_LETTERS[usize::from(b)];
+            if letter != 0 && (!drop_markup || at >= markup_end) {
+                out.push(letter);
             }
+            at += 1;
+        } else {
+            // A lead byte: `text` is a str, so a whole character starts here.
+            let c = text[at..].chars().next().unwrap_or_default();
+            let len = c.len_utf8();
+            if c.is_alphanumeric() && (!drop_markup || at >= markup_end) {
+                out.extend_from_slice(&bytes[at..at + len]);
+            }
+            at += len;
         }
     }
-    (kept, dropped)
+    out
 }
 
 #[cfg(test)]
@@ -310,11 +377,61 @@ mod tests {
     }
 
     #[test]
+    fn references_to_other_letters_are_read() {
+        let html =
+            |body: &str| format!("From: a@example.com\nSubject: hi\nContent-Type: text/html\n\n{body}\n");
+        // Portuguese with its letters written as references: nothing to decode.
+        assert!(!worth(
+            html("Voc&ecirc; tem pontos a expirar: a&ccedil;&atilde;o &Uacute;nica").as_bytes()
+        ));
+        for body in [
+            // A letter that folds to one a brand word holds (ı is i, º is o).
+            "M&imath;crosoft",
+            "Micr&ordm;soft",
+            // Names html-escape reads otherwise than one character, or not at all.
+            "&notit; x",
+            "&microsoft;",
+            // What follows could join the letter.
+            "a&eacute;\u{301}",
+            "a&eacute;&#769;",
+            // A forward marker spelled with a reference.
+            "From&#58; Support &lt;a@rnicrosoft.com&gt;",
+            // A brand word behind one.
+            "&eacute;Microsoft",
+        ] {
+            assert!(worth(html(body).as_bytes()), "{body}");
+        }
+    }
+
+    /// What the first look skips, the full decode calls `unrelated`.
+    #[test]
+    fn skipped_references_are_unrelated_in_full() {
+        for body in [
+            "<p>Voc&ecirc; tem 92.990 pontos. A&ccedil;&atilde;o &Uacute;nica: <a href=\"http://x.example/\">resgate</a></p>",
+            // ô is no o: no brand word, for the full decode either.
+            "Micr&ocirc;soft 365",
+        ] {
+            let raw = format!(
+                "From: Livelo <a@example.com.br>\nSubject: pontos\nContent-Type: text/html; charset=utf-8\n\n{body}\n"
+            );
+            assert!(!worth(raw.as_bytes()), "{body}");
+            let view = crate::mime::decode(raw.as_bytes()).unwrap();
+            let decision = crate::verdict::decide(&view, &Default::default());
+            assert_eq!(decision.label, crate::verdict::Label::Unrelated, "{body}");
+        }
+        let lookalike = "From: Livelo <a@example.com.br>\nSubject: pontos\nContent-Type: text/html; charset=utf-8\n\nM&imath;crosoft 365\n";
+        let view = crate::mime::decode(lookalike.as_bytes()).unwrap();
+        let decision = crate::verdict::decide(&view, &Default::default());
+        assert_ne!(decision.label, crate::verdict::Label::Unrelated);
+    }
+
+    #[test]
     fn unclosed_markup_is_text() {
-        assert_eq!(squeezed("a < Micro<b>soft").1, "amicrosoft");
-        assert_eq!(squeezed("a <Micro<b>soft").1, "asoft");
-        assert_eq!(squeezed("<<<< x").0, "x");
-        assert_eq!(squeezed("x <!-- y").1, "xy");
+        assert_eq!(squeezed("a < Micro<b>soft", true), b"amicrosoft");
+        assert_eq!(squeezed("a <Micro<b>soft", true), b"asoft");
+        assert_eq!(squeezed("<<<< x", false), b"x");
+        assert_eq!(squeezed("x <!-- y", true), b"xy");
+        assert_eq!(squeezed("Ⅻ é<b>ü</b>", false), "Ⅻébüb".as_bytes());
     }
 
     #[test]

@@ -437,17 +437,14 @@ pub fn html_text(html: &str) -> Option<String> {
                     .iter()
                     .take_while(|b| !b.is_ascii_whitespace() && !b"/>".contains(b))
                     .count();
-                let name = std::str::from_utf8(&rest[1..1 + name_len])
-                    .ok()?
-                    .to_ascii_lowercase();
-                if UNCERTAIN_ELEMENTS.contains(&name.as_str()) {
+                let name = &rest[1..1 + name_len];
+                let is = |e: &&str| e.as_bytes().eq_ignore_ascii_case(name);
+                if UNCERTAIN_ELEMENTS.iter().any(is) {
                     return None;
                 }
                 let end = at + tag_end(rest)?;
-                if SKIPPED_ELEMENTS.contains(&name.as_str()) {
-                    let closer = format!("</{name}");
-                    let lower = bytes[end..].to_ascii_lowercase();
-                    let close = memchr::memmem::find(&lower, closer.as_bytes())?;
+                if SKIPPED_ELEMENTS.iter().any(is) {
+                    let close = closer(&bytes[end..], name)?;
                     end + close + tag_end(&bytes[end + close..])?
                 } else {
                     end
@@ -464,6 +461,14 @@ pub fn html_text(html: &str) -> Option<String> {
     }
     out.push_str(&html[text_from..]);
     Some(out)
+}
+
+/// Where `</name` (ASCII case aside) first starts in `html`.
+fn closer(html: &[u8], name: &[u8]) -> Option<usize> {
+    memchr::memmem::find_iter(html, b"</").find(|&at| {
+        html.get(at + 2..at + 2 + name.len())
+            .is_some_and(|found| found.eq_ignore_ascii_case(name))
+    })
 }
 
 /// The character of a reference `&#…;` at the start of `bytes` and the reference's length; None

@@ -3,7 +3,9 @@
 
 use std::borrow::Cow;
 
-use unicode_normalization::UnicodeNormalization;
+use std::sync::LazyLock;
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 use unicode_security::MixedScript;
 
 /// Characters that render as nothing: zero-width spaces and joiners, bidi controls, soft hyphen,
@@ -42,13 +44,15 @@ pub fn fold(s: &str) -> String {
         } else {
             run.saturating_sub(1)
         };
-        for &b in &bytes[i..i + fast] {
-            out.push(if b == b'\t' {
-                ' '
-            } else {
-                b.to_ascii_lowercase() as char
-            });
+        let start = out.len();
+        let mut from = i;
+        for tab in memchr::memchr_iter(b'\t', &bytes[i..i + fast]) {
+            out.push_str(&s[from..i + tab]);
+            out.push(' ');
+            from = i + tab + 1;
         }
+        out.push_str(&s[from..i + fast]);
+        out[start..].make_ascii_lowercase();
         i += fast;
         if i == bytes.len() {
             break;
@@ -58,15 +62,42 @@ pub fn fold(s: &str) -> String {
             .windows(2)
             .position(|w| w[0].is_ascii() && w[1].is_ascii())
             .map_or(bytes.len(), |p| i + 1 + p);
-        for c in s[i..end].nfkc() {
-            push_folded(&mut out, c);
+        // Most stretches are NFKC already (accented letters, kana, kanji): their normalisation
+        // would give them back unchanged, so it is skipped.
+        let stretch = &s[i..end];
+        if is_nfkc_quick(stretch.chars()) == IsNormalized::Yes {
+            stretch.chars().for_each(|c| push_folded(&mut out, c));
+        } else {
+            stretch.nfkc().for_each(|c| push_folded(&mut out, c));
         }
         i = end;
     }
     out
 }
 
+/// [`fold_char`] of every two-byte character (U+0080..U+07FF: Latin, Greek, Cyrillic, Hebrew,
+/// Arabic), looked up rather than worked out again: the accented letters of European mail come
+/// one after another.
+static TWO_BYTE_FOLDS: LazyLock<Vec<Box<str>>> = LazyLock::new(|| {
+    ('\u{80}'..='\u{7FF}')
+        .map(|c| {
+            let mut folded = String::new();
+            fold_char(&mut folded, c);
+            folded.into_boxed_str()
+        })
+        .collect()
+});
+
 fn push_folded(out: &mut String, c: char) {
+    match c as usize {
+        0..0x80 => out.push(if c == '\t' { ' ' } else { c.to_ascii_lowercase() }),
+        code @ 0x80..0x800 => out.push_str(&TWO_BYTE_FOLDS[code - 0x80]),
+        _ => fold_char(out, c),
+    }
+}
+
+/// One character of NFKC text, folded.
+fn fold_char(out: &mut String, c: char) {
     if c.is_ascii() {
         out.push(if c == '\t' { ' ' } else { c.to_ascii_lowercase() });
     } else if is_invisible(c) {
@@ -323,12 +354,23 @@ mod tests {
             "",
             "注",
             "ok.",
+            "ação Ωμέγα Привет",
+            "\u{E9}\u{301}",
         ] {
             let slow: String = s.nfkc().fold(String::new(), |mut out, c| {
-                push_folded(&mut out, c);
+                fold_char(&mut out, c);
                 out
             });
             assert_eq!(fold(s), slow, "{s:?}");
+        }
+        // Every two-byte character (looked up) and every kana, alone and before a combining mark.
+        let chars = (0x80..0x800).chain(0x3040..0x3100).filter_map(char::from_u32);
+        for s in chars.flat_map(|c| [format!("a{c}b"), format!("{c}\u{301}"), format!("{c}\u{3099}")]) {
+            let slow: String = s.nfkc().fold(String::new(), |mut out, c| {
+                fold_char(&mut out, c);
+                out
+            });
+            assert_eq!(fold(&s), slow, "{s:?}");
         }
     }
 
