@@ -133,11 +133,11 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
             // The view holds HTML as rendered; plain text as it stands, searched also without
             // what looks like markup, as a body of unknown type is.
             if !html {
-                return names_brand(&fold_unless_ascii(&text));
+                return names_brand(&text);
             }
             skim::html_text(&text).is_none_or(|shown| {
                 (memchr::memmem::find(&bytes, b"&#").is_some() && SENDER_LABELS.is_match(shown.as_bytes()))
-                    || SQUEEZED_BRANDS.is_match(&squeezed(&fold_unless_ascii(&shown), false))
+                    || SQUEEZED_BRANDS.is_match(&text::folded_alphanumerics(&shown))
             })
         }
     })
@@ -177,7 +177,7 @@ fn text_matters(text: &[u8]) -> bool {
     }
     // Bytes that are the text: UTF-8, folded when not ASCII (folding is what turns look-alike
     // and full-width letters into a brand word).
-    std::str::from_utf8(text).map_or(true, |text| names_brand(&fold_unless_ascii(text)))
+    std::str::from_utf8(text).map_or(true, names_brand)
 }
 
 /// Folded text ([`text::fold`]); ASCII needs none here, since the brand search lowercases.
@@ -246,13 +246,16 @@ fn other_letter(name: &str) -> bool {
         && !text::fold(decoded.as_ref()).chars().any(spells)
 }
 
-/// The (folded) body could name the brand as the full decode renders it: squeezed to letters and
+/// The body, folded, could name the brand as the full decode renders it: squeezed to letters and
 /// digits as it stands (`Micro soft`), and with markup and entity references dropped
 /// (`Micro<b>soft</b>`, `X<b>box`, `Windows&nbsp;Defender`, `Micro<!-- -->soft`).
 fn names_brand(text: &str) -> bool {
-    SQUEEZED_BRANDS.is_match(&squeezed(text, false))
-        || (memchr::memchr2(b'<', b'&', text.as_bytes()).is_some()
-            && SQUEEZED_BRANDS.is_match(&squeezed(text, true)))
+    if SQUEEZED_BRANDS.is_match(&text::folded_alphanumerics(text)) {
+        return true;
+    }
+    let folded = fold_unless_ascii(text);
+    memchr::memchr2(b'<', b'&', folded.as_bytes()).is_some()
+        && SQUEEZED_BRANDS.is_match(&outside_markup(&folded))
 }
 
 /// `<` opens a tag only before a letter, `/`, `!` or `?`, as in the HTML tokenizer; otherwise it
@@ -275,9 +278,9 @@ static ASCII_LETTERS: [u8; 128] = {
     table
 };
 
-/// Letters and digits (folded text is lowercase already): all of them, or (`drop_markup`) those
-/// outside markup (`<…>`, `<!--…-->`, `&name;`). UTF-8.
-fn squeezed(text: &str, drop_markup: bool) -> Vec<u8> {
+/// The letters and digits outside markup (`<…>`, `<!--…-->`, `&name;`), lowercased (folded text
+/// is lowercase already), as UTF-8.
+fn outside_markup(text: &str) -> Vec<u8> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut markup_end = 0;
@@ -288,7 +291,7 @@ fn squeezed(text: &str, drop_markup: bool) -> Vec<u8> {
     while at < bytes.len() {
         let b = bytes[at];
         if b.is_ascii() {
-            if drop_markup && at >= markup_end && (b == b'<' || b == b'&') {
+            if at >= markup_end && (b == b'<' || b == b'&') {
                 let rest = &bytes[at..];
                 let end = if rest.starts_with(b"<!--") && comment_closes {
                     let end = memchr::memmem::find(rest, b"-->").map(|e| e + 3);
@@ -308,7 +311,7 @@ fn squeezed(text: &str, drop_markup: bool) -> Vec<u8> {
                 }
             }
             let letter = ASCII_LETTERS[usize::from(b)];
-            if letter != 0 && (!drop_markup || at >= markup_end) {
+            if letter != 0 && at >= markup_end {
                 out.push(letter);
             }
             at += 1;
@@ -316,7 +319,7 @@ fn squeezed(text: &str, drop_markup: bool) -> Vec<u8> {
             // A lead byte: `text` is a str, so a whole character starts here.
             let c = text[at..].chars().next().unwrap_or_default();
             let len = c.len_utf8();
-            if c.is_alphanumeric() && (!drop_markup || at >= markup_end) {
+            if c.is_alphanumeric() && at >= markup_end {
                 out.extend_from_slice(&bytes[at..at + len]);
             }
             at += len;
@@ -427,11 +430,11 @@ mod tests {
 
     #[test]
     fn unclosed_markup_is_text() {
-        assert_eq!(squeezed("a < Micro<b>soft", true), b"amicrosoft");
-        assert_eq!(squeezed("a <Micro<b>soft", true), b"asoft");
-        assert_eq!(squeezed("<<<< x", false), b"x");
-        assert_eq!(squeezed("x <!-- y", true), b"xy");
-        assert_eq!(squeezed("Ⅻ é<b>ü</b>", false), "Ⅻébüb".as_bytes());
+        assert_eq!(outside_markup("a < Micro<b>soft"), b"amicrosoft");
+        assert_eq!(outside_markup("a <Micro<b>soft"), b"asoft");
+        assert_eq!(outside_markup("<<<< x"), b"x");
+        assert_eq!(outside_markup("x <!-- y"), b"xy");
+        assert_eq!(outside_markup("Ⅻ é<b>ü</b>&amp;"), "Ⅻéü".as_bytes());
     }
 
     #[test]

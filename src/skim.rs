@@ -572,10 +572,29 @@ mod tests {
     }
 
     #[test]
+    fn tags_end_outside_quoted_values() {
+        for (tag, end) in [
+            ("<a href=\"x>y\">", Some(14)),
+            ("<a href = 'x>y' b>", Some(18)),
+            ("<a b\"c>", Some(7)),
+            ("<a b=\"c", None),
+            ("<a b=x\"y>", Some(9)),
+            ("<a b='c'\"d>", Some(11)),
+            ("<a", None),
+        ] {
+            assert_eq!(tag_end(tag.as_bytes()), end, "{tag}");
+        }
+    }
+
+    #[test]
     fn base64_like_mail_parser() {
         assert_eq!(base64(b"TWk=\nY3Jv\n").unwrap(), b"Micro");
         assert_eq!(base64(b"TWljcm9zb2Z0").unwrap(), b"Microsoft");
         assert!(base64(b"TW-k").is_none());
         assert_eq!(quoted_printable(b"a=C3=A9 =  \nb").unwrap(), "aé b".as_bytes());
+        assert_eq!(quoted_printable(b"=3D=\r\nx=\n").unwrap(), b"=x");
+        for odd in [&b"a=zz"[..], b"a=", b"a=4", b"a= 41", b"a=\r"] {
+            assert!(quoted_printable(odd).is_none(), "{odd:?}");
+        }
     }
 }

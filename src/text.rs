@@ -33,6 +33,69 @@ pub fn is_cjk(c: char) -> bool {
 /// (Cherokee `Ꮇ` to `M`, Cyrillic `о` to `o`), lowercase, and turn NBSP and tabs into spaces.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    fold_runs(s, &mut out, |out, run| {
+        let start = out.len();
+        let mut from = 0;
+        for tab in memchr::memchr_iter(b'\t', run.as_bytes()) {
+            out.push_str(&run[from..tab]);
+            out.push(' ');
+            from = tab + 1;
+        }
+        out.push_str(&run[from..]);
+        out[start..].make_ascii_lowercase();
+    });
+    out
+}
+
+/// The letters and digits of [`fold`]`(s)`, in order, as UTF-8 (`fold(s)` filtered by
+/// [`char::is_alphanumeric`]), without building the folded text: brand words survive spacing
+/// and punctuation tricks.
+pub fn folded_alphanumerics(s: &str) -> Vec<u8> {
+    fn push_alphanumerics(out: &mut Vec<u8>, folded: &str) {
+        for c in folded.chars().filter(|c| c.is_alphanumeric()) {
+            out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+        }
+    }
+    let mut out = Vec::with_capacity(s.len());
+    // The folded stretch before each run, emptied as the run comes.
+    let mut stretch = String::new();
+    fold_runs(s, &mut stretch, |stretch, run| {
+        push_alphanumerics(&mut out, stretch);
+        stretch.clear();
+        push_ascii_alphanumerics(&mut out, run.as_bytes());
+    });
+    push_alphanumerics(&mut out, &stretch);
+    out
+}
+
+/// Appends the letters and digits of ASCII text, lowercased. Every byte is written and the end
+/// moves on only past those kept: in text, whether a byte is a letter is no branch a CPU can
+/// predict.
+fn push_ascii_alphanumerics(out: &mut Vec<u8>, run: &[u8]) {
+    static KEPT: [u8; 256] = {
+        let mut table = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            if (b as u8).is_ascii_alphanumeric() {
+                table[b] = (b as u8).to_ascii_lowercase();
+            }
+            b += 1;
+        }
+        table
+    };
+    let mut end = out.len();
+    out.resize(end + run.len(), 0);
+    for &b in run {
+        let kept = KEPT[usize::from(b)];
+        out[end] = kept;
+        end += usize::from(kept != 0);
+    }
+    out.truncate(end);
+}
+
+/// [`fold`]'s walk: each ASCII run that needs no normalisation goes to `ascii` as it stands; the
+/// characters of the other stretches are folded onto `out`.
+fn fold_runs(s: &str, out: &mut String, mut ascii: impl FnMut(&mut String, &str)) {
     let bytes = s.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -44,15 +107,9 @@ pub fn fold(s: &str) -> String {
         } else {
             run.saturating_sub(1)
         };
-        let start = out.len();
-        let mut from = i;
-        for tab in memchr::memchr_iter(b'\t', &bytes[i..i + fast]) {
-            out.push_str(&s[from..i + tab]);
-            out.push(' ');
-            from = i + tab + 1;
+        if fast > 0 {
+            ascii(out, &s[i..i + fast]);
         }
-        out.push_str(&s[from..i + fast]);
-        out[start..].make_ascii_lowercase();
         i += fast;
         if i == bytes.len() {
             break;
@@ -66,13 +123,12 @@ pub fn fold(s: &str) -> String {
         // would give them back unchanged, so it is skipped.
         let stretch = &s[i..end];
         if is_nfkc_quick(stretch.chars()) == IsNormalized::Yes {
-            stretch.chars().for_each(|c| push_folded(&mut out, c));
+            stretch.chars().for_each(|c| push_folded(out, c));
         } else {
-            stretch.nfkc().for_each(|c| push_folded(&mut out, c));
+            stretch.nfkc().for_each(|c| push_folded(out, c));
         }
         i = end;
     }
-    out
 }
 
 /// [`fold_char`] of every two-byte character (U+0080..U+07FF: Latin, Greek, Cyrillic, Hebrew,
@@ -371,6 +427,23 @@ mod tests {
                 out
             });
             assert_eq!(fold(&s), slow, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn folded_alphanumerics_are_those_of_the_folded_text() {
+        for s in [
+            "",
+            "Micro soft",
+            "Ｍｉｃｒｏ soft ①",
+            "a\u{301}b c\te",
+            "Ⅻ é<b>ü</b> マイクロ ソフト",
+            "x\u{200B}y.",
+            "é",
+            "ok",
+        ] {
+            let expected: String = fold(s).chars().filter(|c| c.is_alphanumeric()).collect();
+            assert_eq!(folded_alphanumerics(s), expected.as_bytes(), "{s:?}");
         }
     }
 
