@@ -115,11 +115,14 @@ pub(super) fn pick_subject(outer: &MessageView, trust: &Trust) -> Picked {
         Some((picked, carried)) => (picked, behind(&outer, carried, trust)),
         None => (innermost_original(&outer, trust), Vec::new()),
     };
+    let order = picked.order().clone();
+    let authenticity = picked.authenticity(trust).clone();
     Picked {
+        // Copied once read, so the copy keeps the folded forms made for the reading.
         subject: MessageView::clone(&picked.view),
         origin: picked.origin,
-        order: picked.order().clone(),
-        authenticity: picked.authenticity(trust).clone(),
+        order,
+        authenticity,
         carried,
     }
 }
@@ -195,8 +198,9 @@ fn innermost_order<'t, 'a>(
             return Some((deeper, behind(layer, carried, trust)));
         }
         // A layer quoting an original inline is a forwarder: the order fields and brand words
-        // in its body are the quote's, and the quote was no order.
-        if layer.holds_order() && layer.inline().is_none() {
+        // in its body are the quote's, and the quote was no order. Asked first: the peeling
+        // above has mostly found the quote already, and order fields cost more to read.
+        if layer.inline().is_none() && layer.holds_order() {
             return Some((layer, Vec::new()));
         }
     }
@@ -209,11 +213,11 @@ fn innermost_order<'t, 'a>(
 /// customer, a shop with its phone number in its signature, a subject rewritten to ask about the
 /// mail) says nothing about the original: nothing is carried.
 fn posing_warnings(forwarder: &Layer, trust: &Trust) -> Vec<Seen> {
-    let judged = forwarder.authenticity(trust);
-    if judged.microsoft_sender {
+    let view = &forwarder.view;
+    // Judged in full only once it poses: most forwarders are plainly someone else.
+    if auth::from_order_sender(view) {
         return Vec::new();
     }
-    let view = &forwarder.view;
     // The sender's own claim: the scope rule on the From header with no subject.
     let sender_claims = scope::header_claim(view.from.as_ref(), "");
     let subject_is_order =
@@ -221,7 +225,7 @@ fn posing_warnings(forwarder: &Layer, trust: &Trust) -> Vec<Seen> {
     if !sender_claims && !subject_is_order {
         return Vec::new();
     }
-    signs_in(&judged.reasons)
+    signs_in(&forwarder.authenticity(trust).reasons)
 }
 
 /// A forward or reply prefix anywhere in a subject (`Ticket 5521: Fwd: …`): it quotes another
