@@ -1,6 +1,7 @@
 //! Content signals: disguised letters, phone numbers, callback and urgency wording, business-sized
 //! quantities.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
@@ -135,8 +136,9 @@ fn disguise_id(d: Disguise) -> ReasonId {
 
 /// The first word showing the disguise, else the first line that does.
 fn offending_word(body: &str, d: Disguise) -> &str {
+    // An ASCII word disguises nothing ([`text::disguises`] skips it): not asked about.
     body.split_whitespace()
-        .find(|w| text::disguises(w).contains(&d))
+        .find(|w| !w.is_ascii() && text::disguises(w).contains(&d))
         .or_else(|| body.lines().find(|l| text::disguises(l).contains(&d)))
         .unwrap_or("")
 }
@@ -159,22 +161,28 @@ pub fn make_visible(s: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 
 pub(super) fn content_reasons(view: &MessageView, found: &mut Findings) {
-    let texts: Vec<String> = [
+    let texts: Vec<Cow<str>> = [
         (&view.text, view.folded_text()),
         (&view.html_text, view.folded_html()),
     ]
     .into_iter()
     .filter(|(t, _)| !t.trim().is_empty())
-    .map(|(_, folded)| folded.replace('’', "'"))
+    .map(|(_, folded)| {
+        if folded.contains('’') {
+            Cow::Owned(folded.replace('’', "'"))
+        } else {
+            folded
+        }
+    })
     .collect();
-    for t in &texts {
+    for t in texts.iter().map(|t| t.as_ref()) {
         if let Some(number) = find_phone(t) {
             found.add(ReasonId::PhoneNumber, number);
         }
-        if let Some(m) = CALLBACK.find(t.as_str()) {
+        if let Some(m) = CALLBACK.find(t) {
             found.add(ReasonId::CallbackWording, line_at(t, m.start()));
         }
-        if let Some(m) = URGENCY.find(t.as_str()) {
+        if let Some(m) = URGENCY.find(t) {
             found.add(ReasonId::Urgency, line_at(t, m.start()));
         }
         if let Some(line) = business_quantity(t) {

@@ -17,7 +17,7 @@ mod sender;
 use crate::address::url_host;
 use crate::reason::{Reason, ReasonId};
 use crate::scope;
-use crate::view::{Link, MessageView};
+use crate::view::{Link, Mailbox, MessageView};
 
 use links::unwrap_safelinks;
 pub use results::trusted_status;
@@ -69,7 +69,7 @@ pub struct Authenticity {
 /// headers are gone, so authentication is `None` and only the quoted sender and the content count.
 pub fn judge(view: &MessageView, inline: bool, trust: &Trust) -> Authenticity {
     let mut found = Findings::default();
-    let from = view.from.as_ref().or(view.quoted.as_ref().map(|q| &q.from));
+    let from = sender_of(view);
     let subject = match (&view.quoted, view.subject.trim().is_empty()) {
         (Some(q), true) => q.subject.as_str(),
         _ => view.subject.as_str(),
@@ -88,7 +88,7 @@ pub fn judge(view: &MessageView, inline: bool, trust: &Trust) -> Authenticity {
         .collect();
 
     let claims = scope::header_claim(from, subject);
-    let microsoft_sender = from.is_some_and(is_order_sender);
+    let microsoft_sender = from_order_sender(view);
     let microsoft_domain = from.is_some_and(scope::microsoft_domain_sender);
 
     sender::sender_reasons(
@@ -118,6 +118,16 @@ pub fn judge(view: &MessageView, inline: bool, trust: &Trust) -> Authenticity {
         claims_microsoft: claims,
         reasons: found.into_sorted(),
     }
+}
+
+/// The sender a view is judged on: From, else (an inline original) the quoted sender.
+fn sender_of(view: &MessageView) -> Option<&Mailbox> {
+    view.from.as_ref().or(view.quoted.as_ref().map(|q| &q.from))
+}
+
+/// [`Authenticity::microsoft_sender`] of `view`, without judging the rest of it.
+pub fn from_order_sender(view: &MessageView) -> bool {
+    sender_of(view).is_some_and(is_order_sender)
 }
 
 /// Reasons as they are found: the first evidence of each id wins.

@@ -76,6 +76,10 @@ pub(super) fn day_first(currency: Option<&str>) -> bool {
 /// A date in the line as `YYYY-MM-DD`. An ambiguous numeric date is read day first when asked;
 /// one that is impossible that way (`5/19/2025` day first) is read the other way.
 pub(super) fn find_date(line: &str, day_first: bool) -> Option<String> {
+    // Every form reads its numbers as ASCII digits: without one the patterns need not run.
+    if !line.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
     DATES.iter().find_map(|(form, re)| {
         let c = re.captures(line)?;
         let month = month_number;

@@ -10,7 +10,7 @@ mod signals;
 
 use serde::Serialize;
 
-use crate::auth::{self, AuthStatus, Trust};
+use crate::auth::{AuthStatus, Trust};
 use crate::order::Order;
 use crate::reason::{self, Reason, ReasonId};
 use crate::view::MessageView;
@@ -111,9 +111,9 @@ pub fn decide(outer: &MessageView, trust: &Trust) -> Decision {
         subject,
         origin,
         order,
+        authenticity,
         carried,
     } = peel::pick_subject(outer, trust);
-    let authenticity = auth::judge(&subject, origin == Origin::Inline, trust);
     let signals = Signals::build(&subject, &order, &authenticity, carried);
     let rule = rules::first_match(&signals);
     Decision {

@@ -2,10 +2,11 @@
 //! one, found by peeling forwards (field guide §5); delivery reports are not forwards.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 use super::Origin;
 use super::signals::{Seen, claim_of, signs_in};
-use crate::auth::{self, Trust};
+use crate::auth::{self, Authenticity, Trust};
 use crate::forward;
 use crate::order::{self, Order};
 use crate::scope;
@@ -19,6 +20,8 @@ pub(super) struct Picked {
     pub origin: Origin,
     /// Its order fields.
     pub order: Order,
+    /// Its authenticity.
+    pub authenticity: Authenticity,
     /// Signs of a fake on the forwarders around it that pose as Microsoft, outermost first.
     pub carried: Vec<Seen>,
 }
@@ -27,6 +30,79 @@ pub(super) struct Picked {
 /// this deep.
 const MAX_LAYERS: usize = 8;
 
+/// A message met while peeling, with what the peeling learns about it made on first use and
+/// kept: the layers are walked twice (for an order, then for the innermost original), and both
+/// walks and the verdict ask the same layer for its quoted original, its order fields and its
+/// authenticity, each costly on a long body.
+struct Layer<'a> {
+    view: Cow<'a, MessageView>,
+    origin: Origin,
+    attached: OnceCell<Vec<Layer<'a>>>,
+    inline: OnceCell<Option<Box<Layer<'a>>>>,
+    order: OnceCell<Order>,
+    authenticity: OnceCell<Authenticity>,
+}
+
+impl<'a> Layer<'a> {
+    fn new(view: Cow<'a, MessageView>, origin: Origin) -> Layer<'a> {
+        Layer {
+            view,
+            origin,
+            attached: OnceCell::new(),
+            inline: OnceCell::new(),
+            order: OnceCell::new(),
+            authenticity: OnceCell::new(),
+        }
+    }
+
+    /// The messages attached to it.
+    fn attached(&self) -> &[Layer<'a>] {
+        self.attached.get_or_init(|| match &self.view {
+            Cow::Borrowed(view) => {
+                let view: &'a MessageView = view;
+                view.attached
+                    .iter()
+                    .map(|inner| Layer::new(Cow::Borrowed(inner), Origin::Attached))
+                    .collect()
+            }
+            // A view rebuilt here (an inline original) can't lend its own for as long.
+            Cow::Owned(view) => view
+                .attached
+                .iter()
+                .map(|inner| Layer::new(Cow::Owned(inner.clone()), Origin::Attached))
+                .collect(),
+        })
+    }
+
+    /// The original it quotes inline, if any.
+    fn inline(&self) -> Option<&Layer<'a>> {
+        self.inline
+            .get_or_init(|| {
+                forward::inline_original(&self.view)
+                    .map(|original| Box::new(Layer::new(Cow::Owned(original), Origin::Inline)))
+            })
+            .as_deref()
+    }
+
+    /// Its order fields, order or not.
+    fn order(&self) -> &Order {
+        self.order.get_or_init(|| order::extract(&self.view))
+    }
+
+    /// Its authenticity; an inline original's headers are gone.
+    fn authenticity(&self, trust: &Trust) -> &Authenticity {
+        self.authenticity
+            .get_or_init(|| auth::judge(&self.view, self.origin == Origin::Inline, trust))
+    }
+
+    /// It looks like an order at all: Microsoft's template, or order fields in a mail the scope
+    /// rule says claims Microsoft.
+    fn holds_order(&self) -> bool {
+        let order = self.order();
+        order.template.is_some() || (order.has_order_fields && claim_of(&self.view).any())
+    }
+}
+
 /// The verdict is about the innermost original of a forward (field guide §5), order or not:
 /// the people in between are forwarders. An order mail inside a forward wins over the forward
 /// itself, whose subject (`Fwd: Microsoft の注文 …`) would otherwise look like a Microsoft order
@@ -34,27 +110,32 @@ const MAX_LAYERS: usize = 8;
 /// forwarders in between. With no order anywhere, the innermost original is judged, unless a
 /// forwarder on the way poses as Microsoft: then that "forward" is the fake and is judged itself.
 pub(super) fn pick_subject(outer: &MessageView, trust: &Trust) -> Picked {
-    if let Some(picked) = innermost_order(outer, trust, 0) {
-        return picked.behind(outer, false, trust);
-    }
-    let (subject, origin) = innermost_original(outer, trust);
+    let outer = Layer::new(Cow::Borrowed(outer), Origin::Direct);
+    let (picked, carried) = match innermost_order(&outer, trust, 0) {
+        Some((picked, carried)) => (picked, behind(&outer, carried, trust)),
+        None => (innermost_original(&outer, trust), Vec::new()),
+    };
+    let order = picked.order().clone();
+    let authenticity = picked.authenticity(trust).clone();
     Picked {
-        order: order::extract(&subject),
-        subject,
-        origin,
-        carried: Vec::new(),
+        // Copied once read, so the copy keeps the folded forms made for the reading.
+        subject: MessageView::clone(&picked.view),
+        origin: picked.origin,
+        order,
+        authenticity,
+        carried,
     }
 }
 
-/// The next layer down when `view` forwards a message: an attached one (unless `view` is a
+/// The next layer down when `layer` forwards a message: an attached one (unless it is a
 /// delivery report returning it), else an inline-quoted original.
-fn forwarded_layer(view: &MessageView) -> Option<(MessageView, Origin)> {
-    if !is_delivery_report(view)
-        && let Some(inner) = view.attached.first()
+fn forwarded_layer<'t, 'a>(layer: &'t Layer<'a>) -> Option<&'t Layer<'a>> {
+    if !is_delivery_report(&layer.view)
+        && let Some(inner) = layer.attached().first()
     {
-        return Some((inner.clone(), Origin::Attached));
+        return Some(inner);
     }
-    forward::inline_original(view).map(|original| (original, Origin::Inline))
+    layer.inline()
 }
 
 /// Content types that only a delivery or feedback report carries (RFC 3464, 5965, 8098).
@@ -78,14 +159,13 @@ fn is_delivery_report(view: &MessageView) -> bool {
 
 /// The innermost original behind plain forwarders, for a mail that holds no order: peeled one
 /// layer at a time, stopping at a forwarder that poses as Microsoft (its pose is the fake).
-fn innermost_original(outer: &MessageView, trust: &Trust) -> (MessageView, Origin) {
-    let mut current = (outer.clone(), Origin::Direct);
+fn innermost_original<'t, 'a>(outer: &'t Layer<'a>, trust: &Trust) -> &'t Layer<'a> {
+    let mut current = outer;
     for _ in 0..MAX_LAYERS {
-        let inline = current.1 == Origin::Inline;
-        if !posing_warnings(&current.0, inline, trust).is_empty() {
+        if !posing_warnings(current, trust).is_empty() {
             break;
         }
-        match forwarded_layer(&current.0) {
+        match forwarded_layer(current) {
             Some(next) => current = next,
             None => break,
         }
@@ -93,56 +173,38 @@ fn innermost_original(outer: &MessageView, trust: &Trust) -> (MessageView, Origi
     current
 }
 
-impl Picked {
-    /// The same message seen through one more forwarder, whose warnings (if it poses as
-    /// Microsoft) go before those of the forwarders inside it.
-    fn behind(mut self, forwarder: &MessageView, inline: bool, trust: &Trust) -> Picked {
-        let mut carried = posing_warnings(forwarder, inline, trust);
-        carried.append(&mut self.carried);
-        self.carried = carried;
-        self
-    }
+/// The warnings `carried` from inside `forwarder`, seen through it: its own (if it poses as
+/// Microsoft) go first.
+fn behind(forwarder: &Layer, mut carried: Vec<Seen>, trust: &Trust) -> Vec<Seen> {
+    let mut warnings = posing_warnings(forwarder, trust);
+    warnings.append(&mut carried);
+    warnings
 }
 
-/// The innermost order mail inside `view`: each attached message, then the inline-quoted
-/// original, is peeled again before it is taken itself, so attached and inline layers nest in any
-/// order. `None` when no layer holds an order.
-fn innermost_order(view: &MessageView, trust: &Trust, depth: usize) -> Option<Picked> {
+/// The innermost order mail inside `view`, with the warnings of the forwarders on the way: each
+/// attached message, then the inline-quoted original, is peeled again before it is taken itself,
+/// so attached and inline layers nest in any order. `None` when no layer holds an order.
+fn innermost_order<'t, 'a>(
+    view: &'t Layer<'a>,
+    trust: &Trust,
+    depth: usize,
+) -> Option<(&'t Layer<'a>, Vec<Seen>)> {
     if depth >= MAX_LAYERS {
         return None;
     }
-    let attached = view
-        .attached
-        .iter()
-        .map(|inner| (Cow::Borrowed(inner), Origin::Attached));
-    let inline = std::iter::once_with(|| forward::inline_original(view))
-        .flatten()
-        .map(|original| (Cow::Owned(original), Origin::Inline));
-    for (layer, origin) in attached.chain(inline) {
-        if let Some(deeper) = innermost_order(&layer, trust, depth + 1) {
-            return Some(deeper.behind(&layer, origin == Origin::Inline, trust));
+    let inline = std::iter::once_with(|| view.inline()).flatten();
+    for layer in view.attached().iter().chain(inline) {
+        if let Some((deeper, carried)) = innermost_order(layer, trust, depth + 1) {
+            return Some((deeper, behind(layer, carried, trust)));
         }
         // A layer quoting an original inline is a forwarder: the order fields and brand words
-        // in its body are the quote's, and the quote was no order.
-        if let Some(order) = order_in(&layer)
-            && forward::inline_original(&layer).is_none()
-        {
-            return Some(Picked {
-                subject: layer.into_owned(),
-                origin,
-                order,
-                carried: Vec::new(),
-            });
+        // in its body are the quote's, and the quote was no order. Asked first: the peeling
+        // above has mostly found the quote already, and order fields cost more to read.
+        if layer.inline().is_none() && layer.holds_order() {
+            return Some((layer, Vec::new()));
         }
     }
     None
-}
-
-/// The order a message holds, if it looks like one at all: Microsoft's template, or order
-/// fields in a mail the scope rule says claims Microsoft.
-fn order_in(view: &MessageView) -> Option<Order> {
-    let order = order::extract(view);
-    (order.template.is_some() || (order.has_order_fields && claim_of(view).any())).then_some(order)
 }
 
 /// A forwarder's signs of a fake, when it poses as Microsoft: a "forward" whose sender claims to be
@@ -150,22 +212,20 @@ fn order_in(view: &MessageView) -> Option<Order> {
 /// itself is the fake, so its warnings count. A forwarder that is plainly someone else (a
 /// customer, a shop with its phone number in its signature, a subject rewritten to ask about the
 /// mail) says nothing about the original: nothing is carried.
-fn posing_warnings(forwarder: &MessageView, inline: bool, trust: &Trust) -> Vec<Seen> {
-    let judged = auth::judge(forwarder, inline, trust);
-    if judged.microsoft_sender {
+fn posing_warnings(forwarder: &Layer, trust: &Trust) -> Vec<Seen> {
+    let view = &forwarder.view;
+    // Judged in full only once it poses: most forwarders are plainly someone else.
+    if auth::from_order_sender(view) {
         return Vec::new();
     }
-    let sender_only = MessageView {
-        from: forwarder.from.clone(),
-        ..MessageView::default()
-    };
-    let sender_claims = auth::judge(&sender_only, true, trust).claims_microsoft;
+    // The sender's own claim: the scope rule on the From header with no subject.
+    let sender_claims = scope::header_claim(view.from.as_ref(), "");
     let subject_is_order =
-        !marks_a_forward(&forwarder.folded_subject()) && order::match_template(&forwarder.subject).is_some();
+        !marks_a_forward(&view.folded_subject()) && order::match_template(&view.subject).is_some();
     if !sender_claims && !subject_is_order {
         return Vec::new();
     }
-    signs_in(&judged.reasons)
+    signs_in(&forwarder.authenticity(trust).reasons)
 }
 
 /// A forward or reply prefix anywhere in a subject (`Ticket 5521: Fwd: …`): it quotes another

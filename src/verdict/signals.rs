@@ -8,7 +8,7 @@ use crate::order::{self, Amount, Order, ProductKind, Template};
 use crate::reason::{Reason, ReasonId};
 use crate::scope::{self, Claim};
 use crate::takeover;
-use crate::view::MessageView;
+use crate::view::{Mailbox, MessageView};
 
 /// Declares [`Sign`] and its conversions from one table: each sign is named after the finding
 /// (reason id) it stands for, so the mapping is checked by the compiler in both directions.
@@ -215,7 +215,7 @@ impl Signals {
         };
         if !signals.in_order_form() {
             signals.content = Some(Content {
-                claims_microsoft: claim_of(view).body,
+                claims_microsoft: body_claim_of(view),
                 billing: order::speaks_of_billing(&view.folded_subject())
                     || order::speaks_of_billing(&view.folded_body()),
             });
@@ -272,8 +272,21 @@ fn now(total: Option<&Amount>) -> Now {
 
 /// Where a message claims Microsoft, by the scope rule (the quoted sender of an inline original).
 pub fn claim_of(view: &MessageView) -> Claim {
-    let from = view.from.as_ref().or(view.quoted.as_ref().map(|q| &q.from));
-    scope::claim(from, &view.subject, &[&view.folded_text(), &view.folded_html()])
+    scope::claim(
+        sender_of(view),
+        &view.subject,
+        &[&view.folded_text(), &view.folded_html()],
+    )
+}
+
+/// [`claim_of`]'s `body` alone, for a reader that needs no more.
+fn body_claim_of(view: &MessageView) -> bool {
+    scope::body_claim(sender_of(view), &[&view.folded_text(), &view.folded_html()])
+}
+
+/// The sender the scope rule reads: From, else the quoted sender of an inline original.
+fn sender_of(view: &MessageView) -> Option<&Mailbox> {
+    view.from.as_ref().or(view.quoted.as_ref().map(|q| &q.from))
 }
 
 #[cfg(test)]
