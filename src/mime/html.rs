@@ -245,7 +245,8 @@ fn read_simple(html: &str) -> Option<Rendered> {
                 if tag.self_closing || tag.to_data {
                     return None;
                 }
-                let close = text_end(s, i, name)?;
+                // Without its end tag the element's text runs to the end.
+                let close = text_end(s, i, name).unwrap_or(s.len());
                 let text = &html[i..close];
                 match content {
                     Content::Script if text.contains("<!") => return None,
@@ -396,7 +397,7 @@ fn after_gt(s: &[u8], from: usize) -> Option<usize> {
 }
 
 /// Where the text of a text element named `name` ends: at the first `</name` followed by white
-/// space, `/` or `>` (lol_html's "appropriate end tag").
+/// space, `/` or `>` (lol_html's "appropriate end tag"), if any.
 fn text_end(s: &[u8], from: usize, name: &[u8]) -> Option<usize> {
     memchr::memmem::find_iter(&s[from..], b"</")
         .map(|at| from + at)
@@ -412,17 +413,35 @@ fn text_end(s: &[u8], from: usize, name: &[u8]) -> Option<usize> {
 const MAX_LINKS: usize = 500;
 
 /// Append text with runs of white space (source line breaks included) as one space, none after
-/// a space or a line break.
+/// a space or a line break. Words and the single spaces between them go in whole.
 fn push_collapsed(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(at) = rest.bytes().position(|b| b.is_ascii_whitespace()) {
-        out.push_str(&rest[..at]);
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        // A lone space after a word is its own collapsed form.
+        let lone_space = bytes[i] == b' '
+            && i > start
+            && !bytes[i - 1].is_ascii_whitespace()
+            && !bytes.get(i + 1).is_some_and(u8::is_ascii_whitespace);
+        if lone_space {
+            i += 1;
+            continue;
+        }
+        out.push_str(&text[start..i]);
         if !out.ends_with([' ', '\n']) {
             out.push(' ');
         }
-        rest = &rest[at + 1..];
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        start = i;
     }
-    out.push_str(rest);
+    out.push_str(&text[start..]);
 }
 
 /// Bare URLs in plain text.
@@ -539,6 +558,32 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Collapsing is the rule "white space adds a space unless the text ends in one or in a
+        /// line break", however the text comes in pieces.
+        #[test]
+        fn collapsing_is_per_character(before in "[a \n]{0,3}", text in "[ab \t\n\r\u{a0}]{0,20}", cut in 0..20usize) {
+            let mut expected = before.clone();
+            for c in text.chars() {
+                if c.is_ascii_whitespace() {
+                    if !expected.ends_with([' ', '\n']) {
+                        expected.push(' ');
+                    }
+                } else {
+                    expected.push(c);
+                }
+            }
+            let mut whole = before.clone();
+            push_collapsed(&mut whole, &text);
+            proptest::prop_assert_eq!(&whole, &expected);
+            let cut = (0..=cut.min(text.len())).rev().find(|&at| text.is_char_boundary(at)).unwrap_or(0);
+            let mut pieces = before;
+            push_collapsed(&mut pieces, &text[..cut]);
+            push_collapsed(&mut pieces, &text[cut..]);
+            proptest::prop_assert_eq!(pieces, expected);
+        }
+    }
+
     #[test]
     fn simple_reading_of_typical_mail() {
         let html = concat!(
@@ -552,12 +597,16 @@ mod tests {
         );
         let simple = read_simple(html).expect("read simply");
         assert_eq!(simple, read_lol(html));
+        for cut in ["<style>a</sty", "<title>a <b>b</b"] {
+            assert_eq!(read_simple(cut), Some(read_lol(cut)), "{cut}");
+        }
         for odd in [
             "<svg><title>x</title></svg>",
             "<!-->x",
             "<script><!--x</script>",
             "<a href=\"x",
             "<b",
+            "<textarea>x</textarea ",
         ] {
             assert!(read_simple(odd).is_none(), "{odd}");
         }
