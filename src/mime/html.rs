@@ -170,6 +170,9 @@ fn read_lol(html: &str) -> Rendered {
     std::mem::take(&mut *out.borrow_mut())
 }
 
+/// Most elements [`read_simple`] keeps open (each end tag may look through them all).
+const MAX_OPEN: usize = 256;
+
 /// Start tags after which [`read_simple`] leaves the document to lol_html: foreign content
 /// (`svg`, `math`), where lol_html's reading of text and CDATA changes, and the contexts in
 /// which it stops with an ambiguity error (`select`, `frameset`) or never leaves plain text.
@@ -213,14 +216,15 @@ fn content_of(name: &[u8]) -> Content {
 /// open element stack its end tag handlers run from: an end tag closes the last open element
 /// of its name and every element opened after it), or None where the markup needs more than
 /// this reads: a construct cut off by the end, NUL bytes, the tags of [`LEFT_TO_LOL_HTML`], a
-/// script with `<!`, a self-closing text element, odd comment starts (`<!-->`, `<!--->`).
+/// script with `<!`, a self-closing text element, odd comment starts (`<!-->`, `<!--->`), a
+/// comment that only `--!>` ends, more than [`MAX_OPEN`] open elements.
 fn read_simple(html: &str) -> Option<Rendered> {
     let s = html.as_bytes();
     if memchr::memchr(0, s).is_some() {
         return None;
     }
     let mut out = Rendered::default();
-    // Open elements: name and what their end tag does.
+    // Open elements, as lol_html's selector matching keeps them: name and what the end tag does.
     let mut open: Vec<(&[u8], Option<End>)> = Vec::new();
     let mut i = 0;
     while let Some(lt) = memchr::memchr(b'<', &s[i..]).map(|at| i + at) {
@@ -235,6 +239,10 @@ fn read_simple(html: &str) -> Option<Rendered> {
                 }
                 let end = out.start(name, tag.href.map(|h| &html[h]));
                 if !is_one_of(name, VOID_ELEMENTS) {
+                    // An end tag walks down the stack, so a deep one is left to lol_html.
+                    if open.len() == MAX_OPEN {
+                        return None;
+                    }
                     open.push((name, end));
                 }
                 i = tag.end;
@@ -259,6 +267,7 @@ fn read_simple(html: &str) -> Option<Rendered> {
             b'/' => match *s.get(i + 1)? {
                 b if b.is_ascii_alphabetic() => {
                     let tag = read_tag(s, i + 1)?;
+                    // It closes the last open element of its name and every one opened after it.
                     let name = &s[tag.name];
                     if let Some(at) = open.iter().rposition(|(n, _)| n.eq_ignore_ascii_case(name)) {
                         for end in open.drain(at..).rev().filter_map(|(_, end)| end) {
@@ -276,12 +285,12 @@ fn read_simple(html: &str) -> Option<Rendered> {
                 if s[body..].starts_with(b">") || s[body..].starts_with(b"->") {
                     return None;
                 }
-                // The first `-->` or `--!>` ends it.
-                let close = memchr::memmem::find(&s[body..], b"-->").map(|at| body + at + 3);
-                let bang = memchr::memmem::find(&s[body..], b"--!>").map(|at| body + at + 4);
-                i = match (close, bang) {
-                    (Some(c), Some(b)) => c.min(b),
-                    (c, b) => c.or(b)?,
+                // The first `-->` or `--!>` ends it; the second is looked for only as far as the
+                // first, so that a scan never runs past what is read.
+                let close = body + memchr::memmem::find(&s[body..], b"-->")?;
+                i = match memchr::memmem::find(&s[body..close + 3], b"--!>") {
+                    Some(bang) => body + bang + 4,
+                    None => close + 3,
                 };
             }
             // A doctype, a bogus comment (`<!x>`, `<![CDATA[` outside foreign content, `<?x>`):
