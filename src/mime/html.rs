@@ -45,75 +45,13 @@ const BLOCK_ELEMENTS: &[&str] = &[
     "title",
 ];
 
-/// Render HTML as text for matching, streaming with lol_html (no DOM: HTML mail is rendered for
-/// every candidate in a mailbox scan), and collect its links in the same pass. Text runs keep
+/// Render HTML as text for matching, and collect its links in the same pass. Text runs keep
 /// their words with white space collapsed; each block element (above) goes on its own line;
-/// script and style content is dropped; entities are decoded.
+/// script and style content is dropped; entities are decoded. The tokens are read as lol_html
+/// reads them; markup that is simple to read exactly (most mail) is read by [`read_simple`], the
+/// rest by lol_html itself.
 pub fn render_html(html: &str) -> (String, Vec<Link>) {
-    use std::cell::RefCell;
-    use std::rc::Rc;
-
-    use lol_html::html_content::TextType;
-    use lol_html::{HtmlRewriter, Settings, doc_text, element};
-
-    /// What the handlers build: the text, the links, and whether text goes into the last link.
-    #[derive(Default)]
-    struct Rendered {
-        text: String,
-        links: Vec<Link>,
-        in_link: bool,
-    }
-
-    let out = Rc::new(RefCell::new(Rendered::default()));
-    let (text_out, element_out) = (out.clone(), out.clone());
-    // One selector for every element, sorted out here by name: compiling and running a selector
-    // per block element costs more than the comparison.
-    let settings = Settings::new()
-        .append_element_content_handler(element!("*", move |el| {
-            let name = el.tag_name();
-            let end: fn(&mut Rendered) = if name == "a" && el.has_attribute("href") {
-                let mut rendered = element_out.borrow_mut();
-                if rendered.links.len() < MAX_LINKS {
-                    let href = el.get_attribute("href").unwrap_or_default();
-                    rendered.links.push(Link {
-                        href: decode_entities(href.trim()),
-                        text: String::new(),
-                    });
-                    rendered.in_link = true;
-                }
-                |r| r.in_link = false
-            } else if BLOCK_ELEMENTS.contains(&name.as_str()) {
-                element_out.borrow_mut().text.push('\n');
-                |r| r.text.push('\n')
-            } else {
-                return Ok(());
-            };
-            let end_out = element_out.clone();
-            if let Some(handlers) = el.end_tag_handlers() {
-                let on_end: lol_html::EndTagHandler<'static> = Box::new(move |_| {
-                    end(&mut end_out.borrow_mut());
-                    Ok(())
-                });
-                handlers.push(on_end);
-            }
-            Ok(())
-        }))
-        .append_document_content_handler(doc_text!(move |chunk| {
-            if matches!(chunk.text_type(), TextType::Data | TextType::RCData) {
-                let mut rendered = text_out.borrow_mut();
-                push_collapsed(&mut rendered.text, chunk.as_str());
-                if rendered.in_link
-                    && let Some(link) = rendered.links.last_mut()
-                {
-                    push_collapsed(&mut link.text, chunk.as_str());
-                }
-            }
-            Ok(())
-        }));
-    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
-    // Malformed HTML is still tokenised; an error here only cuts the text short.
-    let _ = rewriter.write(html.as_bytes()).and_then(|()| rewriter.end());
-    let rendered = std::mem::take(&mut *out.borrow_mut());
+    let rendered = read_simple(html).unwrap_or_else(|| read_lol(html));
     let text = decode_entities(&rendered.text)
         .lines()
         .map(str::trim)
@@ -131,17 +69,388 @@ pub fn render_html(html: &str) -> (String, Vec<Link>) {
     (text, links)
 }
 
+/// What the token handlers build: the text, the links, and whether text goes into the last link.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Rendered {
+    text: String,
+    links: Vec<Link>,
+    in_link: bool,
+}
+
+/// What an element's end tag does.
+#[derive(Clone, Copy, Debug)]
+enum End {
+    Line,
+    Link,
+}
+
+impl Rendered {
+    /// A start tag `name` (any case), with the raw value of its first `href` attribute if it has
+    /// one; returns what its end tag does.
+    fn start(&mut self, name: &[u8], href: Option<&str>) -> Option<End> {
+        if let (true, Some(href)) = (name.eq_ignore_ascii_case(b"a"), href) {
+            if self.links.len() < MAX_LINKS {
+                self.links.push(Link {
+                    href: decode_entities(href.trim()),
+                    text: String::new(),
+                });
+                self.in_link = true;
+            }
+            Some(End::Link)
+        } else if is_one_of(name, BLOCK_ELEMENTS) {
+            self.text.push('\n');
+            Some(End::Line)
+        } else {
+            None
+        }
+    }
+
+    fn end(&mut self, end: End) {
+        match end {
+            End::Line => self.text.push('\n'),
+            End::Link => self.in_link = false,
+        }
+    }
+
+    /// A run of text content (data or RCDATA, entities not decoded).
+    fn text(&mut self, text: &str) {
+        push_collapsed(&mut self.text, text);
+        if self.in_link
+            && let Some(link) = self.links.last_mut()
+        {
+            push_collapsed(&mut link.text, text);
+        }
+    }
+}
+
+fn is_one_of(name: &[u8], names: &[&str]) -> bool {
+    names.iter().any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+}
+
+/// Streaming with lol_html (no DOM: HTML mail is rendered for every candidate in a mailbox scan).
+fn read_lol(html: &str) -> Rendered {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use lol_html::html_content::TextType;
+    use lol_html::{HtmlRewriter, Settings, doc_text, element};
+
+    let out = Rc::new(RefCell::new(Rendered::default()));
+    let (text_out, element_out) = (out.clone(), out.clone());
+    // One selector for every element, sorted out in `start` by name: compiling and running a
+    // selector per block element costs more than the comparison.
+    let settings = Settings::new()
+        .append_element_content_handler(element!("*", move |el| {
+            let name = el.tag_name();
+            let href = if name == "a" {
+                el.get_attribute("href")
+            } else {
+                None
+            };
+            let end = element_out.borrow_mut().start(name.as_bytes(), href.as_deref());
+            if let (Some(end), Some(handlers)) = (end, el.end_tag_handlers()) {
+                let end_out = element_out.clone();
+                let on_end: lol_html::EndTagHandler<'static> = Box::new(move |_| {
+                    end_out.borrow_mut().end(end);
+                    Ok(())
+                });
+                handlers.push(on_end);
+            }
+            Ok(())
+        }))
+        .append_document_content_handler(doc_text!(move |chunk| {
+            if matches!(chunk.text_type(), TextType::Data | TextType::RCData) {
+                text_out.borrow_mut().text(chunk.as_str());
+            }
+            Ok(())
+        }));
+    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+    // Malformed HTML is still tokenised; an error here only cuts the text short.
+    let _ = rewriter.write(html.as_bytes()).and_then(|()| rewriter.end());
+    std::mem::take(&mut *out.borrow_mut())
+}
+
+/// Most elements [`read_simple`] keeps open (each end tag may look through them all).
+const MAX_OPEN: usize = 256;
+
+/// Start tags after which [`read_simple`] leaves the document to lol_html: foreign content
+/// (`svg`, `math`), where lol_html's reading of text and CDATA changes, and the contexts in
+/// which it stops with an ambiguity error (`select`, `frameset`) or never leaves plain text.
+const LEFT_TO_LOL_HTML: &[&str] = &["svg", "math", "select", "frameset", "plaintext"];
+
+/// Elements without content (lol_html's list): no end tag, no end tag handler.
+const VOID_ELEMENTS: &[&str] = &[
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "hr", "img", "input", "keygen", "link",
+    "meta", "param", "source", "track", "wbr",
+];
+
+/// How an element's content is read (lol_html's tree builder simulation).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Content {
+    /// Markup.
+    Html,
+    /// Text up to the element's end tag, kept (`title`, `textarea`).
+    RcData,
+    /// Text up to the element's end tag, dropped (`style`, `noscript`, …).
+    RawText,
+    /// Script, dropped; its escapes (`<!--`) are left to lol_html.
+    Script,
+}
+
+fn content_of(name: &[u8]) -> Content {
+    if is_one_of(name, &["title", "textarea"]) {
+        Content::RcData
+    } else if name.eq_ignore_ascii_case(b"script") {
+        Content::Script
+    } else if is_one_of(
+        name,
+        &["style", "iframe", "xmp", "noembed", "noframes", "noscript"],
+    ) {
+        Content::RawText
+    } else {
+        Content::Html
+    }
+}
+
+/// The document read token by token as lol_html's lexer reads it (its state machine, with the
+/// open element stack its end tag handlers run from: an end tag closes the last open element
+/// of its name and every element opened after it), or None where the markup needs more than
+/// this reads: a construct cut off by the end, NUL bytes, the tags of [`LEFT_TO_LOL_HTML`], a
+/// script with `<!`, a self-closing text element, odd comment starts (`<!-->`, `<!--->`), a
+/// comment that only `--!>` ends, more than [`MAX_OPEN`] open elements.
+fn read_simple(html: &str) -> Option<Rendered> {
+    let s = html.as_bytes();
+    if memchr::memchr(0, s).is_some() {
+        return None;
+    }
+    let mut out = Rendered::default();
+    // Open elements, as lol_html's selector matching keeps them: name and what the end tag does.
+    let mut open: Vec<(&[u8], Option<End>)> = Vec::new();
+    let mut i = 0;
+    while let Some(lt) = memchr::memchr(b'<', &s[i..]).map(|at| i + at) {
+        out.text(&html[i..lt]);
+        i = lt + 1;
+        match *s.get(i)? {
+            b if b.is_ascii_alphabetic() => {
+                let tag = read_tag(s, i)?;
+                let name = &s[tag.name.clone()];
+                if is_one_of(name, LEFT_TO_LOL_HTML) {
+                    return None;
+                }
+                let end = out.start(name, tag.href.map(|h| &html[h]));
+                if !is_one_of(name, VOID_ELEMENTS) {
+                    // An end tag walks down the stack, so a deep one is left to lol_html.
+                    if open.len() == MAX_OPEN {
+                        return None;
+                    }
+                    open.push((name, end));
+                }
+                i = tag.end;
+                let content = content_of(name);
+                if content == Content::Html {
+                    continue;
+                }
+                if tag.self_closing || tag.to_data {
+                    return None;
+                }
+                // Without its end tag the element's text runs to the end.
+                let close = text_end(s, i, name).unwrap_or(s.len());
+                let text = &html[i..close];
+                match content {
+                    Content::Script if text.contains("<!") => return None,
+                    Content::RcData => out.text(text),
+                    _ => {}
+                }
+                // The end tag is read as any other.
+                i = close;
+            }
+            b'/' => match *s.get(i + 1)? {
+                b if b.is_ascii_alphabetic() => {
+                    let tag = read_tag(s, i + 1)?;
+                    // It closes the last open element of its name and every one opened after it.
+                    let name = &s[tag.name];
+                    if let Some(at) = open.iter().rposition(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                        for end in open.drain(at..).rev().filter_map(|(_, end)| end) {
+                            out.end(end);
+                        }
+                    }
+                    i = tag.end;
+                }
+                b'>' => i += 2,
+                // A bogus comment.
+                _ => i = after_gt(s, i + 1)?,
+            },
+            b'!' if s[i + 1..].starts_with(b"--") => {
+                let body = i + 3;
+                if s[body..].starts_with(b">") || s[body..].starts_with(b"->") {
+                    return None;
+                }
+                // The first `-->` or `--!>` ends it; the second is looked for only as far as the
+                // first, so that a scan never runs past what is read.
+                let close = body + memchr::memmem::find(&s[body..], b"-->")?;
+                i = match memchr::memmem::find(&s[body..close + 3], b"--!>") {
+                    Some(bang) => body + bang + 4,
+                    None => close + 3,
+                };
+            }
+            // A doctype, a bogus comment (`<!x>`, `<![CDATA[` outside foreign content, `<?x>`):
+            // all end at the first `>`.
+            b'!' | b'?' => i = after_gt(s, i + 1)?,
+            // A `<` that starts nothing is text.
+            _ => out.text("<"),
+        }
+    }
+    out.text(&html[i..]);
+    Some(out)
+}
+
+/// A tag read by [`read_tag`]: where its name is, its first `href` value, where it ends.
+struct Tag {
+    name: std::ops::Range<usize>,
+    href: Option<std::ops::Range<usize>>,
+    self_closing: bool,
+    /// Ended by `>` where a value was due (`<x a=>`), after which lol_html reads markup whatever
+    /// the element.
+    to_data: bool,
+    /// Just after its `>`.
+    end: usize,
+}
+
+/// White space to lol_html's lexer.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\r' | b'\t' | b'\x0C')
+}
+
+/// The tag whose name starts at `start`, read with lol_html's tag and attribute states; None
+/// when the data ends first.
+fn read_tag(s: &[u8], start: usize) -> Option<Tag> {
+    let mut i = start
+        + s[start..]
+            .iter()
+            .position(|&b| is_space(b) || b == b'/' || b == b'>')?;
+    let mut tag = Tag {
+        name: start..i,
+        href: None,
+        self_closing: false,
+        to_data: false,
+        end: 0,
+    };
+    let set_href = |tag: &mut Tag, name: std::ops::Range<usize>, value: std::ops::Range<usize>| {
+        if tag.href.is_none() && s[name].eq_ignore_ascii_case(b"href") {
+            tag.href = Some(value);
+        }
+    };
+    // Before an attribute name.
+    loop {
+        match *s.get(i)? {
+            b if is_space(b) => i += 1,
+            b'/' => {
+                i += 1;
+                if *s.get(i)? == b'>' {
+                    tag.self_closing = true;
+                    tag.end = i + 1;
+                    return Some(tag);
+                }
+            }
+            b'>' => {
+                tag.end = i + 1;
+                return Some(tag);
+            }
+            _ => {
+                // The first character is part of the name, whatever it is (`=` too).
+                let name_start = i;
+                i += 1 + s[i + 1..]
+                    .iter()
+                    .position(|&b| is_space(b) || matches!(b, b'/' | b'>' | b'='))?;
+                let name = name_start..i;
+                // After the name.
+                while is_space(*s.get(i)?) {
+                    i += 1;
+                }
+                if s[i] != b'=' {
+                    // No value; `/`, `>` or the next name are read as before a name.
+                    set_href(&mut tag, name, i..i);
+                    continue;
+                }
+                i += 1;
+                while is_space(*s.get(i)?) {
+                    i += 1;
+                }
+                match s[i] {
+                    quote @ (b'"' | b'\'') => {
+                        let value_start = i + 1;
+                        i = value_start + memchr::memchr(quote, &s[value_start..])?;
+                        set_href(&mut tag, name, value_start..i);
+                        i += 1;
+                    }
+                    b'>' => {
+                        set_href(&mut tag, name, i..i);
+                        tag.to_data = true;
+                        tag.end = i + 1;
+                        return Some(tag);
+                    }
+                    _ => {
+                        let value_start = i;
+                        i += s[i..].iter().position(|&b| is_space(b) || b == b'>')?;
+                        set_href(&mut tag, name, value_start..i);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Just after the first `>` from `from`.
+fn after_gt(s: &[u8], from: usize) -> Option<usize> {
+    memchr::memchr(b'>', s.get(from..)?).map(|at| from + at + 1)
+}
+
+/// Where the text of a text element named `name` ends: at the first `</name` followed by white
+/// space, `/` or `>` (lol_html's "appropriate end tag"), if any.
+fn text_end(s: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    memchr::memmem::find_iter(&s[from..], b"</")
+        .map(|at| from + at)
+        .find(|&at| {
+            let after = at + 2 + name.len();
+            s.get(at + 2..after).is_some_and(|n| n.eq_ignore_ascii_case(name))
+                && s.get(after)
+                    .is_some_and(|&b| is_space(b) || b == b'/' || b == b'>')
+        })
+}
+
 /// Most links kept from one message.
 const MAX_LINKS: usize = 500;
 
-/// Append text with runs of white space (source line breaks included) as one space.
+/// Append text with runs of white space (source line breaks included) as one space, none after
+/// a space or a line break. Words and the single spaces between them go in whole.
 fn push_collapsed(out: &mut String, text: &str) {
-    for (i, word) in text.split(|c: char| c.is_ascii_whitespace()).enumerate() {
-        if i > 0 && !out.ends_with([' ', '\n']) {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        // A lone space after a word is its own collapsed form.
+        let lone_space = bytes[i] == b' '
+            && i > start
+            && !bytes[i - 1].is_ascii_whitespace()
+            && !bytes.get(i + 1).is_some_and(u8::is_ascii_whitespace);
+        if lone_space {
+            i += 1;
+            continue;
+        }
+        out.push_str(&text[start..i]);
+        if !out.ends_with([' ', '\n']) {
             out.push(' ');
         }
-        out.push_str(word);
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        start = i;
     }
+    out.push_str(&text[start..]);
 }
 
 /// Bare URLs in plain text.
@@ -171,6 +480,145 @@ mod tests {
         let (text, _) = render_html(html);
         assert!(!text.contains("注文番号:1234567890"), "{text}");
         assert!(text.contains("1234567890"));
+    }
+
+    /// Markup pieces that steer lol_html's lexer: tags, attributes and quotes, comments and
+    /// their odd ends, doctypes, text elements, void and block elements, entities.
+    const PIECES: &[&str] = &[
+        "<",
+        ">",
+        "/",
+        "</",
+        "/>",
+        "=",
+        "\"",
+        "'",
+        " ",
+        "\n",
+        "\r",
+        "\t",
+        "x",
+        "Y z",
+        "&amp;",
+        "&#77;",
+        "<!--",
+        "-->",
+        "--!>",
+        "-",
+        "!",
+        "<!",
+        "<?",
+        "<!DOCTYPE html PUBLIC \"a>b\">",
+        "<![CDATA[",
+        "]]>",
+        "<a",
+        "<A HREF=",
+        "href",
+        "<a href=\"https://x.example/?a=1&amp;b\">",
+        "</a>",
+        "<td>",
+        "</TD>",
+        "<tr",
+        "</tr >",
+        "<table>",
+        "</table>",
+        "<br>",
+        "<br/>",
+        "<hr",
+        "<img src=x>",
+        "<p>",
+        "</p>",
+        "<div/>",
+        "</div>",
+        "<o:p>",
+        "</o:p>",
+        "<b>",
+        "</b>",
+        "<title>",
+        "</title>",
+        "<script>",
+        "</script>",
+        "<style>",
+        "</style>",
+        "</styles>",
+        "<textarea>",
+        "</textarea>",
+        "<noscript>",
+        "</noscript>",
+        "<svg>",
+        "</svg>",
+        "<select>",
+        "</select>",
+        "<template>",
+        "<li>",
+        "</ul>",
+        "\u{a0}",
+        "注文",
+    ];
+
+    proptest::proptest! {
+        /// Where the simple reader reads a document, it reads what lol_html reads.
+        #[test]
+        fn simple_reading_is_lol_htmls(picks in proptest::collection::vec(0..PIECES.len(), 0..40)) {
+            let html: String = picks.iter().map(|&i| PIECES[i]).collect();
+            if let Some(simple) = read_simple(&html) {
+                proptest::prop_assert_eq!(simple, read_lol(&html), "{:?}", html);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Collapsing is the rule "white space adds a space unless the text ends in one or in a
+        /// line break", however the text comes in pieces.
+        #[test]
+        fn collapsing_is_per_character(before in "[a \n]{0,3}", text in "[ab \t\n\r\u{a0}]{0,20}", cut in 0..20usize) {
+            let mut expected = before.clone();
+            for c in text.chars() {
+                if c.is_ascii_whitespace() {
+                    if !expected.ends_with([' ', '\n']) {
+                        expected.push(' ');
+                    }
+                } else {
+                    expected.push(c);
+                }
+            }
+            let mut whole = before.clone();
+            push_collapsed(&mut whole, &text);
+            proptest::prop_assert_eq!(&whole, &expected);
+            let cut = (0..=cut.min(text.len())).rev().find(|&at| text.is_char_boundary(at)).unwrap_or(0);
+            let mut pieces = before;
+            push_collapsed(&mut pieces, &text[..cut]);
+            push_collapsed(&mut pieces, &text[cut..]);
+            proptest::prop_assert_eq!(pieces, expected);
+        }
+    }
+
+    #[test]
+    fn simple_reading_of_typical_mail() {
+        let html = concat!(
+            "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0//EN\" \"http://www.w3.org/TR/xhtml1/DTD/x.dtd\">",
+            "<html><head><meta charset=\"utf-8\"><title>Order &amp; more</title>",
+            "<style type=text/css>td { color: red } a<b</style><!--[if mso]><x><![endif]--></head>",
+            "<body><table><tr><td class='l'>Total</td><td>&yen;0</td></tr></table>",
+            "<p>See <a HREF=\"https://account.microsoft.com/?a=1&amp;b=2\">your <b>account</b></a>",
+            "<br/><img src=x alt=\"a > b\"/><o:p></o:p>a < b <? pi ?> <![CDATA[x]]> </>",
+            "<script>if (a < b) { x = \"</scr\" + \"ipt>\" }</script></body></html>",
+        );
+        let simple = read_simple(html).expect("read simply");
+        assert_eq!(simple, read_lol(html));
+        for cut in ["<style>a</sty", "<title>a <b>b</b"] {
+            assert_eq!(read_simple(cut), Some(read_lol(cut)), "{cut}");
+        }
+        for odd in [
+            "<svg><title>x</title></svg>",
+            "<!-->x",
+            "<script><!--x</script>",
+            "<a href=\"x",
+            "<b",
+            "<textarea>x</textarea ",
+        ] {
+            assert!(read_simple(odd).is_none(), "{odd}");
+        }
     }
 
     #[test]

@@ -136,30 +136,35 @@ fn qp_lenient(raw: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
-        if raw[i] == b'=' {
-            let blank = raw[i + 1..]
-                .iter()
-                .take_while(|&&b| b == b' ' || b == b'\t')
-                .count();
-            let after = i + 1 + blank;
-            match raw.get(after..) {
-                Some([b'\n', ..]) => {
-                    i = after + 1;
-                    continue;
-                }
-                Some([b'\r', b'\n', ..]) => {
-                    i = after + 2;
-                    continue;
-                }
-                _ => {}
-            }
-            if let Some(byte) = hex_byte(raw, i + 1) {
-                out.push(byte);
-                i += 3;
+        // Up to the next `=` the bytes are copied as they are.
+        let run = memchr::memchr(b'=', &raw[i..]).unwrap_or(raw.len() - i);
+        out.extend_from_slice(&raw[i..i + run]);
+        i += run;
+        if i == raw.len() {
+            break;
+        }
+        let blank = raw[i + 1..]
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
+        let after = i + 1 + blank;
+        match raw.get(after..) {
+            Some([b'\n', ..]) => {
+                i = after + 1;
                 continue;
             }
+            Some([b'\r', b'\n', ..]) => {
+                i = after + 2;
+                continue;
+            }
+            _ => {}
         }
-        out.push(raw[i]);
+        if let Some(byte) = hex_byte(raw, i + 1) {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(b'=');
         i += 1;
     }
     Some(out)
@@ -226,10 +231,15 @@ fn for_each_base64_block(raw: &[u8], mut each: impl FnMut(Vec<u8>) -> bool) {
     }
 }
 
+/// Whether `needle` (not empty) shows in `haystack` in any letter case; candidates are found by
+/// their first byte.
 fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
+    let first = needle[0];
+    memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), haystack).any(|at| {
+        haystack
+            .get(at..at + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
 }
 
 /// How many `message/rfc822` (and `message/global`) content types the bytes hold, in any letter

@@ -6,7 +6,6 @@ use std::borrow::Cow;
 
 use mail_parser::decoders::base64::base64_decode;
 use mail_parser::decoders::charsets::map::charset_decoder;
-use mail_parser::decoders::quoted_printable::quoted_printable_decode;
 use mail_parser::{ContentType, HeaderName, Message, MessagePart, MimeHeaders, PartType};
 
 use super::charset::{decode_bytes, encoding_for};
@@ -128,7 +127,7 @@ fn part_text<'a>(msg: &'a Message, part: &'a MessagePart) -> Option<Cow<'a, str>
         .get(part.offset_body as usize..part.offset_end as usize)?;
     let needs_redecode = match charset.as_deref() {
         // ISO-2022-JP sent with no label: its escapes may sit under a transfer encoding.
-        None => memchr::memchr(0x1b, &transfer_decode(raw, part)).is_some(),
+        None => has_escape(raw, part),
         Some(label) if label.starts_with("iso-2022-jp") => {
             charset_decoder(label.as_bytes()).is_none() || !raw.is_ascii()
         }
@@ -233,19 +232,145 @@ fn yen_before_digits(text: Cow<'_, str>) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether the part's bytes hold an ESC byte once transfer-decoded. Quoted-printable makes one
+/// only of an ESC or of an `=1B` escape (mail-parser's decoder lets white space and line ends sit
+/// inside one): without either there is nothing to decode to know.
+fn has_escape(raw: &[u8], part: &MessagePart) -> bool {
+    let qp = matches!(part.encoding, mail_parser::Encoding::QuotedPrintable);
+    if qp && memchr::memchr(0x1b, raw).is_none() && !has_esc_escape(raw) {
+        return false;
+    }
+    memchr::memchr(0x1b, &transfer_decode(raw, part)).is_some()
+}
+
+/// An `=` and the hex digits `1B` with what mail-parser's quoted-printable decoder skips between
+/// them: white space and CR after the `=`, CR and LF between the digits.
+fn has_esc_escape(raw: &[u8]) -> bool {
+    memchr::memchr_iter(b'=', raw).any(|at| {
+        let mut i = at + 1;
+        while raw
+            .get(i)
+            .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\x0C' | b'\r'))
+        {
+            i += 1;
+        }
+        if raw.get(i) != Some(&b'1') {
+            return false;
+        }
+        i += 1;
+        while raw.get(i).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
+            i += 1;
+        }
+        matches!(raw.get(i), Some(b'b' | b'B'))
+    })
+}
+
 fn transfer_decode<'a>(raw: &'a [u8], part: &MessagePart) -> Cow<'a, [u8]> {
     let decoded = match part.encoding {
         mail_parser::Encoding::Base64 => base64_decode(raw),
-        mail_parser::Encoding::QuotedPrintable => quoted_printable_decode(raw),
+        mail_parser::Encoding::QuotedPrintable => quoted_printable(raw),
         mail_parser::Encoding::None => None,
     };
     decoded.map_or(Cow::Borrowed(raw), Cow::Owned)
+}
+
+/// mail-parser's `quoted_printable_decode`, byte for byte, with runs of plain bytes copied whole
+/// (it pushes byte by byte, and every UTF-8 part is decoded again here). Its rules: `=` and two
+/// hex digits make a byte, white space after an `=` and line ends between its digits are
+/// skipped, `=` ending a line joins it to the next; white space ending a line is dropped; CR is
+/// dropped, and once one is seen every line ends in CRLF; any other `=` fails the whole.
+fn quoted_printable(bytes: &[u8]) -> Option<Vec<u8>> {
+    #[derive(PartialEq)]
+    enum State {
+        Plain,
+        Eq,
+        Hex1(u8),
+    }
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut buf = Vec::with_capacity(bytes.len());
+    let mut state = State::Plain;
+    // White space pushed since the last other byte, dropped at a line end.
+    let mut ws_count = 0;
+    let mut crlf: &[u8] = b"\n";
+    let mut i = 0;
+    while i < bytes.len() {
+        if state == State::Plain {
+            let end = memchr::memchr3(b'=', b'\n', b'\r', &bytes[i..]).map_or(bytes.len(), |at| i + at);
+            if end > i {
+                let run = &bytes[i..end];
+                buf.extend_from_slice(run);
+                let trailing = run.iter().rev().take_while(|b| b.is_ascii_whitespace()).count();
+                ws_count = if trailing == run.len() {
+                    ws_count + trailing
+                } else {
+                    trailing
+                };
+                i = end;
+                continue;
+            }
+        }
+        let ch = bytes[i];
+        i += 1;
+        match ch {
+            b'=' if state == State::Plain => state = State::Eq,
+            b'=' => return None,
+            b'\n' => {
+                if state == State::Eq {
+                    state = State::Plain;
+                } else {
+                    buf.truncate(buf.len().saturating_sub(ws_count));
+                    buf.extend_from_slice(crlf);
+                }
+                ws_count = 0;
+            }
+            b'\r' => crlf = b"\r\n",
+            _ => match state {
+                State::Plain => {
+                    ws_count = if ch.is_ascii_whitespace() { ws_count + 1 } else { 0 };
+                    buf.push(ch);
+                }
+                State::Eq => match hex(ch) {
+                    Some(high) => state = State::Hex1(high),
+                    None if ch.is_ascii_whitespace() => {}
+                    None => return None,
+                },
+                State::Hex1(high) => {
+                    let low = hex(ch)?;
+                    state = State::Plain;
+                    buf.push(high << 4 | low);
+                    ws_count = 0;
+                }
+            },
+        }
+    }
+    Some(buf)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::mime::decode;
+
+    proptest::proptest! {
+        /// The quoted-printable decoder is mail-parser's, and `has_esc_escape` sees every ESC
+        /// it makes.
+        #[test]
+        fn quoted_printable_is_mail_parsers(
+            picks in proptest::collection::vec(0..16usize, 0..60)
+        ) {
+            const BYTES: &[u8] = b"=\n\r \t\x0C1bB9fGx-\x1b\xa0=";
+            let raw: Vec<u8> = picks.iter().map(|&i| BYTES[i]).collect();
+            let decoded = quoted_printable(&raw);
+            proptest::prop_assert_eq!(
+                &decoded,
+                &mail_parser::decoders::quoted_printable::quoted_printable_decode(&raw),
+                "{:?}", String::from_utf8_lossy(&raw)
+            );
+            // An ESC comes out only of one, or of what `has_esc_escape` finds.
+            let esc = decoded.is_some_and(|d| d.contains(&0x1b));
+            proptest::prop_assert!(!esc || raw.contains(&0x1b) || has_esc_escape(&raw));
+        }
+    }
 
     #[test]
     fn unlabelled_iso2022jp_under_a_transfer_encoding() {
