@@ -1,14 +1,18 @@
 //! Reading inputs: single-message files, mbox files (recognised by content), directories (walked
 //! recursively, Maildir included, symlinks not followed) and stdin. Mailboxes are streamed one
-//! message at a time, so memory is bounded by the largest message, not by the mailbox.
+//! message at a time, so memory is bounded by the largest message, not by the mailbox. The
+//! messages of an mbox are ranges of the buffers it is read into, not copies.
 
+use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, Read};
+use std::ops::{Deref, Range};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::LazyLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use memchr::memmem::Finder;
 use regex::bytes::Regex;
 
 use crate::error::{IoKind, ReadError};
@@ -19,6 +23,11 @@ pub const DEFAULT_MAX_SIZE: usize = 64 << 20;
 /// Bytes read from the underlying file per refill when scanning an mbox.
 const CHUNK: usize = 1 << 20;
 
+/// Read buffers kept to be read into again once the messages in them are dropped: more than the
+/// batches of a scan hold at once, so a long mailbox reuses the same memory instead of asking
+/// the system for fresh (zeroed, page-faulted) memory for every megabyte.
+const SPARE_BUFFERS: usize = 32;
+
 /// One message read from an input, or the reason it could not be read.
 #[derive(Debug)]
 pub struct RawMessage {
@@ -27,7 +36,51 @@ pub struct RawMessage {
     /// 1-based position in an mbox; 1 for single-message files.
     pub index: usize,
     /// The message bytes, or why they could not be read.
-    pub data: Result<Vec<u8>, ReadError>,
+    pub data: Result<Bytes, ReadError>,
+}
+
+/// The bytes of one message. An mbox message is a range of the buffer it was read into, shared
+/// with the other messages read with it; an unescaped one, or a single-message file, owns its
+/// bytes.
+#[derive(Clone)]
+pub struct Bytes(Held);
+
+#[derive(Clone)]
+enum Held {
+    Own(Vec<u8>),
+    Shared(Arc<Vec<u8>>, Range<usize>),
+}
+
+impl Deref for Bytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match &self.0 {
+            Held::Own(bytes) => bytes,
+            Held::Shared(buf, range) => &buf[range.clone()],
+        }
+    }
+}
+
+impl From<Vec<u8>> for Bytes {
+    fn from(bytes: Vec<u8>) -> Self {
+        Bytes(Held::Own(bytes))
+    }
+}
+
+impl From<Bytes> for Vec<u8> {
+    fn from(bytes: Bytes) -> Self {
+        match bytes.0 {
+            Held::Own(own) => own,
+            Held::Shared(..) => bytes.to_vec(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
 }
 
 /// How to read.
@@ -78,7 +131,7 @@ fn source_messages(path: PathBuf, opts: ReadOptions) -> Messages {
             inner: io::stdin(),
             count: opts.bytes_read.clone(),
         };
-        return stream_messages(source, Box::new(stdin), opts.max_size);
+        return stream_messages(source, Box::new(stdin), opts.max_size, CHUNK);
     }
     match std::fs::metadata(&path) {
         Ok(meta) if meta.is_dir() => Box::new(walk(path, opts)),
@@ -103,11 +156,19 @@ fn file_messages(path: &Path, opts: ReadOptions) -> Messages {
     let source = shown(path);
     match File::open(path) {
         Ok(file) => {
+            // A small file is read into a buffer of its size: a folder of single mails asks for
+            // no megabyte each. At least enough to tell an mbox, whatever size is claimed.
+            let first = file
+                .metadata()
+                .ok()
+                .filter(std::fs::Metadata::is_file)
+                .and_then(|m| usize::try_from(m.len()).ok())
+                .map_or(CHUNK, |len| len.saturating_add(1).clamp(SEPARATOR.len(), CHUNK));
             let counted = Counting {
                 inner: file,
                 count: opts.bytes_read.clone(),
             };
-            stream_messages(source, Box::new(counted), opts.max_size)
+            stream_messages(source, Box::new(counted), opts.max_size, first)
         }
         Err(e) => Box::new(std::iter::once(error(source, 1, io_error(&e)))),
     }
@@ -203,55 +264,74 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-/// A stream holding one message, or an mbox when its first line is a `From ` separator.
-fn stream_messages(source: Arc<str>, reader: Box<dyn Read + Send>, max_size: usize) -> Messages {
-    let mut reader = BufReader::with_capacity(CHUNK, reader);
-    let is_mbox = match reader.fill_buf() {
-        Ok(head) => head.starts_with(b"From "),
-        Err(e) => return Box::new(std::iter::once(error(source, 1, io_error(&e)))),
-    };
-    // Nothing at all: don't read again, or a terminal would wait for a second Ctrl-D.
-    if reader.buffer().is_empty() {
-        return Box::new(std::iter::once(RawMessage {
-            source,
-            index: 1,
-            data: Ok(Vec::new()),
-        }));
+/// How an mbox separator line starts.
+const SEPARATOR: &[u8] = b"From ";
+
+/// A stream holding one message, or an mbox when its first line is a `From ` separator. The
+/// first read fills `first` bytes.
+fn stream_messages(
+    source: Arc<str>,
+    reader: Box<dyn Read + Send>,
+    max_size: usize,
+    first: usize,
+) -> Messages {
+    let mut mbox = Mbox::with_first_read(reader, max_size, CHUNK, first);
+    if let Err(e) = mbox.refill() {
+        return Box::new(std::iter::once(error(source, 1, io_error(&e))));
     }
-    if is_mbox {
-        Box::new(Mbox::new(reader, max_size).map(move |(index, data)| RawMessage {
-            source: source.clone(),
-            index,
-            data,
-        }))
+    if mbox.held().starts_with(SEPARATOR) {
+        Box::new(
+            std::iter::from_fn(move || mbox.next_message()).map(move |(index, data)| RawMessage {
+                source: source.clone(),
+                index,
+                data,
+            }),
+        )
     } else {
-        let data = read_limited(reader, max_size);
         Box::new(std::iter::once(RawMessage {
             source,
             index: 1,
-            data,
+            data: mbox.into_message(),
         }))
     }
 }
 
-fn read_limited(reader: impl Read, max_size: usize) -> Result<Vec<u8>, ReadError> {
-    let mut data = Vec::new();
-    reader
-        .take((max_size as u64).saturating_add(1))
-        .read_to_end(&mut data)
-        .map_err(|e| io_error(&e))?;
-    if data.len() > max_size {
-        return Err(ReadError::TooLarge { max_size });
+/// Reads into `buf` until it is full or the input ends (a read of nothing: never read again, or a
+/// terminal would wait for a second Ctrl-D). Returns the bytes read, whether the input ended, and
+/// the error that stopped it early.
+fn fill(reader: &mut impl Read, buf: &mut [u8]) -> (usize, bool, Option<io::Error>) {
+    let mut n = 0;
+    while n < buf.len() {
+        match reader.read(&mut buf[n..]) {
+            Ok(0) => return (n, true, None),
+            Ok(read) => n += read,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return (n, false, Some(e)),
+        }
     }
-    Ok(data)
+    (n, false, None)
 }
 
 /// Streaming mbox reader (mboxrd, mboxo, CRLF). Splits on `From ` lines that look like
 /// separators (`From sender date`), so a body line "From the team…" in an unescaped mboxo file
 /// does not split a message; unescapes `>From ` quoting (mboxrd).
+///
+/// The input is read in buffers of about [`CHUNK`] bytes, and a message is a range of the buffer
+/// it lies in ([`Mbox::next_message`]); a buffer is never written again while a message holds
+/// it: the message cut by its end moves to the front of the next buffer with the bytes after it.
 pub struct Mbox<R> {
     reader: R,
-    buf: Vec<u8>,
+    /// What has been read is `buf[..filled]`; the bytes after it are left from an earlier use.
+    buf: Arc<Vec<u8>>,
+    filled: usize,
+    /// Size of the buffers read into.
+    chunk: usize,
+    /// Size of the next one (the first may be smaller: a small file's size).
+    next: usize,
+    /// Buffers read into before, the oldest first, taken again once no message holds them.
+    spare: VecDeque<Arc<Vec<u8>>>,
+    /// A read error met after some bytes came in: raised once those are split.
+    failure: Option<io::Error>,
     /// Where the current message starts in `buf`; bytes before it are spent.
     start: usize,
     /// Where the search for the next separator resumes.
@@ -266,12 +346,27 @@ pub struct Mbox<R> {
     failed: bool,
 }
 
-impl<R: BufRead> Mbox<R> {
+impl<R: Read> Mbox<R> {
     /// An mbox reader over a stream whose first line is a `From ` separator.
     pub fn new(reader: R, max_size: usize) -> Self {
+        Self::with_chunk(reader, max_size, CHUNK)
+    }
+
+    /// An mbox reader that reads `chunk` bytes at a time (at least 1): small ones put messages
+    /// across buffer ends, as tests want.
+    pub fn with_chunk(reader: R, max_size: usize, chunk: usize) -> Self {
+        Self::with_first_read(reader, max_size, chunk, chunk)
+    }
+
+    fn with_first_read(reader: R, max_size: usize, chunk: usize, first: usize) -> Self {
         Mbox {
             reader,
-            buf: Vec::new(),
+            buf: Arc::default(),
+            filled: 0,
+            chunk: chunk.max(1),
+            next: first.max(1),
+            spare: VecDeque::new(),
+            failure: None,
             start: 0,
             scan: 0,
             eof: false,
@@ -283,75 +378,143 @@ impl<R: BufRead> Mbox<R> {
         }
     }
 
+    /// The bytes in the current buffer.
+    fn held(&self) -> &[u8] {
+        &self.buf[..self.filled]
+    }
+
     /// Honour a `Content-Length` header (mboxcl/mboxcl2): when it lands exactly on the next
     /// separator or the end, resume the separator search there, so unescaped `From ` lines in
     /// the body do not split the message. Returns false when more bytes are needed to decide.
     fn apply_content_length(&mut self) -> bool {
-        let held = &self.buf[self.start..];
-        let blank = memchr::memmem::find(held, b"\n\n")
-            .map(|i| i + 2)
-            .or_else(|| memchr::memmem::find(held, b"\n\r\n").map(|i| i + 3));
-        let Some(body_start) = blank else {
+        let data = &self.buf[..self.filled];
+        let held = &data[self.start..];
+        let Some(body_start) = header_end(held) else {
             return self.eof || held.len() > MAX_HEADER_BLOCK;
         };
         let Some(length) = content_length(&held[..body_start]).filter(|&n| n <= MAX_FRAMED) else {
             return true;
         };
         let end = self.start + body_start + length;
-        if end + 7 > self.buf.len() && !self.eof {
+        if end + 7 > data.len() && !self.eof {
             return false;
         }
         // A length that runs past the data, or lands anywhere but on a separator, is ignored; so
         // is one that would swallow what looks like another message (a separator line followed
         // by a header field), since a sender can write any Content-Length.
-        let lands = self.buf.get(end..).is_some_and(|after| {
+        let lands = data.get(end..).is_some_and(|after| {
             after.is_empty() || after.starts_with(b"\nFrom ") || after.starts_with(b"\r\nFrom ")
         });
-        let body = &self.buf[self.start + body_start..end.min(self.buf.len())];
+        let body = &data[self.start + body_start..end.min(data.len())];
         if lands && !holds_a_message(body) {
             self.scan = end;
         }
         true
     }
 
+    /// Read more: into a buffer that starts with the bytes of the message not yet complete. The
+    /// current buffer is reused when no message holds it, else a spare one or a new one; a
+    /// buffer at least twice the message, so a long message is moved a bounded number of times.
     fn refill(&mut self) -> io::Result<()> {
-        if self.start > 0 && self.start >= self.buf.len() / 2 {
-            // Drop spent bytes once they are half the buffer: amortised, each byte moves at
-            // most once, and the buffer stays within twice a message plus a chunk.
-            self.buf.drain(..self.start);
-            self.scan -= self.start;
-            self.start = 0;
+        if let Some(e) = self.failure.take() {
+            return Err(e);
         }
-        // Straight into our buffer: a request this large bypasses BufReader's own copy.
-        self.buf.reserve(CHUNK);
-        let n = (&mut self.reader).take(CHUNK as u64).read_to_end(&mut self.buf)?;
-        self.eof = n == 0;
-        Ok(())
+        let kept = self.filled - self.start;
+        let size = std::mem::replace(&mut self.next, self.chunk).max(kept.saturating_mul(2));
+        let mut next = match Arc::try_unwrap(std::mem::take(&mut self.buf)) {
+            Ok(mut own) => {
+                own.copy_within(self.start..self.filled, 0);
+                own
+            }
+            Err(shared) => {
+                let mut next = self.spare_buffer(size);
+                next[..kept].copy_from_slice(&shared[self.start..self.filled]);
+                if shared.len() <= self.chunk {
+                    self.spare.push_back(shared);
+                    if self.spare.len() > SPARE_BUFFERS {
+                        self.spare.pop_front();
+                    }
+                }
+                next
+            }
+        };
+        if next.len() < size {
+            next.resize(size, 0);
+        }
+        self.scan -= self.start;
+        self.start = 0;
+        let (n, eof, failure) = fill(&mut self.reader, &mut next[kept..]);
+        self.buf = Arc::new(next);
+        self.filled = kept + n;
+        self.eof = eof;
+        match failure {
+            Some(e) if n == 0 => Err(e),
+            failure => {
+                self.failure = failure;
+                Ok(())
+            }
+        }
     }
+
+    /// A spare buffer no message holds any more, at least `size` bytes long.
+    fn spare_buffer(&mut self, size: usize) -> Vec<u8> {
+        for _ in 0..self.spare.len() {
+            let Some(buf) = self.spare.pop_front() else {
+                break;
+            };
+            match Arc::try_unwrap(buf) {
+                Ok(mut own) => {
+                    if own.len() < size {
+                        own.resize(size, 0);
+                    }
+                    return own;
+                }
+                Err(shared) => self.spare.push_back(shared),
+            }
+        }
+        // Zeroed by the system as it maps the pages, not written here.
+        vec![0; size]
+    }
+
     /// Position of the `\n` before the next separator line, if one is in the buffer.
     fn find_separator(&mut self) -> Option<usize> {
-        while let Some(found) = memchr::memmem::find(&self.buf[self.scan..], b"\nFrom ") {
+        let data = &self.buf[..self.filled];
+        while let Some(found) = NEXT_FROM.find(&data[self.scan..]) {
             let at = self.scan + found;
             let line_start = at + 1;
-            let Some(line_len) = memchr::memchr(b'\n', &self.buf[line_start..]) else {
+            let Some(line_len) = memchr::memchr(b'\n', &data[line_start..]) else {
                 // The separator line is cut by the buffer's end: decide after the next refill.
                 if self.eof {
-                    self.scan = self.buf.len();
+                    self.scan = data.len();
                     return None;
                 }
                 return None;
             };
             self.scan = line_start;
-            if after_blank_line(&self.buf[self.start..at])
-                && is_separator(&self.buf[line_start..line_start + line_len])
+            if after_blank_line(&data[self.start..at])
+                && is_separator(&data[line_start..line_start + line_len])
             {
                 return Some(at);
             }
         }
         // Keep the last few bytes: a separator may straddle the refill.
-        self.scan = self.buf.len().saturating_sub(5).max(self.scan);
+        self.scan = data.len().saturating_sub(5).max(self.scan);
         None
     }
+}
+
+/// Searchers built once: these searches run over every byte read, a few at a time.
+static NEXT_FROM: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\nFrom "));
+static QUOTED_FROM: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b">From "));
+
+/// Where the header block at the start of `message` ends: after its first blank line, LF or CRLF.
+/// The first of either: a CRLF message is not measured to a blank line further on.
+fn header_end(message: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b'\n', message).find_map(|i| match &message[i + 1..] {
+        [b'\n', ..] => Some(i + 2),
+        [b'\r', b'\n', ..] => Some(i + 3),
+        _ => None,
+    })
 }
 
 /// Largest `Content-Length` honoured. Copied-over headers often carry lengths that don't fit the
@@ -420,11 +583,10 @@ fn after_blank_line(before: &[u8]) -> bool {
     before.is_empty() || before.ends_with(b"\n")
 }
 
-impl<R: BufRead> Iterator for Mbox<R> {
-    type Item = (usize, Result<Vec<u8>, ReadError>);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.failed || (self.eof && self.start >= self.buf.len()) {
+impl<R: Read> Mbox<R> {
+    /// The next message, sharing the buffer it was read into.
+    fn next_message(&mut self) -> Option<(usize, Result<Bytes, ReadError>)> {
+        if self.failed || (self.eof && self.start >= self.filled) {
             return None;
         }
         loop {
@@ -438,16 +600,16 @@ impl<R: BufRead> Iterator for Mbox<R> {
                 return Some(self.emit(start, at + 1));
             }
             if self.eof {
-                let start = std::mem::replace(&mut self.start, self.buf.len());
-                if start == self.buf.len() {
+                let start = std::mem::replace(&mut self.start, self.filled);
+                if start == self.filled {
                     return None;
                 }
-                return Some(self.emit(start, self.buf.len()));
+                return Some(self.emit(start, self.filled));
             }
-            if self.buf.len() - self.start > self.max_size.saturating_add(CHUNK) {
+            if self.filled - self.start > self.max_size.saturating_add(self.chunk) {
                 // Too large: drop what we hold but keep scanning for the next separator.
                 self.dropped = true;
-                self.start = self.buf.len() - 5;
+                self.start = self.filled - 5;
                 self.scan = self.start;
             }
             if let Err(e) = self.refill() {
@@ -457,14 +619,13 @@ impl<R: BufRead> Iterator for Mbox<R> {
             }
         }
     }
-}
 
-impl<R> Mbox<R> {
-    /// The message held in `buf[start..end]`, copied out once: separator dropped, unescaped.
-    fn emit(&mut self, start: usize, end: usize) -> (usize, Result<Vec<u8>, ReadError>) {
+    /// The message held in `buf[start..end]`: separator dropped, unescaped.
+    fn emit(&mut self, start: usize, end: usize) -> (usize, Result<Bytes, ReadError>) {
         self.index += 1;
-        let message = strip_separator(&self.buf[start..end]);
-        if std::mem::take(&mut self.dropped) || message.len() > self.max_size {
+        let inner = without_separator(&self.buf[start..end]);
+        let range = start + inner.start..start + inner.end;
+        if std::mem::take(&mut self.dropped) || range.len() > self.max_size {
             return (
                 self.index,
                 Err(ReadError::TooLarge {
@@ -472,27 +633,65 @@ impl<R> Mbox<R> {
                 }),
             );
         }
-        (self.index, Ok(unescape(message)))
+        let message = match unescape(&self.buf[range.clone()]) {
+            Some(unescaped) => Bytes::from(unescaped),
+            None => Bytes(Held::Shared(self.buf.clone(), range)),
+        };
+        (self.index, Ok(message))
+    }
+
+    /// The whole input as one message, as it is no mbox: what the first read got, and the rest.
+    fn into_message(mut self) -> Result<Bytes, ReadError> {
+        if let Some(e) = self.failure.take() {
+            return Err(io_error(&e));
+        }
+        // No message was taken out of the buffer, so it is ours and becomes the message.
+        let mut data = Arc::try_unwrap(self.buf).unwrap_or_else(|shared| shared.to_vec());
+        data.truncate(self.filled);
+        if !self.eof {
+            let rest = (self.max_size as u64)
+                .saturating_add(1)
+                .saturating_sub(data.len() as u64);
+            self.reader
+                .take(rest)
+                .read_to_end(&mut data)
+                .map_err(|e| io_error(&e))?;
+        }
+        if data.len() > self.max_size {
+            return Err(ReadError::TooLarge {
+                max_size: self.max_size,
+            });
+        }
+        Ok(Bytes::from(data))
     }
 }
 
-/// Without the `From ` line and the blank line mbox writers put before the next separator.
-fn strip_separator(message: &[u8]) -> &[u8] {
+/// Each message as its own bytes (a copy: [`messages`] hands out shared ranges instead).
+impl<R: Read> Iterator for Mbox<R> {
+    type Item = (usize, Result<Vec<u8>, ReadError>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_message()
+            .map(|(index, message)| (index, message.map(Vec::from)))
+    }
+}
+
+/// Where the message is in `message`: after the `From ` line, before the blank line mbox writers
+/// put before the next separator.
+fn without_separator(message: &[u8]) -> Range<usize> {
     let body_start = memchr::memchr(b'\n', message).map_or(message.len(), |i| i + 1);
-    let message = &message[body_start..];
+    let body = &message[body_start..];
     for ending in [&b"\r\n\r\n"[..], b"\n\n"] {
-        if message.ends_with(ending) {
-            return &message[..message.len() - ending.len() / 2];
+        if body.ends_with(ending) {
+            return body_start..message.len() - ending.len() / 2;
         }
     }
-    message
+    body_start..message.len()
 }
 
-/// mboxrd: `>From `, `>>From ` … at a line start lose one `>`.
-fn unescape(message: &[u8]) -> Vec<u8> {
-    if memchr::memmem::find(message, b">From ").is_none() {
-        return message.to_vec();
-    }
+/// mboxrd: `>From `, `>>From ` … at a line start lose one `>`. None when no line is quoted so.
+fn unescape(message: &[u8]) -> Option<Vec<u8>> {
+    QUOTED_FROM.find(message)?;
     let mut out = Vec::with_capacity(message.len());
     for line in message.split_inclusive(|&b| b == b'\n') {
         let quotes = line.iter().take_while(|&&b| b == b'>').count();
@@ -502,7 +701,7 @@ fn unescape(message: &[u8]) -> Vec<u8> {
             out.extend_from_slice(line);
         }
     }
-    out
+    Some(out)
 }
 
 #[cfg(test)]
@@ -510,9 +709,12 @@ mod tests {
     use super::*;
 
     fn split(data: &[u8], max: usize) -> Vec<Result<Vec<u8>, ReadError>> {
-        Mbox::new(BufReader::with_capacity(7, data), max)
-            .map(|(_, m)| m)
-            .collect()
+        Mbox::with_chunk(data, max, 7).map(|(_, m)| m).collect()
+    }
+
+    /// What [`messages`] makes of a stream whose first read takes `first` bytes.
+    fn read(data: &'static [u8], max: usize, first: usize) -> Vec<RawMessage> {
+        stream_messages("-".into(), Box::new(data), max, first).collect()
     }
 
     #[test]
@@ -592,16 +794,121 @@ mod tests {
     fn max_size_near_the_largest_integer() {
         let data = b"From a@b Thu Jan  1 00:00:00 2026\nSubject: one\n\nbody\n";
         assert!(split(data, usize::MAX)[0].is_ok());
+        let one = read(b"Subject: x\n\nbody\n", usize::MAX, 5);
+        assert_eq!(one[0].data.as_ref().unwrap().len(), 17);
+    }
+
+    /// An mbox with what buffer ends may cut: `>From ` quoting, CRLF, a `Content-Length` that
+    /// frames an unescaped `From ` line, an empty message, one longer than the small buffers.
+    fn tricky_mbox() -> Vec<u8> {
+        let framed = "line\n\nFrom team@example.com Thu Jan  1 00:00:00 2026\n";
+        let mut data = format!(
+            "From a@b Thu Jan  1 00:00:00 2026\nSubject: one\n\n>From here\n>>From there\n\n\
+             From a@b Thu Jan  1 00:00:00 2026\r\nSubject: crlf\r\n\r\n>From x\r\nbody\r\n\r\n\
+             From a@b Thu Jan  1 00:00:00 2026\nContent-Length: {}\nSubject: framed\n\n{framed}\n\
+             From a@b Thu Jan  1 00:00:00 2026\n\n\
+             From a@b Thu Jan  1 00:00:00 2026\nSubject: long\n\n",
+            framed.len()
+        )
+        .into_bytes();
+        data.extend(b"0123456789abcdef\n".repeat(40));
+        data.extend_from_slice(b"\nFrom a@b Thu Jan  1 00:00:00 2026\nSubject: last\n\n>From end");
+        data
+    }
+
+    #[test]
+    fn buffer_ends_do_not_change_the_messages() {
+        let data = tricky_mbox();
+        let whole: Vec<_> = Mbox::new(&data[..], 1 << 20).collect();
+        assert_eq!(whole.len(), 6, "{whole:?}");
         assert_eq!(
-            read_limited(&b"Subject: x\n\nbody\n"[..], usize::MAX)
-                .unwrap()
-                .len(),
-            17
+            whole[1].1.as_ref().unwrap(),
+            b"Subject: crlf\r\n\r\nFrom x\r\nbody\r\n"
         );
+        assert_eq!(whole[3].1.as_ref().unwrap(), b"\n");
+        assert_eq!(whole[5].1.as_ref().unwrap(), b"Subject: last\n\nFrom end");
+        for chunk in 1..=data.len() + 1 {
+            // All kept while reading on: a buffer a message holds is never written again.
+            let shared: Vec<_> = std::iter::from_fn({
+                let mut mbox = Mbox::with_chunk(&data[..], 1 << 20, chunk);
+                move || mbox.next_message()
+            })
+            .collect();
+            let copied: Vec<_> = shared
+                .iter()
+                .map(|(i, m)| (*i, m.clone().map(Vec::from)))
+                .collect();
+            assert_eq!(copied, whole, "buffers of {chunk} bytes");
+        }
+    }
+
+    #[test]
+    fn buffers_are_reused_once_their_messages_are_dropped() {
+        let data = [tricky_mbox(), b"\n\n".to_vec()].concat().repeat(50);
+        let mut mbox = Mbox::with_chunk(&data[..], 1 << 20, 256);
+        let mut count = 0;
+        while let Some((_, message)) = mbox.next_message() {
+            drop(message);
+            count += 1;
+        }
+        assert_eq!(count, 300);
+        assert!(mbox.spare.len() <= 2, "{} spare buffers", mbox.spare.len());
+    }
+
+    /// Gives `data` a few bytes at a time, then fails.
+    struct FailingAfter<'a>(&'a [u8]);
+
+    impl Read for FailingAfter<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(io::Error::other("device gone"));
+            }
+            let n = buf.len().min(self.0.len()).min(10);
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_read_error_ends_the_mbox_after_the_messages_before_it() {
+        let data = tricky_mbox();
+        // Cut inside the fourth message: the first three are whole.
+        let cut = memchr::memmem::rfind(&data, b"Subject: long").unwrap();
+        for chunk in [7, 64, 1 << 20] {
+            let got: Vec<_> = Mbox::with_chunk(FailingAfter(&data[..cut]), 1 << 20, chunk).collect();
+            assert_eq!(got.len(), 5, "buffers of {chunk}: {got:?}");
+            assert!(got[..4].iter().all(|(_, m)| m.is_ok()));
+            assert!(matches!(got[4], (5, Err(ReadError::MboxRead(_)))), "{got:?}");
+        }
+        // Nothing read at all: the input could not be read.
+        let none = stream_messages("-".into(), Box::new(FailingAfter(b"")), 1 << 20, CHUNK);
+        let none: Vec<_> = none.collect();
+        assert_eq!(none.len(), 1);
+        assert!(matches!(none[0].data, Err(ReadError::Io(_))));
+    }
+
+    #[test]
+    fn empty_short_and_single_inputs() {
+        assert_eq!(read(b"", 1 << 20, CHUNK)[0].data.as_ref().unwrap().len(), 0);
+        assert_eq!(
+            &**read(b"From", 1 << 20, CHUNK)[0].data.as_ref().unwrap(),
+            b"From"
+        );
+        // A single message longer than the first read, and one over the limit.
+        let mail = b"Subject: x\n\nbody that runs past the first read\n";
+        for first in [5, 16, mail.len() + 1] {
+            assert_eq!(&**read(mail, 1 << 20, first)[0].data.as_ref().unwrap(), mail);
+            assert_eq!(
+                read(mail, 20, first)[0].data.as_ref().unwrap_err(),
+                &ReadError::TooLarge { max_size: 20 }
+            );
+        }
     }
 
     #[test]
     fn unescape_only_quoted_from() {
-        assert_eq!(unescape(b">From x\n>> From y\n"), b"From x\n>> From y\n");
+        assert_eq!(unescape(b">From x\n>> From y\n").unwrap(), b"From x\n>> From y\n");
+        assert_eq!(unescape(b"From x\n>> From y\n"), None);
     }
 }

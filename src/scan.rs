@@ -14,7 +14,9 @@ use crate::{Options, Record, classify};
 /// Most messages in one batch.
 const BATCH_MESSAGES: usize = 256;
 /// Most bytes in one batch; with [`IN_FLIGHT`] batches and the reader's, a few times this is held.
-const BATCH_BYTES: usize = 4 << 20;
+/// About one read buffer ([`crate::input`]), so the batches in flight pin few of them and the
+/// bytes are still in the cache when a worker reads them.
+const BATCH_BYTES: usize = 1 << 20;
 /// Batches being classified or waiting to be written, besides the one the reader is filling.
 const IN_FLIGHT: usize = 3;
 /// Worker stack size: mail-parser recurses on nested parts.
@@ -62,7 +64,7 @@ where
             let mut batch = Vec::new();
             let mut bytes = 0;
             for message in guarded(messages) {
-                bytes += message.data.as_ref().map_or(0, Vec::len);
+                bytes += message.data.as_ref().map_or(0, |data| data.len());
                 batch.push(message);
                 if batch.len() >= BATCH_MESSAGES || bytes >= BATCH_BYTES {
                     bytes = 0;

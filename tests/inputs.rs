@@ -218,3 +218,134 @@ fn file_names_that_are_not_utf8_are_read() {
         .unwrap();
     assert_eq!(checked.status.code(), Some(0));
 }
+
+const SEPARATOR: &[u8] = b"From a@b Thu Jan  1 00:00:00 2026";
+
+/// Messages of every size up to well over a read buffer (1 MiB), every other one CRLF, with
+/// lines that mboxrd quotes (`From `, `>From `) all through, so across a few MiB some message,
+/// some quoted line and some separator are cut by each buffer's end.
+fn mails() -> Vec<Vec<u8>> {
+    (0..40usize)
+        .map(|n| {
+            let eol: &[u8] = if n % 2 == 1 { b"\r\n" } else { b"\n" };
+            let mut mail = format!("Subject: mail {n}").into_bytes();
+            mail.extend_from_slice(eol);
+            mail.extend_from_slice(eol);
+            let lines = if n == 7 { 40_000 } else { n * n * 40 };
+            for line in 0..lines {
+                let text = match line % 7 {
+                    0 => "From the team, at 9 am".to_owned(),
+                    3 => ">From a quote".to_owned(),
+                    _ => format!("line {line} of mail {n}"),
+                };
+                mail.extend_from_slice(text.as_bytes());
+                mail.extend_from_slice(eol);
+            }
+            mail
+        })
+        .collect()
+}
+
+/// `mails` as an mboxrd file.
+fn mboxrd(mails: &[Vec<u8>]) -> Vec<u8> {
+    let mut mbox = Vec::new();
+    for mail in mails {
+        let crlf = mail.ends_with(b"\r\n");
+        let eol: &[u8] = if crlf { b"\r\n" } else { b"\n" };
+        mbox.extend_from_slice(SEPARATOR);
+        mbox.extend_from_slice(eol);
+        for line in mail.split_inclusive(|&b| b == b'\n') {
+            let quotes = line.iter().take_while(|&&b| b == b'>').count();
+            if line[quotes..].starts_with(b"From ") {
+                mbox.push(b'>');
+            }
+            mbox.extend_from_slice(line);
+        }
+        mbox.extend_from_slice(eol);
+    }
+    mbox
+}
+
+#[test]
+fn an_mbox_of_several_buffers_reads_back_exactly() {
+    let mails = mails();
+    let mbox = mboxrd(&mails);
+    assert!(mbox.len() > 3 << 20);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.mbox");
+    std::fs::write(&path, &mbox).unwrap();
+    let read: Vec<_> = msorder::input::messages([&path], msorder::ReadOptions::default()).collect();
+    assert_eq!(read.len(), mails.len());
+    for (i, (message, mail)) in read.iter().zip(&mails).enumerate() {
+        assert_eq!(message.index, i + 1);
+        assert!(**message.data.as_ref().unwrap() == mail[..], "mail {i}");
+    }
+    // The same through the command line, from the file and from stdin.
+    let from_file = common::msorder()
+        .args(["scan", "--all", "--format", "jsonl", "-q"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let from_stdin = common::msorder()
+        .args(["scan", "--all", "--format", "jsonl", "-q", "-"])
+        .write_stdin(mbox)
+        .output()
+        .unwrap();
+    let from_file = String::from_utf8(from_file.stdout).unwrap();
+    assert_eq!(from_file.lines().count(), mails.len());
+    assert_eq!(
+        from_file.replace(path.to_str().unwrap(), "-"),
+        String::from_utf8(from_stdin.stdout).unwrap()
+    );
+}
+
+#[test]
+fn a_file_cut_short_while_read_ends_where_it_was_cut() {
+    // Read, not memory-mapped: a file truncated under the reader ends the mbox early instead of
+    // killing the process with SIGBUS.
+    let mails: Vec<Vec<u8>> = (0..2000)
+        .map(|n| format!("Subject: {n}\n\n{}\n", "x".repeat(2000)).into_bytes())
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shrinking.mbox");
+    std::fs::write(&path, mboxrd(&mails)).unwrap();
+    let mut messages = msorder::input::messages([&path], msorder::ReadOptions::default());
+    // The first message comes out of the first buffer read.
+    let first = messages.next().unwrap();
+    assert!(**first.data.as_ref().unwrap() == mails[0][..]);
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(0)
+        .unwrap();
+    let rest: Vec<_> = messages.collect();
+    assert!(rest.len() > 100 && rest.len() < mails.len() / 2, "{}", rest.len());
+    let (last, whole) = rest.split_last().unwrap();
+    for (i, message) in whole.iter().enumerate() {
+        assert_eq!(message.index, i + 2);
+        assert!(**message.data.as_ref().unwrap() == mails[i + 1][..]);
+    }
+    // The message the cut went through is what was read of it.
+    let cut = last.data.as_ref().unwrap();
+    assert!(mails[last.index - 1].starts_with(cut) && cut.len() < mails[0].len());
+}
+
+#[test]
+fn empty_files_are_empty_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.eml");
+    std::fs::write(&empty, b"").unwrap();
+    let bare = dir.path().join("bare.mbox");
+    std::fs::write(&bare, SEPARATOR).unwrap();
+    let read: Vec<_> = msorder::input::messages([&empty, &bare], msorder::ReadOptions::default()).collect();
+    assert_eq!(read.len(), 2);
+    assert!(read.iter().all(|m| m.data.as_ref().unwrap().is_empty()));
+    let out = common::msorder()
+        .args(["scan", "--all", "--format", "csv", "-q"])
+        .arg(&empty)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("empty message"));
+}
