@@ -26,7 +26,7 @@ const CHUNK: usize = 1 << 20;
 /// Read buffers kept to be read into again once the messages in them are dropped: more than the
 /// batches of a scan hold at once, so a long mailbox reuses the same memory instead of asking
 /// the system for fresh (zeroed, page-faulted) memory for every megabyte.
-const SPARE_BUFFERS: usize = 32;
+const SPARE_BUFFERS: usize = 64;
 
 /// One message read from an input, or the reason it could not be read.
 #[derive(Debug)]
@@ -58,6 +58,17 @@ impl Deref for Bytes {
         match &self.0 {
             Held::Own(bytes) => bytes,
             Held::Shared(buf, range) => &buf[range.clone()],
+        }
+    }
+}
+
+impl Bytes {
+    /// Tells the read buffer this is a range of apart from the others alive; None when the
+    /// bytes are owned.
+    pub fn buffer_id(&self) -> Option<usize> {
+        match &self.0 {
+            Held::Own(_) => None,
+            Held::Shared(buf, _) => Some(Arc::as_ptr(buf) as usize),
         }
     }
 }
@@ -853,6 +864,18 @@ mod tests {
         }
         assert_eq!(count, 300);
         assert!(mbox.spare.len() <= 2, "{} spare buffers", mbox.spare.len());
+    }
+
+    #[test]
+    fn messages_tell_the_buffer_they_share() {
+        let data = tricky_mbox();
+        let mut mbox = Mbox::new(&data[..], 1 << 20);
+        let ids: Vec<_> = std::iter::from_fn(|| mbox.next_message())
+            .map(|(_, m)| m.unwrap().buffer_id())
+            .collect();
+        // The unescaped ones own their bytes; the others are ranges of the one buffer.
+        assert_eq!([ids[0], ids[1], ids[5]], [None; 3]);
+        assert!(ids[2].is_some() && ids[2] == ids[3] && ids[3] == ids[4]);
     }
 
     /// Gives `data` a few bytes at a time, then fails.

@@ -13,12 +13,14 @@ use crate::{Options, Record, classify};
 
 /// Most messages in one batch.
 const BATCH_MESSAGES: usize = 256;
-/// Most bytes in one batch; with [`IN_FLIGHT`] batches and the reader's, a few times this is held.
-/// About one read buffer ([`crate::input`]), so the batches in flight pin few of them and the
-/// bytes are still in the cache when a worker reads them.
+/// Most bytes in one batch, as in one read buffer ([`crate::input`]), where a batch also ends:
+/// with [`IN_FLIGHT`] batches and the reader's, a few times this is held, and the bytes are still
+/// in the cache when a worker reads them.
 const BATCH_BYTES: usize = 1 << 20;
-/// Batches being classified or waiting to be written, besides the one the reader is filling.
-const IN_FLIGHT: usize = 3;
+/// Batches being classified or waiting to be written, besides the one the reader is filling:
+/// enough work queued behind a batch with a slow message that the other workers don't run dry
+/// while it is waited for.
+const IN_FLIGHT: usize = 8;
 /// Worker stack size: mail-parser recurses on nested parts.
 const WORKER_STACK: usize = 32 << 20;
 
@@ -63,15 +65,23 @@ where
             };
             let mut batch = Vec::new();
             let mut bytes = 0;
+            let mut buffer = None;
             for message in guarded(messages) {
-                bytes += message.data.as_ref().map_or(0, |data| data.len());
-                batch.push(message);
-                if batch.len() >= BATCH_MESSAGES || bytes >= BATCH_BYTES {
+                let data = message.data.as_ref().ok();
+                // A batch holds messages of one read buffer: the batches in flight pin no more
+                // buffers than there are batches.
+                let other_buffer = data
+                    .and_then(|d| d.buffer_id())
+                    .is_some_and(|id| buffer.replace(id).is_some_and(|b| b != id));
+                let full = batch.len() >= BATCH_MESSAGES || bytes >= BATCH_BYTES;
+                if (other_buffer || full) && !batch.is_empty() {
                     bytes = 0;
                     if tx.send(std::mem::take(&mut batch)).is_err() {
                         return;
                     }
                 }
+                bytes += data.map_or(0, |d| d.len());
+                batch.push(message);
             }
             if !batch.is_empty() {
                 let _ = tx.send(batch);
