@@ -198,14 +198,39 @@ pub fn collapse_spaces(folded: &str) -> String {
 /// a quote prefix (`>`, spaces, tabs): such a prefix folds to itself, one byte a character, and
 /// the rest folds as it would alone, but for a combining U+0338 that would join a `>` into `≯`.
 /// Lets a body folded once (lines fold one by one: no character folds into or across a line end)
-/// give the folded lines with their quote markers cut.
-pub fn fold_line_after(line: &str, at: usize, folded: &str) -> String {
+/// give the folded lines with their quote markers cut. Borrows from `folded` when the tail has
+/// no spacing to collapse, as most lines have not.
+pub fn fold_line_after<'a>(line: &str, at: usize, folded: &'a str) -> Cow<'a, str> {
     let (prefix, rest) = line.split_at(at);
     let quote = prefix.bytes().all(|b| matches!(b, b'>' | b' ' | b'\t'));
     match folded.get(at..) {
-        Some(tail) if quote && !rest.starts_with('\u{338}') => collapse_spaces(tail),
-        _ => fold_line(rest),
+        Some(tail) if quote && !rest.starts_with('\u{338}') => {
+            if is_collapsed(tail) {
+                Cow::Borrowed(tail)
+            } else {
+                Cow::Owned(collapse_spaces(tail))
+            }
+        }
+        _ => Cow::Owned(fold_line(rest)),
     }
+}
+
+/// Whether [`collapse_spaces`] would leave `s` as it is: its only white space is single ASCII
+/// spaces between words.
+fn is_collapsed(s: &str) -> bool {
+    // True before the first word, so that a leading space counts as doubled.
+    let mut after_space = true;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if c != ' ' || after_space {
+                return false;
+            }
+            after_space = true;
+        } else {
+            after_space = false;
+        }
+    }
+    !after_space || s.is_empty()
 }
 
 /// How the brand word "microsoft" was disguised in a piece of text, if it was.
@@ -456,7 +481,7 @@ mod tests {
 
     #[test]
     fn folded_lines_are_the_lines_folded() {
-        let body = "> Ｍｉｃｒｏsoft\r\n\t>> 注文\u{200B}番号：１\n>\u{338} x\n> \u{301}e\u{301}\n\u{3000}> ok\n\nend";
+        let body = "> Ｍｉｃｒｏsoft\r\n\t>> 注文\u{200B}番号：１\n>\u{338} x\n> \u{301}e\u{301}\n\u{3000}> ok\n\n> a  b\u{2003}c \n a b\nend";
         let folded = fold(body);
         assert_eq!(folded.lines().count(), body.lines().count());
         for (line, folded) in body.lines().zip(folded.lines()) {

@@ -240,7 +240,7 @@ pub(super) fn role_of(
     in_items: bool,
 ) -> (Role, Option<usize>) {
     let line = &lines[i];
-    let marker = LATER.find(&line.folded).map(|m| m.end());
+    let marker = LATER.find(&*line.folded).map(|m| m.end());
     match field {
         Some(Field::ChargedNow) => (Role::Now, marker),
         Some(Field::Later) => (Role::Later, None),
@@ -252,7 +252,7 @@ pub(super) fn role_of(
             (Role::Later, None)
         }
         None if in_items => (Role::Item, None),
-        None if RENEWAL.is_match(&line.folded) || PERIOD.is_match(&line.folded) => (Role::Later, None),
+        None if RENEWAL.is_match(&*line.folded) || PERIOD.is_match(&*line.folded) => (Role::Later, None),
         None => (Role::Other, None),
     }
 }

@@ -6,6 +6,7 @@
 //! digits (`注文日2025/04/12`), which a Unicode `\b` would not split, and an ASCII one keeps the
 //! regex crate on its DFA for non-ASCII text, several times faster.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -103,7 +104,7 @@ static DIGITS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"#?\s*(\d{6,14})(?
 /// A body line, folded for matching; its readable forms are made only for the few lines shown.
 struct Line<'a> {
     raw: &'a str,
-    folded: String,
+    folded: Cow<'a, str>,
     /// The field this line labels, if any (see [`label_of`]).
     field: Option<Field>,
     /// True when the label has no amount or date after it: its value may be on the next line
@@ -123,7 +124,7 @@ impl Line<'_> {
 }
 
 /// The body's lines with their folded forms, cut from the view's folded body (folded once).
-fn lines_of<'a>(body: &'a str, folded_body: &str) -> Vec<Line<'a>> {
+fn lines_of<'a>(body: &'a str, folded_body: &'a str) -> Vec<Line<'a>> {
     body.lines()
         .zip(folded_body.lines())
         .map(|(line, folded_line)| {
@@ -175,7 +176,8 @@ const DATE_LINES: usize = 30;
 /// Extract order fields from a message view.
 pub fn extract(view: &MessageView) -> Order {
     let subject_match = template_in(&crate::text::collapse_spaces(&view.folded_subject()));
-    let lines = lines_of(view.body(), &view.folded_body());
+    let folded_body = view.folded_body();
+    let lines = lines_of(view.body(), &folded_body);
     let mut order = Order::default();
     let title_match = || {
         lines
@@ -215,7 +217,7 @@ pub fn extract(view: &MessageView) -> Order {
             continue;
         };
         let value = if rest.is_empty() {
-            lines.get(i + 1).map_or("", |l| l.folded.as_str())
+            lines.get(i + 1).map_or("", |l| &*l.folded)
         } else {
             rest
         };
@@ -267,11 +269,7 @@ pub fn extract(view: &MessageView) -> Order {
     });
     // Fallback searches run once over the joined lines: one regex call instead of one per line.
     if order.product_key.is_none() {
-        let folded_body = lines
-            .iter()
-            .map(|l| l.folded.as_str())
-            .collect::<Vec<_>>()
-            .join("\n");
+        let folded_body = lines.iter().map(|l| &*l.folded).collect::<Vec<_>>().join("\n");
         order.product_key = KEY.find(&folded_body).map(|m| m.as_str().to_ascii_uppercase());
     }
     if order.payment.is_none() {
@@ -281,7 +279,7 @@ pub fn extract(view: &MessageView) -> Order {
     }
     order.renewal = lines
         .iter()
-        .find(|l| RENEWAL.is_match(&l.folded))
+        .find(|l| RENEWAL.is_match(&*l.folded))
         .map(Line::shown);
     order.products = products(&lines, items, &view.subject);
     order
