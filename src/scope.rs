@@ -72,11 +72,6 @@ impl Claim {
     }
 }
 
-/// Letters and digits only, after folding: brand words survive spacing and punctuation tricks.
-pub fn squeeze(s: &str) -> String {
-    text::fold(s).chars().filter(|c| c.is_alphanumeric()).collect()
-}
-
 fn without<'a>(text: &'a str, tenant: &str) -> Cow<'a, str> {
     if text.contains(tenant) {
         Cow::Owned(text.replace(tenant, " "))
@@ -139,7 +134,8 @@ pub fn names_own_domain(m: &Mailbox) -> bool {
         .chars()
         .filter(|c| c.is_alphanumeric())
         .collect();
-    label.chars().count() >= 3 && squeeze(&m.name).contains(&label)
+    label.chars().count() >= 3
+        && memchr::memmem::find(&text::folded_alphanumerics(&m.name), label.as_bytes()).is_some()
 }
 
 /// The headers claim Microsoft: the display name or the From domain names it, the From domain
