@@ -2,7 +2,7 @@
 //! size limits, output that must stay safe for spreadsheets and terminals, and nothing lost
 //! between the messages read and the records written.
 
-use std::io::{BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -35,7 +35,7 @@ static FIXTURES: LazyLock<Vec<(String, Vec<u8>)>> = LazyLock::new(|| {
         .map(|p| (p.display().to_string(), std::fs::read(p).unwrap()))
         .collect();
     let mbox = std::fs::read(MBOX).unwrap();
-    let messages = Mbox::new(BufReader::new(&mbox[..]), DEFAULT_MAX_SIZE);
+    let messages = Mbox::new(&mbox[..], DEFAULT_MAX_SIZE);
     all.extend(messages.map(|(i, m)| {
         (
             format!("{MBOX}:{i}"),
@@ -357,8 +357,7 @@ proptest! {
         check_record(&record, 1)?;
         let mut mbox = b"From a@b Thu Jan  1 00:00:00 2026\n".to_vec();
         mbox.extend_from_slice(&bytes);
-        let reader = BufReader::with_capacity(capacity, &mbox[..]);
-        for (i, (index, message)) in Mbox::new(reader, DEFAULT_MAX_SIZE).enumerate() {
+        for (i, (index, message)) in Mbox::with_chunk(&mbox[..], DEFAULT_MAX_SIZE, capacity).enumerate() {
             prop_assert_eq!(index, i + 1);
             let message = message.map_err(|e| TestCaseError::fail(e.to_string()))?;
             let record = classify("-", index, &message, &Options::default());
