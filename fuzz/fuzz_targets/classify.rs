@@ -84,8 +84,13 @@ fuzz_target!(|data: &[u8]| {
     }
     let mut check = Vec::new();
     for record in &records {
-        msorder::output::write_check(&mut check, record, msorder::Lang::En, true)
-            .expect("a Vec takes writes");
+        for lang in [msorder::Lang::En, msorder::Lang::Ja] {
+            let style = Style {
+                lang,
+                ..Style::default()
+            };
+            msorder::output::write_check(&mut check, record, style, true).expect("a Vec takes writes");
+        }
     }
     let check = String::from_utf8(check).expect("check text is UTF-8");
     assert!(
