@@ -265,19 +265,6 @@ fn opens_tag(rest: &[u8]) -> bool {
         .is_some_and(|&b| b.is_ascii_alphabetic() || b"/!?".contains(&b))
 }
 
-/// ASCII letters and digits lowercased; 0 for every other ASCII byte.
-static ASCII_LETTERS: [u8; 128] = {
-    let mut table = [0u8; 128];
-    let mut b = 0;
-    while b < 128 {
-        if (b as u8).is_ascii_alphanumeric() {
-            table[b] = (b as u8).to_ascii_lowercase();
-        }
-        b += 1;
-    }
-    table
-};
-
 /// The letters and digits outside markup (`<…>`, `<!--…-->`, `&name;`), lowercased (folded text
 /// is lowercase already), as UTF-8.
 fn outside_markup(text: &str) -> Vec<u8> {
@@ -310,7 +297,7 @@ fn outside_markup(text: &str) -> Vec<u8> {
                     markup_end = at + end;
                 }
             }
-            let letter = ASCII_LETTERS[usize::from(b)];
+            let letter = text::ASCII_ALPHANUMERIC[usize::from(b)];
             if letter != 0 && at >= markup_end {
                 out.push(letter);
             }

@@ -68,25 +68,27 @@ pub fn folded_alphanumerics(s: &str) -> Vec<u8> {
     out
 }
 
+/// Each ASCII letter and digit lowercased, indexed by byte; 0 for every other byte.
+pub(crate) static ASCII_ALPHANUMERIC: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        if (b as u8).is_ascii_alphanumeric() {
+            table[b] = (b as u8).to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table
+};
+
 /// Appends the letters and digits of ASCII text, lowercased. Every byte is written and the end
 /// moves on only past those kept: in text, whether a byte is a letter is no branch a CPU can
 /// predict.
 fn push_ascii_alphanumerics(out: &mut Vec<u8>, run: &[u8]) {
-    static KEPT: [u8; 256] = {
-        let mut table = [0u8; 256];
-        let mut b = 0;
-        while b < 256 {
-            if (b as u8).is_ascii_alphanumeric() {
-                table[b] = (b as u8).to_ascii_lowercase();
-            }
-            b += 1;
-        }
-        table
-    };
     let mut end = out.len();
     out.resize(end + run.len(), 0);
     for &b in run {
-        let kept = KEPT[usize::from(b)];
+        let kept = ASCII_ALPHANUMERIC[usize::from(b)];
         out[end] = kept;
         end += usize::from(kept != 0);
     }
