@@ -14,8 +14,6 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
-
 use crate::mime::Glance;
 use crate::skim::{self, Piece};
 use crate::{auth, forward, order, scope, text};
@@ -93,14 +91,25 @@ static SENDER_LABELS: LazyLock<Markers> =
 /// The scope rule's brand words as they look squeezed (letters and digits only, lowercased).
 /// Without word boundaries this matches more than the rule does (`maxbox`): such a body is
 /// decoded, which costs time and never a verdict.
-static SQUEEZED_BRANDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    let words: Vec<String> = scope::BRAND_WORDS
-        .iter()
-        .chain(scope::SHORT_BRAND_WORDS)
-        .map(|w| w.replace(' ', ""))
-        .collect();
-    AhoCorasick::new(words).expect("literal patterns")
+static SQUEEZED_BRANDS: LazyLock<Words> = LazyLock::new(|| {
+    Words(
+        scope::BRAND_WORDS
+            .iter()
+            .chain(scope::SHORT_BRAND_WORDS)
+            .map(|w| memchr::memmem::Finder::new(w.replace(' ', "").as_bytes()).into_owned())
+            .collect(),
+    )
 });
+
+/// A few words searched for in long texts, one SIMD substring search each: cheaper than an
+/// automaton stepping through every byte, since the words are few.
+struct Words(Vec<memchr::memmem::Finder<'static>>);
+
+impl Words {
+    fn is_match(&self, haystack: &[u8]) -> bool {
+        self.0.iter().any(|word| word.find(haystack).is_some())
+    }
+}
 
 /// True when the message needs a full decode.
 pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
