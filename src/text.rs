@@ -339,10 +339,13 @@ fn mixed_script_word(s: &str) -> bool {
 
 /// A matcher for a table of literal phrases. Leftmost-first semantics let aho-corasick use its
 /// SIMD prefilter, several times faster than the standard semantics on long bodies; for
-/// `is_match` and `find` the answers are the same.
+/// `is_match` and `find` the answers are the same. A contiguous NFA, not the DFA aho-corasick
+/// would pick for a small table: the DFA costs several times more to build (a `check` builds a
+/// dozen tables for one mail), and behind the prefilter it searches no faster.
 pub fn phrase_set(table: &[&str]) -> aho_corasick::AhoCorasick {
     aho_corasick::AhoCorasick::builder()
         .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
         .build(table)
         .expect("phrase tables are plain literals")
 }

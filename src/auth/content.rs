@@ -9,6 +9,7 @@ use regex::Regex;
 
 use super::Findings;
 use crate::lexicon::microsoft::PRODUCT_NUMBER_WORDS;
+use crate::lexicon::pattern::{Pattern, is_plain};
 use crate::lexicon::{LANGUAGES, Language};
 use crate::reason::ReasonId;
 use crate::text::{self, Disguise};
@@ -47,7 +48,7 @@ fn alternation(words: &[&str], bounded: bool) -> String {
 /// Phone numbers in folded text (full-width digits are ASCII by then). Every form needs its
 /// separators, so order numbers (1234567890), dates (2025-04-12) and prices never match; digit
 /// counts are checked afterwards by [`phone_digits_ok`].
-static PHONE: LazyLock<Regex> = LazyLock::new(|| {
+static PHONE: LazyLock<Pattern> = LazyLock::new(|| {
     // Hyphen, dot, space and the dashes Japanese text uses between digit groups.
     let s = r"[-.\x20‐‑‒–—−ー]";
     let us = [
@@ -64,7 +65,7 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
         // 0120-12-3456, 0120-123-456, 0800-123-4567, 050-1234-5678, 03-1234-5678, 090-…
         format!(r"0\d{{1,4}}{s}\d{{1,4}}{s}\d{{3,4}}"),
     ];
-    Regex::new(&us.iter().chain(&jp).cloned().collect::<Vec<_>>().join("|")).expect("phone pattern is valid")
+    Pattern::new(us.iter().chain(&jp).cloned().collect::<Vec<_>>().join("|"))
 });
 
 /// URLs in folded text, ASCII only so a URL stops where Japanese text resumes; digits inside a
@@ -73,13 +74,13 @@ static URL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:https?://|www\.)[!-~]+").expect("url pattern is valid"));
 
 /// "Quantity: 10", "数量 25" (folded, one line).
-static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
+static QUANTITY: LazyLock<Pattern> = LazyLock::new(|| {
     let labels = alternation(&all(|l| l.seat_count_labels), true);
-    Regex::new(&format!(r"{labels}\x20*[:=x×]?\x20*(\d[\d,]{{0,9}})")).expect("quantity pattern is valid")
+    Pattern::new(format!(r"{labels}\x20*[:=x×]?\x20*(\d[\d,]{{0,9}})"))
 });
 
 /// "25 licenses", "10 seats", "5 ライセンス" (folded, one line).
-static LICENCES: LazyLock<Regex> = LazyLock::new(|| {
+static LICENCES: LazyLock<Pattern> = LazyLock::new(|| {
     let qualifiers = all(|l| l.seat_unit_qualifiers);
     let qualifier = if qualifiers.is_empty() {
         String::new()
@@ -87,10 +88,7 @@ static LICENCES: LazyLock<Regex> = LazyLock::new(|| {
         format!(r"(?:{}\x20)?", alternation(&qualifiers, false))
     };
     let units = alternation(&all(|l| l.seat_units), false);
-    Regex::new(&format!(
-        r"(?-u:\b)(\d[\d,]{{0,9}})\x20*-?\x20*{qualifier}{units}"
-    ))
-    .expect("licence pattern is valid")
+    Pattern::new(format!(r"(?-u:\b)(\d[\d,]{{0,9}})\x20*-?\x20*{qualifier}{units}"))
 });
 
 /// Words before a number that make it a product's name or a limit, not a count.
@@ -194,7 +192,7 @@ pub(super) fn content_reasons(view: &MessageView, found: &mut Findings) {
 /// The first phone number in folded text, as written.
 pub fn find_phone(t: &str) -> Option<&str> {
     let mut urls: Option<Vec<(usize, usize)>> = None;
-    for m in PHONE.find_iter(t).take(1000) {
+    for m in PHONE.on(t).find_iter(t).take(1000) {
         if !isolated(t, m.start(), m.end()) || !phone_digits_ok(m.as_str()) {
             continue;
         }
@@ -259,11 +257,18 @@ fn business_quantity(t: &str) -> Option<&str> {
             .parse::<u64>()
             .is_ok_and(|n| n >= BUSINESS_QUANTITY)
     };
-    if let Some(c) = QUANTITY.captures_iter(t).take(200).find(|c| big(&c[1])) {
+    let plain = is_plain(t);
+    if let Some(c) = QUANTITY
+        .get(plain)
+        .captures_iter(t)
+        .take(200)
+        .find(|c| big(&c[1]))
+    {
         return c.get(0).map(|m| line_at(t, m.start()));
     }
     // "Microsoft 365 licenses" and "up to 5 …" speak of a product or a limit, not a count.
     LICENCES
+        .get(plain)
         .captures_iter(t)
         .take(200)
         .filter_map(|c| c.get(1))

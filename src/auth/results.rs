@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::lexicon::pattern::Pattern;
 
 use super::{AuthStatus, Findings, Trust};
 use crate::address::on_suffix;
@@ -220,8 +220,8 @@ fn is_arc_instance(segment: &str) -> bool {
 /// `spf=pass smtp.mailfrom=microsoft.com` → method, result, properties. Spaces around `=` and a
 /// method version (`dkim/1=pass`) are allowed.
 fn parse_method(segment: &str) -> Option<MethodResult> {
-    static EQ: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*=\s*").expect("valid"));
-    let segment = EQ.replace_all(segment, "=");
+    static EQ: LazyLock<Pattern> = LazyLock::new(|| Pattern::new(r"\s*=\s*"));
+    let segment = EQ.on(segment).replace_all(segment, "=");
     let mut tokens = split_unquoted_ws(&segment).into_iter();
     let (method, result) = tokens.next()?.split_once('=')?;
     let method = method.split('/').next().unwrap_or("").trim().to_ascii_lowercase();

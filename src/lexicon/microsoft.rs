@@ -76,7 +76,9 @@ pub(crate) const PRODUCTS: &[(ProductKind, &str)] = &[
     ),
     (
         ProductKind::Subscription,
-        r"(?:microsoft|office)\s*365(?:\s+(?:personal|family|basic|premium|business\s+\w+|apps\s+for\s+\w+))?|xbox\s+game\s+pass(?:\s+\w+)?|pc\s+game\s+pass|copilot\s+pro",
+        // `(?:business|apps\s+for)\s+\w+`, not `business\s+\w+|apps\s+for\s+\w+`: the same
+        // matches in the same order, with one copy fewer of `\w`, costly to build.
+        r"(?:microsoft|office)\s*365(?:\s+(?:personal|family|basic|premium|(?:business|apps\s+for)\s+\w+))?|xbox\s+game\s+pass(?:\s+\w+)?|pc\s+game\s+pass|copilot\s+pro",
     ),
 ];
 

@@ -12,6 +12,7 @@ mod en;
 mod ja;
 pub(crate) mod microsoft;
 pub(crate) mod money;
+pub(crate) mod pattern;
 pub(crate) mod providers;
 
 use crate::forward::QuotedField;

@@ -2,14 +2,13 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
-
+use crate::lexicon::pattern::{Pattern, is_plain};
 use crate::lexicon::{LANGUAGES, money};
 
 /// Date patterns, tried in order: dates written with units (`2025年4月12日`), ISO-like numeric
 /// ones, dates with month names (month first, then day first), dotted ones and the ambiguous
 /// numeric form.
-static DATES: LazyLock<Vec<(DateForm, Regex)>> = LazyLock::new(|| {
+static DATES: LazyLock<Vec<(DateForm, Pattern)>> = LazyLock::new(|| {
     let mut forms: Vec<(DateForm, String)> = Vec::new();
     for units in LANGUAGES
         .iter()
@@ -45,10 +44,7 @@ static DATES: LazyLock<Vec<(DateForm, Regex)>> = LazyLock::new(|| {
         DateForm::Numeric,
         r"(?-u:\b)(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?-u:\b)".into(),
     ));
-    forms
-        .into_iter()
-        .map(|(f, re)| (f, Regex::new(&re).expect("date pattern is valid")))
-        .collect()
+    forms.into_iter().map(|(f, re)| (f, Pattern::new(re))).collect()
 });
 
 #[derive(Clone, Copy)]
@@ -80,8 +76,9 @@ pub(super) fn find_date(line: &str, day_first: bool) -> Option<String> {
     if !line.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
+    let plain = is_plain(line);
     DATES.iter().find_map(|(form, re)| {
-        let c = re.captures(line)?;
+        let c = re.get(plain).captures(line)?;
         let month = month_number;
         let num = |s: &str| s.parse::<u32>().ok();
         let valid = |(y, m, d): (u32, u32, u32)| {

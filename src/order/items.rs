@@ -9,6 +9,7 @@ use super::dates::find_date;
 use super::renewal::{LATER, RENEWAL};
 use super::template::PRODUCT_IN_SUBJECT;
 use super::{Field, Line, label_of};
+use crate::lexicon::pattern::{Pattern, is_plain};
 use crate::lexicon::{self, microsoft};
 use crate::text::{fold, fold_line};
 
@@ -24,20 +25,25 @@ pub enum ProductKind {
 }
 
 /// Product patterns (on folded text), most specific first.
-pub(super) static PRODUCTS: LazyLock<Vec<(ProductKind, Regex)>> = LazyLock::new(|| {
+static PRODUCTS: LazyLock<Vec<(ProductKind, Pattern)>> = LazyLock::new(|| {
     microsoft::PRODUCTS
         .iter()
-        .map(|&(k, re)| (k, Regex::new(re).expect("product pattern is valid")))
+        .map(|&(k, re)| (k, Pattern::new(re)))
         .collect()
 });
+
+/// The product patterns to run on `text`.
+fn products_for(text: &str) -> impl Iterator<Item = (ProductKind, &'static Regex)> {
+    let plain = is_plain(text);
+    PRODUCTS.iter().map(move |(k, re)| (*k, re.get(plain)))
+}
 
 /// Classify a product name.
 pub fn product_kind(name: &str) -> ProductKind {
     let folded = fold_line(name);
-    PRODUCTS
-        .iter()
+    products_for(&folded)
         .find(|(_, re)| re.is_match(&folded))
-        .map_or(ProductKind::Other, |(k, _)| *k)
+        .map_or(ProductKind::Other, |(k, _)| k)
 }
 
 /// NFKC and invisible-free, case kept, white space collapsed: product names as a person reads them.
@@ -55,23 +61,23 @@ const QUANTITY_SIGNS: &[&str] = &["×"];
 /// row cut at its price, a bare number of one or two digits standing between the name and the
 /// price (a `<br>` line or a cell whose columns collapsed: `Microsoft 365 Family 1 USD 0.00`).
 /// Longer numbers belong to the name (`Office Home 2024`, `Microsoft 365`).
-pub(super) static QUANTITY_AT_END: LazyLock<[Regex; 2]> = LazyLock::new(|| {
+static QUANTITY_AT_END: LazyLock<[Pattern; 2]> = LazyLock::new(|| {
     let words =
         lexicon::alternation(lexicon::words(|l| l.quantity_words).chain(QUANTITY_SIGNS.iter().copied()));
     let marks = lexicon::alternation(lexicon::words(|l| l.quantity_marks));
     [
-        Regex::new(&format!(
+        Pattern::new(format!(
             r"(?i)\s+(?:(?:{words})\s*[:：]?\s*|(?:{marks}))\d{{1,3}}$"
-        ))
-        .unwrap(),
-        Regex::new(r"\s+\d{1,2}$").unwrap(),
+        )),
+        Pattern::new(r"\s+\d{1,2}$"),
     ]
 });
 
 /// The name without a quantity run into its end; `before_price` when the cell was cut at a
 /// price (only then may a bare number be the quantity column).
 pub(super) fn without_quantity(name: &str, before_price: bool) -> &str {
-    let [worded, bare] = &*QUANTITY_AT_END;
+    let plain = is_plain(name);
+    let [worded, bare] = QUANTITY_AT_END.each_ref().map(|re| re.get(plain));
     let cut = worded
         .find(name)
         .or_else(|| bare.find(name).filter(|_| before_price))
@@ -134,8 +140,7 @@ pub(super) fn item_rows(lines: &[Line], details_at: Option<usize>) -> std::ops::
 /// (`Microsoft 365 Personal (24 か月 特典)`).
 pub(super) fn without_term(cell: &str) -> String {
     let folded = fold(cell);
-    let known_end = PRODUCTS
-        .iter()
+    let known_end = products_for(&folded)
         .find_map(|(_, re)| re.find(&folded).filter(|m| m.start() == 0).map(|m| m.end()));
     match known_end {
         Some(end)
@@ -166,7 +171,7 @@ pub(super) fn is_sentence(cell: &str) -> bool {
 pub(super) fn not_a_product(shown_cell: &str) -> bool {
     let cell = fold_line(shown_cell);
     let head = cell.split(':').next().unwrap_or("").trim();
-    let known = PRODUCTS.iter().any(|(_, re)| re.is_match(&cell));
+    let known = products_for(&cell).any(|(_, re)| re.is_match(&cell));
     is_heading(&cell)
         || is_heading(head)
         || lexicon::words(|l| l.bylines).any(|w| cell.starts_with(w))
@@ -219,11 +224,11 @@ pub(super) fn products(lines: &[Line], items: std::ops::Range<usize>, subject: &
         // Known products standing alone in a cell, not mentioned in a sentence.
         for line in lines
             .iter()
-            .filter(|l| PRODUCTS.iter().any(|(_, re)| re.is_match(&l.folded)))
+            .filter(|l| products_for(&l.folded).any(|(_, re)| re.is_match(&l.folded)))
         {
             let shown_cell = line.cell();
             let cell = fold_line(&shown_cell);
-            let standalone = PRODUCTS.iter().any(|(_, re)| {
+            let standalone = products_for(&cell).any(|(_, re)| {
                 re.find(&cell)
                     .is_some_and(|m| m.start() == 0 && cell.len() <= m.end() + 24)
             });
@@ -233,9 +238,10 @@ pub(super) fn products(lines: &[Line], items: std::ops::Range<usize>, subject: &
         }
     }
     if found.is_empty()
-        && let Some(product) = PRODUCT_IN_SUBJECT
-            .iter()
-            .find_map(|re| Some(re.captures(&shown_line(subject))?.get(1)?.as_str().to_owned()))
+        && let Some(product) = PRODUCT_IN_SUBJECT.iter().find_map(|re| {
+            let shown = shown_line(subject);
+            Some(re.on(&shown).captures(&shown)?.get(1)?.as_str().to_owned())
+        })
     {
         push_unique(&mut found, product);
     }

@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::lexicon;
+use crate::lexicon::pattern::Pattern;
 use crate::view::MessageView;
 
 mod amount;
@@ -99,7 +100,7 @@ static LABELS: LazyLock<Vec<(Field, &str)>> = LazyLock::new(|| lexicon::every(|l
 static KEY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?-u:\b)[a-z0-9]{5}(?:-[a-z0-9]{5}){4}(?-u:\b)").unwrap());
 
-static DIGITS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"#?\s*(\d{6,14})(?-u:\b)").unwrap());
+static DIGITS: LazyLock<Pattern> = LazyLock::new(|| Pattern::new(r"#?\s*(\d{6,14})(?-u:\b)"));
 
 /// A body line, folded for matching; its readable forms are made only for the few lines shown.
 struct Line<'a> {
@@ -166,7 +167,7 @@ fn label_of(folded: &str) -> Option<(Field, &str)> {
             // "Total" heading a column, or prose such as "total of your order was", is no label.
             (*field == Field::Details || rest.is_empty() || rest.len() < 80)
                 && (*field != Field::NumberAfterWord
-                    || DIGITS.find(rest).is_some_and(|m| m.len() == rest.len()))
+                    || DIGITS.on(rest).find(rest).is_some_and(|m| m.len() == rest.len()))
         })
 }
 
@@ -225,11 +226,11 @@ pub fn extract(view: &MessageView) -> Order {
             Field::Number => {
                 order.has_order_fields = true;
                 if order.number.is_none() {
-                    order.number = DIGITS.captures(value).map(|c| c[1].to_owned());
+                    order.number = DIGITS.on(value).captures(value).map(|c| c[1].to_owned());
                 }
             }
             Field::NumberAfterWord if order.number.is_none() => {
-                order.number = DIGITS.captures(value).map(|c| c[1].to_owned());
+                order.number = DIGITS.on(value).captures(value).map(|c| c[1].to_owned());
             }
             Field::Date => {
                 date_value.get_or_insert(value);
@@ -306,6 +307,7 @@ mod tests {
         );
         assert_eq!(
             DIGITS
+                .get(true)
                 .captures("注文番号1234567890です")
                 .map(|c| c[1].to_owned())
                 .as_deref(),

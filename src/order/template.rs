@@ -3,10 +3,10 @@
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
-use regex::Regex;
 use serde::Serialize;
 
 use crate::lexicon;
+use crate::lexicon::pattern::{Pattern, is_plain};
 use crate::text::{fold_line, phrase_set};
 
 /// Which subject (or title) template the mail follows.
@@ -32,10 +32,10 @@ impl Template {
 
 /// Subject templates of every language, tried in order on the folded subject with forward
 /// prefixes removed. Group 1 is the order number or the product.
-static TEMPLATES: LazyLock<Vec<(Template, Regex)>> = LazyLock::new(|| {
+static TEMPLATES: LazyLock<Vec<(Template, Pattern)>> = LazyLock::new(|| {
     lexicon::every(|l| l.subject_templates)
         .into_iter()
-        .map(|(t, re, _)| (t, Regex::new(re).expect("template pattern is valid")))
+        .map(|(t, re, _)| (t, Pattern::new(re)))
         .collect()
 });
 
@@ -46,20 +46,19 @@ const OTHER_CLIENT_PREFIXES: &[&str] = &["tr", "wg", "aw", "sv", "vs", "rv", "en
 
 /// Reply and forward prefixes that mail clients put before a subject; `[Fwd: …]` is the bracketed
 /// form of old clients.
-static SUBJECT_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+static SUBJECT_PREFIX: LazyLock<Pattern> = LazyLock::new(|| {
     let words = lexicon::alternation(
         lexicon::words(|l| l.subject_prefixes).chain(OTHER_CLIENT_PREFIXES.iter().copied()),
     );
-    Regex::new(&format!(
+    Pattern::new(format!(
         r"^(?:\s*(?:\[?(?:{words})\s*(?:\[\d+\])?\s*:|\[fwd?:?))+\s*"
     ))
-    .expect("prefix pattern is valid")
 });
 
 /// Strip `Fwd:`, `FW:`, `転送:`, `RE:` … from a folded subject; returns the rest and whether
 /// anything was stripped.
 pub fn strip_prefixes(folded_subject: &str) -> (&str, bool) {
-    match SUBJECT_PREFIX.find(folded_subject) {
+    match SUBJECT_PREFIX.on(folded_subject).find(folded_subject) {
         Some(m) if m.end() > 0 => (folded_subject[m.end()..].trim_end_matches(']'), true),
         _ => (folded_subject, false),
     }
@@ -87,18 +86,19 @@ pub fn match_template(subject: &str) -> Option<(Template, String)> {
 /// Match folded text, forward prefixes and all, against the order templates.
 pub(super) fn template_in(folded: &str) -> Option<(Template, String)> {
     let (rest, _) = strip_prefixes(folded);
+    let plain = is_plain(rest);
     TEMPLATES
         .iter()
-        .find_map(|(t, re)| re.captures(rest).map(|c| (*t, c[1].to_owned())))
+        .find_map(|(t, re)| re.get(plain).captures(rest).map(|c| (*t, c[1].to_owned())))
 }
 
 /// The product named by the subscription templates (those whose group 1 is no number), in the
 /// subject's own case.
-pub(super) static PRODUCT_IN_SUBJECT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+pub(super) static PRODUCT_IN_SUBJECT: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
     lexicon::every(|l| l.subject_templates)
         .into_iter()
         .filter(|(t, _, _)| !t.has_number())
-        .map(|(_, re, _)| Regex::new(&format!("(?i){re}")).expect("template pattern is valid"))
+        .map(|(_, re, _)| Pattern::new(format!("(?i){re}")))
         .collect()
 });
 
