@@ -68,6 +68,30 @@ pub fn folded_alphanumerics(s: &str) -> Vec<u8> {
     out
 }
 
+/// The letters and digits of `s` (`s.chars().filter(char::is_alphanumeric)`), ASCII told by its
+/// byte and only other characters decoded: text squeezed for brand words is mostly ASCII.
+pub fn alphanumerics(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if b.is_ascii_alphanumeric() {
+                out.push(char::from(b));
+            }
+            i += 1;
+        } else {
+            let c = s[i..].chars().next().unwrap_or_default();
+            if c.is_alphanumeric() {
+                out.push(c);
+            }
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
 /// Each ASCII letter and digit lowercased, indexed by byte; 0 for every other byte.
 pub(crate) static ASCII_ALPHANUMERIC: [u8; 256] = {
     let mut table = [0u8; 256];
@@ -523,6 +547,15 @@ mod tests {
     }
 
     #[test]
+    fn alphanumerics_are_the_alphanumeric_characters() {
+        let slow = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+        for c in (0..0x3100).filter_map(char::from_u32) {
+            let s = format!("a{c}-Z{c}9");
+            assert_eq!(alphanumerics(&s), slow(&s), "{s:?}");
+        }
+    }
+
+    #[test]
     fn fold_line_collapses_space() {
         assert_eq!(fold_line("  Fwd:\t Your\u{3000}order  "), "fwd: your order");
         let s = " a\u{A0}\u{200B} b\n\nc ";
@@ -560,10 +593,15 @@ mod tests {
         ] {
             assert_eq!(collapse_spaces(s), slow(s), "{s:?}");
         }
-        // Every character below U+3100, between letters and alone.
-        for c in (0..0x3100).filter_map(char::from_u32) {
-            for s in [format!("a{c}b"), format!("{c}"), format!(" {c}{c} ")] {
-                assert_eq!(collapse_spaces(&s), slow(&s), "{s:?}");
+        // Every character between letters; those up to U+3100 (every white space) also alone
+        // and doubled.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let s = format!("a{c}b");
+            assert_eq!(collapse_spaces(&s), slow(&s), "{s:?}");
+            if u32::from(c) < 0x3100 {
+                for s in [format!("{c}"), format!(" {c}{c} ")] {
+                    assert_eq!(collapse_spaces(&s), slow(&s), "{s:?}");
+                }
             }
         }
     }
@@ -572,6 +610,11 @@ mod tests {
         #[test]
         fn collapse_spaces_agrees_on_any_text(s in "[ a\t\n\r\x0B\x0Cé\u{A0}\u{3000}\u{2028}注\u{85}]{0,40}") {
             proptest::prop_assert_eq!(collapse_spaces(&s), s.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+
+        #[test]
+        fn alphanumerics_of_any_text(s in "[ -~é①注Ⅻ\u{200B}\u{301}]{0,40}") {
+            proptest::prop_assert_eq!(alphanumerics(&s), s.chars().filter(|c| c.is_alphanumeric()).collect::<String>());
         }
 
         #[test]
