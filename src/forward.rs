@@ -164,8 +164,8 @@ pub fn inline_original(outer: &MessageView) -> Option<MessageView> {
     if !SENDER_LABEL.is_match(&outer.text) && !SENDER_LABEL.is_match(&outer.html_text) {
         return None;
     }
-    let text_lines: Vec<&str> = outer.text.lines().collect();
-    let html_lines: Vec<&str> = outer.html_text.lines().collect();
+    let text_lines = lines_of(&outer.text);
+    let html_lines = lines_of(&outer.html_text);
     let (text, html_at, block) = match find_block(&text_lines) {
         Some(block) => {
             let html_at = find_block(&html_lines).map(|h| h.end);
@@ -196,6 +196,22 @@ pub fn inline_original(outer: &MessageView) -> Option<MessageView> {
     })
 }
 
+/// `text.lines()`, collected: split at each `\n` found by `memchr` over the whole text rather
+/// than searched for line by line, a `\r` before it cut.
+fn lines_of(text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        let line = &text[start..end];
+        lines.push(line.strip_suffix('\r').unwrap_or(line));
+        start = end + 1;
+    }
+    if start < text.len() {
+        lines.push(&text[start..]);
+    }
+    lines
+}
+
 /// Byte offset in `text` where line `at` of `lines` (its `lines()`) starts.
 fn offset_of_line(text: &str, lines: &[&str], at: usize) -> usize {
     lines
@@ -212,11 +228,16 @@ fn original_links(outer: &MessageView, text: &str, html_start: usize) -> Vec<Lin
         Some(n) if outer.links[n..] == bare[..] => &outer.links[..n],
         _ => &outer.links[..],
     };
-    let mut links = Vec::new();
     // Links come in document order: each is found after the one before; a link whose text can't
-    // be found (an image) sits where the last one was.
+    // be found (an image) sits where the last one was. The cursor never moves back, so from the
+    // first link at or after the start on, every link belongs: the rest are not searched for.
     let mut cursor = 0;
-    for link in html_links {
+    let mut first = html_links.len();
+    for (i, link) in html_links.iter().enumerate() {
+        if cursor >= html_start {
+            first = i;
+            break;
+        }
         let shown = link.text.trim();
         let found = (!shown.is_empty())
             .then(|| outer.html_text.get(cursor..)?.find(shown))
@@ -225,24 +246,27 @@ fn original_links(outer: &MessageView, text: &str, html_start: usize) -> Vec<Lin
             cursor += at;
         }
         if cursor >= html_start {
-            links.push(link.clone());
+            first = i;
+            break;
         }
         if found.is_some() {
             cursor += shown.len();
         }
     }
+    let mut links = html_links[first..].to_vec();
     links.extend(text_links(text));
     links
 }
 
 fn unquoted_from(lines: &[&str], at: usize) -> String {
-    lines
-        .get(at..)
-        .unwrap_or_default()
-        .iter()
-        .map(|l| unquote(l))
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut text = String::new();
+    for (i, line) in lines.get(at..).unwrap_or_default().iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        text.push_str(unquote(line));
+    }
+    text
 }
 
 #[cfg(test)]
@@ -357,6 +381,30 @@ mod tests {
         assert_eq!(inner.to.as_ref().unwrap().address, "taro@example.jp");
         assert_eq!(inner.text.trim(), "本文");
         assert!(inline_original(&inner).is_none());
+    }
+
+    #[test]
+    fn lines_split_as_str_lines() {
+        for s in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\r\nb",
+            "a\r",
+            "\r\n\r\n",
+            "a\n\nb\r\r\n",
+            "x\ry\n\r",
+        ] {
+            assert_eq!(lines_of(s), s.lines().collect::<Vec<_>>(), "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lines_of_any_text_are_its_lines(s in "[a\r\n注 ]{0,30}") {
+            proptest::prop_assert_eq!(lines_of(&s), s.lines().collect::<Vec<_>>());
+        }
     }
 
     #[test]

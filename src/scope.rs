@@ -55,23 +55,6 @@ static BRANDS: LazyLock<Regex> = LazyLock::new(|| {
 });
 static BRANDS_SQUEEZED: LazyLock<AhoCorasick> = LazyLock::new(|| text::phrase_set(&BRAND_WORDS));
 
-/// Where a mail claims Microsoft.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Claim {
-    /// The sender or the subject: display name, From domain (Microsoft's own or a look-alike),
-    /// or a subject naming the brand that is not quoting another mail.
-    pub headers: bool,
-    /// The body names the brand, and the sender does not say it is someone else.
-    pub body: bool,
-}
-
-impl Claim {
-    /// The mail is in scope.
-    pub fn any(self) -> bool {
-        self.headers || self.body
-    }
-}
-
 fn without<'a>(text: &'a str, tenant: &str) -> Cow<'a, str> {
     if text.contains(tenant) {
         Cow::Owned(text.replace(tenant, " "))
@@ -94,7 +77,7 @@ pub fn mentions_brand_folded(folded: &str) -> bool {
     if BRANDS.is_match(&without(&text::collapse_spaces(folded), TENANT_HOST)) {
         return true;
     }
-    let squeezed: String = folded.chars().filter(|c| c.is_alphanumeric()).collect();
+    let squeezed = text::alphanumerics(folded);
     BRANDS_SQUEEZED.is_match(without(&squeezed, TENANT_SQUEEZED).as_ref())
 }
 
@@ -127,13 +110,7 @@ pub fn names_own_domain(m: &Mailbox) -> bool {
     if reg.is_empty() || is_freemail(&reg) {
         return false;
     }
-    let label: String = reg
-        .split('.')
-        .next()
-        .unwrap_or("")
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .collect();
+    let label = text::alphanumerics(reg.split('.').next().unwrap_or(""));
     label.chars().count() >= 3
         && memchr::memmem::find(&text::folded_alphanumerics(&m.name), label.as_bytes()).is_some()
 }
@@ -146,17 +123,23 @@ pub fn names_own_domain(m: &Mailbox) -> bool {
 /// bill (`Your Order #865999`) is no person forwarding or replying: its `Fwd:`/`RE:` prefix is
 /// a lure, and its subject counts.
 pub fn header_claim(from: Option<&Mailbox>, subject: &str) -> bool {
-    let by_sender = from.is_some_and(|m| {
+    let by_sender = sender_claim(from);
+    let named_as_bill = from.is_some_and(|m| order::speaks_of_billing(&text::fold_line(&m.name)));
+    let quotes = order::is_forward_subject(subject) && !named_as_bill;
+    let subject_speaks = !quotes && !from.is_some_and(names_own_domain);
+    by_sender || (subject_speaks && mentions_brand(subject))
+}
+
+/// The sender's own claim, [`header_claim`] with no subject: the display name or the From domain
+/// names Microsoft, or the domain is Microsoft's or a look-alike.
+pub fn sender_claim(from: Option<&Mailbox>) -> bool {
+    from.is_some_and(|m| {
         let domain = m.domain();
         mentions_brand(&m.name)
             || mentions_brand(&host_unicode(&domain))
             || is_lookalike(&domain)
             || microsoft_domain_sender(m)
-    });
-    let named_as_bill = from.is_some_and(|m| order::speaks_of_billing(&text::fold_line(&m.name)));
-    let quotes = order::is_forward_subject(subject) && !named_as_bill;
-    let subject_speaks = !quotes && !from.is_some_and(names_own_domain);
-    by_sender || (subject_speaks && mentions_brand(subject))
+    })
 }
 
 /// The body claims Microsoft: it names the brand, and the sender does not say it is someone else
@@ -164,14 +147,6 @@ pub fn header_claim(from: Option<&Mailbox>, subject: &str) -> bool {
 /// pose as Microsoft). The bodies are folded.
 pub fn body_claim(from: Option<&Mailbox>, bodies: &[&str]) -> bool {
     !from.is_some_and(names_own_domain) && bodies.iter().any(|b| mentions_brand_folded(b))
-}
-
-/// Where a message claims Microsoft.
-pub fn claim(from: Option<&Mailbox>, subject: &str, bodies: &[&str]) -> Claim {
-    Claim {
-        headers: header_claim(from, subject),
-        body: body_claim(from, bodies),
-    }
 }
 
 #[cfg(test)]
@@ -224,6 +199,25 @@ mod tests {
         }
         assert!(!microsoft_domain_sender(&mailbox("Microsoft", "ms@outlook.com")));
         assert!(microsoft_domain_sender(&mailbox("", "billing@microsoft.com")));
+    }
+
+    #[test]
+    fn the_senders_claim_is_the_header_claim_without_a_subject() {
+        for (name, addr) in [
+            ("Microsoft", "a@example.jp"),
+            ("Your Order #1", "a@rnicrosoft.com"),
+            ("Amazon.co.jp", "x@amazon.co.jp"),
+            ("", "billing@microsoft.com"),
+            ("Taro", "taro@gmail.com"),
+        ] {
+            let m = mailbox(name, addr);
+            assert_eq!(
+                sender_claim(Some(&m)),
+                header_claim(Some(&m), ""),
+                "{name} {addr}"
+            );
+        }
+        assert!(!sender_claim(None) && !header_claim(None, ""));
     }
 
     #[test]
@@ -303,6 +297,8 @@ mod tests {
             Some(&scam),
             &[&text::fold("McAfee LifeLock renewal, call (252) 501-0099")]
         ));
-        assert!(!claim(Some(&scam), "Order", &[&text::fold("Norton invoice")]).any());
+        assert!(
+            !header_claim(Some(&scam), "Order") && !body_claim(Some(&scam), &[&text::fold("Norton invoice")])
+        );
     }
 }

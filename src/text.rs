@@ -68,6 +68,30 @@ pub fn folded_alphanumerics(s: &str) -> Vec<u8> {
     out
 }
 
+/// The letters and digits of `s` (`s.chars().filter(char::is_alphanumeric)`), ASCII told by its
+/// byte and only other characters decoded: text squeezed for brand words is mostly ASCII.
+pub fn alphanumerics(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if b.is_ascii_alphanumeric() {
+                out.push(char::from(b));
+            }
+            i += 1;
+        } else {
+            let c = s[i..].chars().next().unwrap_or_default();
+            if c.is_alphanumeric() {
+                out.push(c);
+            }
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
 /// Each ASCII letter and digit lowercased, indexed by byte; 0 for every other byte.
 pub(crate) static ASCII_ALPHANUMERIC: [u8; 256] = {
     let mut table = [0u8; 256];
@@ -180,20 +204,68 @@ fn fold_char(out: &mut String, c: char) {
 /// Fold and also collapse runs of white space to one space, trimming the ends: for one-line
 /// fields such as subjects and display names.
 pub fn fold_line(s: &str) -> String {
+    // ASCII folds to itself lowercased, tabs as spaces, and tabs collapse like spaces anyway.
+    if s.is_ascii() {
+        let mut line = collapse_spaces(s);
+        line.make_ascii_lowercase();
+        return line;
+    }
     collapse_spaces(&fold(s))
 }
 
 /// Runs of white space as one space, the ends trimmed: [`fold_line`] of text already folded
 /// (`collapse_spaces(&fold(s)) == fold_line(s)`), for a view's folded fields.
 pub fn collapse_spaces(folded: &str) -> String {
+    let folded = folded.trim();
     let mut out = String::with_capacity(folded.len());
-    for word in folded.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+    // Copied in stretches that end only where the spacing must change: a single ASCII space
+    // between words is kept as it stands. ASCII white space is told by its byte (as
+    // `char::is_whitespace` tells it); only non-ASCII characters are decoded to ask.
+    let bytes = folded.as_bytes();
+    let space_at = |i: usize| -> Option<usize> {
+        let b = bytes[i];
+        if b.is_ascii() {
+            matches!(b, b'\t'..=b'\r' | b' ').then_some(1)
+        } else {
+            let c = folded[i..].chars().next().unwrap_or_default();
+            c.is_whitespace().then(|| c.len_utf8())
         }
-        out.push_str(word);
+    };
+    let mut stretch = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let Some(len) = space_at(i) else {
+            i += if bytes[i].is_ascii() {
+                1
+            } else {
+                utf8_len(bytes[i])
+            };
+            continue;
+        };
+        let mut end = i + len;
+        while end < bytes.len()
+            && let Some(len) = space_at(end)
+        {
+            end += len;
+        }
+        if end - i > 1 || bytes[i] != b' ' {
+            out.push_str(&folded[stretch..i]);
+            out.push(' ');
+            stretch = end;
+        }
+        i = end;
     }
+    out.push_str(&folded[stretch..]);
     out
+}
+
+/// The length of the UTF-8 character a lead byte starts.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        _ => 2,
+    }
 }
 
 /// [`fold_line`] of `line[at..]`, read from `folded`, the whole line folded, when `line[..at]` is
@@ -478,6 +550,15 @@ mod tests {
     }
 
     #[test]
+    fn alphanumerics_are_the_alphanumeric_characters() {
+        let slow = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+        for c in (0..0x3100).filter_map(char::from_u32) {
+            let s = format!("a{c}-Z{c}9");
+            assert_eq!(alphanumerics(&s), slow(&s), "{s:?}");
+        }
+    }
+
+    #[test]
     fn fold_line_collapses_space() {
         assert_eq!(fold_line("  Fwd:\t Your\u{3000}order  "), "fwd: your order");
         let s = " a\u{A0}\u{200B} b\n\nc ";
@@ -497,6 +578,51 @@ mod tests {
                 fold_line(&line[at..]),
                 "{line:?}"
             );
+        }
+    }
+
+    /// The collapse that reads ASCII bytes gives what splitting at every white space gives.
+    #[test]
+    fn collapse_spaces_is_split_whitespace_joined() {
+        let slow = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        for s in [
+            "",
+            " ",
+            "a",
+            " a  b\t\n\x0Bc\x0C\r ",
+            "\u{A0}x\u{3000}y\u{85}",
+            "\u{1F}\u{1C}z",
+            "é  ü\u{2028}",
+        ] {
+            assert_eq!(collapse_spaces(s), slow(s), "{s:?}");
+        }
+        // Every character between letters; those up to U+3100 (every white space) also alone
+        // and doubled.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let s = format!("a{c}b");
+            assert_eq!(collapse_spaces(&s), slow(&s), "{s:?}");
+            if u32::from(c) < 0x3100 {
+                for s in [format!("{c}"), format!(" {c}{c} ")] {
+                    assert_eq!(collapse_spaces(&s), slow(&s), "{s:?}");
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn collapse_spaces_agrees_on_any_text(s in "[ a\t\n\r\x0B\x0Cé\u{A0}\u{3000}\u{2028}注\u{85}]{0,40}") {
+            proptest::prop_assert_eq!(collapse_spaces(&s), s.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+
+        #[test]
+        fn alphanumerics_of_any_text(s in "[ -~é①注Ⅻ\u{200B}\u{301}]{0,40}") {
+            proptest::prop_assert_eq!(alphanumerics(&s), s.chars().filter(|c| c.is_alphanumeric()).collect::<String>());
+        }
+
+        #[test]
+        fn fold_line_of_ascii_is_the_folded_line(s in "[ -~\t\n\r\x0B\x0C]{0,40}") {
+            proptest::prop_assert_eq!(fold_line(&s), collapse_spaces(&fold(&s)));
         }
     }
 

@@ -68,12 +68,18 @@ pub fn unwrap_safelinks(href: &str) -> String {
     url
 }
 
-pub(super) fn link_reasons(links: &[(Option<String>, &Link)], found: &mut Findings) {
-    if let Some(host) = links
+/// The hosts of `links`, each once, in the order first met: the checks on a host are pure, and
+/// a mail's links mostly lead to a few hosts again and again.
+pub(super) fn distinct_hosts<'a>(links: &'a [(Option<String>, &Link)]) -> impl Iterator<Item = &'a str> {
+    let mut seen = std::collections::HashSet::new();
+    links
         .iter()
         .filter_map(|(h, _)| h.as_deref())
-        .find(|h| !is_microsoft_host(h))
-    {
+        .filter(move |h| seen.insert(*h))
+}
+
+pub(super) fn link_reasons(links: &[(Option<String>, &Link)], found: &mut Findings) {
+    if let Some(host) = distinct_hosts(links).find(|h| !is_microsoft_host(h)) {
         found.add(ReasonId::ForeignLink, host_shown(host));
     }
     for (host, link) in links {
@@ -97,12 +103,7 @@ pub(super) fn link_reasons(links: &[(Option<String>, &Link)], found: &mut Findin
 /// The host an anchor's text names, when the text looks like a URL or a host name (a dot, no
 /// spaces, a known public suffix).
 fn text_host(text: &str) -> Option<String> {
-    let t: String = text
-        .trim()
-        .nfkc()
-        .filter(|&c| !text::is_invisible(c))
-        .collect::<String>()
-        .to_lowercase();
+    let t = folded_link_text(text)?;
     if t.is_empty() || t.len() > 2000 || !t.contains('.') || t.chars().any(char::is_whitespace) {
         return None;
     }
@@ -122,6 +123,26 @@ fn text_host(text: &str) -> Option<String> {
         && tld.chars().all(char::is_alphabetic);
     let known = psl::suffix(host.as_bytes()).is_some_and(|s| s.is_known());
     (well_formed && known).then_some(host)
+}
+
+/// An anchor's text as [`text_host`] reads it: trimmed, NFKC, without invisible characters,
+/// lowercased. `None` for ASCII text without a dot, which names no host: ASCII is its own NFKC,
+/// holds no invisible character and keeps its dots when lowercased, so it is only lowercased.
+fn folded_link_text(text: &str) -> Option<String> {
+    let text = text.trim();
+    if text.is_ascii() {
+        return text.contains('.').then(|| text.to_ascii_lowercase());
+    }
+    Some(folded_link_text_in_full(text))
+}
+
+/// [`folded_link_text`] of any text, the ASCII fast path not taken.
+fn folded_link_text_in_full(text: &str) -> String {
+    text.trim()
+        .nfkc()
+        .filter(|&c| !text::is_invisible(c))
+        .collect::<String>()
+        .to_lowercase()
 }
 
 pub(super) fn attachment_reasons(view: &MessageView, found: &mut Findings) {
@@ -154,6 +175,19 @@ mod tests {
     use super::*;
     use crate::auth::tests::*;
     use crate::view::Attachment;
+
+    proptest::proptest! {
+        /// The ASCII fast path reads every text with a dot as the full folding does, and a text
+        /// it drops has no dot once folded: no host either way.
+        #[test]
+        fn link_text_fast_path_agrees(s in "[ -~\t\u{200B}．Ａ]{0,30}") {
+            let dotted = |t: Option<String>| t.filter(|t| t.contains('.'));
+            proptest::prop_assert_eq!(
+                dotted(folded_link_text(&s)),
+                dotted(Some(folded_link_text_in_full(&s)))
+            );
+        }
+    }
 
     #[test]
     fn links() {

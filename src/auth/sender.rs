@@ -4,6 +4,7 @@
 use std::sync::LazyLock;
 
 use super::Findings;
+use super::links::distinct_hosts;
 use crate::address::{self, host_unicode, on_suffix};
 use crate::lexicon::microsoft::{MICROSOFT_DOMAINS, ORDER_SENDERS, TENANT_DOMAIN};
 use crate::lexicon::providers::{FORWARDER_RETURN_PATHS, FREEMAIL};
@@ -147,10 +148,7 @@ pub(super) fn lookalike_reasons(
     found: &mut Findings,
 ) {
     let sender = from.map(Mailbox::domain).filter(|d| is_lookalike(d));
-    let link = links
-        .iter()
-        .filter_map(|(h, _)| h.as_deref())
-        .find(|h| is_lookalike(h));
+    let link = distinct_hosts(links).find(|h| is_lookalike(h));
     if let Some(host) = sender.as_deref().or(link) {
         found.add(ReasonId::LookalikeDomain, host_shown(host));
     }

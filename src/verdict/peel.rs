@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::cell::OnceCell;
 
 use super::Origin;
-use super::signals::{Seen, claim_of, signs_in};
+use super::signals::{Seen, claims_microsoft, signs_in};
 use crate::auth::{self, Authenticity, Trust};
 use crate::forward;
 use crate::order::{self, Order};
@@ -99,7 +99,7 @@ impl<'a> Layer<'a> {
     /// rule says claims Microsoft.
     fn holds_order(&self) -> bool {
         let order = self.order();
-        order.template.is_some() || (order.has_order_fields && claim_of(&self.view).any())
+        order.template.is_some() || (order.has_order_fields && claims_microsoft(&self.view))
     }
 }
 
@@ -219,7 +219,7 @@ fn posing_warnings(forwarder: &Layer, trust: &Trust) -> Vec<Seen> {
         return Vec::new();
     }
     // The sender's own claim: the scope rule on the From header with no subject.
-    let sender_claims = scope::header_claim(view.from.as_ref(), "");
+    let sender_claims = scope::sender_claim(view.from.as_ref());
     let subject_is_order =
         !marks_a_forward(&view.folded_subject()) && order::match_template(&view.subject).is_some();
     if !sender_claims && !subject_is_order {

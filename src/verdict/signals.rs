@@ -6,7 +6,7 @@
 use crate::auth::{AuthStatus, Authenticity};
 use crate::order::{self, Amount, Order, ProductKind, Template};
 use crate::reason::{Reason, ReasonId};
-use crate::scope::{self, Claim};
+use crate::scope;
 use crate::takeover;
 use crate::view::{Mailbox, MessageView};
 
@@ -270,16 +270,13 @@ fn now(total: Option<&Amount>) -> Now {
     }
 }
 
-/// Where a message claims Microsoft, by the scope rule (the quoted sender of an inline original).
-pub fn claim_of(view: &MessageView) -> Claim {
-    scope::claim(
-        sender_of(view),
-        &view.subject,
-        &[&view.folded_text(), &view.folded_html()],
-    )
+/// Whether a message claims Microsoft by the scope rule (the quoted sender of an inline
+/// original), in its headers or else its body: the body is read only when the headers don't.
+pub fn claims_microsoft(view: &MessageView) -> bool {
+    scope::header_claim(sender_of(view), &view.subject) || body_claim_of(view)
 }
 
-/// [`claim_of`]'s `body` alone, for a reader that needs no more.
+/// The body's claim alone, for a reader that needs no more (the scope rule's [`scope::body_claim`]).
 fn body_claim_of(view: &MessageView) -> bool {
     scope::body_claim(sender_of(view), &[&view.folded_text(), &view.folded_html()])
 }
