@@ -22,8 +22,16 @@ mod markers;
 use markers::Markers;
 
 /// Where an attached original can hide (matched ASCII-case-insensitively): message parts
-/// (`message/rfc822`, `message/global`), `.eml` files, and digests whose parts are messages.
+/// (`message/rfc822`, `message/global`), `.eml` files, and digests (nested in a part, or named
+/// in a text that the full decode's nesting bound reads through: [`MAX_DIGEST`]).
 const ATTACHED_MARKERS: &[&str] = &["message/", ".eml", "multipart/digest"];
+
+/// Largest top-level `multipart/digest` mail the first look reads. A digest makes the full
+/// decode bound the messages it could hold by reading the whole mail through up to three layers
+/// of quoted-printable and base64 (`mime::nesting`): a few copies of the mail, which past a
+/// budget of twice its size and 32 MiB is an error, not a verdict. Below this size six copies
+/// stay within it.
+const MAX_DIGEST: usize = 1 << 20;
 
 /// Anywhere in the message: encodings that hide the text from a byte scan, and charsets whose
 /// bytes are not ASCII-compatible (matched ASCII-case-insensitively).
@@ -119,7 +127,7 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
         || from.is_some_and(auth::is_order_sender)
         || order::match_template(&view.subject).is_some()
         || glance.content_type.starts_with("message/")
-        || glance.content_type == "multipart/digest"
+        || (glance.content_type == "multipart/digest" && raw.len() > MAX_DIGEST)
     {
         return true;
     }
@@ -422,6 +430,45 @@ mod tests {
         let view = crate::mime::decode(lookalike.as_bytes()).unwrap();
         let decision = crate::verdict::decide(&view, &Default::default());
         assert_ne!(decision.label, crate::verdict::Label::Unrelated);
+    }
+
+    /// Mail the first look reads through (digests with typed parts, text elements without an
+    /// end tag, `noscript`, RCDATA) is skipped only where the full decode calls it `unrelated`.
+    #[test]
+    fn text_elements_and_digests_are_read_as_in_full() {
+        let html = |body: &str| {
+            format!("From: Shop <a@example.com>\nSubject: sleep better\nContent-Type: text/html\n\n{body}\n")
+        };
+        let digest = |part: &str| {
+            format!(
+                "From: Shop <a@example.com>\nSubject: sleep better\nContent-Type: multipart/digest; boundary=\"b\"\n\n--b\n{part}\n--b--\n"
+            )
+        };
+        let decide = |raw: &str| {
+            let view = crate::mime::decode(raw.as_bytes()).unwrap();
+            crate::verdict::decide(&view, &Default::default()).label
+        };
+        for raw in [
+            digest("Content-Type: text/html; charset=utf-8\n\n<h2>Upgrade your sleep today!</h2>"),
+            html("<style>p { color: red } <p>Upgrade your sleep"),
+            html("<p>Upgrade</p><noscript><img src=x></noscript>"),
+            html("<title>Sleep</title><p>Upgrade <script>x = 1;"),
+        ] {
+            assert!(!worth(raw.as_bytes()), "{raw}");
+            assert_eq!(decide(&raw), crate::verdict::Label::Unrelated, "{raw}");
+        }
+        for raw in [
+            // An untyped part of a digest is a message.
+            digest("\nFrom: Microsoft <microsoft-noreply@microsoft.com>\nSubject: order\n\nx"),
+            digest("Content-Type: text/plain\n\nYour Xbox order"),
+            // RCDATA keeps its tags as text: "X<b>ox" is shown.
+            html("<title>X<b>ox</title> Game Pass"),
+            html("<p>Your order</p><noscript x=>Microsoft</noscript>"),
+        ] {
+            assert!(worth(raw.as_bytes()), "{raw}");
+        }
+        let big = digest(&format!("Content-Type: text/plain\n\n{}", "x".repeat(MAX_DIGEST)));
+        assert!(worth(big.as_bytes()));
     }
 
     #[test]

@@ -4,9 +4,8 @@
 //!
 //! Strict, because the first look may skip only what the full decode calls `unrelated`: wherever
 //! mail-parser could read the bytes another way than this walk (a boundary also met mid-line or
-//! as a prefix of another, no closing delimiter, a duplicated or unparsable field, a transfer
-//! encoding this walk does not undo, a stray byte in base64, an odd `=` in quoted-printable,
-//! deep nesting), the walk gives up and the message is decoded in full.
+//! as a prefix of another, no closing delimiter, a duplicated or unparsable field, a stray byte
+//! in base64, an odd `=` in quoted-printable, deep nesting), the walk gives up and the message is decoded in full.
 
 use std::borrow::Cow;
 
@@ -66,20 +65,23 @@ impl Walk<'_> {
     fn entity(&mut self, fields: &Fields, body: &[u8], depth: usize) -> bool {
         self.parts += 1;
         let ct = fields.content_type.as_str();
-        if self.parts > MAX_PARTS || ct.starts_with("message/") || ct == "multipart/digest" {
+        if self.parts > MAX_PARTS || ct.starts_with("message/") {
             return true;
         }
         if ct.starts_with("multipart/") {
             return match &fields.boundary {
-                Some(boundary) if depth < MAX_DEPTH => self.multipart(body, boundary, depth),
+                Some(boundary) if depth < MAX_DEPTH => {
+                    self.multipart(body, boundary, depth, ct == "multipart/digest")
+                }
                 _ => true,
             };
         }
         if BINARY_TYPES.iter().any(|t| ct.starts_with(t)) {
             return false;
         }
+        // mail-parser undoes these two and takes any other encoding (`8bit+`, `x-uuencode`) as
+        // none.
         let bytes = match fields.encoding.as_str() {
-            "" | "7bit" | "8bit" | "binary" => Cow::Borrowed(body),
             "base64" => match base64(body) {
                 Some(b) => Cow::Owned(b),
                 None => return true,
@@ -88,7 +90,7 @@ impl Walk<'_> {
                 Some(b) => Cow::Owned(b),
                 None => return true,
             },
-            _ => return true,
+            _ => Cow::Borrowed(body),
         };
         (self.each)(Piece::Text {
             bytes,
@@ -97,7 +99,10 @@ impl Walk<'_> {
         })
     }
 
-    fn multipart(&mut self, body: &[u8], boundary: &[u8], depth: usize) -> bool {
+    /// The parts of a multipart body. In a digest (`digest`) a part without a Content-Type is a
+    /// message (mail-parser reads it so): the walk gives up there; a typed part is read as in
+    /// any multipart.
+    fn multipart(&mut self, body: &[u8], boundary: &[u8], depth: usize, digest: bool) -> bool {
         let Some(split) = delimited(body, boundary) else {
             return true;
         };
@@ -111,9 +116,12 @@ impl Walk<'_> {
             let Some((head, content)) = split_head(part, true) else {
                 return true;
             };
-            let Some(fields) = Fields::of(head, true) else {
+            let Some(fields) = Fields::of(head, !digest) else {
                 return true;
             };
+            if fields.content_type.is_empty() {
+                return true;
+            }
             if (self.each)(Piece::Raw(head)) || self.entity(&fields, content, depth + 1) {
                 return true;
             }
@@ -222,8 +230,12 @@ impl Fields {
                 if std::mem::replace(&mut encoded, true) {
                     return None;
                 }
-                let value = std::str::from_utf8(value).ok()?.trim();
-                if value.contains(['(', '"', '=']) {
+                // Read as mail-parser reads unstructured text: trimmed of these only, and
+                // nothing but encoded words decoded.
+                let value = std::str::from_utf8(value)
+                    .ok()?
+                    .trim_matches([' ', '\t', '\r', '\n']);
+                if value.contains("=?") {
                     return None;
                 }
                 fields.encoding = value.to_ascii_lowercase();
@@ -386,23 +398,42 @@ fn quoted_printable(bytes: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// Elements whose content is no rendered text (script data, raw text), and those whose
-/// tokenising depends on more than this scan follows (foreign content, `plaintext`, `noscript`,
-/// which depends on scripting): None for the latter.
-const SKIPPED_ELEMENTS: &[&str] = &["script", "style", "xmp", "iframe", "noembed", "noframes"];
-const UNCERTAIN_ELEMENTS: &[&str] = &["plaintext", "noscript", "svg", "math"];
+/// Elements whose content is no rendered text, read as the full decode reads them
+/// (`mime::html`, after lol_html): raw text (`style`, `noscript`, …) and script data run to the
+/// element's end tag, or without one to the end; after `plaintext` everything is its text.
+const SKIPPED_ELEMENTS: &[&str] = &[
+    "script",
+    "style",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "noscript",
+    "plaintext",
+];
+/// Elements whose text is shown as it stands up to their end tag (RCDATA: a `<` in it is text).
+const RCDATA_ELEMENTS: &[&str] = &["title", "textarea"];
+/// Foreign content, whose tokenising depends on more than this scan follows: None.
+const UNCERTAIN_ELEMENTS: &[&str] = &["svg", "math"];
 
 /// The text an HTML renderer shows (the data outside tags, comments, scripts and styles), with
 /// entity references left out, as one string; None where HTML tokenising is not certain here
-/// (an unusual comment, a `<![CDATA[`, the elements above). Letters stay in their order, which is
+/// (an unusual comment, foreign content, a script with `<!` before its end tag, a text element's
+/// tag closed by `/>` or `=>`). Letters stay in their order, which is
 /// what the brand search over squeezed text needs.
 pub fn html_text(html: &str) -> Option<String> {
     let bytes = html.as_bytes();
     let mut out = String::with_capacity(html.len() / 2);
     let mut i = 0;
     let mut text_from = 0;
+    // Up to here (the end tag of a `title` or `textarea`) a `<` is text.
+    let mut rcdata_end = 0;
     while let Some(found) = memchr::memchr2(b'<', b'&', &bytes[i..]) {
         let at = i + found;
+        if bytes[at] == b'<' && at < rcdata_end {
+            i = at + 1;
+            continue;
+        }
         if bytes[at] == b'&' {
             // A character reference is decoded (`&#77;`, `&#x4D;`; one without its `;` is left
             // to the full decode); a named one `&name;` (the first look vetted every name as no
@@ -446,7 +477,6 @@ pub fn html_text(html: &str) -> Option<String> {
                 }
                 at + 4 + close + 3
             }
-            Some(b'!') if rest.len() > 2 && rest[2] == b'[' => return None,
             Some(b'!' | b'?') => at + memchr::memchr(b'>', rest)? + 1,
             Some(b'/') if rest.get(2).is_some_and(u8::is_ascii_alphabetic) => at + tag_end(rest)?,
             Some(b'/') if rest.get(2) == Some(&b'>') => at + 3,
@@ -462,11 +492,36 @@ pub fn html_text(html: &str) -> Option<String> {
                     return None;
                 }
                 let end = at + tag_end(rest)?;
-                if SKIPPED_ELEMENTS.iter().any(is) {
-                    let close = closer(&bytes[end..], name)?;
-                    end + close + tag_end(&bytes[end + close..])?
-                } else {
+                let (skipped, rcdata) = (SKIPPED_ELEMENTS.iter().any(is), RCDATA_ELEMENTS.iter().any(is));
+                if !skipped && !rcdata {
                     end
+                } else {
+                    // lol_html reads markup after `<style/>` or `<style a=>`: left to it.
+                    let before_gt = bytes[at..end - 1].trim_ascii_end();
+                    if before_gt.ends_with(b"/") || before_gt.ends_with(b"=") {
+                        return None;
+                    }
+                    let is_plaintext = name.eq_ignore_ascii_case(b"plaintext");
+                    let close = (!is_plaintext)
+                        .then(|| closer(&bytes[end..], name))
+                        .flatten()
+                        .map_or(bytes.len(), |close| end + close);
+                    let script = name.eq_ignore_ascii_case(b"script");
+                    // Script escapes (`<!--`) can move its end tag: left to the full decode,
+                    // unless nothing ends it anyway.
+                    if script
+                        && close < bytes.len()
+                        && memchr::memmem::find(&bytes[end..close], b"<!").is_some()
+                    {
+                        return None;
+                    }
+                    if rcdata {
+                        rcdata_end = close;
+                        end
+                    } else {
+                        // The end tag is read as any other.
+                        close
+                    }
                 }
             }
             // Not a tag: `<` is text.
@@ -482,11 +537,16 @@ pub fn html_text(html: &str) -> Option<String> {
     Some(out)
 }
 
-/// Where `</name` (ASCII case aside) first starts in `html`.
+/// Where the end tag of a text element `name` first starts in `html`: `</name` (ASCII case
+/// aside) followed by white space, `/` or `>` (lol_html's "appropriate end tag").
 fn closer(html: &[u8], name: &[u8]) -> Option<usize> {
     memchr::memmem::find_iter(html, b"</").find(|&at| {
-        html.get(at + 2..at + 2 + name.len())
+        let after = at + 2 + name.len();
+        html.get(at + 2..after)
             .is_some_and(|found| found.eq_ignore_ascii_case(name))
+            && html
+                .get(after)
+                .is_some_and(|&b| b.is_ascii_whitespace() || b == b'/' || b == b'>')
     })
 }
 
@@ -568,7 +628,6 @@ mod tests {
             "--b\nnot a field\n\nx\n--b--\n", // a part without a header block
             "--b\nContent-Transfer-Encoding: base64\n\nTW*l\n--b--\n",
             "--b\nContent-Transfer-Encoding: quoted-printable\n\na=zz\n--b--\n",
-            "--b\nContent-Transfer-Encoding: x-uuencode\n\nx\n--b--\n",
             "--b\nContent-Type: message/rfc822\n\nSubject: x\n\ny\n--b--\n",
             "--b\nContent-Type: text/plain\nContent-Type: text/html\n\nx\n--b--\n",
         ] {
@@ -576,7 +635,31 @@ mod tests {
             assert!(texts(raw.as_bytes(), "multipart/mixed").is_none(), "{body}");
         }
         let ok = format!("{head}--b\n\nx\n--b--\n");
+        // A digest's untyped part is a message; a typed one is read as in any multipart.
+        let digest = "Content-Type: multipart/digest; boundary=b\n\n";
+        let untyped = format!("{digest}--b\n\nFrom: a@example.com\n\nx\n--b--\n");
+        assert!(texts(untyped.as_bytes(), "multipart/digest").is_none());
+        let typed = format!("{digest}--b\nContent-Type: text/html\n\n<p>x</p>\n--b--\n");
+        assert_eq!(texts(typed.as_bytes(), "multipart/digest").unwrap(), ["<p>x</p>"]);
+        let nested =
+            format!("{head}--b\nContent-Type: multipart/digest; boundary=c\n\n--c\n\nx\n--c--\n--b--\n");
+        assert!(texts(nested.as_bytes(), "multipart/mixed").is_none());
         assert_eq!(texts(ok.as_bytes(), "multipart/mixed").unwrap(), ["x"]);
+        // An encoding mail-parser does not undo is none.
+        for encoding in [
+            "x-uuencode",
+            "8bit+",
+            "base64\u{a0}",
+            "text/html; charset=utf-8",
+            "(base64)",
+        ] {
+            let raw = format!("{head}--b\nContent-Transfer-Encoding: {encoding}\n\nTWlj\n--b--\n");
+            assert_eq!(
+                texts(raw.as_bytes(), "multipart/mixed").unwrap(),
+                ["TWlj"],
+                "{encoding}"
+            );
+        }
     }
 
     #[test]
@@ -588,6 +671,62 @@ mod tests {
         assert_eq!(html_text("<script>a</SCRIPT >b").unwrap(), "b");
         assert_eq!(html_text("&#77;icro&#x73;oft").unwrap(), "Microsoft");
         assert!(html_text("&#77icrosoft").is_none());
+    }
+
+    /// Where html_text reads a document, its letters and digits are those the full decode shows.
+    fn reads_as_full_decode(html: &str) {
+        let shown = html_text(html).unwrap_or_else(|| panic!("read {html:?}"));
+        let (full, _) = crate::mime::html::render_html(html);
+        assert_eq!(
+            crate::text::folded_alphanumerics(&shown),
+            crate::text::folded_alphanumerics(&full),
+            "{html:?}"
+        );
+    }
+
+    #[test]
+    fn text_elements_as_the_full_decode_reads_them() {
+        for html in [
+            // Raw text and script without an end tag run to the end.
+            "Micro<style>p { x } soft",
+            "a<STYLE type=text/css>p<b>x</b>",
+            "a<script>if (a < b) {</scr",
+            "a<script><!-- x <script> y",
+            "a<noscript>Microsoft</noscript>b",
+            "a<noscript>Microsoft",
+            "a<iframe>x</iframe >b<noframes>y",
+            // Only an appropriate end tag ends it.
+            "Micro<style>x</stylez>y</style>soft",
+            "Micro<style>x</style",
+            // Nothing ends plaintext.
+            "a<plaintext>Microsoft</plaintext>b",
+            // RCDATA: tags in it are text.
+            "<title>X<b>ox</title>b",
+            "<textarea>M<i>icro</textarea>soft",
+            "<title>X<b>ox",
+            "<title>a &amp; <!-- b --> c</titles></title>d",
+            // Outside foreign content `<![` is a bogus comment to the first `>`.
+            "a<![CDATA[x]]>y<![endif]>z",
+        ] {
+            reads_as_full_decode(html);
+        }
+        assert_eq!(html_text("<title>X<b>ox</title>").unwrap(), "X<b>ox");
+        // Hostile input stays linear: each end tag is looked for once, from where it would start.
+        assert_eq!(html_text(&"<style></s".repeat(50_000)).unwrap(), "");
+        let titles = "<title>&amp;<b".repeat(50_000);
+        assert_eq!(html_text(&titles).unwrap().len(), titles.len() - 7 - 5 * 50_000);
+        for odd in [
+            // An escape can move a script's end tag.
+            "<script><!--<script></script>x--></script>soft",
+            // lol_html reads markup after these.
+            "<style/>Microsoft</style>",
+            "<style a=>Microsoft</style>",
+            "<title />x",
+            "<svg><title>x</title></svg>",
+            "<math>x",
+        ] {
+            assert!(html_text(odd).is_none(), "{odd}");
+        }
     }
 
     #[test]
