@@ -43,10 +43,12 @@ fn undecodable_by_parser(raw: &[u8]) -> bool {
     if !raw.is_ascii() {
         return std::str::from_utf8(raw).is_err();
     }
-    let lower = raw.to_ascii_lowercase();
-    CHARSET_ALIASES.iter().any(|(label, _)| {
-        let word = format!("=?{label}?");
-        lower.windows(word.len()).any(|w| w == word.as_bytes())
+    // Each `=?` is checked against the labels in place (labels hold no `?`).
+    memchr::memmem::find_iter(raw, b"=?").any(|at| {
+        let rest = &raw[at + 2..];
+        CHARSET_ALIASES.iter().any(|(label, _)| {
+            rest.get(label.len()) == Some(&b'?') && rest[..label.len()].eq_ignore_ascii_case(label.as_bytes())
+        })
     })
 }
 
@@ -113,4 +115,24 @@ pub(super) fn auth_field(name: &[u8], value: &[u8]) -> Option<AuthField> {
         arc,
         value: unfold(&String::from_utf8_lossy(value)),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// An encoded word in a charset only the aliases know is found wherever it stands, in
+        /// any letter case.
+        #[test]
+        fn alias_words_are_found(picks in proptest::collection::vec(0..9usize, 0..12)) {
+            const PIECES: &[&str] = &["=?", "cp932", "CP932?", "?", "x", "iso-2022-jp-2", "=", "?b?", " "];
+            let raw: String = picks.iter().map(|&i| PIECES[i]).collect();
+            let lower = raw.to_ascii_lowercase();
+            let expected = CHARSET_ALIASES
+                .iter()
+                .any(|(label, _)| lower.contains(&format!("=?{label}?")));
+            proptest::prop_assert_eq!(undecodable_by_parser(raw.as_bytes()), expected, "{}", raw);
+        }
+    }
 }

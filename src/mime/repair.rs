@@ -1,9 +1,6 @@
 //! Repairs made to the raw bytes before mail-parser sees them.
 
 use std::borrow::Cow;
-use std::sync::LazyLock;
-
-use regex::bytes::Regex;
 
 /// Repairs made before mail-parser sees the bytes (borrowed when none is needed):
 /// - old Mac mail with CR-only line ends would read as one endless header line;
@@ -30,12 +27,9 @@ pub(super) fn with_line_feeds(raw: &[u8]) -> Cow<'_, [u8]> {
 /// Start offsets of `--boundary` delimiters not at a line start, last first (so that splicing
 /// one keeps the others' offsets).
 fn mid_line_boundaries(raw: &[u8]) -> Vec<usize> {
-    static BOUNDARY: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r#"(?i)boundary\s*=\s*"?([^";\s]{1,200})"?"#).unwrap());
     let mut found: Vec<usize> = Vec::new();
     let mut seen: Vec<&[u8]> = Vec::new();
-    for cap in BOUNDARY.captures_iter(raw).take(1000) {
-        let boundary = cap.get(1).map_or(&b""[..], |m| m.as_bytes());
+    for boundary in boundary_values(raw).take(1000) {
         if seen.contains(&boundary) {
             continue;
         }
@@ -46,4 +40,122 @@ fn mid_line_boundaries(raw: &[u8]) -> Vec<usize> {
     found.sort_unstable_by(|a, b| b.cmp(a));
     found.dedup();
     found
+}
+
+/// The values of `boundary=` parameters, found as the regex
+/// `(?i)boundary\s*=\s*"?([^";\s]{1,200})"?` finds them (Unicode white space, up to 200
+/// characters of valid UTF-8, each search going on after the last match), by hand: that regex
+/// takes some 16 M instructions to build, more than `msorder check` spends on a mail.
+fn boundary_values(raw: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(found) = memchr::memchr2(b'b', b'B', &raw[from..]) {
+            let at = from + found;
+            from = at + 1;
+            if !raw[at..]
+                .get(..8)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"boundary"))
+            {
+                continue;
+            }
+            let mut i = skip_spaces(raw, at + 8);
+            if raw.get(i) != Some(&b'=') {
+                continue;
+            }
+            i = skip_spaces(raw, i + 1);
+            if raw.get(i) == Some(&b'"') {
+                i += 1;
+            }
+            let start = i;
+            let mut chars = 0;
+            while chars < 200
+                && let Some((c, len)) = char_at(&raw[i..])
+                && c != '"'
+                && c != ';'
+                && !c.is_whitespace()
+            {
+                i += len;
+                chars += 1;
+            }
+            if chars == 0 {
+                continue;
+            }
+            from = if raw.get(i) == Some(&b'"') { i + 1 } else { i };
+            return Some(&raw[start..i]);
+        }
+        from = raw.len();
+        None
+    })
+}
+
+/// Past the Unicode white space at `at`.
+fn skip_spaces(raw: &[u8], mut at: usize) -> usize {
+    while let Some((c, len)) = char_at(&raw[at..])
+        && c.is_whitespace()
+    {
+        at += len;
+    }
+    at
+}
+
+/// The character that valid UTF-8 at the start of `bytes` encodes, and its length.
+fn char_at(bytes: &[u8]) -> Option<(char, usize)> {
+    let len = match *bytes.first()? {
+        0x00..=0x7f => 1,
+        0xc2..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xf4 => 4,
+        _ => return None,
+    };
+    let c = std::str::from_utf8(bytes.get(..len)?).ok()?.chars().next()?;
+    Some((c, len))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The hand search finds what the regex it replaces finds.
+        #[test]
+        fn boundary_values_are_the_regexs(
+            picks in proptest::collection::vec(0..20usize, 0..40)
+        ) {
+            const PIECES: &[&[u8]] = &[
+                b"boundary", b"BoUnDaRy", b"bound", b"=", b"\"", b";", b" ", b"\t", b"\n",
+                b"\xc2\xa0", b"\xe3\x80\x80", b"\xc2\x85", b"\xff", b"\xe3\x80", b"abc",
+                b"\xe2\x80\x91", b"b", b"y", b"\r", b"\xed\xa0\x80",
+            ];
+            static REGEX: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+                regex::bytes::Regex::new(r#"(?i)boundary\s*=\s*"?([^";\s]{1,200})"?"#).unwrap()
+            });
+            let raw: Vec<u8> = picks.iter().flat_map(|&i| PIECES[i].iter().copied()).collect();
+            let expected: Vec<&[u8]> = REGEX.captures_iter(&raw).map(|c| c.get(1).unwrap().as_bytes()).collect();
+            let found: Vec<&[u8]> = boundary_values(&raw).collect();
+            proptest::prop_assert_eq!(found, expected, "{:?}", String::from_utf8_lossy(&raw));
+        }
+    }
+
+    #[test]
+    fn long_values_stop_at_200_characters() {
+        let raw = format!(
+            "boundary = \"{}\"; boundary={}",
+            "\u{e9}".repeat(250),
+            "x".repeat(3)
+        );
+        let regex = regex::bytes::Regex::new(r#"(?i)boundary\s*=\s*"?([^";\s]{1,200})"?"#).unwrap();
+        let expected: Vec<&[u8]> = regex
+            .captures_iter(raw.as_bytes())
+            .map(|c| c.get(1).unwrap().as_bytes())
+            .collect();
+        assert_eq!(boundary_values(raw.as_bytes()).collect::<Vec<_>>(), expected);
+        assert_eq!(expected.len(), 2);
+        // No letter outside ASCII folds to one of "boundary" in the regex's case-insensitive match.
+        let folds = regex::Regex::new("(?i)^[boundary]$").unwrap();
+        assert!(
+            (0x80..=0x10ffff)
+                .filter_map(char::from_u32)
+                .all(|c| !folds.is_match(c.encode_utf8(&mut [0; 4])))
+        );
+    }
 }
