@@ -1,5 +1,6 @@
 //! Dates in every written form, and which regions write a numeric date day first.
 
+use std::ops::RangeInclusive;
 use std::sync::LazyLock;
 
 use crate::lexicon::pattern::{Pattern, is_plain};
@@ -8,8 +9,10 @@ use crate::lexicon::{LANGUAGES, money};
 /// Date patterns, tried in order: dates written with units (`2025年4月12日`), ISO-like numeric
 /// ones, dates with month names (month first, then day first), dotted ones and the ambiguous
 /// numeric form.
-static DATES: LazyLock<Vec<(DateForm, Pattern)>> = LazyLock::new(|| {
-    let mut forms: Vec<(DateForm, String)> = Vec::new();
+static DATES: LazyLock<Vec<Date>> = LazyLock::new(|| {
+    let mut forms: Vec<(DateForm, String, Option<Shape>)> = Vec::new();
+    let (year_first, day_first) = ([4..=4, 1..=2, 1..=2], [1..=2, 1..=2, 4..=4]);
+    let shape = |runs, separators| Some(Shape { runs, separators });
     for units in LANGUAGES
         .iter()
         .filter_map(|l| <&[&str; 3]>::try_from(l.date_units).ok())
@@ -18,34 +21,108 @@ static DATES: LazyLock<Vec<(DateForm, Pattern)>> = LazyLock::new(|| {
         forms.push((
             DateForm::Ymd,
             format!(r"(\d{{4}})\s*{y}\s*(\d{{1,2}})\s*{m}\s*(\d{{1,2}})\s*{d}"),
+            None,
         ));
     }
     forms.push((
         DateForm::Ymd,
         r"(?-u:\b)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?-u:\b)".into(),
+        shape(year_first, b"-/."),
     ));
     for months in LANGUAGES.iter().map(|l| l.month_names).filter(|m| !m.is_empty()) {
         let months = months.join("|");
         forms.push((
             DateForm::Mdy,
             format!(r"(?-u:\b)({months})[a-z]*\.?\s+(\d{{1,2}}),?\s+(\d{{4}})(?-u:\b)"),
+            None,
         ));
         forms.push((
             DateForm::Dmy,
             format!(r"(?-u:\b)(\d{{1,2}})\.?\s+({months})[a-z]*\.?,?\s+(\d{{4}})(?-u:\b)"),
+            None,
         ));
     }
     // `19.05.2025` is written day first wherever it is used.
     forms.push((
         DateForm::Dmy,
         r"(?-u:\b)(\d{1,2})\.(\d{1,2})\.(\d{4})(?-u:\b)".into(),
+        shape(day_first.clone(), b"."),
     ));
     forms.push((
         DateForm::Numeric,
         r"(?-u:\b)(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?-u:\b)".into(),
+        shape(day_first, b"/-"),
     ));
-    forms.into_iter().map(|(f, re)| (f, Pattern::new(re))).collect()
+    forms
+        .into_iter()
+        .map(|(form, re, shape)| Date {
+            form,
+            pattern: Pattern::new(re),
+            shape,
+        })
+        .collect()
 });
+
+struct Date {
+    form: DateForm,
+    pattern: Pattern,
+    /// What the pattern asks of plain text, for the numeric forms.
+    shape: Option<Shape>,
+}
+
+impl Date {
+    /// Groups 1 to 3 of the pattern's first match in `line` (`plain`: the line [`is_plain`]).
+    fn groups<'a>(&self, line: &'a str, plain: bool) -> Option<[&'a str; 3]> {
+        match &self.shape {
+            Some(shape) if plain => shape.find(line),
+            _ => {
+                let c = self.pattern.get(plain).captures(line)?;
+                Some([c.get(1)?.as_str(), c.get(2)?.as_str(), c.get(3)?.as_str()])
+            }
+        }
+    }
+}
+
+/// A numeric date pattern (`(?-u:\b)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?-u:\b)`) as it reads
+/// plain text, where its `\d` is `[0-9]`: three runs of ASCII digits of the given lengths, one of
+/// the separators between each two, an ASCII word boundary at both ends. Read by hand because
+/// the regex crate builds so small a pattern as a full DFA, which costs more than reading every
+/// date of a mail.
+struct Shape {
+    runs: [RangeInclusive<usize>; 3],
+    separators: &'static [u8],
+}
+
+impl Shape {
+    /// The three runs of the leftmost match. A match starts where a run of digits does (the
+    /// boundary before it), and each run is taken whole: a digit is neither a separator nor a
+    /// word boundary, so no shorter part of a run can be followed by what the pattern asks next.
+    fn find<'a>(&self, line: &'a str) -> Option<[&'a str; 3]> {
+        let b = line.as_bytes();
+        let word = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
+        let digits_at = |i: usize| b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let mut starts = (0..b.len()).filter(|&p| b[p].is_ascii_digit() && (p == 0 || !word(p - 1)));
+        starts.find_map(|p| {
+            let mut runs = [""; 3];
+            let mut at = p;
+            for (i, len) in self.runs.iter().enumerate() {
+                if i > 0 {
+                    if !b.get(at).is_some_and(|c| self.separators.contains(c)) {
+                        return None;
+                    }
+                    at += 1;
+                }
+                let n = digits_at(at);
+                if !len.contains(&n) {
+                    return None;
+                }
+                runs[i] = &line[at..at + n];
+                at += n;
+            }
+            (!word(at)).then_some(runs)
+        })
+    }
+}
 
 #[derive(Clone, Copy)]
 enum DateForm {
@@ -77,22 +154,20 @@ pub(super) fn find_date(line: &str, day_first: bool) -> Option<String> {
         return None;
     }
     let plain = is_plain(line);
-    DATES.iter().find_map(|(form, re)| {
-        let c = re.get(plain).captures(line)?;
+    DATES.iter().find_map(|date| {
+        let [one, two, three] = date.groups(line, plain)?;
         let month = month_number;
         let num = |s: &str| s.parse::<u32>().ok();
         let valid = |(y, m, d): (u32, u32, u32)| {
             ((1990..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
                 .then(|| format!("{y:04}-{m:02}-{d:02}"))
         };
-        let dmy =
-            |c: &regex::Captures| Some((num(&c[3])?, month(&c[2]).or_else(|| num(&c[2]))?, num(&c[1])?));
-        match form {
-            DateForm::Ymd => valid((num(&c[1])?, num(&c[2])?, num(&c[3])?)),
-            DateForm::Mdy => valid((num(&c[3])?, month(&c[1])?, num(&c[2])?)),
-            DateForm::Dmy => valid(dmy(&c)?),
+        match date.form {
+            DateForm::Ymd => valid((num(one)?, num(two)?, num(three)?)),
+            DateForm::Mdy => valid((num(three)?, month(one)?, num(two)?)),
+            DateForm::Dmy => valid((num(three)?, month(two).or_else(|| num(two))?, num(one)?)),
             DateForm::Numeric => {
-                let (a, b, y) = (num(&c[1])?, num(&c[2])?, num(&c[3])?);
+                let (a, b, y) = (num(one)?, num(two)?, num(three)?);
                 let (first, second) = if day_first {
                     ((y, b, a), (y, a, b))
                 } else {
@@ -125,6 +200,19 @@ mod tests {
         assert_eq!(o.date.as_deref(), Some("2025-04-03"));
         let o = order_of("Order date: 03/04/2025\nTotal: USD 4.99\n");
         assert_eq!(o.date.as_deref(), Some("2025-03-04"));
+    }
+
+    proptest::proptest! {
+        /// The numeric forms read by hand find what their patterns find (as `[0-9]`, the form
+        /// they take on plain text), on any text.
+        #[test]
+        fn shapes_find_what_their_patterns_find(line in "[0-9./_a -]{0,16}(年|٣|x|,)?[0-9./_-]{0,14}") {
+            for date in DATES.iter().filter(|d| d.shape.is_some()) {
+                let c = date.pattern.get(true).captures(&line);
+                let want = c.map(|c| [1, 2, 3].map(|i| c.get(i).map_or("", |m| m.as_str())));
+                proptest::prop_assert_eq!(date.groups(&line, true), want);
+            }
+        }
     }
 
     /// The order date is the purchase date, never a renewal or trial-end date shown first.
