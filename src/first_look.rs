@@ -171,8 +171,14 @@ const CP1252_LABELS: &[&str] = &[
     "iso8859-1",
 ];
 
-/// A text part's content as the full decode reads it: UTF-8 (labelled so or not labelled) or
-/// windows-1252; None for 8-bit bytes in another charset, left to the full decode.
+/// Single-byte charsets that mail-parser and encoding_rs read alike, byte for byte (the test
+/// `single_byte_charsets_read_as_mail_parser_reads_them` checks each label; windows-1250,
+/// -1251, -1253, -1254, -1257, iso-8859-7 and koi8-u differ, so are left to the full decode).
+const SINGLE_BYTE_LABELS: &[&str] = &["windows-1256", "iso-8859-2", "iso-8859-5", "koi8-r"];
+
+/// A text part's content as the full decode reads it: UTF-8 (labelled so or not labelled),
+/// windows-1252 or one of [`SINGLE_BYTE_LABELS`]; None for 8-bit bytes in another charset,
+/// left to the full decode.
 fn as_text<'a>(bytes: &'a [u8], charset: Option<&str>) -> Option<Cow<'a, str>> {
     if bytes.is_ascii() {
         return std::str::from_utf8(bytes).ok().map(Cow::Borrowed);
@@ -181,6 +187,10 @@ fn as_text<'a>(bytes: &'a [u8], charset: Option<&str>) -> Option<Cow<'a, str>> {
         None | Some("utf-8" | "utf8") => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
         Some(label) if CP1252_LABELS.contains(&label) => {
             Some(encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0)
+        }
+        Some(label) if SINGLE_BYTE_LABELS.contains(&label) => {
+            encoding_rs::Encoding::for_label(label.as_bytes())
+                .map(|encoding| encoding.decode_without_bom_handling(bytes).0)
         }
         Some(_) => None,
     }
@@ -469,6 +479,21 @@ mod tests {
         }
         let big = digest(&format!("Content-Type: text/plain\n\n{}", "x".repeat(MAX_DIGEST)));
         assert!(worth(big.as_bytes()));
+    }
+
+    #[test]
+    fn single_byte_charsets_read_as_mail_parser_reads_them() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        let differ: Vec<&str> = SINGLE_BYTE_LABELS
+            .iter()
+            .copied()
+            .filter(|label| {
+                let theirs = mail_parser::decoders::charsets::map::charset_decoder(label.as_bytes())
+                    .map(|decode| decode(&bytes));
+                theirs.as_deref() != as_text(&bytes, Some(label)).as_deref()
+            })
+            .collect();
+        assert!(differ.is_empty(), "{differ:?}");
     }
 
     #[test]

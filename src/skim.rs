@@ -5,7 +5,8 @@
 //! Strict, because the first look may skip only what the full decode calls `unrelated`: wherever
 //! mail-parser could read the bytes another way than this walk (a boundary also met mid-line or
 //! as a prefix of another, no closing delimiter, a duplicated or unparsable field, a stray byte
-//! in base64, an odd `=` in quoted-printable, deep nesting), the walk gives up and the message is decoded in full.
+//! in base64, an odd `=` in quoted-printable, deep nesting), the walk gives up and the message
+//! is decoded in full.
 
 use std::borrow::Cow;
 
@@ -452,10 +453,15 @@ pub fn html_text(html: &str) -> Option<String> {
                 .take(11)
                 .take_while(|b| b.is_ascii_alphanumeric())
                 .count();
-            if name == 0 {
+            let next = bytes.get(at + 1 + name).copied();
+            // The full decode's entity decoder (html-escape, over the rendered text) reads a
+            // name only up to a `;`: before any other character but a letter or digit (which
+            // the cap leaves unknown) or a `<` (a tag could join the name to more), `&` is text.
+            let literal = next.is_none_or(|b| !b.is_ascii_alphanumeric() && b != b';' && b != b'<');
+            if name == 0 || literal {
                 out.push('&');
                 i = at + 1;
-            } else if bytes.get(at + 1 + name) == Some(&b';') {
+            } else if next == Some(b';') {
                 i = at + name + 2;
             } else {
                 return None;
@@ -705,6 +711,9 @@ mod tests {
             "<textarea>M<i>icro</textarea>soft",
             "<title>X<b>ox",
             "<title>a &amp; <!-- b --> c</titles></title>d",
+            // An `&` that starts no reference is text.
+            "https://x.example/?a=1&name=Micro&utm_source=soft x",
+            "a &copy2024 b &hellip. c &eacute soft&x",
             // Outside foreign content `<![` is a bogus comment to the first `>`.
             "a<![CDATA[x]]>y<![endif]>z",
         ] {
@@ -724,6 +733,9 @@ mod tests {
             "<title />x",
             "<svg><title>x</title></svg>",
             "<math>x",
+            // A reference without its `;` that the decoder reads.
+            "Micro&amp<b>soft",
+            "&CounterClockwiseContourIntegral;",
         ] {
             assert!(html_text(odd).is_none(), "{odd}");
         }
