@@ -15,6 +15,7 @@
 
 mod charset;
 mod headers;
+mod hollow;
 pub(crate) mod html;
 mod nesting;
 mod repair;
@@ -32,7 +33,8 @@ pub use rfc2047::decode_header_bytes;
 
 use crate::view::MessageView;
 use headers::{auth_field, mailbox, subject_of};
-use nesting::parse_tree;
+use hollow::hollowed;
+use nesting::{check_bound, parse_unbounded};
 use repair::{repaired, with_line_feeds};
 use tree::{content_type_str, view_of};
 
@@ -193,7 +195,19 @@ pub fn decode(raw: &[u8]) -> Result<MessageView, DecodeError> {
     let raw = repaired(raw);
     let raw = raw.as_ref();
     check_bytes(raw)?;
-    let msg = parse_tree(raw)?.ok_or(DecodeError::NotMail)?;
+    // The bound before parsing is taken on the whole message, which mail-parser's would be.
+    check_bound(raw)?;
+    let hollowed = hollowed(raw);
+    let parsed = hollowed.as_ref().and_then(|h| {
+        parse_unbounded(&h.bytes)
+            .ok()
+            .flatten()
+            .filter(|tree| h.holds(&tree.0))
+    });
+    let msg = match parsed {
+        Some(tree) => tree,
+        None => parse_unbounded(raw)?.ok_or(DecodeError::NotMail)?,
+    };
     if !has_mail_header(&msg.0) {
         return Err(DecodeError::NotMail);
     }

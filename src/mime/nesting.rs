@@ -57,6 +57,12 @@ impl Tree<'_> {
 /// embedded messages). Nesting past [`MAX_EMBEDDED`] is an error whether the bound before parsing
 /// sees it or only the parsed tree shows it.
 pub(super) fn parse_tree(raw: &[u8]) -> Result<Option<Tree<'_>>, DecodeError> {
+    check_bound(raw)?;
+    parse_unbounded(raw)
+}
+
+/// The bound before parsing of [`parse_tree`].
+pub(super) fn check_bound(raw: &[u8]) -> Result<(), DecodeError> {
     let bound = embedded_bound(raw, ENCODED_LEVELS);
     if bound.messages > MAX_EMBEDDED {
         return Err(DecodeError::TooDeep(bound.messages));
@@ -64,14 +70,14 @@ pub(super) fn parse_tree(raw: &[u8]) -> Result<Option<Tree<'_>>, DecodeError> {
     if bound.copied > copy_budget(raw.len()) {
         return Err(DecodeError::TooLarge(bound.copied));
     }
-    parse_unbounded(raw)
+    Ok(())
 }
 
 /// [`parse_tree`] without the bound before parsing. mail-parser builds unencoded nesting without
 /// recursion, and the tree is counted and dropped without it, so this survives any depth of
 /// that; nesting inside a base64 or quoted-printable part is copied recursively, once per level
 /// (stack and memory), which only the bound before parsing keeps small.
-fn parse_unbounded(raw: &[u8]) -> Result<Option<Tree<'_>>, DecodeError> {
+pub(super) fn parse_unbounded(raw: &[u8]) -> Result<Option<Tree<'_>>, DecodeError> {
     let tree = FULL.parse(raw).map(Tree);
     match tree.as_ref().map_or(0, Tree::embedded) {
         n if n > MAX_EMBEDDED => Err(DecodeError::TooDeep(n)),

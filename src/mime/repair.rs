@@ -47,15 +47,17 @@ fn mid_line_boundaries(raw: &[u8]) -> Vec<usize> {
 /// characters of valid UTF-8, each search going on after the last match), by hand: that regex
 /// takes some 16 M instructions to build, more than `msorder check` spends on a mail.
 fn boundary_values(raw: &[u8]) -> impl Iterator<Item = &[u8]> {
+    // With bit 5 set in every byte, "boundary" in any letter case is "boundary" (only its own
+    // letters map to its letters), which memmem finds fast.
+    let folded: Vec<u8> = raw.iter().map(|b| b | 0x20).collect();
+    let mut starts = memchr::memmem::find_iter(&folded, b"boundary")
+        .collect::<Vec<_>>()
+        .into_iter();
+    // Where the last match ended.
     let mut from = 0;
     std::iter::from_fn(move || {
-        while let Some(found) = memchr::memchr2(b'b', b'B', &raw[from..]) {
-            let at = from + found;
-            from = at + 1;
-            if !raw[at..]
-                .get(..8)
-                .is_some_and(|w| w.eq_ignore_ascii_case(b"boundary"))
-            {
+        for at in starts.by_ref() {
+            if at < from {
                 continue;
             }
             let mut i = skip_spaces(raw, at + 8);
@@ -83,7 +85,6 @@ fn boundary_values(raw: &[u8]) -> impl Iterator<Item = &[u8]> {
             from = if raw.get(i) == Some(&b'"') { i + 1 } else { i };
             return Some(&raw[start..i]);
         }
-        from = raw.len();
         None
     })
 }

@@ -62,7 +62,7 @@ pub(super) fn view_of(msg: &Message, depth: usize) -> MessageView {
 fn attach(view: &mut MessageView, msg: &Message, part: &MessagePart, depth: usize) {
     let name = part.attachment_name().unwrap_or_default().to_owned();
     let content_type = part.content_type().map(content_type_str).unwrap_or_default();
-    let eml = name.to_ascii_lowercase().ends_with(".eml");
+    let eml = is_eml(&name);
     // Attached messages are parsed from borrowed bytes and read in place: copying one to an
     // owned tree would recurse once per level.
     let text;
@@ -74,7 +74,7 @@ fn attach(view: &mut MessageView, msg: &Message, part: &MessagePart, depth: usiz
             return;
         }
         PartType::Binary(bytes) | PartType::InlineBinary(bytes)
-            if eml || content_type.starts_with("message/") =>
+            if is_attached_message(&name, &content_type) =>
         {
             Some(bytes.as_ref())
         }
@@ -95,6 +95,16 @@ fn attach(view: &mut MessageView, msg: &Message, part: &MessagePart, depth: usiz
         }
         None => {}
     }
+}
+
+/// Whether a binary part is read as an attached message: one named `.eml` or typed `message/…`
+/// (`content_type` as [`content_type_str`] gives it).
+pub(super) fn is_attached_message(name: &str, content_type: &str) -> bool {
+    is_eml(name) || content_type.starts_with("message/")
+}
+
+fn is_eml(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with(".eml")
 }
 
 fn push_text(out: &mut String, text: &str) {
