@@ -458,6 +458,10 @@ pub fn html_text(html: &str) -> Option<String> {
             // name only up to a `;`: before any other character but a letter or digit (which
             // the cap leaves unknown) or a `<` (a tag could join the name to more), `&` is text.
             let literal = next.is_none_or(|b| !b.is_ascii_alphanumeric() && b != b';' && b != b'<');
+            if next == Some(b'<') {
+                // The renderer drops the tag before it decodes references: `&<b>amp;</b>` is `&`.
+                return None;
+            }
             if name == 0 || literal {
                 out.push('&');
                 i = at + 1;

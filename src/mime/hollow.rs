@@ -184,9 +184,13 @@ impl Hollowed {
                         let Ok(run) = self.at.binary_search(&(part.offset_body as usize)) else {
                             continue;
                         };
+                        // A part mail-parser could not type (`Content-Type: ;image/png`) is a
+                        // message in a digest: whole, it might have parsed as one.
+                        let Some(content_type) = content_type.filter(|_| !part.is_encoding_problem) else {
+                            return false;
+                        };
                         let name = part.attachment_name().unwrap_or_default();
-                        let content_type = content_type.map(content_type_str).unwrap_or_default();
-                        if found[run] || is_attached_message(name, &content_type) {
+                        if found[run] || is_attached_message(name, &content_type_str(content_type)) {
                             return false;
                         }
                         found[run] = true;
@@ -303,6 +307,27 @@ mod tests {
                 proptest::prop_assert_eq!(view, full_view(&raw));
             }
         }
+    }
+
+    /// A digest's part whose type mail-parser can't read is a message to it: not taken out.
+    #[test]
+    fn untyped_digest_parts_are_messages() {
+        let inner = format!(
+            "From: Microsoft <billing@example.com>\nSubject: Your order\n\n{}\n",
+            "x".repeat(1500)
+        );
+        let lines: String = crate::compose::base64(inner.as_bytes())
+            .as_bytes()
+            .chunks(76)
+            .map(|l| format!("{}\n", std::str::from_utf8(l).unwrap()))
+            .collect();
+        let raw = format!(
+            "From: a@example.com\nSubject: s\nContent-Type: multipart/digest; boundary=\"b\"\n\n--b\nContent-Type: ;image/png\nContent-Transfer-Encoding: base64\n\n{lines}--b--\n"
+        );
+        assert!(hollowed(raw.as_bytes()).is_some());
+        assert_eq!(hollow_view(raw.as_bytes()), None);
+        let view = crate::mime::decode(raw.as_bytes()).unwrap();
+        assert_eq!(view.attached.len(), 1);
     }
 
     #[test]

@@ -217,6 +217,13 @@ pub fn decode(raw: &[u8]) -> Result<MessageView, DecodeError> {
     Ok(view_of(&msg.0, 0))
 }
 
+/// Whether [`decode`] gets past its bound on the nesting and copies a message could make
+/// (`TooDeep`, `TooLarge`): that bound reads a digest's bytes whole, epilogue included, so the
+/// first look reads a digest only where it holds.
+pub fn within_bound(raw: &[u8]) -> bool {
+    check_bound(repaired(raw).as_ref()).is_ok()
+}
+
 fn check_bytes(raw: &[u8]) -> Result<(), DecodeError> {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(DecodeError::Empty);
