@@ -219,9 +219,17 @@ impl Fields {
     /// None when Content-Type or Content-Transfer-Encoding is given twice or can't be read
     /// plainly. In a part (`default_text`), no Content-Type means text/plain.
     fn of(head: &[u8], default_text: bool) -> Option<Fields> {
+        // mail-parser skips white space and colons before a name and drops white space inside
+        // one (`Content-Transfer- Encoding`), which this walk does not follow: given up.
+        if matches!(head.first(), Some(b' ' | b'\t' | b':')) {
+            return None;
+        }
         let mut fields = Fields::default();
         let (mut typed, mut encoded) = (false, false);
         for (name, value) in header_fields(head) {
+            if name.is_empty() || name.iter().any(u8::is_ascii_whitespace) {
+                return None;
+            }
             if name.eq_ignore_ascii_case(b"content-type") {
                 if std::mem::replace(&mut typed, true) {
                     return None;
@@ -780,6 +788,19 @@ mod tests {
                 mail_parser::decoders::base64::base64_decode(input.as_bytes())
             );
         }
+    }
+
+    #[test]
+    fn header_names_mail_parser_reads_otherwise_give_up() {
+        for head in [
+            "Content-Transfer- Encoding: base64\n",
+            ": Content-Transfer-Encoding: base64\n",
+            " Content-Transfer-Encoding: base64\n",
+            "Content-Type: text/plain\n:x: y\n",
+        ] {
+            assert!(Fields::of(head.as_bytes(), true).is_none(), "{head:?}");
+        }
+        assert!(Fields::of(b"Content-Type : text/plain\nX-A: b\n", true).is_some());
     }
 
     #[test]
