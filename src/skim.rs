@@ -10,6 +10,8 @@
 
 use std::borrow::Cow;
 
+use crate::mime::html::{Content, content_of, text_end};
+
 /// One piece of a message, for the first look to search.
 pub enum Piece<'a> {
     /// Bytes as they stand: part header blocks, preambles, epilogues.
@@ -407,21 +409,9 @@ fn quoted_printable(bytes: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// Elements whose content is no rendered text, read as the full decode reads them
-/// (`mime::html`, after lol_html): raw text (`style`, `noscript`, …) and script data run to the
-/// element's end tag, or without one to the end; after `plaintext` everything is its text.
-const SKIPPED_ELEMENTS: &[&str] = &[
-    "script",
-    "style",
-    "xmp",
-    "iframe",
-    "noembed",
-    "noframes",
-    "noscript",
-    "plaintext",
-];
-/// Elements whose text is shown as it stands up to their end tag (RCDATA: a `<` in it is text).
-const RCDATA_ELEMENTS: &[&str] = &["title", "textarea"];
+/// After `plaintext` everything is its text, none of it rendered (lol_html's reading, which the
+/// full decode leaves it to); other elements' content is read as [`content_of`] says.
+const PLAINTEXT: &[u8] = b"plaintext";
 /// Foreign content, whose tokenising depends on more than this scan follows: None.
 const UNCERTAIN_ELEMENTS: &[&str] = &["svg", "math"];
 
@@ -510,8 +500,13 @@ pub fn html_text(html: &str) -> Option<String> {
                     return None;
                 }
                 let end = at + tag_end(rest)?;
-                let (skipped, rcdata) = (SKIPPED_ELEMENTS.iter().any(is), RCDATA_ELEMENTS.iter().any(is));
-                if !skipped && !rcdata {
+                let is_plaintext = name.eq_ignore_ascii_case(PLAINTEXT);
+                let content = if is_plaintext {
+                    Content::RawText
+                } else {
+                    content_of(name)
+                };
+                if content == Content::Html {
                     end
                 } else {
                     // lol_html reads markup after `<style/>` or `<style a=>`: left to it.
@@ -519,21 +514,19 @@ pub fn html_text(html: &str) -> Option<String> {
                     if before_gt.ends_with(b"/") || before_gt.ends_with(b"=") {
                         return None;
                     }
-                    let is_plaintext = name.eq_ignore_ascii_case(b"plaintext");
                     let close = (!is_plaintext)
-                        .then(|| closer(&bytes[end..], name))
+                        .then(|| text_end(bytes, end, name))
                         .flatten()
-                        .map_or(bytes.len(), |close| end + close);
-                    let script = name.eq_ignore_ascii_case(b"script");
+                        .unwrap_or(bytes.len());
                     // Script escapes (`<!--`) can move its end tag: left to the full decode,
                     // unless nothing ends it anyway.
-                    if script
+                    if content == Content::Script
                         && close < bytes.len()
                         && memchr::memmem::find(&bytes[end..close], b"<!").is_some()
                     {
                         return None;
                     }
-                    if rcdata {
+                    if content == Content::RcData {
                         rcdata_end = close;
                         end
                     } else {
@@ -553,19 +546,6 @@ pub fn html_text(html: &str) -> Option<String> {
     }
     out.push_str(&html[text_from..]);
     Some(out)
-}
-
-/// Where the end tag of a text element `name` first starts in `html`: `</name` (ASCII case
-/// aside) followed by white space, `/` or `>` (lol_html's "appropriate end tag").
-fn closer(html: &[u8], name: &[u8]) -> Option<usize> {
-    memchr::memmem::find_iter(html, b"</").find(|&at| {
-        let after = at + 2 + name.len();
-        html.get(at + 2..after)
-            .is_some_and(|found| found.eq_ignore_ascii_case(name))
-            && html
-                .get(after)
-                .is_some_and(|&b| b.is_ascii_whitespace() || b == b'/' || b == b'>')
-    })
 }
 
 /// The character of a reference `&#…;` at the start of `bytes` and the reference's length; None

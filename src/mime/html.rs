@@ -186,7 +186,7 @@ const VOID_ELEMENTS: &[&str] = &[
 
 /// How an element's content is read (lol_html's tree builder simulation).
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Content {
+pub(crate) enum Content {
     /// Markup.
     Html,
     /// Text up to the element's end tag, kept (`title`, `textarea`).
@@ -197,7 +197,7 @@ enum Content {
     Script,
 }
 
-fn content_of(name: &[u8]) -> Content {
+pub(crate) fn content_of(name: &[u8]) -> Content {
     if is_one_of(name, &["title", "textarea"]) {
         Content::RcData
     } else if name.eq_ignore_ascii_case(b"script") {
@@ -407,7 +407,7 @@ fn after_gt(s: &[u8], from: usize) -> Option<usize> {
 
 /// Where the text of a text element named `name` ends: at the first `</name` followed by white
 /// space, `/` or `>` (lol_html's "appropriate end tag"), if any.
-fn text_end(s: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+pub(crate) fn text_end(s: &[u8], from: usize, name: &[u8]) -> Option<usize> {
     memchr::memmem::find_iter(&s[from..], b"</")
         .map(|at| from + at)
         .find(|&at| {
