@@ -354,6 +354,9 @@ pub struct Mbox<R> {
     dropped: bool,
     /// The current message's `Content-Length` has been looked at.
     framed: bool,
+    /// A `>From ` was met in the current message, or some of its bytes went unsearched: only
+    /// then is it searched for lines to unescape (the separator search sees every `From `).
+    quoted: bool,
     failed: bool,
 }
 
@@ -385,6 +388,7 @@ impl<R: Read> Mbox<R> {
             max_size,
             dropped: false,
             framed: false,
+            quoted: false,
             failed: false,
         }
     }
@@ -419,6 +423,7 @@ impl<R: Read> Mbox<R> {
         let body = &data[self.start + body_start..end.min(data.len())];
         if lands && !holds_a_message(body) {
             self.scan = end;
+            self.quoted = true;
         }
         true
     }
@@ -487,12 +492,25 @@ impl<R: Read> Mbox<R> {
         vec![0; size]
     }
 
-    /// Position of the `\n` before the next separator line, if one is in the buffer.
+    /// Position of the `\n` before the next separator line, if one is in the buffer. Notes a
+    /// `>From ` on the way, one search for both.
     fn find_separator(&mut self) -> Option<usize> {
         let data = &self.buf[..self.filled];
-        while let Some(found) = NEXT_FROM.find(&data[self.scan..]) {
-            let at = self.scan + found;
-            let line_start = at + 1;
+        let mut from = self.scan;
+        while let Some(found) = FROM.find(&data[from..]) {
+            let hit = from + found;
+            from = hit + 1;
+            // The byte before must lie in the search, as the `\n` of `\nFrom ` did.
+            match data[..hit].last() {
+                Some(b'\n') if hit > self.scan => {}
+                Some(b'>') if hit > self.scan => {
+                    self.quoted = true;
+                    continue;
+                }
+                _ => continue,
+            }
+            let at = hit - 1;
+            let line_start = hit;
             let Some(line_len) = memchr::memchr(b'\n', &data[line_start..]) else {
                 // The separator line is cut by the buffer's end: decide after the next refill.
                 if self.eof {
@@ -515,7 +533,7 @@ impl<R: Read> Mbox<R> {
 }
 
 /// Searchers built once: these searches run over every byte read, a few at a time.
-static NEXT_FROM: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\nFrom "));
+static FROM: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(SEPARATOR));
 static QUOTED_FROM: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b">From "));
 
 /// Where the header block at the start of `message` ends: after its first blank line, LF or CRLF.
@@ -634,6 +652,7 @@ impl<R: Read> Mbox<R> {
     /// The message held in `buf[start..end]`: separator dropped, unescaped.
     fn emit(&mut self, start: usize, end: usize) -> (usize, Result<Bytes, ReadError>) {
         self.index += 1;
+        let quoted = std::mem::take(&mut self.quoted);
         let inner = without_separator(&self.buf[start..end]);
         let range = start + inner.start..start + inner.end;
         if std::mem::take(&mut self.dropped) || range.len() > self.max_size {
@@ -644,7 +663,7 @@ impl<R: Read> Mbox<R> {
                 }),
             );
         }
-        let message = match unescape(&self.buf[range.clone()]) {
+        let message = match quoted.then(|| unescape(&self.buf[range.clone()])).flatten() {
             Some(unescaped) => Bytes::from(unescaped),
             None => Bytes(Held::Shared(self.buf.clone(), range)),
         };
@@ -833,6 +852,10 @@ mod tests {
         let whole: Vec<_> = Mbox::new(&data[..], 1 << 20).collect();
         assert_eq!(whole.len(), 6, "{whole:?}");
         assert_eq!(
+            whole[0].1.as_ref().unwrap(),
+            b"Subject: one\n\nFrom here\n>From there\n"
+        );
+        assert_eq!(
             whole[1].1.as_ref().unwrap(),
             b"Subject: crlf\r\n\r\nFrom x\r\nbody\r\n"
         );
@@ -933,5 +956,46 @@ mod tests {
     fn unescape_only_quoted_from() {
         assert_eq!(unescape(b">From x\n>> From y\n").unwrap(), b"From x\n>> From y\n");
         assert_eq!(unescape(b"From x\n>> From y\n"), None);
+    }
+
+    proptest::proptest! {
+        /// Quoted `From ` lines are unescaped wherever buffer ends fall: the separator search
+        /// that notes them sees each one, at a line start or not, as its own search did.
+        #[test]
+        fn quoted_from_lines_are_unescaped_across_buffer_ends(
+            bodies in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec![">From x", ">>From y", "a>From z", "From the team", "text", ""]),
+                    0..6,
+                ),
+                1..5,
+            ),
+            chunk in 1usize..40,
+        ) {
+            let separator = "From a@b Thu Jan  1 00:00:00 2026\n";
+            let mut data = String::new();
+            let mut expected = Vec::new();
+            for lines in &bodies {
+                let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
+                data.push_str(separator);
+                data.push_str(&body);
+                data.push('\n');
+                let unquoted: String = lines
+                    .iter()
+                    .map(|l| match l.strip_prefix('>') {
+                        Some(rest) if rest.trim_start_matches('>').starts_with("From ") => format!("{rest}\n"),
+                        _ => format!("{l}\n"),
+                    })
+                    .collect::<String>()
+                    + "\n";
+                // The blank line before a separator is the mbox's, not the message's.
+                let unquoted = unquoted.strip_suffix("\n\n").map_or(unquoted.clone(), |m| format!("{m}\n"));
+                expected.push(unquoted.into_bytes());
+            }
+            let got: Vec<Vec<u8>> = Mbox::with_chunk(data.as_bytes(), 1 << 20, chunk)
+                .map(|(_, m)| m.unwrap())
+                .collect();
+            proptest::prop_assert_eq!(got, expected);
+        }
     }
 }
