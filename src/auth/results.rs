@@ -1,9 +1,7 @@
 //! Authentication-Results and ARC-Authentication-Results: parsing the fields, and which block of
 //! them to trust (only the receiving provider's own).
 
-use std::sync::LazyLock;
-
-use crate::lexicon::pattern::Pattern;
+use std::borrow::Cow;
 
 use super::{AuthStatus, Findings, Trust};
 use crate::address::on_suffix;
@@ -49,7 +47,7 @@ const AUTH_PROPS: &[&str] = &["header.from", "header.d", "header.i", "smtp.mailf
 impl AuthResults {
     fn parse(field: &AuthField) -> AuthResults {
         let value = strip_comments(&field.value);
-        let mut segments = split_unquoted(&value, ';').into_iter().map(str::trim).peekable();
+        let mut segments = split_unquoted(&value, b';').into_iter().map(str::trim).peekable();
         // ARC fields start with the instance `i=N;`.
         if segments.peek().is_some_and(|s| is_arc_instance(s)) {
             segments.next();
@@ -220,8 +218,7 @@ fn is_arc_instance(segment: &str) -> bool {
 /// `spf=pass smtp.mailfrom=microsoft.com` → method, result, properties. Spaces around `=` and a
 /// method version (`dkim/1=pass`) are allowed.
 fn parse_method(segment: &str) -> Option<MethodResult> {
-    static EQ: LazyLock<Pattern> = LazyLock::new(|| Pattern::new(r"\s*=\s*"));
-    let segment = EQ.on(segment).replace_all(segment, "=");
+    let segment = tight_equals(segment);
     let mut tokens = split_unquoted_ws(&segment).into_iter();
     let (method, result) = tokens.next()?.split_once('=')?;
     let method = method.split('/').next().unwrap_or("").trim().to_ascii_lowercase();
@@ -239,53 +236,89 @@ fn parse_method(segment: &str) -> Option<MethodResult> {
     })
 }
 
-/// Drop RFC 5322 comments (nested parentheses), keeping quoted strings intact.
-fn strip_comments(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let (mut depth, mut quoted, mut escaped) = (0usize, false, false);
-    for c in s.chars() {
-        if escaped {
-            escaped = false;
-            if depth == 0 {
-                out.push(c);
-            }
-            continue;
-        }
-        match c {
-            '\\' if quoted || depth > 0 => {
-                escaped = true;
-                if depth == 0 {
-                    out.push(c);
-                }
-            }
-            '"' if depth == 0 => {
-                quoted = !quoted;
-                out.push(c);
-            }
-            '(' if !quoted => depth = depth.saturating_add(1),
-            ')' if !quoted && depth > 0 => {
-                depth -= 1;
-                if depth == 0 {
-                    out.push(' ');
-                }
-            }
-            _ if depth == 0 => out.push(c),
-            _ => {}
-        }
+/// White space around each `=` dropped (what `\s*=\s*` → `=` does; read by hand, since it runs
+/// on every result of every skipped mail).
+fn tight_equals(segment: &str) -> Cow<'_, str> {
+    if !segment.contains('=') {
+        return Cow::Borrowed(segment);
     }
-    out
+    let mut out = String::with_capacity(segment.len());
+    for (i, piece) in segment.split('=').enumerate() {
+        let piece = if i == 0 { piece } else { piece.trim_start() };
+        if i > 0 {
+            out.truncate(out.trim_end().len());
+            out.push('=');
+        }
+        out.push_str(piece);
+    }
+    Cow::Owned(out)
 }
 
-/// Split on `sep` outside double quotes.
-fn split_unquoted(s: &str, sep: char) -> Vec<&str> {
+/// Drop RFC 5322 comments (nested parentheses), keeping quoted strings intact. Runs of other
+/// bytes are copied whole: the value of every skipped mail's fields is read.
+fn strip_comments(s: &str) -> Cow<'_, str> {
+    let bytes = s.as_bytes();
+    let Some(first) = memchr::memchr3(b'(', b'"', b'\\', bytes) else {
+        return Cow::Borrowed(s);
+    };
+    let mut out = Vec::with_capacity(s.len());
+    let (mut depth, mut quoted) = (0usize, false);
+    let mut at = first;
+    out.extend_from_slice(&bytes[..at]);
+    while at < bytes.len() {
+        let b = bytes[at];
+        let keep = depth == 0;
+        match b {
+            // An escape keeps the character after it as it is (kept or dropped with it).
+            b'\\' if quoted || depth > 0 => {
+                let next = at + 1 + s[at + 1..].chars().next().map_or(0, char::len_utf8);
+                if keep {
+                    out.extend_from_slice(&bytes[at..next]);
+                }
+                at = next;
+                continue;
+            }
+            b'"' if depth == 0 => {
+                quoted = !quoted;
+                out.push(b);
+            }
+            b'(' if !quoted => depth = depth.saturating_add(1),
+            b')' if !quoted && depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    out.push(b' ');
+                }
+            }
+            _ => {
+                // Up to the next byte that can change the state, kept or dropped whole.
+                let run = memchr::memchr3(b'(', b')', b'"', &bytes[at + 1..])
+                    .into_iter()
+                    .chain(memchr::memchr(b'\\', &bytes[at + 1..]))
+                    .min()
+                    .map_or(bytes.len(), |n| at + 1 + n);
+                if keep {
+                    out.extend_from_slice(&bytes[at..run]);
+                }
+                at = run;
+                continue;
+            }
+        }
+        at += 1;
+    }
+    // Only whole characters were copied or dropped: the cuts are all at ASCII bytes.
+    Cow::Owned(String::from_utf8(out).unwrap_or_default())
+}
+
+/// Split on `sep` (ASCII) outside double quotes.
+fn split_unquoted(s: &str, sep: u8) -> Vec<&str> {
     let mut parts = Vec::new();
     let (mut start, mut quoted) = (0, false);
-    for (at, c) in s.char_indices() {
-        if c == '"' {
+    for at in memchr::memchr2_iter(sep, b'"', s.as_bytes()) {
+        if s.as_bytes()[at] == b'"' {
             quoted = !quoted;
-        } else if c == sep && !quoted {
+        } else if !quoted {
             parts.push(&s[start..at]);
-            start = at + c.len_utf8();
+            start = at + 1;
         }
     }
     parts.push(&s[start..]);
@@ -346,6 +379,73 @@ pub(super) fn auth_reasons(fields: &[AuthField], trust: &Trust, found: &mut Find
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The character-by-character reading the byte one replaced, kept to test it against.
+    fn strip_comments_by_char(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let (mut depth, mut quoted, mut escaped) = (0usize, false, false);
+        for c in s.chars() {
+            if escaped {
+                escaped = false;
+                if depth == 0 {
+                    out.push(c);
+                }
+                continue;
+            }
+            match c {
+                '\\' if quoted || depth > 0 => {
+                    escaped = true;
+                    if depth == 0 {
+                        out.push(c);
+                    }
+                }
+                '"' if depth == 0 => {
+                    quoted = !quoted;
+                    out.push(c);
+                }
+                '(' if !quoted => depth = depth.saturating_add(1),
+                ')' if !quoted && depth > 0 => {
+                    depth -= 1;
+                    if depth == 0 {
+                        out.push(' ');
+                    }
+                }
+                _ if depth == 0 => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn strip_comments_reads_as_by_char(s in "[a()\"\\\\;= é漢]{0,32}") {
+            proptest::prop_assert_eq!(strip_comments(&s), strip_comments_by_char(&s));
+        }
+
+        #[test]
+        fn split_unquoted_splits_as_by_char(s in "[a;\" é]{0,24}") {
+            let mut by_char = Vec::new();
+            let (mut start, mut quoted) = (0, false);
+            for (at, c) in s.char_indices() {
+                if c == '"' {
+                    quoted = !quoted;
+                } else if c == ';' && !quoted {
+                    by_char.push(&s[start..at]);
+                    start = at + 1;
+                }
+            }
+            by_char.push(&s[start..]);
+            proptest::prop_assert_eq!(split_unquoted(&s, b';'), by_char);
+        }
+
+        /// The hand squeeze of white space around `=` is the regex replacement it replaces.
+        #[test]
+        fn tight_equals_is_the_regex_replacement(segment in "[a= \t\u{a0}\u{3000}\"b.\n]{0,24}") {
+            let regex = regex::Regex::new(r"\s*=\s*").unwrap();
+            proptest::prop_assert_eq!(tight_equals(&segment), regex.replace_all(&segment, "="));
+        }
+    }
     use crate::auth::judge;
     use crate::auth::tests::*;
     use crate::view::MessageView;
