@@ -200,15 +200,6 @@ fn text_matters(text: &[u8]) -> bool {
     std::str::from_utf8(text).map_or(true, names_brand)
 }
 
-/// Folded text ([`text::fold`]); ASCII needs none here, since the brand search lowercases.
-fn fold_unless_ascii(text: &str) -> Cow<'_, str> {
-    if text.is_ascii() {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Owned(text::fold(text))
-    }
-}
-
 /// Every `&name;` in the body stands for no letter, or for letters that spell nothing
 /// ([`other_letter`]).
 fn plain_entities(body: &[u8]) -> bool {
@@ -271,12 +262,17 @@ fn other_letter(name: &str) -> bool {
 /// digits as it stands (`Micro soft`), and with markup and entity references dropped
 /// (`Micro<b>soft</b>`, `X<b>box`, `Windows&nbsp;Defender`, `Micro<!-- -->soft`).
 fn names_brand(text: &str) -> bool {
-    if SQUEEZED_BRANDS.is_match(&text::folded_alphanumerics(text)) {
-        return true;
+    let markup = |text: &str| memchr::memchr2(b'<', b'&', text.as_bytes()).is_some();
+    // ASCII needs no folding here, since the brand search lowercases. Other text is folded once
+    // for both searches (its letters and digits are [`text::folded_alphanumerics`]), and looked
+    // at for markup as folded (`＜` is `<`).
+    if text.is_ascii() {
+        return SQUEEZED_BRANDS.is_match(&text::folded_alphanumerics(text))
+            || (markup(text) && SQUEEZED_BRANDS.is_match(&outside_markup(text)));
     }
-    let folded = fold_unless_ascii(text);
-    memchr::memchr2(b'<', b'&', folded.as_bytes()).is_some()
-        && SQUEEZED_BRANDS.is_match(&outside_markup(&folded))
+    let folded = text::fold(text);
+    SQUEEZED_BRANDS.is_match(text::alphanumerics(&folded).as_bytes())
+        || (markup(&folded) && SQUEEZED_BRANDS.is_match(&outside_markup(&folded)))
 }
 
 /// `<` opens a tag only before a letter, `/`, `!` or `?`, as in the HTML tokenizer; otherwise it
@@ -364,6 +360,8 @@ mod tests {
             "Windows&nbsp;Defender",
             "M\u{E0139}icro soft 365",
             "\u{13B7}icrosoft",
+            // Markup seen once folded.
+            "Micro\u{FF1C}b\u{FF1E}soft é",
         ] {
             let raw = format!("From: a@example.com\nSubject: GGT457BV95526\n\n{body}\n");
             assert!(worth(raw.as_bytes()), "{body}");
@@ -498,6 +496,18 @@ mod tests {
             })
             .collect();
         assert!(differ.is_empty(), "{differ:?}");
+    }
+
+    proptest::proptest! {
+        /// What [`names_brand`] searches in folded text with markup is what it searches in any
+        /// other: the letters and digits of the folded text.
+        #[test]
+        fn folded_letters_are_those_of_the_folded_text(s in "([a-zA-Z0-9 <&;]|\\PC|\u{301}|Ⅻ|Ｍ){0,24}") {
+            proptest::prop_assert_eq!(
+                text::alphanumerics(&text::fold(&s)).into_bytes(),
+                text::folded_alphanumerics(&s)
+            );
+        }
     }
 
     #[test]
