@@ -107,8 +107,10 @@ pub(super) fn hollowed(raw: &[u8]) -> Option<Hollowed<'_>> {
         && head.text
         && head.quoted_printable
     {
-        runs.extend(text_run(raw, start, None));
+        runs.extend(text_run(raw, start, None, &mut 0));
     }
+    // What searches for the end of a text run may scan in all, which keeps hostile input linear.
+    let mut search_budget = 2 * raw.len();
     let delimiter = memchr::memmem::Finder::new(b"\n--");
     let mut from = if runs.is_empty() { 0 } else { raw.len() };
     while let Some(found) = delimiter.find(&raw[from..]) {
@@ -118,7 +120,12 @@ pub(super) fn hollowed(raw: &[u8]) -> Option<Hollowed<'_>> {
             if part.binary && part.base64 {
                 binary_run(raw, start)
             } else if part.text && part.quoted_printable {
-                text_run(raw, start, Some(raw[line..head].trim_ascii_end()))
+                text_run(
+                    raw,
+                    start,
+                    Some(raw[line..head].trim_ascii_end()),
+                    &mut search_budget,
+                )
             } else {
                 None
             }
@@ -175,7 +182,11 @@ fn part_head(raw: &[u8], head: usize, max_lines: usize) -> Option<(Head, usize)>
         // A delimiter is the loop's to find: so a content run is read for one block only,
         // which keeps hostile input linear. An attached message would be parsed from its
         // content (the tree is checked for it anyway; this spares parsing twice).
-        if line.starts_with(b"--") || line.windows(4).any(|w| w.eq_ignore_ascii_case(b".eml")) {
+        let eml = memchr::memchr_iter(b'.', line).any(|at| {
+            line.get(at + 1..at + 4)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"eml"))
+        });
+        if line.starts_with(b"--") || eml {
             return None;
         }
         if let Some(value) = field_value(line, b"content-type:") {
@@ -215,20 +226,24 @@ fn binary_run(raw: &[u8], start: usize) -> Option<Run> {
 }
 
 /// The quoted-printable content starting at `start`, up to the line end before the next line
-/// that starts with `--`, which must be `delimiter` (the line that opened the part), or to the
-/// end without one; [`MIN_RUN`] bytes or more that mail-parser's decoder reads without failing.
-fn text_run(raw: &[u8], start: usize, delimiter: Option<&[u8]>) -> Option<Run> {
+/// that starts with `delimiter` (the line that opened the part), or to the end without one;
+/// [`MIN_RUN`] bytes or more that mail-parser's decoder reads without failing. The search scans
+/// at most `budget` bytes, which it takes from it.
+fn text_run(raw: &[u8], start: usize, delimiter: Option<&[u8]>, budget: &mut usize) -> Option<Run> {
     let end = match delimiter {
         None => raw.len(),
         Some(delimiter) => {
-            let line = start + memchr::memmem::find(&raw[start..], b"\n--")? + 1;
-            if !raw[line..].starts_with(delimiter) {
-                return None;
-            }
-            if raw[line - 2] == b'\r' {
-                line - 2
+            let needle = [b"\n", delimiter].concat();
+            // From the blank line's line end: content that starts with the delimiter is empty.
+            let from = start - 1;
+            let window = &raw[from..raw.len().min(from.saturating_add(*budget))];
+            let found = memchr::memmem::find(window, &needle);
+            *budget -= found.unwrap_or(window.len());
+            let line_end = from + found?;
+            if line_end > start && raw[line_end - 1] == b'\r' {
+                line_end - 1
             } else {
-                line - 1
+                line_end
             }
         }
     };
@@ -375,7 +390,7 @@ mod tests {
             "Caf=E9 =\r",
             "= space",
             "=4",
-            "a--b",
+            "--",
         ];
         let mut text = String::new();
         let mut i = 0;

@@ -8,7 +8,7 @@ use mail_parser::decoders::base64::base64_decode;
 use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::{ContentType, HeaderName, Message, MessagePart, MimeHeaders, PartType};
 
-use super::charset::{decode_bytes, encoding_for};
+use super::charset::{decode_bytes, encoding_for, parsers_decode};
 use super::has_mail_header;
 use super::headers::{auth_fields, mailbox, subject_of};
 use super::hollow::Hollowed;
@@ -196,7 +196,7 @@ fn parsers_text(part: &MessagePart, bytes: Vec<u8>) -> String {
         .and_then(|ct| ct.attribute("charset"))
         .and_then(|c| charset_decoder(c.as_bytes()));
     match decoder {
-        Some(decoder) => decoder(&bytes),
+        Some(decoder) => parsers_decode(decoder, &bytes),
         None => {
             String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
         }
