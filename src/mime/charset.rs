@@ -3,7 +3,11 @@
 
 use std::borrow::Cow;
 
+use std::sync::LazyLock;
+
 use encoding_rs::Encoding;
+use mail_parser::decoders::charsets::DecoderFnc;
+use mail_parser::decoders::charsets::map::charset_decoder;
 
 /// Labels that encoding_rs does not know by these names, mapped to the encoding that reads them:
 /// Microsoft's and the 2022 extensions are supersets whose Japanese part the WHATWG decoders
@@ -56,6 +60,35 @@ pub fn decode_bytes(bytes: &[u8], label: Option<&str>) -> String {
     encoding.decode_without_bom_handling(bytes).0.into_owned()
 }
 
+/// Text of `bytes` as mail-parser's charset `decoder` makes it. Its windows-1252 decoder (which
+/// it also takes for ISO-8859-1 and US-ASCII) maps each byte through a table, pushing one char a
+/// byte: here runs of ASCII, which it maps to itself, are copied whole, and other bytes are
+/// read as it reads each alone.
+pub(super) fn parsers_decode(decoder: DecoderFnc, bytes: &[u8]) -> String {
+    static WINDOWS_1252: LazyLock<Option<(DecoderFnc, Vec<String>)>> = LazyLock::new(|| {
+        let decoder = charset_decoder(b"windows-1252")?;
+        Some((decoder, (0x80..=0xFF).map(|b| decoder(&[b])).collect()))
+    });
+    let Some((_, high)) = WINDOWS_1252
+        .as_ref()
+        .filter(|(windows_1252, _)| std::ptr::fn_addr_eq(decoder, *windows_1252))
+    else {
+        return decoder(bytes);
+    };
+    let mut out = String::with_capacity(bytes.len() + bytes.len() / 8);
+    for piece in bytes.split_inclusive(|&b| !b.is_ascii()) {
+        let (ascii, last) = match piece.split_last() {
+            Some((&b, ascii)) if !b.is_ascii() => (ascii, Some(b)),
+            _ => (piece, None),
+        };
+        out.push_str(std::str::from_utf8(ascii).unwrap_or_default());
+        if let Some(b) = last {
+            out.push_str(&high[usize::from(b - 0x80)]);
+        }
+    }
+    out
+}
+
 /// ISO-2022-JP with every escape sequence that is directly followed by another one left out.
 /// Encoded words each end in ASCII (`ESC ( B`), so joining adjacent words puts that escape right
 /// before the next word's `ESC $ B`; the WHATWG decoder reads such a useless escape as an error
@@ -106,6 +139,26 @@ pub(super) fn raw_header_charset(raw: &[u8]) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every byte, and bytes in a row, read as mail-parser's decoders read them: its
+    /// windows-1252 one (under each label it takes it for) and another.
+    #[test]
+    fn parsers_decode_is_mail_parsers() {
+        let every: Vec<u8> = (0..=255).chain([b'a', 0x80, 0x80, b'b', 0xFF]).collect();
+        for label in [
+            "windows-1252",
+            "ISO-8859-1",
+            "us-ascii",
+            "latin1",
+            "iso-8859-2",
+            "utf-16",
+        ] {
+            let decoder = charset_decoder(label.as_bytes()).unwrap();
+            for bytes in [&every[..], b"", b"plain", &every[250..]] {
+                assert_eq!(parsers_decode(decoder, bytes), decoder(bytes), "{label}");
+            }
+        }
+    }
 
     #[test]
     fn decode_bytes_guesses() {

@@ -18,6 +18,7 @@ mod headers;
 mod hollow;
 pub(crate) mod html;
 mod nesting;
+mod qp;
 mod repair;
 mod rfc2047;
 mod tree;
@@ -203,10 +204,11 @@ pub fn decode(raw: &[u8]) -> Result<MessageView, DecodeError> {
             .ok()
             .flatten()
             .filter(|tree| h.holds(&tree.0))
+            .map(|tree| (tree, h))
     });
-    let msg = match parsed {
-        Some(tree) => tree,
-        None => parse_unbounded(raw)?.ok_or(DecodeError::NotMail)?,
+    let (msg, hollow) = match parsed {
+        Some((tree, h)) => (tree, Some(h)),
+        None => (parse_unbounded(raw)?.ok_or(DecodeError::NotMail)?, None),
     };
     if !has_mail_header(&msg.0) {
         return Err(DecodeError::NotMail);
@@ -214,7 +216,7 @@ pub fn decode(raw: &[u8]) -> Result<MessageView, DecodeError> {
     if is_truncated(raw, msg.0.content_type()) {
         return Err(DecodeError::Truncated);
     }
-    Ok(view_of(&msg.0, 0))
+    Ok(view_of(&msg.0, 0, hollow))
 }
 
 /// Whether [`decode`] gets past its bound on the nesting and copies a message could make

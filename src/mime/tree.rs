@@ -8,17 +8,20 @@ use mail_parser::decoders::base64::base64_decode;
 use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::{ContentType, HeaderName, Message, MessagePart, MimeHeaders, PartType};
 
-use super::charset::{decode_bytes, encoding_for};
+use super::charset::{decode_bytes, encoding_for, parsers_decode};
 use super::has_mail_header;
 use super::headers::{auth_fields, mailbox, subject_of};
+use super::hollow::Hollowed;
 use super::html::{render_html, text_links};
 use super::nesting::parse_tree;
+use super::qp;
 use crate::view::{Attachment, MessageView};
 
 /// Deepest attached message turned into a view (the outer message is depth 0).
 pub(super) const MAX_VIEW_DEPTH: usize = 4;
 
-pub(super) fn view_of(msg: &Message, depth: usize) -> MessageView {
+/// The view of a parsed message; `hollow` is the copy it was parsed from, if it was.
+pub(super) fn view_of(msg: &Message, depth: usize, hollow: Option<&Hollowed>) -> MessageView {
     let mut view = MessageView {
         from: mailbox(msg, HeaderName::From, msg.from()),
         reply_to: mailbox(msg, HeaderName::ReplyTo, msg.reply_to()),
@@ -34,7 +37,7 @@ pub(super) fn view_of(msg: &Message, depth: usize) -> MessageView {
     for &id in &msg.text_body {
         if let Some(part) = msg.parts.get(id as usize)
             && matches!(part.body, PartType::Text(_))
-            && let Some(text) = part_text(msg, part)
+            && let Some(text) = part_text(msg, part, hollow)
         {
             push_text(&mut view.text, &text);
         }
@@ -42,7 +45,7 @@ pub(super) fn view_of(msg: &Message, depth: usize) -> MessageView {
     for &id in &msg.html_body {
         if let Some(part) = msg.parts.get(id as usize)
             && matches!(part.body, PartType::Html(_))
-            && let Some(html) = part_text(msg, part)
+            && let Some(html) = part_text(msg, part, hollow)
         {
             let (text, links) = render_html(&html);
             push_text(&mut view.html_text, &text);
@@ -54,12 +57,18 @@ pub(super) fn view_of(msg: &Message, depth: usize) -> MessageView {
         let Some(part) = msg.parts.get(id as usize) else {
             continue;
         };
-        attach(&mut view, msg, part, depth);
+        attach(&mut view, msg, part, depth, hollow);
     }
     view
 }
 
-fn attach(view: &mut MessageView, msg: &Message, part: &MessagePart, depth: usize) {
+fn attach(
+    view: &mut MessageView,
+    msg: &Message,
+    part: &MessagePart,
+    depth: usize,
+    hollow: Option<&Hollowed>,
+) {
     let name = part.attachment_name().unwrap_or_default().to_owned();
     let content_type = part.content_type().map(content_type_str).unwrap_or_default();
     let eml = is_eml(&name);
@@ -69,7 +78,7 @@ fn attach(view: &mut MessageView, msg: &Message, part: &MessagePart, depth: usiz
     let bytes = match &part.body {
         PartType::Message(inner) => {
             if depth < MAX_VIEW_DEPTH {
-                view.attached.push(view_of(inner, depth + 1));
+                view.attached.push(view_of(inner, depth + 1, hollow));
             }
             return;
         }
@@ -79,7 +88,7 @@ fn attach(view: &mut MessageView, msg: &Message, part: &MessagePart, depth: usiz
             Some(bytes.as_ref())
         }
         PartType::Text(_) | PartType::Html(_) if eml => {
-            text = part_text(msg, part);
+            text = part_text(msg, part, hollow);
             text.as_deref().map(str::as_bytes)
         }
         _ => None,
@@ -88,7 +97,7 @@ fn attach(view: &mut MessageView, msg: &Message, part: &MessagePart, depth: usiz
         .and_then(|bytes| parse_tree(bytes).ok().flatten())
         .filter(|tree| has_mail_header(&tree.0));
     match nested {
-        Some(inner) if depth < MAX_VIEW_DEPTH => view.attached.push(view_of(&inner.0, depth + 1)),
+        Some(inner) if depth < MAX_VIEW_DEPTH => view.attached.push(view_of(&inner.0, depth + 1, None)),
         Some(_) => {}
         None if !matches!(part.body, PartType::Multipart(_)) => {
             view.attachments.push(Attachment { name, content_type })
@@ -122,8 +131,12 @@ pub(super) fn content_type_str(ct: &ContentType) -> String {
 }
 
 /// Text of a text part, decoded again with encoding_rs when mail-parser could not know the
-/// charset.
-fn part_text<'a>(msg: &'a Message, part: &'a MessagePart) -> Option<Cow<'a, str>> {
+/// charset; a part whose content the hollowed copy took out is decoded from that content.
+fn part_text<'a>(
+    msg: &'a Message,
+    part: &'a MessagePart,
+    hollow: Option<&Hollowed<'a>>,
+) -> Option<Cow<'a, str>> {
     let parsed = match &part.body {
         PartType::Text(t) | PartType::Html(t) => t,
         _ => return None,
@@ -132,9 +145,13 @@ fn part_text<'a>(msg: &'a Message, part: &'a MessagePart) -> Option<Cow<'a, str>
         .content_type()
         .and_then(|ct| ct.attribute("charset"))
         .map(|c| c.trim().to_ascii_lowercase());
-    let raw = msg
-        .raw_message
-        .get(part.offset_body as usize..part.offset_end as usize)?;
+    let taken = hollow.and_then(|h| h.taken(msg, part));
+    let raw = match taken {
+        Some((content, _)) => content,
+        None => msg
+            .raw_message
+            .get(part.offset_body as usize..part.offset_end as usize)?,
+    };
     let needs_redecode = match charset.as_deref() {
         // ISO-2022-JP sent with no label: its escapes may sit under a transfer encoding.
         None => has_escape(raw, part),
@@ -146,6 +163,8 @@ fn part_text<'a>(msg: &'a Message, part: &'a MessagePart) -> Option<Cow<'a, str>
     let text = if needs_redecode {
         let bytes = transfer_decode(raw, part);
         Cow::Owned(decode_bytes(&bytes, charset.as_deref()))
+    } else if let Some((content, line_end)) = taken {
+        Cow::Owned(parsers_text(part, qp::decode(content, line_end)))
     } else {
         Cow::Borrowed(parsed.as_ref())
     };
@@ -167,6 +186,21 @@ fn part_text<'a>(msg: &'a Message, part: &'a MessagePart) -> Option<Cow<'a, str>
         .and_then(|ct| ct.attribute("delsp"))
         .is_some_and(|d| d.trim().eq_ignore_ascii_case("yes"));
     Some(Cow::Owned(unflow(&text, delsp)))
+}
+
+/// Decoded bytes of a text part as mail-parser makes them text: with its decoder for the
+/// charset, else as UTF-8, invalid sequences replaced.
+fn parsers_text(part: &MessagePart, bytes: Vec<u8>) -> String {
+    let decoder = part
+        .content_type()
+        .and_then(|ct| ct.attribute("charset"))
+        .and_then(|c| charset_decoder(c.as_bytes()));
+    match decoder {
+        Some(decoder) => parsers_decode(decoder, &bytes),
+        None => {
+            String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        }
+    }
 }
 
 /// RFC 3676 `format=flowed` text as the lines a reader sees: a line ending in a space is
@@ -278,82 +312,10 @@ fn has_esc_escape(raw: &[u8]) -> bool {
 fn transfer_decode<'a>(raw: &'a [u8], part: &MessagePart) -> Cow<'a, [u8]> {
     let decoded = match part.encoding {
         mail_parser::Encoding::Base64 => base64_decode(raw),
-        mail_parser::Encoding::QuotedPrintable => quoted_printable(raw),
+        mail_parser::Encoding::QuotedPrintable => qp::strict(raw),
         mail_parser::Encoding::None => None,
     };
     decoded.map_or(Cow::Borrowed(raw), Cow::Owned)
-}
-
-/// mail-parser's `quoted_printable_decode`, byte for byte, with runs of plain bytes copied whole
-/// (it pushes byte by byte, and every UTF-8 part is decoded again here). Its rules: `=` and two
-/// hex digits make a byte, white space after an `=` and line ends between its digits are
-/// skipped, `=` ending a line joins it to the next; white space ending a line is dropped; CR is
-/// dropped, and once one is seen every line ends in CRLF; any other `=` fails the whole.
-fn quoted_printable(bytes: &[u8]) -> Option<Vec<u8>> {
-    #[derive(PartialEq)]
-    enum State {
-        Plain,
-        Eq,
-        Hex1(u8),
-    }
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let mut buf = Vec::with_capacity(bytes.len());
-    let mut state = State::Plain;
-    // White space pushed since the last other byte, dropped at a line end.
-    let mut ws_count = 0;
-    let mut crlf: &[u8] = b"\n";
-    let mut i = 0;
-    while i < bytes.len() {
-        if state == State::Plain {
-            let end = memchr::memchr3(b'=', b'\n', b'\r', &bytes[i..]).map_or(bytes.len(), |at| i + at);
-            if end > i {
-                let run = &bytes[i..end];
-                buf.extend_from_slice(run);
-                let trailing = run.iter().rev().take_while(|b| b.is_ascii_whitespace()).count();
-                ws_count = if trailing == run.len() {
-                    ws_count + trailing
-                } else {
-                    trailing
-                };
-                i = end;
-                continue;
-            }
-        }
-        let ch = bytes[i];
-        i += 1;
-        match ch {
-            b'=' if state == State::Plain => state = State::Eq,
-            b'=' => return None,
-            b'\n' => {
-                if state == State::Eq {
-                    state = State::Plain;
-                } else {
-                    buf.truncate(buf.len().saturating_sub(ws_count));
-                    buf.extend_from_slice(crlf);
-                }
-                ws_count = 0;
-            }
-            b'\r' => crlf = b"\r\n",
-            _ => match state {
-                State::Plain => {
-                    ws_count = if ch.is_ascii_whitespace() { ws_count + 1 } else { 0 };
-                    buf.push(ch);
-                }
-                State::Eq => match hex(ch) {
-                    Some(high) => state = State::Hex1(high),
-                    None if ch.is_ascii_whitespace() => {}
-                    None => return None,
-                },
-                State::Hex1(high) => {
-                    let low = hex(ch)?;
-                    state = State::Plain;
-                    buf.push(high << 4 | low);
-                    ws_count = 0;
-                }
-            },
-        }
-    }
-    Some(buf)
 }
 
 #[cfg(test)]
@@ -362,20 +324,14 @@ mod tests {
     use crate::mime::decode;
 
     proptest::proptest! {
-        /// The quoted-printable decoder is mail-parser's, and `has_esc_escape` sees every ESC
-        /// it makes.
+        /// `has_esc_escape` sees every ESC that mail-parser's decoder makes.
         #[test]
-        fn quoted_printable_is_mail_parsers(
+        fn esc_escapes_are_seen(
             picks in proptest::collection::vec(0..16usize, 0..60)
         ) {
             const BYTES: &[u8] = b"=\n\r \t\x0C1bB9fGx-\x1b\xa0=";
             let raw: Vec<u8> = picks.iter().map(|&i| BYTES[i]).collect();
-            let decoded = quoted_printable(&raw);
-            proptest::prop_assert_eq!(
-                &decoded,
-                &mail_parser::decoders::quoted_printable::quoted_printable_decode(&raw),
-                "{:?}", String::from_utf8_lossy(&raw)
-            );
+            let decoded = qp::strict(&raw);
             // An ESC comes out only of one, or of what `has_esc_escape` finds.
             let esc = decoded.is_some_and(|d| d.contains(&0x1b));
             proptest::prop_assert!(!esc || raw.contains(&0x1b) || has_esc_escape(&raw));

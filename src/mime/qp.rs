@@ -1,0 +1,244 @@
+//! mail-parser's two quoted-printable decoders, byte for byte, with runs of plain bytes and
+//! whole escapes read at once (they read byte by byte): `quoted_printable_decode`, which this
+//! crate runs again on parts whose charset mail-parser could not know ([`strict`]), and
+//! `decode_quoted_printable_mime`, which it runs on every quoted-printable part as it parses, and
+//! which is run here instead on the text parts [`super::hollow`] takes out ([`decode`]).
+//! Their rules: `=` and two hex digits make a byte (white space and CR after the `=`, CR and LF
+//! between the digits are skipped, a line end so met is kept); `=` ending a line joins it to the
+//! next; white space ending a line is dropped; CR is dropped, and once one is seen every line
+//! ends in CRLF; an `=` where an escape is open fails the whole. Another byte after an `=` or its
+//! first digit fails the whole in the first; the second keeps it with them, and drops the line
+//! end before the boundary, with one byte more when the content ends in an open `=`.
+
+use mail_parser::decoders::quoted_printable::HEX_MAP;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Plain,
+    Eq,
+    Hex1,
+}
+
+fn hex(b: u8) -> Option<u8> {
+    u8::try_from(HEX_MAP[b as usize]).ok()
+}
+
+/// Whether mail-parser's MIME decoder reads `bytes` without failing, as it fails on an `=` where
+/// an escape is open.
+pub(super) fn decodes(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(at) = memchr::memchr(b'=', &bytes[i..]) {
+        i += at + 1;
+        // The common escapes: a byte, a soft line break.
+        match bytes.get(i..i + 2) {
+            Some([a, b]) if hex(*a).is_some() && hex(*b).is_some() => {
+                i += 2;
+                continue;
+            }
+            Some([b'\n', _]) => {
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        let mut state = State::Eq;
+        while state != State::Plain
+            && let Some(&b) = bytes.get(i)
+        {
+            state = match (state, b) {
+                (_, b'=') => return false,
+                (State::Eq, b'\n') => State::Plain,
+                (State::Eq, b' ' | b'\t' | b'\x0C' | b'\r') | (State::Hex1, b'\n' | b'\r') => state,
+                (State::Eq, _) if hex(b).is_some() => State::Hex1,
+                _ => State::Plain,
+            };
+            i += 1;
+        }
+    }
+    true
+}
+
+/// mail-parser's `quoted_printable_decode`.
+pub(super) fn strict(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut decoder = Decoder::new(bytes.len(), true);
+    decoder.feed(bytes)?;
+    Some(decoder.buf)
+}
+
+/// What mail-parser's MIME decoder makes of a part's content that [`decodes`] and holds no
+/// boundary delimiter: `line_end` is the line end after the content, before the delimiter line
+/// that ends the part, or None for content that runs to the end of a message read without a
+/// boundary.
+pub(super) fn decode(content: &[u8], line_end: Option<&[u8]>) -> Vec<u8> {
+    let mut decoder = Decoder::new(content.len(), false);
+    // It fails only where `decodes` says it does.
+    let _ = decoder.feed(content);
+    if let Some(line_end) = line_end {
+        // The delimiter's first `-` is read as content; at the second the boundary is found, and
+        // the line end and that `-` are dropped (as release builds do, nothing when fewer bytes
+        // were decoded).
+        let _ = decoder.feed(line_end).and_then(|()| decoder.feed(b"-"));
+        if let Some(len) = decoder.buf.len().checked_sub(decoder.crlf.len() + 1) {
+            decoder.buf.truncate(len);
+        }
+    }
+    decoder.buf
+}
+
+struct Decoder {
+    /// `quoted_printable_decode`'s rules, else `decode_quoted_printable_mime`'s.
+    strict: bool,
+    buf: Vec<u8>,
+    state: State,
+    hex1: u8,
+    /// The byte read last.
+    last: u8,
+    /// White space pushed since the last other byte, dropped at a line end.
+    ws_count: usize,
+    crlf: &'static [u8],
+}
+
+impl Decoder {
+    fn new(capacity: usize, strict: bool) -> Self {
+        Decoder {
+            strict,
+            buf: Vec::with_capacity(capacity),
+            state: State::Plain,
+            hex1: 0,
+            last: 0,
+            ws_count: 0,
+            crlf: b"\n",
+        }
+    }
+
+    /// Read on; None where the decoder fails.
+    fn feed(&mut self, bytes: &[u8]) -> Option<()> {
+        let mut i = 0;
+        while i < bytes.len() {
+            if self.state == State::Plain {
+                let end = memchr::memchr3(b'=', b'\n', b'\r', &bytes[i..]).map_or(bytes.len(), |at| i + at);
+                if end > i {
+                    let run = &bytes[i..end];
+                    self.buf.extend_from_slice(run);
+                    let trailing = run.iter().rev().take_while(|b| b.is_ascii_whitespace()).count();
+                    self.ws_count = if trailing == run.len() {
+                        self.ws_count + trailing
+                    } else {
+                        trailing
+                    };
+                    self.last = run[run.len() - 1];
+                    i = end;
+                    continue;
+                }
+                // An escaped byte, read as the three steps below read it.
+                if let Some(&[b'=', a, b]) = bytes.get(i..i + 3)
+                    && let (Some(high), Some(low)) = (hex(a), hex(b))
+                {
+                    self.buf.push(high << 4 | low);
+                    self.ws_count = 0;
+                    self.last = b;
+                    i += 3;
+                    continue;
+                }
+            }
+            let ch = bytes[i];
+            i += 1;
+            match ch {
+                b'=' if self.state == State::Plain => self.state = State::Eq,
+                b'=' => return None,
+                b'\n' => {
+                    if self.state == State::Eq {
+                        self.state = State::Plain;
+                    } else {
+                        self.buf.truncate(self.buf.len().saturating_sub(self.ws_count));
+                        self.buf.extend_from_slice(self.crlf);
+                    }
+                    self.ws_count = 0;
+                }
+                b'\r' => self.crlf = b"\r\n",
+                // Plain bytes are the runs above.
+                _ if self.state == State::Eq => match hex(ch) {
+                    Some(high) => {
+                        self.hex1 = high;
+                        self.state = State::Hex1;
+                    }
+                    None if ch.is_ascii_whitespace() => {}
+                    None if self.strict => return None,
+                    None => {
+                        self.state = State::Plain;
+                        self.buf.extend_from_slice(&[b'=', ch]);
+                        self.ws_count = 0;
+                    }
+                },
+                _ => {
+                    self.state = State::Plain;
+                    match hex(ch) {
+                        Some(low) => self.buf.push(self.hex1 << 4 | low),
+                        None if self.strict => return None,
+                        None => self.buf.extend_from_slice(&[b'=', self.last, ch]),
+                    }
+                    self.ws_count = 0;
+                }
+            }
+            self.last = ch;
+        }
+        Some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mail_parser::parsers::MessageStream;
+
+    /// mail-parser's decoder on `stream`; None where a debug build's overflow check stops it (a
+    /// release build, as users run, goes on: `cargo test --release` compares those too).
+    fn parsers(stream: &[u8], boundary: &[u8]) -> Option<(usize, Vec<u8>)> {
+        std::panic::catch_unwind(|| {
+            let (end, bytes) = MessageStream::new(stream).decode_quoted_printable_mime(boundary);
+            (end, bytes.into_owned())
+        })
+        .ok()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn strict_is_mail_parsers(picks in proptest::collection::vec(0..21usize, 0..60)) {
+            const BYTES: &[u8] = b"=\n\r \t\x0C1bB9fGx-\x1b\xa0=3D\r\n";
+            let raw: Vec<u8> = picks.iter().map(|&i| BYTES[i]).collect();
+            proptest::prop_assert_eq!(
+                strict(&raw),
+                mail_parser::decoders::quoted_printable::quoted_printable_decode(&raw),
+                "{:?}", String::from_utf8_lossy(&raw)
+            );
+        }
+
+        /// Content that `decodes` is read to its end, as `decode` reads it, both before a
+        /// delimiter and to the end of a message; other content fails the part.
+        #[test]
+        fn decode_is_mail_parsers(
+            picks in proptest::collection::vec(0..22usize, 0..60),
+            crlf: bool,
+        ) {
+            const BYTES: &[u8] = b"=\n\r \t\x0C1aF9gx-\xa0\xc3=\r\n \x0B3D";
+            let content: Vec<u8> = picks.iter().map(|&i| BYTES[i]).collect();
+            if let Some((end, bytes)) = parsers(&content, b"") {
+                if decodes(&content) {
+                    proptest::prop_assert_eq!(end, content.len());
+                    proptest::prop_assert_eq!(bytes, decode(&content, None));
+                } else {
+                    proptest::prop_assert_eq!(end, usize::MAX);
+                }
+            }
+            // The hollowed content never ends in CR before a lone LF: the CR goes with the line end.
+            let line_end: &[u8] = if crlf { b"\r\n" } else { b"\n" };
+            if decodes(&content) && (crlf || !content.ends_with(b"\r")) {
+                let stream = [&content[..], line_end, b"--qq\r\nafter"].concat();
+                if let Some((end, bytes)) = parsers(&stream, b"qq") {
+                    proptest::prop_assert_eq!(end, content.len());
+                    proptest::prop_assert_eq!(bytes, decode(&content, Some(line_end)));
+                }
+            }
+        }
+    }
+}
