@@ -148,7 +148,8 @@ fn fold_runs(s: &str, out: &mut String, mut ascii: impl FnMut(&mut String, &str)
         // Most stretches are NFKC already (accented letters, kana, kanji): their normalisation
         // would give them back unchanged, so it is skipped.
         let stretch = &s[i..end];
-        if is_nfkc_quick(stretch.chars()) == IsNormalized::Yes {
+        let settled = |c: char| c.is_ascii() || two_byte(c).is_some_and(|t| t.settled);
+        if stretch.chars().all(settled) || is_nfkc_quick(stretch.chars()) == IsNormalized::Yes {
             stretch.chars().for_each(|c| push_folded(out, c));
         } else {
             stretch.nfkc().for_each(|c| push_folded(out, c));
@@ -157,24 +158,50 @@ fn fold_runs(s: &str, out: &mut String, mut ascii: impl FnMut(&mut String, &str)
     }
 }
 
-/// [`fold_char`] of every two-byte character (U+0080..U+07FF: Latin, Greek, Cyrillic, Hebrew,
+/// What folding does to a two-byte character (U+0080..U+07FF: Latin, Greek, Cyrillic, Hebrew,
 /// Arabic), looked up rather than worked out again: the accented letters of European mail come
 /// one after another.
-static TWO_BYTE_FOLDS: LazyLock<Vec<Box<str>>> = LazyLock::new(|| {
+struct TwoByte {
+    /// [`fold_char`] of it.
+    folded: Box<str>,
+    /// NFKC leaves it and what stands around it as they are (its quick check says yes and it
+    /// combines with nothing): a stretch of such characters needs no normalisation.
+    settled: bool,
+    /// It takes no part in a disguise inside a word of ASCII and such characters: settled, it
+    /// folds to its own lowercase, and it is of the Latin script (`é`, `ç`, `ß`).
+    latin: bool,
+}
+
+static TWO_BYTE: LazyLock<Vec<TwoByte>> = LazyLock::new(|| {
     ('\u{80}'..='\u{7FF}')
         .map(|c| {
             let mut folded = String::new();
             fold_char(&mut folded, c);
-            folded.into_boxed_str()
+            let settled = is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes
+                && unicode_normalization::char::canonical_combining_class(c) == 0;
+            let latin = settled
+                && !is_invisible(c)
+                && folded.chars().eq(c.to_lowercase())
+                && ['a', c].iter().collect::<String>().is_single_script();
+            TwoByte {
+                folded: folded.into_boxed_str(),
+                settled,
+                latin,
+            }
         })
         .collect()
 });
 
+/// The table entry of a two-byte character, if `c` is one.
+fn two_byte(c: char) -> Option<&'static TwoByte> {
+    (c as usize).checked_sub(0x80).and_then(|i| TWO_BYTE.get(i))
+}
+
 fn push_folded(out: &mut String, c: char) {
-    match c as usize {
-        0..0x80 => out.push(if c == '\t' { ' ' } else { c.to_ascii_lowercase() }),
-        code @ 0x80..0x800 => out.push_str(&TWO_BYTE_FOLDS[code - 0x80]),
-        _ => fold_char(out, c),
+    match two_byte(c) {
+        Some(entry) => out.push_str(&entry.folded),
+        None if c.is_ascii() => out.push(if c == '\t' { ' ' } else { c.to_ascii_lowercase() }),
+        None => fold_char(out, c),
     }
 }
 
@@ -294,9 +321,20 @@ pub fn fold_line_after<'a>(line: &str, at: usize, folded: &'a str) -> Cow<'a, st
 fn is_collapsed(s: &str) -> bool {
     // True before the first word, so that a leading space counts as doubled.
     let mut after_space = true;
-    for c in s.chars() {
-        if c.is_whitespace() {
-            if c != ' ' || after_space {
+    let bytes = s.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        // Read by the byte: white space beyond ASCII starts with one of these lead bytes (U+0085,
+        // U+00A0, U+1680, U+2000..U+205F, U+3000); other characters are words, continuation
+        // bytes part of the character before.
+        let space = match b {
+            b' ' => true,
+            b'\t'..=b'\r' => return false,
+            0x80..=0xBF => continue,
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => s[i..].chars().next().is_some_and(char::is_whitespace),
+            _ => false,
+        };
+        if space {
+            if b != b' ' || after_space {
                 return false;
             }
             after_space = true;
@@ -328,18 +366,29 @@ pub fn disguises(s: &str) -> Vec<Disguise> {
         .as_bytes()
         .split(u8::is_ascii_whitespace)
         .filter(|w| !w.is_ascii());
-    // Split at ASCII bytes, so each piece is still UTF-8.
-    for word in words.filter_map(|w| std::str::from_utf8(w).ok()) {
-        let (mut invisible, mut other) = (false, false);
+    // Split at ASCII bytes, so each piece is a slice of `s` on character boundaries.
+    let base = s.as_ptr() as usize;
+    for word in words.filter_map(|w| {
+        let start = w.as_ptr() as usize - base;
+        s.get(start..start + w.len())
+    }) {
+        // Latin letters such as `é` disguise nothing among ASCII ones (they fold to themselves
+        // and are of one script with them), but mix with kana or kanji (`注é`).
+        let (mut invisible, mut other, mut latin, mut plain) = (false, false, false, false);
         for c in word.chars() {
-            if is_invisible(c) {
+            if c.is_ascii() {
+            } else if is_invisible(c) {
                 invisible = true;
+            } else if is_plain(c) {
+                plain = true;
+            } else if two_byte(c).is_some_and(|t| t.latin) {
+                latin = true;
             } else {
-                other |= !is_plain(c);
+                other = true;
             }
         }
         let check_hidden = invisible && !hidden;
-        let check_confusable = other && !confusable;
+        let check_confusable = (other || latin && plain) && !confusable;
         if !check_hidden && !check_confusable {
             continue;
         }
@@ -482,6 +531,43 @@ mod tests {
         assert_eq!(disguises("Microsof™"), vec![Disguise::Confusable]);
     }
 
+    /// [`disguises`] without its skips: every word that is not ASCII checked for both kinds.
+    fn disguises_of_every_word(s: &str) -> Vec<Disguise> {
+        let brand = |t: &str| t.matches("microsoft").count();
+        let (mut hidden, mut confusable) = (false, false);
+        for word in s.split(|c: char| c.is_ascii_whitespace()).filter(|w| !w.is_ascii()) {
+            let visible: String = word.chars().filter(|&c| !is_invisible(c)).collect();
+            let seen = brand(&visible.to_lowercase());
+            hidden |= seen > brand(&word.to_lowercase()) || hidden_inside_word(word);
+            confusable |= brand(&fold(word)) > seen || mixed_script_word(&visible);
+        }
+        [(hidden, Disguise::Hidden), (confusable, Disguise::Confusable)]
+            .into_iter()
+            .filter_map(|(found, d)| found.then_some(d))
+            .collect()
+    }
+
+    /// Each two-byte character among ASCII letters, kana, invisible characters and in the brand
+    /// word: the skipped words disguise nothing.
+    #[test]
+    fn disguises_skip_only_what_disguises_nothing() {
+        for c in ('\u{80}'..='\u{7FF}').chain(['\u{3164}', '\u{FF4D}', '\u{13B7}']) {
+            for s in [
+                format!("a{c}b"),
+                format!("{c}"),
+                format!("micro{c}soft"),
+                format!("microso{c}t x"),
+                format!("{c}icrosoft"),
+                format!("é{c}注"),
+                format!("x\u{200B}{c}y"),
+                format!("mi\u{3164}cro{c}soft"),
+                format!("{c}\u{301}é"),
+            ] {
+                assert_eq!(disguises(&s), disguises_of_every_word(&s), "{s:?}");
+            }
+        }
+    }
+
     /// What lets [`disguises`] skip text: no character it calls plain folds into a Latin letter
     /// or is a letter of a script that could mix with Latin.
     #[test]
@@ -609,6 +695,19 @@ mod tests {
         }
     }
 
+    /// Every character between letters, alone and doubled, at the ends and inside.
+    #[test]
+    fn is_collapsed_when_collapsing_changes_nothing() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            for s in [format!("a{c}b"), format!("{c}"), format!("a {c}"), format!("{c}{c} x")] {
+                assert_eq!(is_collapsed(&s), collapse_spaces(&s) == s, "{s:?}");
+            }
+        }
+        for s in ["", " ", "a b", "a  b", " a", "a ", "a\tb", "é ü"] {
+            assert_eq!(is_collapsed(s), collapse_spaces(s) == s, "{s:?}");
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn collapse_spaces_agrees_on_any_text(s in "[ a\t\n\r\x0B\x0Cé\u{A0}\u{3000}\u{2028}注\u{85}]{0,40}") {
@@ -618,6 +717,11 @@ mod tests {
         #[test]
         fn alphanumerics_of_any_text(s in "[ -~é①注Ⅻ\u{200B}\u{301}]{0,40}") {
             proptest::prop_assert_eq!(alphanumerics(&s), s.chars().filter(|c| c.is_alphanumeric()).collect::<String>());
+        }
+
+        #[test]
+        fn disguises_of_any_text(s in "(microsoft|soft|micr|[a-z0-9 .\t\u{200B}\u{AD}\u{3164}\u{FE00}éçãÀßİıłŁǅ©·×注のアｶ\u{301}\u{3099}\u{338}ＡｍоМαΣ\u{13B7}]){0,12}") {
+            proptest::prop_assert_eq!(disguises(&s), disguises_of_every_word(&s));
         }
 
         #[test]

@@ -101,7 +101,14 @@ impl Shape {
         let b = line.as_bytes();
         let word = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
         let digits_at = |i: usize| b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-        let mut starts = (0..b.len()).filter(|&p| b[p].is_ascii_digit() && (p == 0 || !word(p - 1)));
+        // Only the first digit of a run can follow a boundary: the search goes from run to run.
+        let mut runs_from = 0;
+        let mut starts = std::iter::from_fn(|| {
+            let p = runs_from + b[runs_from..].iter().position(u8::is_ascii_digit)?;
+            runs_from = p + digits_at(p);
+            Some(p)
+        })
+        .filter(|&p| p == 0 || !word(p - 1));
         starts.find_map(|p| {
             let mut runs = [""; 3];
             let mut at = p;
