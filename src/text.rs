@@ -119,6 +119,15 @@ fn push_ascii_alphanumerics(out: &mut Vec<u8>, run: &[u8]) {
     out.truncate(end);
 }
 
+/// How many bytes `bytes` starts with that are ASCII, counted sixteen at a time where it can.
+pub(crate) fn ascii_run(bytes: &[u8]) -> usize {
+    let mut run = 0;
+    while bytes.get(run..run + 16).is_some_and(<[u8]>::is_ascii) {
+        run += 16;
+    }
+    run + bytes[run..].iter().take_while(|b| b.is_ascii()).count()
+}
+
 /// [`fold`]'s walk: each ASCII run that needs no normalisation goes to `ascii` as it stands; the
 /// characters of the other stretches are folded onto `out`.
 fn fold_runs(s: &str, out: &mut String, mut ascii: impl FnMut(&mut String, &str)) {
@@ -127,7 +136,7 @@ fn fold_runs(s: &str, out: &mut String, mut ascii: impl FnMut(&mut String, &str)
     while i < bytes.len() {
         // ASCII followed by ASCII needs no normalisation (nothing can combine with it): the
         // common case of English mail and markup takes this fast path.
-        let run = bytes[i..].iter().take_while(|b| b.is_ascii()).count();
+        let run = ascii_run(&bytes[i..]);
         let fast = if i + run == bytes.len() {
             run
         } else {
@@ -322,24 +331,39 @@ fn is_collapsed(s: &str) -> bool {
     // True before the first word, so that a leading space counts as doubled.
     let mut after_space = true;
     let bytes = s.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        // Read by the byte: white space beyond ASCII starts with one of these lead bytes (U+0085,
-        // U+00A0, U+1680, U+2000..U+205F, U+3000); other characters are words, continuation
-        // bytes part of the character before.
-        let space = match b {
-            b' ' => true,
-            b'\t'..=b'\r' => return false,
-            0x80..=0xBF => continue,
-            0xC2 | 0xE1 | 0xE2 | 0xE3 => s[i..].chars().next().is_some_and(char::is_whitespace),
-            _ => false,
-        };
-        if space {
-            if b != b' ' || after_space {
+    for (at, block) in bytes.chunks(16).enumerate() {
+        // Sixteen bytes of ASCII with neither a control character nor two spaces in a row are
+        // collapsed but for a space at their start after one at the end of the last.
+        let printable = block.iter().fold(true, |ok, &b| ok & (b' '..0x7F).contains(&b));
+        if block.len() == 16 && printable && !block.windows(2).any(|w| w == b"  ") {
+            if after_space && block[0] == b' ' {
                 return false;
             }
-            after_space = true;
-        } else {
-            after_space = false;
+            after_space = block[15] == b' ';
+            continue;
+        }
+        for (i, &b) in block.iter().enumerate() {
+            // Read by the byte: white space beyond ASCII starts with one of these lead bytes
+            // (U+0085, U+00A0, U+1680, U+2000..U+205F, U+3000); other characters are words,
+            // continuation bytes part of the character before.
+            let space = match b {
+                b' ' => true,
+                b'\t'..=b'\r' => return false,
+                0x80..=0xBF => continue,
+                0xC2 | 0xE1 | 0xE2 | 0xE3 => s[at * 16 + i..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_whitespace),
+                _ => false,
+            };
+            if space {
+                if b != b' ' || after_space {
+                    return false;
+                }
+                after_space = true;
+            } else {
+                after_space = false;
+            }
         }
     }
     !after_space || s.is_empty()
@@ -722,6 +746,11 @@ mod tests {
         #[test]
         fn disguises_of_any_text(s in "(microsoft|soft|micr|[a-z0-9 .\t\u{200B}\u{AD}\u{3164}\u{FE00}éçãÀßİıłŁǅ©·×注のアｶ\u{301}\u{3099}\u{338}ＡｍоМαΣ\u{13B7}]){0,12}") {
             proptest::prop_assert_eq!(disguises(&s), disguises_of_every_word(&s));
+        }
+
+        #[test]
+        fn is_collapsed_on_any_text(s in "(ab|cd e|  |[ a-z.\t\u{A0}\u{3000}é注\u{2028}\u{1}]){0,40}") {
+            proptest::prop_assert_eq!(is_collapsed(&s), collapse_spaces(&s) == s);
         }
 
         #[test]
