@@ -386,16 +386,26 @@ pub fn disguises(s: &str) -> Vec<Disguise> {
     let (mut hidden, mut confusable) = (false, false);
     // Words are checked one by one, and only for what their characters can do: most words hold
     // no character that can disguise, and the folding below is costly.
-    let words = s
-        .as_bytes()
-        .split(u8::is_ascii_whitespace)
-        .filter(|w| !w.is_ascii());
-    // Split at ASCII bytes, so each piece is a slice of `s` on character boundaries.
-    let base = s.as_ptr() as usize;
-    for word in words.filter_map(|w| {
-        let start = w.as_ptr() as usize - base;
-        s.get(start..start + w.len())
-    }) {
+    // The words split at ASCII white space that are not all ASCII, found from each byte beyond
+    // ASCII: a word ends at ASCII bytes, so it is a slice of `s` on character boundaries.
+    let bytes = s.as_bytes();
+    let mut at = 0;
+    let words = std::iter::from_fn(|| {
+        at += ascii_run(&bytes[at..]);
+        if at == bytes.len() {
+            return None;
+        }
+        let start = bytes[..at]
+            .iter()
+            .rposition(u8::is_ascii_whitespace)
+            .map_or(0, |p| p + 1);
+        at += bytes[at..]
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .unwrap_or(bytes.len() - at);
+        s.get(start..at)
+    });
+    for word in words {
         // Latin letters such as `é` disguise nothing among ASCII ones (they fold to themselves
         // and are of one script with them), but mix with kana or kanji (`注é`).
         let (mut invisible, mut other, mut latin, mut plain) = (false, false, false, false);
