@@ -350,10 +350,7 @@ fn is_collapsed(s: &str) -> bool {
                 b' ' => true,
                 b'\t'..=b'\r' => return false,
                 0x80..=0xBF => continue,
-                0xC2 | 0xE1 | 0xE2 | 0xE3 => s[at * 16 + i..]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_whitespace),
+                0xC2 | 0xE1 | 0xE2 | 0xE3 => s[at * 16 + i..].chars().next().is_some_and(char::is_whitespace),
                 _ => false,
             };
             if space {
@@ -569,7 +566,10 @@ mod tests {
     fn disguises_of_every_word(s: &str) -> Vec<Disguise> {
         let brand = |t: &str| t.matches("microsoft").count();
         let (mut hidden, mut confusable) = (false, false);
-        for word in s.split(|c: char| c.is_ascii_whitespace()).filter(|w| !w.is_ascii()) {
+        for word in s
+            .split(|c: char| c.is_ascii_whitespace())
+            .filter(|w| !w.is_ascii())
+        {
             let visible: String = word.chars().filter(|&c| !is_invisible(c)).collect();
             let seen = brand(&visible.to_lowercase());
             hidden |= seen > brand(&word.to_lowercase()) || hidden_inside_word(word);
@@ -733,7 +733,12 @@ mod tests {
     #[test]
     fn is_collapsed_when_collapsing_changes_nothing() {
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
-            for s in [format!("a{c}b"), format!("{c}"), format!("a {c}"), format!("{c}{c} x")] {
+            for s in [
+                format!("a{c}b"),
+                format!("{c}"),
+                format!("a {c}"),
+                format!("{c}{c} x"),
+            ] {
                 assert_eq!(is_collapsed(&s), collapse_spaces(&s) == s, "{s:?}");
             }
         }
