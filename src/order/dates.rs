@@ -170,9 +170,7 @@ pub(super) fn day_first(currency: Option<&str>) -> bool {
 /// one that is impossible that way (`5/19/2025` day first) is read the other way.
 pub(super) fn find_date(line: &str, day_first: bool) -> Option<String> {
     // Every form reads its numbers as ASCII digits: without one the patterns need not run.
-    if first_digit(line.as_bytes(), 0).is_none() {
-        return None;
-    }
+    first_digit(line.as_bytes(), 0)?;
     let plain = is_plain(line);
     DATES.iter().find_map(|date| {
         let [one, two, three] = date.groups(line, plain)?;
