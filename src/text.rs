@@ -119,11 +119,16 @@ fn push_ascii_alphanumerics(out: &mut Vec<u8>, run: &[u8]) {
     out.truncate(end);
 }
 
-/// How many bytes `bytes` starts with that are ASCII, counted sixteen at a time where it can.
+/// How many bytes `bytes` starts with that are ASCII, read eight at a time: the first byte of a
+/// word with its high bit set is where the run ends.
 pub(crate) fn ascii_run(bytes: &[u8]) -> usize {
     let mut run = 0;
-    while bytes.get(run..run + 16).is_some_and(<[u8]>::is_ascii) {
-        run += 16;
+    while let Some(Ok(word)) = bytes.get(run..run + 8).map(<[u8; 8]>::try_from) {
+        let high = u64::from_le_bytes(word) & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return run + high.trailing_zeros() as usize / 8;
+        }
+        run += 8;
     }
     run + bytes[run..].iter().take_while(|b| b.is_ascii()).count()
 }
@@ -766,6 +771,12 @@ mod tests {
         #[test]
         fn is_collapsed_on_any_text(s in "(ab|cd e|  |[ a-z.\t\u{A0}\u{3000}é注\u{2028}\u{1}]){0,40}") {
             proptest::prop_assert_eq!(is_collapsed(&s), collapse_spaces(&s) == s);
+        }
+
+        #[test]
+        fn ascii_run_is_the_ascii_bytes_before_the_first_other(s in "[ -~é注]{0,40}") {
+            let slow = s.bytes().take_while(u8::is_ascii).count();
+            proptest::prop_assert_eq!(ascii_run(s.as_bytes()), slow);
         }
 
         #[test]

@@ -50,18 +50,17 @@ impl Pattern {
 /// `[0-9]` and `[\t-\r ]` match. `char::is_numeric` takes in more than the decimal digits `\d`
 /// stands for, which only sends more text to the regex as written.
 pub(crate) fn is_plain(text: &str) -> bool {
-    // Told by the lead byte where it can be: ASCII (sixteen bytes at a time), and the blocks
-    // most mail is written in, none of which holds a digit or white space (see
-    // [`numeric_or_space`]). Only other characters are decoded to ask.
+    // Told by the lead byte where it can be: ASCII (run over at once), and the blocks most mail
+    // is written in, none of which holds a digit or white space (see [`numeric_or_space`]).
+    // Only other characters are decoded to ask.
     let bytes = text.as_bytes();
     let mut at = 0;
-    while at < bytes.len() {
-        if bytes.get(at..at + 16).is_some_and(<[u8]>::is_ascii) {
-            at += 16;
-            continue;
-        }
-        at += match bytes[at] {
-            0..=0x7F => 1,
+    loop {
+        at += crate::text::ascii_run(&bytes[at..]);
+        let Some(&lead) = bytes.get(at) else {
+            break;
+        };
+        at += match lead {
             // U+00C0..U+053F: accented Latin, Greek, Cyrillic.
             0xC3..=0xD4 => 2,
             // U+3040..U+30FF: kana.
