@@ -208,14 +208,17 @@ static TWO_BYTE: LazyLock<Vec<TwoByte>> = LazyLock::new(|| {
 
 /// The table entry of a two-byte character, if `c` is one.
 fn two_byte(c: char) -> Option<&'static TwoByte> {
-    (c as usize).checked_sub(0x80).and_then(|i| TWO_BYTE.get(i))
+    match c as usize {
+        code @ 0x80..0x800 => TWO_BYTE.get(code - 0x80),
+        _ => None,
+    }
 }
 
 fn push_folded(out: &mut String, c: char) {
-    match two_byte(c) {
-        Some(entry) => out.push_str(&entry.folded),
-        None if c.is_ascii() => out.push(if c == '\t' { ' ' } else { c.to_ascii_lowercase() }),
-        None => fold_char(out, c),
+    match c as usize {
+        0..0x80 => out.push(if c == '\t' { ' ' } else { c.to_ascii_lowercase() }),
+        code @ 0x80..0x800 => out.push_str(&TWO_BYTE[code - 0x80].folded),
+        _ => fold_char(out, c),
     }
 }
 
