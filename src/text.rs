@@ -119,6 +119,20 @@ fn push_ascii_alphanumerics(out: &mut Vec<u8>, run: &[u8]) {
     out.truncate(end);
 }
 
+/// How many bytes `bytes` starts with that are ASCII, read eight at a time: the first byte of a
+/// word with its high bit set is where the run ends.
+pub(crate) fn ascii_run(bytes: &[u8]) -> usize {
+    let mut run = 0;
+    while let Some(Ok(word)) = bytes.get(run..run + 8).map(<[u8; 8]>::try_from) {
+        let high = u64::from_le_bytes(word) & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return run + high.trailing_zeros() as usize / 8;
+        }
+        run += 8;
+    }
+    run + bytes[run..].iter().take_while(|b| b.is_ascii()).count()
+}
+
 /// [`fold`]'s walk: each ASCII run that needs no normalisation goes to `ascii` as it stands; the
 /// characters of the other stretches are folded onto `out`.
 fn fold_runs(s: &str, out: &mut String, mut ascii: impl FnMut(&mut String, &str)) {
@@ -127,7 +141,7 @@ fn fold_runs(s: &str, out: &mut String, mut ascii: impl FnMut(&mut String, &str)
     while i < bytes.len() {
         // ASCII followed by ASCII needs no normalisation (nothing can combine with it): the
         // common case of English mail and markup takes this fast path.
-        let run = bytes[i..].iter().take_while(|b| b.is_ascii()).count();
+        let run = ascii_run(&bytes[i..]);
         let fast = if i + run == bytes.len() {
             run
         } else {
@@ -148,7 +162,8 @@ fn fold_runs(s: &str, out: &mut String, mut ascii: impl FnMut(&mut String, &str)
         // Most stretches are NFKC already (accented letters, kana, kanji): their normalisation
         // would give them back unchanged, so it is skipped.
         let stretch = &s[i..end];
-        if is_nfkc_quick(stretch.chars()) == IsNormalized::Yes {
+        let settled = |c: char| c.is_ascii() || two_byte(c).is_some_and(|t| t.settled);
+        if stretch.chars().all(settled) || is_nfkc_quick(stretch.chars()) == IsNormalized::Yes {
             stretch.chars().for_each(|c| push_folded(out, c));
         } else {
             stretch.nfkc().for_each(|c| push_folded(out, c));
@@ -157,23 +172,52 @@ fn fold_runs(s: &str, out: &mut String, mut ascii: impl FnMut(&mut String, &str)
     }
 }
 
-/// [`fold_char`] of every two-byte character (U+0080..U+07FF: Latin, Greek, Cyrillic, Hebrew,
+/// What folding does to a two-byte character (U+0080..U+07FF: Latin, Greek, Cyrillic, Hebrew,
 /// Arabic), looked up rather than worked out again: the accented letters of European mail come
 /// one after another.
-static TWO_BYTE_FOLDS: LazyLock<Vec<Box<str>>> = LazyLock::new(|| {
+struct TwoByte {
+    /// [`fold_char`] of it.
+    folded: Box<str>,
+    /// NFKC leaves it and what stands around it as they are (its quick check says yes and it
+    /// combines with nothing): a stretch of such characters needs no normalisation.
+    settled: bool,
+    /// It takes no part in a disguise inside a word of ASCII and such characters: settled, it
+    /// folds to its own lowercase, and it is of the Latin script (`é`, `ç`, `ß`).
+    latin: bool,
+}
+
+static TWO_BYTE: LazyLock<Vec<TwoByte>> = LazyLock::new(|| {
     ('\u{80}'..='\u{7FF}')
         .map(|c| {
             let mut folded = String::new();
             fold_char(&mut folded, c);
-            folded.into_boxed_str()
+            let settled = is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes
+                && unicode_normalization::char::canonical_combining_class(c) == 0;
+            let latin = settled
+                && !is_invisible(c)
+                && folded.chars().eq(c.to_lowercase())
+                && ['a', c].iter().collect::<String>().is_single_script();
+            TwoByte {
+                folded: folded.into_boxed_str(),
+                settled,
+                latin,
+            }
         })
         .collect()
 });
 
+/// The table entry of a two-byte character, if `c` is one.
+fn two_byte(c: char) -> Option<&'static TwoByte> {
+    match c as usize {
+        code @ 0x80..0x800 => TWO_BYTE.get(code - 0x80),
+        _ => None,
+    }
+}
+
 fn push_folded(out: &mut String, c: char) {
     match c as usize {
         0..0x80 => out.push(if c == '\t' { ' ' } else { c.to_ascii_lowercase() }),
-        code @ 0x80..0x800 => out.push_str(&TWO_BYTE_FOLDS[code - 0x80]),
+        code @ 0x80..0x800 => out.push_str(&TWO_BYTE[code - 0x80].folded),
         _ => fold_char(out, c),
     }
 }
@@ -294,14 +338,37 @@ pub fn fold_line_after<'a>(line: &str, at: usize, folded: &'a str) -> Cow<'a, st
 fn is_collapsed(s: &str) -> bool {
     // True before the first word, so that a leading space counts as doubled.
     let mut after_space = true;
-    for c in s.chars() {
-        if c.is_whitespace() {
-            if c != ' ' || after_space {
+    let bytes = s.as_bytes();
+    for (at, block) in bytes.chunks(16).enumerate() {
+        // Sixteen bytes of ASCII with neither a control character nor two spaces in a row are
+        // collapsed but for a space at their start after one at the end of the last.
+        let printable = block.iter().fold(true, |ok, &b| ok & (b' '..0x7F).contains(&b));
+        if block.len() == 16 && printable && !block.windows(2).any(|w| w == b"  ") {
+            if after_space && block[0] == b' ' {
                 return false;
             }
-            after_space = true;
-        } else {
-            after_space = false;
+            after_space = block[15] == b' ';
+            continue;
+        }
+        for (i, &b) in block.iter().enumerate() {
+            // Read by the byte: white space beyond ASCII starts with one of these lead bytes
+            // (U+0085, U+00A0, U+1680, U+2000..U+205F, U+3000); other characters are words,
+            // continuation bytes part of the character before.
+            let space = match b {
+                b' ' => true,
+                b'\t'..=b'\r' => return false,
+                0x80..=0xBF => continue,
+                0xC2 | 0xE1 | 0xE2 | 0xE3 => s[at * 16 + i..].chars().next().is_some_and(char::is_whitespace),
+                _ => false,
+            };
+            if space {
+                if b != b' ' || after_space {
+                    return false;
+                }
+                after_space = true;
+            } else {
+                after_space = false;
+            }
         }
     }
     !after_space || s.is_empty()
@@ -324,22 +391,43 @@ pub fn disguises(s: &str) -> Vec<Disguise> {
     let (mut hidden, mut confusable) = (false, false);
     // Words are checked one by one, and only for what their characters can do: most words hold
     // no character that can disguise, and the folding below is costly.
-    let words = s
-        .as_bytes()
-        .split(u8::is_ascii_whitespace)
-        .filter(|w| !w.is_ascii());
-    // Split at ASCII bytes, so each piece is still UTF-8.
-    for word in words.filter_map(|w| std::str::from_utf8(w).ok()) {
-        let (mut invisible, mut other) = (false, false);
+    // The words split at ASCII white space that are not all ASCII, found from each byte beyond
+    // ASCII: a word ends at ASCII bytes, so it is a slice of `s` on character boundaries.
+    let bytes = s.as_bytes();
+    let mut at = 0;
+    let words = std::iter::from_fn(|| {
+        at += ascii_run(&bytes[at..]);
+        if at == bytes.len() {
+            return None;
+        }
+        let start = bytes[..at]
+            .iter()
+            .rposition(u8::is_ascii_whitespace)
+            .map_or(0, |p| p + 1);
+        at += bytes[at..]
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .unwrap_or(bytes.len() - at);
+        s.get(start..at)
+    });
+    for word in words {
+        // Latin letters such as `é` disguise nothing among ASCII ones (they fold to themselves
+        // and are of one script with them), but mix with kana or kanji (`注é`).
+        let (mut invisible, mut other, mut latin, mut plain) = (false, false, false, false);
         for c in word.chars() {
-            if is_invisible(c) {
+            if c.is_ascii() {
+            } else if is_invisible(c) {
                 invisible = true;
+            } else if is_plain(c) {
+                plain = true;
+            } else if two_byte(c).is_some_and(|t| t.latin) {
+                latin = true;
             } else {
-                other |= !is_plain(c);
+                other = true;
             }
         }
         let check_hidden = invisible && !hidden;
-        let check_confusable = other && !confusable;
+        let check_confusable = (other || latin && plain) && !confusable;
         if !check_hidden && !check_confusable {
             continue;
         }
@@ -482,6 +570,46 @@ mod tests {
         assert_eq!(disguises("Microsof™"), vec![Disguise::Confusable]);
     }
 
+    /// [`disguises`] without its skips: every word that is not ASCII checked for both kinds.
+    fn disguises_of_every_word(s: &str) -> Vec<Disguise> {
+        let brand = |t: &str| t.matches("microsoft").count();
+        let (mut hidden, mut confusable) = (false, false);
+        for word in s
+            .split(|c: char| c.is_ascii_whitespace())
+            .filter(|w| !w.is_ascii())
+        {
+            let visible: String = word.chars().filter(|&c| !is_invisible(c)).collect();
+            let seen = brand(&visible.to_lowercase());
+            hidden |= seen > brand(&word.to_lowercase()) || hidden_inside_word(word);
+            confusable |= brand(&fold(word)) > seen || mixed_script_word(&visible);
+        }
+        [(hidden, Disguise::Hidden), (confusable, Disguise::Confusable)]
+            .into_iter()
+            .filter_map(|(found, d)| found.then_some(d))
+            .collect()
+    }
+
+    /// Each two-byte character among ASCII letters, kana, invisible characters and in the brand
+    /// word: the skipped words disguise nothing.
+    #[test]
+    fn disguises_skip_only_what_disguises_nothing() {
+        for c in ('\u{80}'..='\u{7FF}').chain(['\u{3164}', '\u{FF4D}', '\u{13B7}']) {
+            for s in [
+                format!("a{c}b"),
+                format!("{c}"),
+                format!("micro{c}soft"),
+                format!("microso{c}t x"),
+                format!("{c}icrosoft"),
+                format!("é{c}注"),
+                format!("x\u{200B}{c}y"),
+                format!("mi\u{3164}cro{c}soft"),
+                format!("{c}\u{301}é"),
+            ] {
+                assert_eq!(disguises(&s), disguises_of_every_word(&s), "{s:?}");
+            }
+        }
+    }
+
     /// What lets [`disguises`] skip text: no character it calls plain folds into a Latin letter
     /// or is a letter of a script that could mix with Latin.
     #[test]
@@ -609,6 +737,24 @@ mod tests {
         }
     }
 
+    /// Every character between letters, alone and doubled, at the ends and inside.
+    #[test]
+    fn is_collapsed_when_collapsing_changes_nothing() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            for s in [
+                format!("a{c}b"),
+                format!("{c}"),
+                format!("a {c}"),
+                format!("{c}{c} x"),
+            ] {
+                assert_eq!(is_collapsed(&s), collapse_spaces(&s) == s, "{s:?}");
+            }
+        }
+        for s in ["", " ", "a b", "a  b", " a", "a ", "a\tb", "é ü"] {
+            assert_eq!(is_collapsed(s), collapse_spaces(s) == s, "{s:?}");
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn collapse_spaces_agrees_on_any_text(s in "[ a\t\n\r\x0B\x0Cé\u{A0}\u{3000}\u{2028}注\u{85}]{0,40}") {
@@ -618,6 +764,22 @@ mod tests {
         #[test]
         fn alphanumerics_of_any_text(s in "[ -~é①注Ⅻ\u{200B}\u{301}]{0,40}") {
             proptest::prop_assert_eq!(alphanumerics(&s), s.chars().filter(|c| c.is_alphanumeric()).collect::<String>());
+        }
+
+        #[test]
+        fn disguises_of_any_text(s in "(microsoft|soft|micr|[a-z0-9 .\t\u{200B}\u{AD}\u{3164}\u{FE00}éçãÀßİıłŁǅ©·×注のアｶ\u{301}\u{3099}\u{338}ＡｍоМαΣ\u{13B7}]){0,12}") {
+            proptest::prop_assert_eq!(disguises(&s), disguises_of_every_word(&s));
+        }
+
+        #[test]
+        fn is_collapsed_on_any_text(s in "(ab|cd e|  |[ a-z.\t\u{A0}\u{3000}é注\u{2028}\u{1}]){0,40}") {
+            proptest::prop_assert_eq!(is_collapsed(&s), collapse_spaces(&s) == s);
+        }
+
+        #[test]
+        fn ascii_run_is_the_ascii_bytes_before_the_first_other(s in "[ -~é注]{0,40}") {
+            let slow = s.bytes().take_while(u8::is_ascii).count();
+            proptest::prop_assert_eq!(ascii_run(s.as_bytes()), slow);
         }
 
         #[test]

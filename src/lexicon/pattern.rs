@@ -50,10 +50,40 @@ impl Pattern {
 /// `[0-9]` and `[\t-\r ]` match. `char::is_numeric` takes in more than the decimal digits `\d`
 /// stands for, which only sends more text to the regex as written.
 pub(crate) fn is_plain(text: &str) -> bool {
-    text.is_ascii()
-        || !text
-            .chars()
-            .any(|c| !c.is_ascii() && (c.is_numeric() || c.is_whitespace()))
+    // Told by the lead byte where it can be: ASCII (run over at once), and the blocks most mail
+    // is written in, none of which holds a digit or white space (see [`numeric_or_space`]).
+    // Only other characters are decoded to ask.
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    loop {
+        at += crate::text::ascii_run(&bytes[at..]);
+        let Some(&lead) = bytes.get(at) else {
+            break;
+        };
+        at += match lead {
+            // U+00C0..U+053F: accented Latin, Greek, Cyrillic.
+            0xC3..=0xD4 => 2,
+            // U+3040..U+30FF: kana.
+            0xE3 if matches!(bytes.get(at + 1), Some(0x81..=0x83)) => 3,
+            // U+4000..U+9FFF: kanji.
+            0xE4..=0xE9 => 3,
+            _ => match text[at..].chars().next() {
+                Some(c) if numeric_or_space(c) => return false,
+                Some(c) => c.len_utf8(),
+                None => break,
+            },
+        };
+    }
+    true
+}
+
+/// `c.is_numeric() || c.is_whitespace()`, the blocks [`is_plain`] skips by their lead byte told
+/// by their range: accented Latin, Greek, Cyrillic, kana, kanji.
+fn numeric_or_space(c: char) -> bool {
+    match c {
+        '\u{C0}'..='\u{53F}' | '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' => false,
+        _ => c.is_numeric() || c.is_whitespace(),
+    }
 }
 
 /// `source` with its `\d` and `\s` as their ASCII classes, inside brackets or out (`[\d,]` becomes
@@ -105,6 +135,21 @@ mod tests {
             );
             assert!(beyond.iter().all(|c| !is_plain(c)), "{unicode}: {beyond:?}");
             assert!(narrow.iter().all(|c| c.is_ascii()));
+        }
+    }
+
+    #[test]
+    fn numeric_or_space_of_every_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(numeric_or_space(c), c.is_numeric() || c.is_whitespace(), "{c:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_is_no_numeric_or_space_beyond_ascii(s in "[ -~é¿\u{500}\u{53F}\u{540}\u{3007}ぁヿ\u{3105}\u{3400}注\u{9FFF}\u{A000}\u{A0}\u{3000}\u{85}٣²①\u{2028}]{0,40}") {
+            let slow = !s.chars().any(|c| !c.is_ascii() && (c.is_numeric() || c.is_whitespace()));
+            proptest::prop_assert_eq!(is_plain(&s), slow);
         }
     }
 

@@ -101,7 +101,14 @@ impl Shape {
         let b = line.as_bytes();
         let word = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
         let digits_at = |i: usize| b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-        let mut starts = (0..b.len()).filter(|&p| b[p].is_ascii_digit() && (p == 0 || !word(p - 1)));
+        // Only the first digit of a run can follow a boundary: the search goes from run to run.
+        let mut runs_from = 0;
+        let mut starts = std::iter::from_fn(|| {
+            let p = first_digit(b, runs_from)?;
+            runs_from = p + digits_at(p);
+            Some(p)
+        })
+        .filter(|&p| p == 0 || !word(p - 1));
         starts.find_map(|p| {
             let mut runs = [""; 3];
             let mut at = p;
@@ -122,6 +129,19 @@ impl Shape {
             (!word(at)).then_some(runs)
         })
     }
+}
+
+/// Where the first ASCII digit at or after `from` is. Sixteen bytes are looked at together:
+/// lines run long between digits.
+fn first_digit(b: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(chunk) = b.get(at..at + 16) {
+        if chunk.iter().fold(false, |any, c| any | c.is_ascii_digit()) {
+            break;
+        }
+        at += 16;
+    }
+    b.get(at..)?.iter().position(u8::is_ascii_digit).map(|p| at + p)
 }
 
 #[derive(Clone, Copy)]
@@ -150,9 +170,7 @@ pub(super) fn day_first(currency: Option<&str>) -> bool {
 /// one that is impossible that way (`5/19/2025` day first) is read the other way.
 pub(super) fn find_date(line: &str, day_first: bool) -> Option<String> {
     // Every form reads its numbers as ASCII digits: without one the patterns need not run.
-    if !line.bytes().any(|b| b.is_ascii_digit()) {
-        return None;
-    }
+    first_digit(line.as_bytes(), 0)?;
     let plain = is_plain(line);
     DATES.iter().find_map(|date| {
         let [one, two, three] = date.groups(line, plain)?;
