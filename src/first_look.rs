@@ -85,8 +85,8 @@ fn decodes(body: impl Iterator<Item = &'static &'static str>) -> Markers {
     )
 }
 static OPAQUE: LazyLock<Markers> = LazyLock::new(|| Markers::new(opaque().copied()));
-/// The forward markers alone, for HTML as rendered: a numeric reference can spell one
-/// (`From&#58;`) where the raw bytes show none.
+/// The forward markers alone, for HTML as rendered: markup or a numeric reference can hide one
+/// (`Fr<b>om:</b>`, `From&#58;`) where the raw bytes show none.
 static SENDER_LABELS: LazyLock<Markers> =
     LazyLock::new(|| Markers::new(forward::SENDER_LABELS.iter().copied()));
 /// The scope rule's brand words as they look squeezed (letters and digits only, lowercased).
@@ -146,7 +146,7 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
                 return names_brand(&text);
             }
             skim::html_text(&text).is_none_or(|shown| {
-                (memchr::memmem::find(&bytes, b"&#").is_some() && SENDER_LABELS.is_match(shown.as_bytes()))
+                SENDER_LABELS.is_match(shown.as_bytes())
                     || SQUEEZED_BRANDS.is_match(&text::folded_alphanumerics(&shown))
             })
         }
@@ -403,8 +403,9 @@ mod tests {
             // What follows could join the letter.
             "a&eacute;\u{301}",
             "a&eacute;&#769;",
-            // A forward marker spelled with a reference.
+            // A forward marker spelled with a reference, or split by markup.
             "From&#58; Support &lt;a@rnicrosoft.com&gt;",
+            "Fr<b>om:</b> Support &lt;billing@rnicrosoft.com&gt;<br>Subject: Your order",
             // A brand word behind one.
             "&eacute;Microsoft",
             // A name of eleven letters (ℰ folds to e), and a reference a tag splits.
