@@ -469,6 +469,16 @@ fn push_collapsed(out: &mut String, text: &str) {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // Eight bytes none of which is at most a space hold no white space; else the first
+        // such byte is where to look.
+        if let Some(chunk) = bytes[i..].first_chunk::<8>() {
+            let x = u64::from_le_bytes(*chunk);
+            let low = x.wrapping_sub(0x2121_2121_2121_2121) & !x & 0x8080_8080_8080_8080;
+            i += (low.trailing_zeros() / 8) as usize;
+            if low == 0 {
+                continue;
+            }
+        }
         if !bytes[i].is_ascii_whitespace() {
             i += 1;
             continue;
@@ -805,6 +815,49 @@ mod tests {
             if let Some(simple) = read_simple(&html) {
                 proptest::prop_assert_eq!(simple, read_lol(&html), "{:?}", html);
             }
+        }
+    }
+
+    /// [`push_collapsed`] as it was, one byte at a time.
+    fn push_collapsed_bytewise(out: &mut String, text: &str) {
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_whitespace() {
+                i += 1;
+                continue;
+            }
+            // A lone space after a word is its own collapsed form.
+            let lone_space = bytes[i] == b' '
+                && i > start
+                && !bytes[i - 1].is_ascii_whitespace()
+                && !bytes.get(i + 1).is_some_and(u8::is_ascii_whitespace);
+            if lone_space {
+                i += 1;
+                continue;
+            }
+            out.push_str(&text[start..i]);
+            if !out.ends_with([' ', '\n']) {
+                out.push(' ');
+            }
+            while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+                i += 1;
+            }
+            start = i;
+        }
+        out.push_str(&text[start..]);
+    }
+
+    proptest::proptest! {
+        /// Skipping eight bytes at a time collapses as looking at each byte did.
+        #[test]
+        fn collapsing_skips_as_bytewise(before in "[a \n]{0,2}", text in "[ab \t\n\r\x0c\x01\x1f!\u{a0}é注]{0,60}") {
+            let mut fast = before.clone();
+            push_collapsed(&mut fast, &text);
+            let mut slow = before;
+            push_collapsed_bytewise(&mut slow, &text);
+            proptest::prop_assert_eq!(fast, slow);
         }
     }
 
