@@ -1,49 +1,110 @@
 //! HTML rendered as text for matching, and the links of a body. mail-parser's own converter
 //! glues table cells together, so a label and its value would run into one word.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use crate::view::Link;
 
-/// Elements that start and end a line: table cells and rows, paragraphs, list items, headings.
-/// One cell per line keeps a label and its value apart, which mail-parser's converter glues.
-const BLOCK_ELEMENTS: &[&str] = &[
-    "td",
-    "th",
-    "tr",
-    "table",
-    "thead",
-    "tbody",
-    "tfoot",
-    "caption",
-    "p",
-    "div",
-    "br",
-    "hr",
-    "li",
-    "ul",
-    "ol",
-    "dl",
-    "dt",
-    "dd",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "blockquote",
-    "pre",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "center",
-    "address",
-    "title",
-];
+/// What a start tag's name (any case) makes of it, as the element lists of lol_html and of
+/// this renderer have it: the name is lowercased once and matched, not compared with each list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Element {
+    /// `a`: its `href` starts a link.
+    link: bool,
+    /// Starts and ends a line: table cells and rows, paragraphs, list items, headings. One cell
+    /// per line keeps a label and its value apart, which mail-parser's converter glues.
+    block: bool,
+    /// Without content (lol_html's list): no end tag, no end tag handler.
+    void: bool,
+    /// After it [`read_simple`] leaves the document to lol_html: foreign content (`svg`,
+    /// `math`), where lol_html's reading of text and CDATA changes, and the contexts in which it
+    /// stops with an ambiguity error (`select`, `frameset`) or never leaves plain text.
+    left_to_lol_html: bool,
+    content: Content,
+}
+
+fn element(name: &[u8]) -> Element {
+    // The longest name below is 10 bytes; a longer one is none of them.
+    let mut buf = [0u8; 10];
+    let lower = match buf.get_mut(..name.len()) {
+        Some(lower) => {
+            for (l, b) in lower.iter_mut().zip(name) {
+                *l = b.to_ascii_lowercase();
+            }
+            &*lower
+        }
+        None => &[],
+    };
+    Element {
+        link: lower == b"a",
+        block: matches!(
+            lower,
+            b"td"
+                | b"th"
+                | b"tr"
+                | b"table"
+                | b"thead"
+                | b"tbody"
+                | b"tfoot"
+                | b"caption"
+                | b"p"
+                | b"div"
+                | b"br"
+                | b"hr"
+                | b"li"
+                | b"ul"
+                | b"ol"
+                | b"dl"
+                | b"dt"
+                | b"dd"
+                | b"h1"
+                | b"h2"
+                | b"h3"
+                | b"h4"
+                | b"h5"
+                | b"h6"
+                | b"blockquote"
+                | b"pre"
+                | b"section"
+                | b"article"
+                | b"header"
+                | b"footer"
+                | b"center"
+                | b"address"
+                | b"title"
+        ),
+        void: matches!(
+            lower,
+            b"area"
+                | b"base"
+                | b"basefont"
+                | b"bgsound"
+                | b"br"
+                | b"col"
+                | b"embed"
+                | b"hr"
+                | b"img"
+                | b"input"
+                | b"keygen"
+                | b"link"
+                | b"meta"
+                | b"param"
+                | b"source"
+                | b"track"
+                | b"wbr"
+        ),
+        left_to_lol_html: matches!(lower, b"svg" | b"math" | b"select" | b"frameset" | b"plaintext"),
+        content: match lower {
+            b"title" | b"textarea" => Content::RcData,
+            b"script" => Content::Script,
+            b"style" | b"iframe" | b"xmp" | b"noembed" | b"noframes" | b"noscript" => Content::RawText,
+            _ => Content::Html,
+        },
+    }
+}
 
 /// Render HTML as text for matching, and collect its links in the same pass. Text runs keep
 /// their words with white space collapsed; each block element (above) goes on its own line;
@@ -52,17 +113,20 @@ const BLOCK_ELEMENTS: &[&str] = &[
 /// rest by lol_html itself.
 pub fn render_html(html: &str) -> (String, Vec<Link>) {
     let rendered = read_simple(html).unwrap_or_else(|| read_lol(html));
-    let text = decode_entities(&rendered.text)
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let decoded = decode_entities(&rendered.text);
+    // Its lines trimmed, the empty ones dropped.
+    let mut text = String::with_capacity(decoded.len());
+    for line in decoded.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(line);
+    }
     let links = rendered
         .links
         .into_iter()
         .map(|l| Link {
-            text: decode_entities(l.text.trim()),
+            text: decode_entities(l.text.trim()).into_owned(),
             ..l
         })
         .collect();
@@ -85,19 +149,19 @@ enum End {
 }
 
 impl Rendered {
-    /// A start tag `name` (any case), with the raw value of its first `href` attribute if it has
+    /// A start tag of element `el`, with the raw value of its first `href` attribute if it has
     /// one; returns what its end tag does.
-    fn start(&mut self, name: &[u8], href: Option<&str>) -> Option<End> {
-        if let (true, Some(href)) = (name.eq_ignore_ascii_case(b"a"), href) {
+    fn start(&mut self, el: Element, href: Option<&str>) -> Option<End> {
+        if let (true, Some(href)) = (el.link, href) {
             if self.links.len() < MAX_LINKS {
                 self.links.push(Link {
-                    href: decode_entities(href.trim()),
+                    href: decode_entities(href.trim()).into_owned(),
                     text: String::new(),
                 });
                 self.in_link = true;
             }
             Some(End::Link)
-        } else if is_one_of(name, BLOCK_ELEMENTS) {
+        } else if el.block {
             self.text.push('\n');
             Some(End::Line)
         } else {
@@ -123,10 +187,6 @@ impl Rendered {
     }
 }
 
-fn is_one_of(name: &[u8], names: &[&str]) -> bool {
-    names.iter().any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
-}
-
 /// Streaming with lol_html (no DOM: HTML mail is rendered for every candidate in a mailbox scan).
 fn read_lol(html: &str) -> Rendered {
     use std::cell::RefCell;
@@ -147,7 +207,9 @@ fn read_lol(html: &str) -> Rendered {
             } else {
                 None
             };
-            let end = element_out.borrow_mut().start(name.as_bytes(), href.as_deref());
+            let end = element_out
+                .borrow_mut()
+                .start(element(name.as_bytes()), href.as_deref());
             if let (Some(end), Some(handlers)) = (end, el.end_tag_handlers()) {
                 let end_out = element_out.clone();
                 let on_end: lol_html::EndTagHandler<'static> = Box::new(move |_| {
@@ -173,19 +235,8 @@ fn read_lol(html: &str) -> Rendered {
 /// Most elements [`read_simple`] keeps open (each end tag may look through them all).
 const MAX_OPEN: usize = 256;
 
-/// Start tags after which [`read_simple`] leaves the document to lol_html: foreign content
-/// (`svg`, `math`), where lol_html's reading of text and CDATA changes, and the contexts in
-/// which it stops with an ambiguity error (`select`, `frameset`) or never leaves plain text.
-const LEFT_TO_LOL_HTML: &[&str] = &["svg", "math", "select", "frameset", "plaintext"];
-
-/// Elements without content (lol_html's list): no end tag, no end tag handler.
-const VOID_ELEMENTS: &[&str] = &[
-    "area", "base", "basefont", "bgsound", "br", "col", "embed", "hr", "img", "input", "keygen", "link",
-    "meta", "param", "source", "track", "wbr",
-];
-
 /// How an element's content is read (lol_html's tree builder simulation).
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Content {
     /// Markup.
     Html,
@@ -198,24 +249,13 @@ pub(crate) enum Content {
 }
 
 pub(crate) fn content_of(name: &[u8]) -> Content {
-    if is_one_of(name, &["title", "textarea"]) {
-        Content::RcData
-    } else if name.eq_ignore_ascii_case(b"script") {
-        Content::Script
-    } else if is_one_of(
-        name,
-        &["style", "iframe", "xmp", "noembed", "noframes", "noscript"],
-    ) {
-        Content::RawText
-    } else {
-        Content::Html
-    }
+    element(name).content
 }
 
 /// The document read token by token as lol_html's lexer reads it (its state machine, with the
 /// open element stack its end tag handlers run from: an end tag closes the last open element
 /// of its name and every element opened after it), or None where the markup needs more than
-/// this reads: a construct cut off by the end, NUL bytes, the tags of [`LEFT_TO_LOL_HTML`], a
+/// this reads: a construct cut off by the end, NUL bytes, the tags left to lol_html ([`Element`]), a
 /// script with `<!`, a self-closing text element, odd comment starts (`<!-->`, `<!--->`), a
 /// comment that only `--!>` ends, more than [`MAX_OPEN`] open elements.
 fn read_simple(html: &str) -> Option<Rendered> {
@@ -234,11 +274,12 @@ fn read_simple(html: &str) -> Option<Rendered> {
             b if b.is_ascii_alphabetic() => {
                 let tag = read_tag(s, i)?;
                 let name = &s[tag.name.clone()];
-                if is_one_of(name, LEFT_TO_LOL_HTML) {
+                let el = element(name);
+                if el.left_to_lol_html {
                     return None;
                 }
-                let end = out.start(name, tag.href.map(|h| &html[h]));
-                if !is_one_of(name, VOID_ELEMENTS) {
+                let end = out.start(el, tag.href.map(|h| &html[h]));
+                if !el.void {
                     // An end tag walks down the stack, so a deep one is left to lol_html.
                     if open.len() == MAX_OPEN {
                         return None;
@@ -246,7 +287,7 @@ fn read_simple(html: &str) -> Option<Rendered> {
                     open.push((name, end));
                 }
                 i = tag.end;
-                let content = content_of(name);
+                let content = el.content;
                 if content == Content::Html {
                     continue;
                 }
@@ -428,6 +469,16 @@ fn push_collapsed(out: &mut String, text: &str) {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // Eight bytes none of which is at most a space hold no white space; else the first
+        // such byte is where to look.
+        if let Some(chunk) = bytes[i..].first_chunk::<8>() {
+            let x = u64::from_le_bytes(*chunk);
+            let low = x.wrapping_sub(0x2121_2121_2121_2121) & !x & 0x8080_8080_8080_8080;
+            i += (low.trailing_zeros() / 8) as usize;
+            if low == 0 {
+                continue;
+            }
+        }
         if !bytes[i].is_ascii_whitespace() {
             i += 1;
             continue;
@@ -466,8 +517,34 @@ pub fn text_links(text: &str) -> Vec<Link> {
         .collect()
 }
 
-fn decode_entities(s: &str) -> String {
-    html_escape::decode_html_entities(s).into_owned()
+/// html_escape's decoding, with the text between entities found by memchr (it looks at each
+/// byte): an entity starts at a `&` and ends at the first `;` (or is none) with no `&` inside,
+/// so each `&` up to the first `;` or the next `&` is decoded alone, and what follows is text.
+fn decode_entities(s: &str) -> Cow<'_, str> {
+    let bytes = s.as_bytes();
+    let Some(mut at) = memchr::memchr(b'&', bytes) else {
+        return Cow::Borrowed(s);
+    };
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&s[..at]);
+    while at < s.len() {
+        let next = memchr::memchr(b'&', &bytes[at + 1..]).map_or(s.len(), |n| at + 1 + n);
+        let end = memchr::memchr(b';', &bytes[at..next]).map_or(next, |q| at + q + 1);
+        // The commonest names are matched here: html_escape looks each up in its table of 2,231.
+        match &s[at..end] {
+            "&nbsp;" => out.push('\u{a0}'),
+            "&amp;" => out.push('&'),
+            "&lt;" => out.push('<'),
+            "&gt;" => out.push('>'),
+            "&quot;" => out.push('"'),
+            entity => {
+                html_escape::decode_html_entities_to_string(entity, &mut out);
+            }
+        }
+        out.push_str(&s[end..next]);
+        at = next;
+    }
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -556,6 +633,191 @@ mod tests {
         "注文",
     ];
 
+    /// The element lists as they were matched before [`element`], one name at a time.
+    const BLOCK_ELEMENTS: &[&str] = &[
+        "td",
+        "th",
+        "tr",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "caption",
+        "p",
+        "div",
+        "br",
+        "hr",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "center",
+        "address",
+        "title",
+    ];
+    const LEFT_TO_LOL_HTML: &[&str] = &["svg", "math", "select", "frameset", "plaintext"];
+    const VOID_ELEMENTS: &[&str] = &[
+        "area", "base", "basefont", "bgsound", "br", "col", "embed", "hr", "img", "input", "keygen", "link",
+        "meta", "param", "source", "track", "wbr",
+    ];
+
+    fn is_one_of(name: &[u8], names: &[&str]) -> bool {
+        names.iter().any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+    }
+
+    fn element_by_lists(name: &[u8]) -> Element {
+        let content = if is_one_of(name, &["title", "textarea"]) {
+            Content::RcData
+        } else if name.eq_ignore_ascii_case(b"script") {
+            Content::Script
+        } else if is_one_of(
+            name,
+            &["style", "iframe", "xmp", "noembed", "noframes", "noscript"],
+        ) {
+            Content::RawText
+        } else {
+            Content::Html
+        };
+        Element {
+            link: name.eq_ignore_ascii_case(b"a"),
+            block: is_one_of(name, BLOCK_ELEMENTS),
+            void: is_one_of(name, VOID_ELEMENTS),
+            left_to_lol_html: is_one_of(name, LEFT_TO_LOL_HTML),
+            content,
+        }
+    }
+
+    const NAMES: &[&str] = &[
+        "a",
+        "td",
+        "th",
+        "tr",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "caption",
+        "p",
+        "div",
+        "br",
+        "hr",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "center",
+        "address",
+        "title",
+        "svg",
+        "math",
+        "select",
+        "frameset",
+        "plaintext",
+        "area",
+        "base",
+        "basefont",
+        "bgsound",
+        "col",
+        "embed",
+        "img",
+        "input",
+        "keygen",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "textarea",
+        "script",
+        "style",
+        "iframe",
+        "xmp",
+        "noembed",
+        "noframes",
+        "noscript",
+        "o:p",
+        "span",
+        "blockquotes",
+        "h",
+        "\u{212a}",
+        "",
+    ];
+
+    proptest::proptest! {
+        /// One lowercase match reads a name as the lists did, whatever its case, however cut
+        /// or extended.
+        #[test]
+        fn element_is_the_lists(
+            pick in 0..NAMES.len(),
+            flips in proptest::collection::vec(proptest::bool::ANY, 12),
+            cut in 0..12usize,
+            tail in "[a-zA-Z0-9:\u{212a}]{0,3}",
+        ) {
+            let mut name: Vec<u8> = NAMES[pick].bytes().zip(&flips).map(|(b, &up)| {
+                if up { b.to_ascii_uppercase() } else { b }
+            }).collect();
+            name.truncate(cut);
+            let longer = [&name[..], tail.as_bytes()].concat();
+            for n in [&name[..], &longer[..]] {
+                proptest::prop_assert_eq!(element(n), element_by_lists(n), "{:?}", n);
+            }
+        }
+
+        /// Decoding between memchr's `&`s is html_escape's decoding of the whole.
+        #[test]
+        fn entities_are_html_escapes(
+            picks in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "&", ";", "#", "x", "X", "amp", "lt", "a", "1", "0", "f", " ", "é", "注",
+                    "&amp;", "&#77;", "&#x4e;", "&#0;", "&nbsp;", "&;", "&#;", "&#x;", "&&",
+                    "&lt;", "&gt;", "&quot;", "&NBSP;", "&nbsp", "&ampx;",
+                ]),
+                0..24,
+            ),
+        ) {
+            let s: String = picks.concat();
+            proptest::prop_assert_eq!(decode_entities(&s), html_escape::decode_html_entities(&s), "{:?}", s);
+        }
+    }
+
+    #[test]
+    fn every_listed_name_is_its_element() {
+        for name in NAMES {
+            for n in [name.to_string(), name.to_ascii_uppercase()] {
+                assert_eq!(element(n.as_bytes()), element_by_lists(n.as_bytes()), "{n}");
+            }
+        }
+    }
+
     proptest::proptest! {
         /// Where the simple reader reads a document, it reads what lol_html reads.
         #[test]
@@ -564,6 +826,49 @@ mod tests {
             if let Some(simple) = read_simple(&html) {
                 proptest::prop_assert_eq!(simple, read_lol(&html), "{:?}", html);
             }
+        }
+    }
+
+    /// [`push_collapsed`] as it was, one byte at a time.
+    fn push_collapsed_bytewise(out: &mut String, text: &str) {
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_whitespace() {
+                i += 1;
+                continue;
+            }
+            // A lone space after a word is its own collapsed form.
+            let lone_space = bytes[i] == b' '
+                && i > start
+                && !bytes[i - 1].is_ascii_whitespace()
+                && !bytes.get(i + 1).is_some_and(u8::is_ascii_whitespace);
+            if lone_space {
+                i += 1;
+                continue;
+            }
+            out.push_str(&text[start..i]);
+            if !out.ends_with([' ', '\n']) {
+                out.push(' ');
+            }
+            while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+                i += 1;
+            }
+            start = i;
+        }
+        out.push_str(&text[start..]);
+    }
+
+    proptest::proptest! {
+        /// Skipping eight bytes at a time collapses as looking at each byte did.
+        #[test]
+        fn collapsing_skips_as_bytewise(before in "[a \n]{0,2}", text in "[ab \t\n\r\x0c\x01\x1f!\u{a0}é注]{0,60}") {
+            let mut fast = before.clone();
+            push_collapsed(&mut fast, &text);
+            let mut slow = before;
+            push_collapsed_bytewise(&mut slow, &text);
+            proptest::prop_assert_eq!(fast, slow);
         }
     }
 
