@@ -993,6 +993,39 @@ fn many_parts() {
     assert_sane(&record, 1);
 }
 
+/// Many parts naming boundaries of their own beside a long quoted-printable text part: each
+/// distinct boundary is looked for in the text the full decode takes out of mail-parser's
+/// parse, which must not multiply (reviewed: boundaries × text bytes).
+#[test]
+fn many_boundaries_beside_long_quoted_printable_text() {
+    let mut raw = String::from(
+        "From: Microsoft <microsoft-noreply@microsoft.com>\nSubject: Microsoft order\n\
+         MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=zz\n\n\
+         --zz\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n",
+    );
+    raw.push_str(&"<p>Microsoft =E3=81=82 order</p>\n".repeat(100_000));
+    for i in 0..20_000 {
+        raw.push_str(&format!(
+            "--zz\nContent-Type: text/plain; boundary=b{i}\n\npart\n"
+        ));
+    }
+    raw.push_str("--zz--\n");
+    let record = classify("boundaries.eml", 1, raw.as_bytes(), &Options::default());
+    assert_sane(&record, 1);
+}
+
+/// An Authentication-Results value of many comment ends and quotes: read in runs, each run's end
+/// found without reading to the end of the value again.
+#[test]
+fn authentication_results_of_many_parentheses() {
+    let text = String::from_utf8(fixture_01()).unwrap();
+    for filler in [")".repeat(400_000), "\"x".repeat(200_000), "a(b)".repeat(100_000)] {
+        let raw = format!("Authentication-Results: mx.example.jp; (x){filler}\n{text}");
+        let record = classify("auth.eml", 1, raw.as_bytes(), &Options::default());
+        assert_sane(&record, 1);
+    }
+}
+
 #[test]
 fn only_nul_bytes() {
     for len in [1, 4096, 1 << 20] {

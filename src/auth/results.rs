@@ -264,6 +264,9 @@ fn strip_comments(s: &str) -> Cow<'_, str> {
     let mut out = Vec::with_capacity(s.len());
     let (mut depth, mut quoted) = (0usize, false);
     let mut at = first;
+    // The next backslash, searched again only once passed: searching it for every run would
+    // read to the end of the value each time.
+    let mut backslash = memchr::memchr(b'\\', bytes);
     out.extend_from_slice(&bytes[..at]);
     while at < bytes.len() {
         let b = bytes[at];
@@ -291,11 +294,15 @@ fn strip_comments(s: &str) -> Cow<'_, str> {
             }
             _ => {
                 // Up to the next byte that can change the state, kept or dropped whole.
+                if backslash.is_some_and(|b| b <= at) {
+                    backslash = memchr::memchr(b'\\', &bytes[at + 1..]).map(|n| at + 1 + n);
+                }
                 let run = memchr::memchr3(b'(', b')', b'"', &bytes[at + 1..])
+                    .map(|n| at + 1 + n)
                     .into_iter()
-                    .chain(memchr::memchr(b'\\', &bytes[at + 1..]))
+                    .chain(backslash)
                     .min()
-                    .map_or(bytes.len(), |n| at + 1 + n);
+                    .unwrap_or(bytes.len());
                 if keep {
                     out.extend_from_slice(&bytes[at..run]);
                 }

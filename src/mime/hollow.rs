@@ -310,7 +310,20 @@ impl<'a> Hollowed<'a> {
                 found[run] = true;
             }
         }
-        // A text part's decoder stops at `--` and the boundary wherever they show.
+        // A text part's decoder stops at `--` and the boundary wherever they show. Each distinct
+        // boundary is searched in every text run: past a few times the message's bytes (a
+        // hostile mail of many parts), the whole message is parsed instead.
+        boundaries.sort_unstable();
+        boundaries.dedup();
+        let text_bytes: usize = self
+            .runs
+            .iter()
+            .filter(|r| r.kind == Kind::Text)
+            .map(|r| r.end - r.start)
+            .sum();
+        if boundaries.len().saturating_mul(text_bytes) > 4 * self.raw.len() {
+            return false;
+        }
         let delimiters: Vec<Vec<u8>> = boundaries
             .iter()
             .map(|b| [b"--", b.as_bytes()].concat())
