@@ -46,11 +46,13 @@ const OPAQUE_ANYWHERE: &[&str] = &[
 const OPAQUE_BODY: &[&str] = &["=?", "&#", "\u{1b}"];
 
 /// Entity references that stand for no letter or digit: dropped like markup, they hide nothing.
-/// Any other (`&eacute;`, `&Mopf;`) could spell part of a word: the body is decoded.
+/// Any other (`&eacute;`, `&Mopf;`, `&trade;`, which folds to `tm`) could spell part of a word:
+/// the body is decoded. Matched as written: names are case-sensitive, and one no decoder knows
+/// (`&Trade;`) is shown as its letters.
 const PLAIN_ENTITIES: &[&str] = &[
     "amp", "lt", "gt", "quot", "apos", "nbsp", "shy", "zwj", "zwnj", "ensp", "emsp", "thinsp", "copy", "reg",
-    "trade", "hellip", "mdash", "ndash", "bull", "middot", "laquo", "raquo", "ldquo", "rdquo", "lsquo",
-    "rsquo", "yen", "euro", "pound", "cent", "times", "deg", "para", "sect",
+    "hellip", "mdash", "ndash", "bull", "middot", "laquo", "raquo", "ldquo", "rdquo", "lsquo", "rsquo",
+    "yen", "euro", "pound", "cent", "times", "deg", "para", "sect",
 ];
 
 /// Transfer encodings the first look undoes itself ([`crate::skim`]): where they are named,
@@ -89,6 +91,19 @@ static OPAQUE: LazyLock<Markers> = LazyLock::new(|| Markers::new(opaque().copied
 /// (`Fr<b>om:</b>`, `From&#58;`) where the raw bytes show none.
 static SENDER_LABELS: LazyLock<Markers> =
     LazyLock::new(|| Markers::new(forward::SENDER_LABELS.iter().copied()));
+/// The sender labels with a space (`from :`) as HTML can write them: the view renders any run of
+/// white space as one space (`From\n:` is shown `From :`).
+static SPACED_SENDER_LABELS: LazyLock<regex::Regex> = LazyLock::new(|| {
+    let spaced: Vec<String> = forward::SENDER_LABELS
+        .iter()
+        .filter(|label| label.contains(' '))
+        .map(|label| {
+            let words: Vec<String> = label.split(' ').map(regex::escape).collect();
+            words.join(r"[\t\n\x0C\r ]+")
+        })
+        .collect();
+    regex::Regex::new(&format!("(?i){}", spaced.join("|"))).expect("sender label pattern is valid")
+});
 /// The scope rule's brand words as they look squeezed (letters and digits only, lowercased).
 /// Without word boundaries this matches more than the rule does (`maxbox`): such a body is
 /// decoded, which costs time and never a verdict.
@@ -147,6 +162,7 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
             }
             skim::html_text(&text).is_none_or(|shown| {
                 SENDER_LABELS.is_match(shown.as_bytes())
+                    || SPACED_SENDER_LABELS.is_match(&shown)
                     || SQUEEZED_BRANDS.is_match(&text::folded_alphanumerics(&shown))
             })
         }
@@ -212,7 +228,7 @@ fn plain_entities(body: &[u8]) -> bool {
                 // What follows must join no character: ASCII, and no numeric reference (which
                 // could be a combining mark).
                 let next = &body[at + end + 2..];
-                PLAIN_ENTITIES.iter().any(|p| p.eq_ignore_ascii_case(name))
+                PLAIN_ENTITIES.contains(&name)
                     || (next.first().is_none_or(u8::is_ascii)
                         && !next.starts_with(b"&#")
                         && other_letter(name))
@@ -406,6 +422,10 @@ mod tests {
             // A forward marker spelled with a reference, or split by markup.
             "From&#58; Support &lt;a@rnicrosoft.com&gt;",
             "Fr<b>om:</b> Support &lt;billing@rnicrosoft.com&gt;<br>Subject: Your order",
+            "From\n: Support &lt;billing@rnicrosoft.com&gt;<br>Subject: Your order",
+            // A reference that folds to letters, and a name no decoder knows, shown as letters.
+            "Microsof&trade; account",
+            "Microsof&Trade; account",
             // A brand word behind one.
             "&eacute;Microsoft",
             // A name of eleven letters (ℰ folds to e), and a reference a tag splits.
@@ -508,6 +528,17 @@ mod tests {
                 text::alphanumerics(&text::fold(&s)).into_bytes(),
                 text::folded_alphanumerics(&s)
             );
+        }
+    }
+
+    /// What the first look drops stands for no letter or digit, folded too.
+    #[test]
+    fn plain_entities_stand_for_no_letter() {
+        for name in PLAIN_ENTITIES {
+            let reference = format!("&{name};");
+            let decoded = html_escape::decode_html_entities(&reference);
+            assert_ne!(decoded, reference, "{name}");
+            assert!(text::folded_alphanumerics(&decoded).is_empty(), "{name}");
         }
     }
 
