@@ -145,8 +145,13 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
     if OPAQUE.is_match(&raw[..body_start]) {
         return true;
     }
+    // Whether a header so far could make plain text flowed: each part's comes before it.
+    let mut may_flow = FORMAT.is_match(&raw[..body_start]);
     skim::any_piece(raw, &glance.content_type, &mut |piece| match piece {
-        Piece::Raw(bytes) => text_matters(bytes),
+        Piece::Raw(bytes) => {
+            may_flow = may_flow || FORMAT.is_match(bytes);
+            text_matters(bytes)
+        }
         Piece::Text { bytes, charset, html } => {
             // Plain text is shown as it stands, references included.
             if TEXT_DECODES.is_match(&bytes) || (html && !plain_entities(&bytes)) {
@@ -158,7 +163,7 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
             // The view holds HTML as rendered; plain text as it stands, searched also without
             // what looks like markup, as a body of unknown type is.
             if !html {
-                return names_brand(&text);
+                return names_brand(&text) || (may_flow && unflowed_matters(&text));
             }
             skim::html_text(&text).is_none_or(|shown| {
                 SENDER_LABELS.is_match(shown.as_bytes())
@@ -167,6 +172,21 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
             })
         }
     })
+}
+
+/// The parameter that makes plain text flowed (`format=flowed`): a parameter's name is never
+/// encoded, so a part without it in its header is read as it stands.
+static FORMAT: LazyLock<Markers> = LazyLock::new(|| Markers::new(["format"]));
+
+/// Whether plain text the view may show unflowed ([`mime::unflow`]: a line ending in a space
+/// joined to the next, with or without the space) shows a marker the text as it stands does not
+/// (`Fro ⏎m:` is `From:`). Without such a line nothing is joined.
+fn unflowed_matters(text: &str) -> bool {
+    let soft_break = |end: &[u8]| memchr::memmem::find(text.as_bytes(), end).is_some();
+    (soft_break(b" \n") || soft_break(b" \r\n"))
+        && [false, true]
+            .iter()
+            .any(|&delsp| TEXT_DECODES.is_match(mime::unflow(text, delsp).as_bytes()))
 }
 
 /// Labels mail-parser reads as windows-1252 (the WHATWG reading of them too).
@@ -399,6 +419,27 @@ mod tests {
         assert!(worth(
             b"From: a@example.com\nSubject: hi\n\nMicro<!-- a > b -->soft\n"
         ));
+    }
+
+    /// Flowed text is read as the view shows it: a label cut by a soft line break is one.
+    #[test]
+    fn flowed_text_is_read_joined() {
+        let mail = |params: &str| {
+            format!(
+                "From: a@example.com\nSubject: hi\nContent-Type: text/plain; charset=utf-8{params}\n\nfyi\n\n\
+                 Fro \nm: Support <billing@rnicrosoft.com>\nSubject: Your order\nDate: Mon, 1 Dec 2026\n\npay now\n"
+            )
+        };
+        let decide = |raw: &str| {
+            let view = crate::mime::decode(raw.as_bytes()).unwrap();
+            crate::verdict::decide(&view, &Default::default()).label
+        };
+        let flowed = mail("; format=flowed; delsp=yes");
+        assert!(worth(flowed.as_bytes()));
+        assert_ne!(decide(&flowed), crate::verdict::Label::Unrelated);
+        let fixed = mail("");
+        assert!(!worth(fixed.as_bytes()));
+        assert_eq!(decide(&fixed), crate::verdict::Label::Unrelated);
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub use charset::decode_bytes;
 pub use html::text_links;
 pub use nesting::MAX_EMBEDDED;
 pub use rfc2047::decode_header_bytes;
+pub(crate) use tree::unflow;
 
 use crate::view::MessageView;
 use headers::{auth_field, mailbox, subject_of};

@@ -208,7 +208,7 @@ fn parsers_text(part: &MessagePart, bytes: Vec<u8>) -> String {
 /// the space stuffed before a line that starts with a space, `From ` or `>` is removed. Mail
 /// clients break long lines so (Thunderbird, Apple Mail), which would cut item rows and
 /// sentences in two.
-fn unflow(text: &str, delsp: bool) -> String {
+pub(crate) fn unflow(text: &str, delsp: bool) -> String {
     let mut out = String::with_capacity(text.len());
     // The depth of the paragraph being joined, if the last line was flowed.
     let mut open: Option<usize> = None;
