@@ -142,14 +142,17 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
     let body_start = memchr::memmem::find(raw, b"\n\n")
         .or_else(|| memchr::memmem::find(raw, b"\r\n\r\n"))
         .unwrap_or(0);
-    if OPAQUE.is_match(&raw[..body_start]) {
+    let head = &raw[..body_start];
+    if OPAQUE.is_match(head) {
         return true;
     }
-    // Whether a header so far could make plain text flowed: each part's comes before it.
-    let mut may_flow = FORMAT.is_match(&raw[..body_start]);
+    // Whether a header so far could make plain text flowed: each part's comes before it. The
+    // top header, long, is searched only once a part could be flowed text.
+    let mut part_flows = false;
+    let top_flows = std::cell::OnceCell::new();
     skim::any_piece(raw, &glance.content_type, &mut |piece| match piece {
         Piece::Raw(bytes) => {
-            may_flow = may_flow || FORMAT.is_match(bytes);
+            part_flows = part_flows || FORMAT.is_match(bytes);
             text_matters(bytes)
         }
         Piece::Text { bytes, charset, html } => {
@@ -163,7 +166,8 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
             // The view holds HTML as rendered; plain text as it stands, searched also without
             // what looks like markup, as a body of unknown type is.
             if !html {
-                return names_brand(&text) || (may_flow && unflowed_matters(&text));
+                let may_flow = || part_flows || *top_flows.get_or_init(|| FORMAT.is_match(head));
+                return names_brand(&text) || unflowed_matters(&text, may_flow);
             }
             skim::html_text(&text).is_none_or(|shown| {
                 SENDER_LABELS.is_match(shown.as_bytes())
@@ -180,10 +184,12 @@ static FORMAT: LazyLock<Markers> = LazyLock::new(|| Markers::new(["format"]));
 
 /// Whether plain text the view may show unflowed ([`mime::unflow`]: a line ending in a space
 /// joined to the next, with or without the space) shows a marker the text as it stands does not
-/// (`Fro ⏎m:` is `From:`). Without such a line nothing is joined.
-fn unflowed_matters(text: &str) -> bool {
+/// (`Fro ⏎m:` is `From:`). Without such a line nothing is joined; `may_flow` says whether its
+/// header could make it flowed.
+fn unflowed_matters(text: &str, may_flow: impl FnOnce() -> bool) -> bool {
     let soft_break = |end: &[u8]| memchr::memmem::find(text.as_bytes(), end).is_some();
     (soft_break(b" \n") || soft_break(b" \r\n"))
+        && may_flow()
         && [false, true]
             .iter()
             .any(|&delsp| TEXT_DECODES.is_match(mime::unflow(text, delsp).as_bytes()))
