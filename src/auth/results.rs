@@ -10,12 +10,25 @@ use crate::lexicon::providers::TRUSTED_AUTHSERV;
 use crate::reason::ReasonId;
 use crate::view::AuthField;
 
-/// One method result (`dkim=pass header.d=microsoft.com`).
+/// One method result (`dkim=pass header.d=microsoft.com`), of the [`AUTH_METHODS`] only: no
+/// other is read.
 #[derive(Debug)]
 struct MethodResult {
     method: String,
     result: String,
-    props: Vec<(String, String)>,
+    /// The result with white space around `=` dropped, its properties read only for a summary
+    /// (a skipped mail's status needs none).
+    segment: String,
+}
+
+impl MethodResult {
+    /// The properties (`header.d=microsoft.com`), names and values lowercased.
+    fn props(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        split_unquoted_ws(&self.segment)
+            .skip(1)
+            .filter_map(|t| t.split_once('='))
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.trim_matches('"').to_lowercase()))
+    }
 }
 
 /// One parsed Authentication-Results field.
@@ -105,34 +118,37 @@ impl AuthResults {
 /// `ARC-Authentication-Results: i=1; mx.microsoft.com …` above its own results; Gmail its
 /// `mx.google.com` ARC set above its own). Empty when the top-most field is from no trusted
 /// provider. Anything further down may have come with the mail.
-struct Block {
+struct Block<'a> {
     fields: Vec<AuthResults>,
-    /// The first field below the block (or the untrusted top-most one), to name as ignored.
-    ignored: Option<AuthResults>,
+    /// The first field below the block (or the untrusted top-most one), to name as ignored: read
+    /// only for the reasons, which a skipped mail's status does without.
+    ignored: Option<&'a AuthField>,
 }
 
-impl Block {
-    fn of(fields: &[AuthField], trust: &Trust) -> Block {
-        let mut parsed = fields.iter().take(3).map(AuthResults::parse);
-        let Some(top) = parsed.next() else {
+impl<'a> Block<'a> {
+    fn of(fields: &'a [AuthField], trust: &Trust) -> Block<'a> {
+        let Some(top) = fields.first() else {
             return Block {
                 fields: Vec::new(),
                 ignored: None,
             };
         };
-        let Some(provider) = top.provider(trust) else {
+        let parsed = AuthResults::parse(top);
+        let Some(provider) = parsed.provider(trust) else {
             return Block {
                 fields: Vec::new(),
                 ignored: Some(top),
             };
         };
-        let mut next = parsed.next();
-        let mut block = vec![top];
+        let mut block = vec![parsed];
+        let mut next = fields.get(1);
         if block[0].arc
-            && let Some(below) = next.take_if(|b| !b.arc && b.provider(trust).as_ref() == Some(&provider))
+            && let Some(below) = next.map(AuthResults::parse)
+            && !below.arc
+            && below.provider(trust).as_ref() == Some(&provider)
         {
             block.push(below);
-            next = parsed.next();
+            next = fields.get(2);
         }
         Block {
             fields: block,
@@ -189,14 +205,11 @@ impl AuthResults {
         };
         let id = if self.arc { format!("ARC {id}") } else { id };
         let mut parts = vec![id];
-        for r in self
-            .results
-            .iter()
-            .filter(|r| AUTH_METHODS.contains(&r.method.as_str()))
-        {
+        for r in &self.results {
+            let props: Vec<(String, String)> = r.props().collect();
             let prop = AUTH_PROPS
                 .iter()
-                .find_map(|p| r.props.iter().find(|(k, _)| k == p))
+                .find_map(|p| props.iter().find(|(k, _)| k == p))
                 .map(|(k, v)| format!(" {k}={v}"))
                 .unwrap_or_default();
             parts.push(format!("{}={}{prop}", r.method, r.result));
@@ -215,24 +228,27 @@ fn is_arc_instance(segment: &str) -> bool {
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// `spf=pass smtp.mailfrom=microsoft.com` → method, result, properties. Spaces around `=` and a
-/// method version (`dkim/1=pass`) are allowed.
+/// `spf=pass smtp.mailfrom=microsoft.com` → method, result, properties; None for a method not
+/// in [`AUTH_METHODS`]. Spaces around `=` and a method version (`dkim/1=pass`) are allowed.
 fn parse_method(segment: &str) -> Option<MethodResult> {
-    let segment = tight_equals(segment);
-    let mut tokens = split_unquoted_ws(&segment).into_iter();
-    let (method, result) = tokens.next()?.split_once('=')?;
-    let method = method.split('/').next().unwrap_or("").trim().to_ascii_lowercase();
-    if method.is_empty() {
+    // The method starts the (trimmed) segment, white space only ever dropped after it: one
+    // that starts with no method read is passed over before it is taken apart.
+    let starts_known = |m: &&str| segment.get(..m.len()).is_some_and(|p| p.eq_ignore_ascii_case(m));
+    if !AUTH_METHODS.iter().any(starts_known) {
         return None;
     }
-    let props = tokens
-        .filter_map(|t| t.split_once('='))
-        .map(|(k, v)| (k.to_ascii_lowercase(), v.trim_matches('"').to_lowercase()))
-        .collect();
+    let segment = tight_equals(segment);
+    let first = split_unquoted_ws(&segment).next()?;
+    let (method, result) = first.split_once('=')?;
+    let method = method.split('/').next().unwrap_or("").trim().to_ascii_lowercase();
+    if !AUTH_METHODS.contains(&method.as_str()) {
+        return None;
+    }
+    let result = result.trim_matches('"').to_ascii_lowercase();
     Some(MethodResult {
         method,
-        result: result.trim_matches('"').to_ascii_lowercase(),
-        props,
+        result,
+        segment: segment.into_owned(),
     })
 }
 
@@ -332,21 +348,25 @@ fn split_unquoted(s: &str, sep: u8) -> Vec<&str> {
     parts
 }
 
-/// Split on white space outside double quotes, dropping empty pieces.
-fn split_unquoted_ws(s: &str) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let (mut start, mut quoted) = (0, false);
-    for (at, c) in s.char_indices() {
-        if c == '"' {
-            quoted = !quoted;
-        } else if c.is_whitespace() && !quoted {
-            parts.push(&s[start..at]);
-            start = at + c.len_utf8();
+/// Split on white space outside double quotes, dropping empty pieces; read only as far as the
+/// pieces are taken (a status needs the first alone).
+fn split_unquoted_ws(s: &str) -> impl Iterator<Item = &str> {
+    let mut chars = s.char_indices();
+    let (mut start, mut quoted, mut done) = (0, false, false);
+    std::iter::from_fn(move || {
+        for (at, c) in chars.by_ref() {
+            if c == '"' {
+                quoted = !quoted;
+            } else if c.is_whitespace() && !quoted {
+                let piece = &s[start..at];
+                start = at + c.len_utf8();
+                return Some(piece);
+            }
         }
-    }
-    parts.push(&s[start..]);
-    parts.retain(|p| !p.is_empty());
-    parts
+        // The rest, once.
+        (!std::mem::replace(&mut done, true)).then(|| &s[start..])
+    })
+    .filter(|p| !p.is_empty())
 }
 
 /// The trusted authentication verdict alone, for messages the first look skips: the same
@@ -371,14 +391,16 @@ pub(super) fn auth_reasons(fields: &[AuthField], trust: &Trust, found: &mut Find
         AuthStatus::None => {
             let top = block
                 .ignored
-                .as_ref()
-                .map(AuthResults::summary)
+                .map(|field| AuthResults::parse(field).summary())
                 .unwrap_or_default();
             found.add(ReasonId::AuthMissing, format!("untrusted: {top}"));
         }
     }
-    if let Some(ignored) = &block.ignored {
-        found.add(ReasonId::AuthUntrustedIgnored, ignored.summary());
+    if let Some(ignored) = block.ignored {
+        found.add(
+            ReasonId::AuthUntrustedIgnored,
+            AuthResults::parse(ignored).summary(),
+        );
     }
     status
 }
@@ -444,6 +466,23 @@ mod tests {
             }
             by_char.push(&s[start..]);
             proptest::prop_assert_eq!(split_unquoted(&s, b';'), by_char);
+        }
+
+        #[test]
+        fn split_unquoted_ws_splits_as_by_char(s in "[a\" \t\u{a0}é]{0,24}") {
+            let mut by_char = Vec::new();
+            let (mut start, mut quoted) = (0, false);
+            for (at, c) in s.char_indices() {
+                if c == '"' {
+                    quoted = !quoted;
+                } else if c.is_whitespace() && !quoted {
+                    by_char.push(&s[start..at]);
+                    start = at + c.len_utf8();
+                }
+            }
+            by_char.push(&s[start..]);
+            by_char.retain(|p| !p.is_empty());
+            proptest::prop_assert_eq!(split_unquoted_ws(&s).collect::<Vec<_>>(), by_char);
         }
 
         /// The hand squeeze of white space around `=` is the regex replacement it replaces.
