@@ -539,11 +539,7 @@ static QUOTED_FROM: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b">
 /// Where the header block at the start of `message` ends: after its first blank line, LF or CRLF.
 /// The first of either: a CRLF message is not measured to a blank line further on.
 fn header_end(message: &[u8]) -> Option<usize> {
-    memchr::memchr_iter(b'\n', message).find_map(|i| match &message[i + 1..] {
-        [b'\n', ..] => Some(i + 2),
-        [b'\r', b'\n', ..] => Some(i + 3),
-        _ => None,
-    })
+    crate::skim::blank_line(message).map(|(_, end)| end)
 }
 
 /// Largest `Content-Length` honoured. Copied-over headers often carry lengths that don't fit the

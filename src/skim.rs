@@ -9,6 +9,9 @@
 //! is decoded in full.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use aho_corasick::packed;
 
 use crate::mime::html::{Content, content_of, text_end};
 
@@ -45,7 +48,7 @@ pub fn any_piece(raw: &[u8], top_type: &str, each: &mut dyn FnMut(Piece<'_>) -> 
     if memchr::memchr(b'\n', raw).is_none() && memchr::memchr(b'\r', raw).is_some() {
         return true;
     }
-    let Some((head, body)) = split_head(raw, false) else {
+    let Some((head, body)) = split_message(raw) else {
         return true;
     };
     let Some(fields) = Fields::of(head, false) else {
@@ -116,7 +119,7 @@ impl Walk<'_> {
             if part.is_empty() {
                 continue;
             }
-            let Some((head, content)) = split_head(part, true) else {
+            let Some((head, content)) = split_head(part) else {
                 return true;
             };
             let Some(fields) = Fields::of(head, !digest) else {
@@ -186,10 +189,47 @@ fn delimited<'a>(body: &'a [u8], boundary: &[u8]) -> Option<Split<'a>> {
     })
 }
 
-/// The header block and the content of an entity, cut at the first empty line. A part may start
-/// with that empty line (no fields); a message or part with no empty line at all gives None, as
-/// does (in a part, `strict`) a header line that is neither a field nor a continuation.
-fn split_head(raw: &[u8], strict: bool) -> Option<(&[u8], &[u8])> {
+/// The header block and the content of a message, cut at its first empty line (which may be its
+/// first line); None without one.
+fn split_message(raw: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (start, end) = if raw.starts_with(b"\n") {
+        (0, 1)
+    } else if raw.starts_with(b"\r\n") {
+        (0, 2)
+    } else {
+        blank_line(raw)?
+    };
+    Some((&raw[..start], &raw[end..]))
+}
+
+/// `\n\n` and `\n\r\n`, a line break and the empty line after it: one SIMD search (Teddy) for
+/// both, where a search for each line break stops at every line of a long header block.
+static BLANK_LINE: LazyLock<Option<packed::Searcher>> = LazyLock::new(|| {
+    packed::Config::new()
+        .match_kind(packed::MatchKind::LeftmostFirst)
+        .builder()
+        .extend([b"\n\n".as_slice(), b"\n\r\n"])
+        .build()
+});
+
+/// Where the first empty line after a line break starts and ends.
+pub(crate) fn blank_line(bytes: &[u8]) -> Option<(usize, usize)> {
+    let (line_break, end) = match &*BLANK_LINE {
+        Some(teddy) => teddy.find(bytes).map(|m| (m.start(), m.end())),
+        // Where no SIMD searcher can be built: each line break looked at.
+        None => memchr::memchr_iter(b'\n', bytes).find_map(|i| match &bytes[i + 1..] {
+            [b'\n', ..] => Some((i, i + 2)),
+            [b'\r', b'\n', ..] => Some((i, i + 3)),
+            _ => None,
+        }),
+    }?;
+    Some((line_break + 1, end))
+}
+
+/// The header block and the content of a part, cut at the first empty line. A part may start
+/// with that empty line (no fields); one with no empty line at all gives None, as does a header
+/// line that is neither a field nor a continuation.
+fn split_head(raw: &[u8]) -> Option<(&[u8], &[u8])> {
     let mut start = 0;
     while start < raw.len() {
         let end = memchr::memchr(b'\n', &raw[start..]).map_or(raw.len(), |i| start + i + 1);
@@ -198,7 +238,7 @@ fn split_head(raw: &[u8], strict: bool) -> Option<(&[u8], &[u8])> {
             return Some((&raw[..start], &raw[end..]));
         }
         let continuation = matches!(line.first(), Some(b' ' | b'\t'));
-        if strict && !continuation && memchr::memchr(b':', line).is_none() {
+        if !continuation && memchr::memchr(b':', line).is_none() {
             return None;
         }
         start = end;
@@ -814,6 +854,24 @@ mod tests {
                 base64(input.as_bytes()),
                 mail_parser::decoders::base64::base64_decode(input.as_bytes())
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// A message's header block ends at its first line that is empty, as the lines read.
+        #[test]
+        fn messages_split_at_the_first_empty_line(text in "([a:\r\n ]|\r\n|\n\n){0,24}") {
+            let raw = text.as_bytes();
+            let mut start = 0;
+            let mut by_line = None;
+            for line in raw.split_inclusive(|&b| b == b'\n') {
+                if line == b"\n" || line == b"\r\n" {
+                    by_line = Some((&raw[..start], &raw[start + line.len()..]));
+                    break;
+                }
+                start += line.len();
+            }
+            proptest::prop_assert_eq!(split_message(raw), by_line);
         }
     }
 
