@@ -146,7 +146,9 @@ pub(super) fn hollowed(raw: &[u8]) -> Option<Hollowed<'_>> {
                 runs.push(run);
                 run.end
             }
-            None => head,
+            // From the delimiter line's line end: the next line may be a delimiter too (a
+            // closing one is often followed by the outer part's).
+            None => head - 1,
         };
         if from >= raw.len() {
             break;
@@ -602,6 +604,10 @@ mod tests {
             let copy = hollowed(&raw).unwrap();
             assert_eq!(copy.at.len(), 3);
             assert!(copy.bytes.len() < raw.len() / 2);
+            assert_eq!(hollow_view(&raw).unwrap(), full_view(&raw));
+            // A part right after a closing delimiter.
+            let raw = message(&[(6, 0), (2, 0)], eol, false);
+            assert_eq!(hollowed(&raw).unwrap().at.len(), 2);
             assert_eq!(hollow_view(&raw).unwrap(), full_view(&raw));
             // Named `.eml` or typed `message/…` as written: left in.
             for kind in [3, 5] {
