@@ -27,13 +27,24 @@
 //! (`raw_message` is the copy); the view reads the content of a text run from the message
 //! ([`Hollowed::taken`]) and no other, unless the part is an attached message (`.eml`,
 //! `message/…`), in which case the whole message is parsed.
+//!
+//! The copy also lacks the message's own header fields that the parser skips and the view does
+//! not read: Received, DKIM-Signature and the X- ones, which are most of a header block and
+//! cost the parser a hash and a byte loop each. The parser skips such a field to the line end
+//! that no space or tab follows, which is where the cut ends ([`super::header_fields`] splits
+//! fields as it does), so it reads the fields after it as it would have; Received is kept
+//! where no other field says the bytes are mail.
+
+use std::ops::Range;
 
 use mail_parser::{Encoding, Message, MessagePart, MimeHeaders, PartType};
 
 use super::qp;
 use super::tree::{content_type_str, is_attached_message};
+use super::{MAIL_FIELDS, header_fields, is_one_of};
 
-/// A message without the content lines of its base64 parts and its quoted-printable text parts.
+/// A message without the content lines of its base64 parts and its quoted-printable text parts,
+/// and without its unread header fields.
 pub(super) struct Hollowed<'a> {
     /// The whole message.
     raw: &'a [u8],
@@ -154,13 +165,23 @@ pub(super) fn hollowed(raw: &[u8]) -> Option<Hollowed<'_>> {
             break;
         }
     }
-    if runs.is_empty() {
+    let unread = unread_fields(raw);
+    if runs.is_empty() && unread.is_empty() {
         return None;
     }
-    let removed: usize = runs.iter().map(|r| r.end - r.start).sum();
+    let removed: usize = runs
+        .iter()
+        .map(|r| r.end - r.start)
+        .chain(unread.iter().map(Range::len))
+        .sum();
     let mut bytes = Vec::with_capacity(raw.len() - removed);
     let mut at = Vec::with_capacity(runs.len());
     let mut kept = 0;
+    // The header block comes before every run.
+    for field in unread {
+        bytes.extend_from_slice(&raw[kept..field.start]);
+        kept = field.end;
+    }
     for run in &runs {
         bytes.extend_from_slice(&raw[kept..run.start]);
         at.push(bytes.len());
@@ -168,6 +189,36 @@ pub(super) fn hollowed(raw: &[u8]) -> Option<Hollowed<'_>> {
     }
     bytes.extend_from_slice(&raw[kept..]);
     Some(Hollowed { raw, bytes, at, runs })
+}
+
+/// Where the message's own header fields are that the parser skips and the view does not read
+/// (Received, DKIM-Signature, X-…), each from its name at a line start to its last line end.
+/// Received is left where it is the only field of [`MAIL_FIELDS`], which makes the bytes mail.
+fn unread_fields(raw: &[u8]) -> Vec<Range<usize>> {
+    let mut unread = Vec::new();
+    let mut received = Vec::new();
+    let mut mail = false;
+    for (name, field) in header_fields(raw) {
+        let start = field.as_ptr() as usize - raw.as_ptr() as usize;
+        let cut = (start == 0 || raw[start - 1] == b'\n') && field.ends_with(b"\n");
+        if name.eq_ignore_ascii_case(b"received") {
+            if cut {
+                received.push(start..start + field.len());
+            }
+        } else if cut
+            && (name.eq_ignore_ascii_case(b"dkim-signature")
+                || name.get(..2).is_some_and(|x| x.eq_ignore_ascii_case(b"x-")))
+        {
+            unread.push(start..start + field.len());
+        } else {
+            mail |= is_one_of(name, MAIL_FIELDS);
+        }
+    }
+    if mail {
+        unread.extend(received);
+        unread.sort_unstable_by_key(|r| r.start);
+    }
+    unread
 }
 
 /// What a header block says of its part.
@@ -497,9 +548,23 @@ mod tests {
         }
     }
 
+    /// Header fields the parser skips, some of them unread ones cut out of the copy.
+    fn unread(pick: usize, eol: &str) -> String {
+        match pick {
+            0 => String::new(),
+            1 => format!("Received: from a{eol}\tby b{eol}X-Spam: yes{eol}"),
+            2 => format!("DKIM-Signature: v=1;{eol} b=abc{eol}x-ms-exchange: 1{eol} \t more{eol}"),
+            _ => format!("Received: from c{eol} X-Lead: continued{eol}X-Odd{eol}: colon{eol} X-Late: 2{eol}"),
+        }
+    }
+
     fn message(parts: &[(usize, usize)], eol: &str, mid_line: bool) -> Vec<u8> {
+        message_with(parts, eol, mid_line, "")
+    }
+
+    fn message_with(parts: &[(usize, usize)], eol: &str, mid_line: bool, fields: &str) -> Vec<u8> {
         let mut raw = format!(
-            "From: a@example.com{eol}Subject: s{eol}Content-Type: multipart/mixed; boundary=\"b1\"{eol}{eol}preamble{eol}"
+            "From: a@example.com{eol}{fields}Subject: s{eol}Content-Type: multipart/mixed; boundary=\"b1\"{eol}{eol}preamble{eol}"
         );
         for &(kind, twist) in parts {
             raw.push_str(if mid_line { "x--b1" } else { "--b1" });
@@ -517,8 +582,10 @@ mod tests {
             parts in proptest::collection::vec((0..15usize, 0..12usize), 1..5),
             crlf: bool,
             mid_line: bool,
+            fields in 0..4usize,
         ) {
-            let raw = message(&parts, if crlf { "\r\n" } else { "\n" }, mid_line);
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let raw = message_with(&parts, eol, mid_line, &unread(fields, eol));
             let raw = repaired(&raw);
             if let Some(view) = hollow_view(&raw) {
                 proptest::prop_assert_eq!(view, full_view(&raw));
@@ -527,9 +594,15 @@ mod tests {
 
         /// So too for a message that is one quoted-printable text part.
         #[test]
-        fn a_hollowed_text_message_is_the_whole_one(kind in 9..15usize, twist in 0..12usize, crlf: bool) {
+        fn a_hollowed_text_message_is_the_whole_one(
+            kind in 9..15usize,
+            twist in 0..12usize,
+            crlf: bool,
+            fields in 0..4usize,
+        ) {
             let eol = if crlf { "\r\n" } else { "\n" };
-            let raw = format!("From: a@example.com{eol}Subject: s{eol}{}", part(kind, twist, eol));
+            let fields = unread(fields, eol);
+            let raw = format!("From: a@example.com{eol}{fields}Subject: s{eol}{}", part(kind, twist, eol));
             if let Some(view) = hollow_view(raw.as_bytes()) {
                 proptest::prop_assert_eq!(view, full_view(raw.as_bytes()));
             }
@@ -576,6 +649,22 @@ mod tests {
             assert_eq!(hollowed(&raw).unwrap().at.len(), 1);
             assert_eq!(hollow_view(&raw), None);
         }
+    }
+
+    #[test]
+    fn unread_header_fields_are_cut() {
+        let raw = b"Received: a\n b\nX-A: 1\nFrom: x@example.com\n X-B: continued\n\tX-C: 2\nDKIM-Signature: d\n\nX-Body: 3\n";
+        let copy = hollowed(raw).unwrap();
+        assert_eq!(
+            copy.bytes,
+            b"From: x@example.com\n X-B: continued\n\tX-C: 2\n\nX-Body: 3\n"
+        );
+        assert_eq!(hollow_view(raw).unwrap(), full_view(raw));
+        // Received is kept where it alone makes the bytes mail.
+        let raw = b"Received: a\nX-A: 1\n\nbody\n";
+        assert_eq!(hollowed(raw).unwrap().bytes, b"Received: a\n\nbody\n");
+        assert_eq!(hollow_view(raw).unwrap(), full_view(raw));
+        assert!(crate::mime::decode(raw).is_ok());
     }
 
     #[test]
