@@ -993,6 +993,30 @@ fn many_parts() {
     assert_sane(&record, 1);
 }
 
+/// Base64 text parts, each after a closing delimiter line and a line of dashes, and a header
+/// block of Received fields with long continuations: what the full decode takes out of
+/// mail-parser's parse is found in one pass.
+#[test]
+fn base64_text_parts_after_closing_delimiters() {
+    let mut raw = String::from("From: Microsoft <microsoft-noreply@microsoft.com>\n");
+    for _ in 0..1_000 {
+        raw.push_str(&format!("Received: from a\n{}", " by b\n".repeat(50)));
+    }
+    raw.push_str(
+        "Subject: Microsoft order\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=zz\n\n",
+    );
+    let text = String::from_utf8(base64(&b"Microsoft order ".repeat(100))).unwrap();
+    for i in 0..2_000 {
+        raw.push_str(&format!(
+            "--zz\nContent-Type: multipart/alternative; boundary=in{i}\n\n--in{i}--\n------\n\
+             --zz\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n{text}\n"
+        ));
+    }
+    raw.push_str("--zz--\n");
+    let record = classify("base64-text.eml", 1, raw.as_bytes(), &Options::default());
+    assert_sane(&record, 1);
+}
+
 /// Many parts naming boundaries of their own beside a long quoted-printable text part: each
 /// distinct boundary is looked for in the text the full decode takes out of mail-parser's
 /// parse, which must not multiply (reviewed: boundaries × text bytes).

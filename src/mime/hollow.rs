@@ -1,12 +1,12 @@
 //! Parts taken out before parsing. mail-parser base64-decodes every part, at some 36
 //! instructions a byte, and most of the bytes of a mail with an image or a PDF are that
 //! attachment, of which the view keeps only the name and type; it decodes quoted-printable text
-//! at some 44 a byte, and the view decodes it again where the charset is one mail-parser does
-//! not know (UTF-8 among them). So the parser is handed a copy without the content lines of such
-//! parts (binary base64 parts, quoted-printable text parts), and the tree it builds is checked to
-//! be the one it would have built from the whole message (else the whole message is parsed); the
-//! view decodes the text parts taken out from their content, as mail-parser would have
-//! ([`super::qp`]).
+//! at some 44 a byte, and the view decodes that and base64 text again where the charset is one
+//! mail-parser does not know (UTF-8 among them). So the parser is handed a copy without the
+//! content lines of such parts (base64 parts, quoted-printable text parts), and the tree it
+//! builds is checked to be the one it would have built from the whole message (else the whole
+//! message is parsed); the view decodes the text parts taken out from their content, as
+//! mail-parser would have ([`super::qp`], [`super::base64`]).
 //!
 //! Why the check is enough. A content run taken out starts right after a header block's blank
 //! line and ends at the line end before a line starting with `--` (or, for a message that is one
@@ -27,14 +27,24 @@
 //! (`raw_message` is the copy); the view reads the content of a text run from the message
 //! ([`Hollowed::taken`]) and no other, unless the part is an attached message (`.eml`,
 //! `message/…`), in which case the whole message is parsed.
+//!
+//! The copy also lacks the message's own header fields that the parser skips and the view does
+//! not read: Received, DKIM-Signature and the X- ones, which are most of a header block and
+//! cost the parser a hash and a byte loop each. The parser skips such a field to the line end
+//! that no space or tab follows, which is where the cut ends ([`super::header_fields`] splits
+//! fields as it does), so it reads the fields after it as it would have; Received is kept
+//! where no other field says the bytes are mail.
+
+use std::ops::Range;
 
 use mail_parser::{Encoding, Message, MessagePart, MimeHeaders, PartType};
 
 use super::qp;
 use super::tree::{content_type_str, is_attached_message};
+use super::{MAIL_FIELDS, header_fields, is_one_of};
 
-/// A message without the content lines of its binary base64 parts and its quoted-printable text
-/// parts.
+/// A message without the content lines of its base64 parts and its quoted-printable text parts,
+/// and without its unread header fields.
 pub(super) struct Hollowed<'a> {
     /// The whole message.
     raw: &'a [u8],
@@ -58,9 +68,10 @@ struct Run {
 enum Kind {
     /// The base64 content of a part that is not text, which the view does not read.
     Binary,
-    /// The quoted-printable content of a text part, which the view decodes itself: it ends at
-    /// a line end before a delimiter line, or at the end of a message that is that one part.
-    Text,
+    /// The base64 content of a text part, which the view decodes itself.
+    Base64Text,
+    /// The quoted-printable content of a text part, which the view decodes itself.
+    QuotedText,
 }
 
 /// Content runs smaller than this are left in: the copy costs more than decoding them.
@@ -101,13 +112,20 @@ fn run_len(bytes: &[u8]) -> usize {
 /// The copy, or None when no part is worth taking out.
 pub(super) fn hollowed(raw: &[u8]) -> Option<Hollowed<'_>> {
     let mut runs = Vec::new();
-    // A message that is one quoted-printable text part: its content runs to the end, and a
-    // line in it that starts with `--` delimits nothing.
+    // A message that is one text part: its content runs to the end, and a line in it that
+    // starts with `--` delimits nothing.
     if let Some((head, start)) = part_head(raw, 0, usize::MAX)
         && head.text
-        && head.quoted_printable
     {
-        runs.extend(text_run(raw, start, None, &mut 0));
+        if head.quoted_printable {
+            runs.extend(text_run(raw, start, None, &mut 0));
+        } else if head.base64 && start + run_len(&raw[start..]) == raw.len() && raw.len() >= start + MIN_RUN {
+            runs.push(Run {
+                start,
+                end: raw.len(),
+                kind: Kind::Base64Text,
+            });
+        }
     }
     // What searches for the end of a text run may scan in all, which keeps hostile input linear.
     let mut search_budget = 2 * raw.len();
@@ -117,8 +135,12 @@ pub(super) fn hollowed(raw: &[u8]) -> Option<Hollowed<'_>> {
         let line = from + found + 1;
         let head = memchr::memchr(b'\n', &raw[line..]).map_or(raw.len(), |i| line + i + 1);
         let run = part_head(raw, head, MAX_HEAD_LINES).and_then(|(part, start)| {
-            if part.binary && part.base64 {
-                binary_run(raw, start)
+            if part.base64 && (part.binary || part.text) {
+                base64_run(
+                    raw,
+                    start,
+                    if part.text { Kind::Base64Text } else { Kind::Binary },
+                )
             } else if part.text && part.quoted_printable {
                 text_run(
                     raw,
@@ -135,19 +157,31 @@ pub(super) fn hollowed(raw: &[u8]) -> Option<Hollowed<'_>> {
                 runs.push(run);
                 run.end
             }
-            None => head,
+            // From the delimiter line's line end: the next line may be a delimiter too (a
+            // closing one is often followed by the outer part's).
+            None => head - 1,
         };
         if from >= raw.len() {
             break;
         }
     }
-    if runs.is_empty() {
+    let unread = unread_fields(raw);
+    if runs.is_empty() && unread.is_empty() {
         return None;
     }
-    let removed: usize = runs.iter().map(|r| r.end - r.start).sum();
+    let removed: usize = runs
+        .iter()
+        .map(|r| r.end - r.start)
+        .chain(unread.iter().map(Range::len))
+        .sum();
     let mut bytes = Vec::with_capacity(raw.len() - removed);
     let mut at = Vec::with_capacity(runs.len());
     let mut kept = 0;
+    // The header block comes before every run.
+    for field in unread {
+        bytes.extend_from_slice(&raw[kept..field.start]);
+        kept = field.end;
+    }
     for run in &runs {
         bytes.extend_from_slice(&raw[kept..run.start]);
         at.push(bytes.len());
@@ -155,6 +189,36 @@ pub(super) fn hollowed(raw: &[u8]) -> Option<Hollowed<'_>> {
     }
     bytes.extend_from_slice(&raw[kept..]);
     Some(Hollowed { raw, bytes, at, runs })
+}
+
+/// Where the message's own header fields are that the parser skips and the view does not read
+/// (Received, DKIM-Signature, X-…), each from its name at a line start to its last line end.
+/// Received is left where it is the only field of [`MAIL_FIELDS`], which makes the bytes mail.
+fn unread_fields(raw: &[u8]) -> Vec<Range<usize>> {
+    let mut unread = Vec::new();
+    let mut received = Vec::new();
+    let mut mail = false;
+    for (name, field) in header_fields(raw) {
+        let start = field.as_ptr() as usize - raw.as_ptr() as usize;
+        let cut = (start == 0 || raw[start - 1] == b'\n') && field.ends_with(b"\n");
+        if name.eq_ignore_ascii_case(b"received") {
+            if cut {
+                received.push(start..start + field.len());
+            }
+        } else if cut
+            && (name.eq_ignore_ascii_case(b"dkim-signature")
+                || name.get(..2).is_some_and(|x| x.eq_ignore_ascii_case(b"x-")))
+        {
+            unread.push(start..start + field.len());
+        } else {
+            mail |= is_one_of(name, MAIL_FIELDS);
+        }
+    }
+    if mail {
+        unread.extend(received);
+        unread.sort_unstable_by_key(|r| r.start);
+    }
+    unread
 }
 
 /// What a header block says of its part.
@@ -208,7 +272,7 @@ fn part_head(raw: &[u8], head: usize, max_lines: usize) -> Option<(Head, usize)>
 
 /// The base64 content run starting at `start`: [`MIN_RUN`] bytes or more that end with a line
 /// end before a line starting with `--`.
-fn binary_run(raw: &[u8], start: usize) -> Option<Run> {
+fn base64_run(raw: &[u8], start: usize, kind: Kind) -> Option<Run> {
     let stop = start + run_len(&raw[start..]);
     if stop == raw.len() || !raw[stop..].starts_with(b"--") || raw[stop - 1] != b'\n' {
         return None;
@@ -218,11 +282,7 @@ fn binary_run(raw: &[u8], start: usize) -> Option<Run> {
     } else {
         stop - 1
     };
-    (end >= start + MIN_RUN).then_some(Run {
-        start,
-        end,
-        kind: Kind::Binary,
-    })
+    (end >= start + MIN_RUN).then_some(Run { start, end, kind })
 }
 
 /// The quoted-printable content starting at `start`, up to the line end before the next line
@@ -250,7 +310,7 @@ fn text_run(raw: &[u8], start: usize, delimiter: Option<&[u8]>, budget: &mut usi
     (end >= start + MIN_RUN && qp::decodes(&raw[start..end])).then_some(Run {
         start,
         end,
-        kind: Kind::Text,
+        kind: Kind::QuotedText,
     })
 }
 
@@ -264,8 +324,8 @@ fn field_value<'a>(line: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
 impl<'a> Hollowed<'a> {
     /// Whether the tree parsed from the copy is the whole message's (see the module's notes):
     /// each run's place is the empty body of a part of its kind that is no attached message
-    /// (a base64 binary part, a quoted-printable text part), no boundary holds a line end, and
-    /// no text run holds a delimiter.
+    /// (a base64 binary part, a base64 or quoted-printable text part), no boundary holds a line
+    /// end, and no quoted-printable run holds a delimiter.
     pub(super) fn holds(&self, msg: &Message) -> bool {
         let mut found = vec![false; self.at.len()];
         let mut boundaries = Vec::new();
@@ -286,7 +346,8 @@ impl<'a> Hollowed<'a> {
                         continue;
                     }
                     (PartType::Binary(_) | PartType::InlineBinary(_), Encoding::Base64) => Kind::Binary,
-                    (PartType::Text(_) | PartType::Html(_), Encoding::QuotedPrintable) => Kind::Text,
+                    (PartType::Text(_) | PartType::Html(_), Encoding::Base64) => Kind::Base64Text,
+                    (PartType::Text(_) | PartType::Html(_), Encoding::QuotedPrintable) => Kind::QuotedText,
                     _ => continue,
                 };
                 if part.offset_body != part.offset_end {
@@ -310,15 +371,15 @@ impl<'a> Hollowed<'a> {
                 found[run] = true;
             }
         }
-        // A text part's decoder stops at `--` and the boundary wherever they show. Each distinct
-        // boundary is searched in every text run: past a few times the message's bytes (a
+        // A quoted-printable decoder stops at `--` and the boundary wherever they show. Each
+        // distinct boundary is searched in every such run: past a few times the message's bytes (a
         // hostile mail of many parts), the whole message is parsed instead.
         boundaries.sort_unstable();
         boundaries.dedup();
         let text_bytes: usize = self
             .runs
             .iter()
-            .filter(|r| r.kind == Kind::Text)
+            .filter(|r| r.kind == Kind::QuotedText)
             .map(|r| r.end - r.start)
             .sum();
         if boundaries.len().saturating_mul(text_bytes) > 4 * self.raw.len() {
@@ -329,7 +390,7 @@ impl<'a> Hollowed<'a> {
             .map(|b| [b"--", b.as_bytes()].concat())
             .collect();
         found.iter().all(|&f| f)
-            && self.runs.iter().filter(|r| r.kind == Kind::Text).all(|r| {
+            && self.runs.iter().filter(|r| r.kind == Kind::QuotedText).all(|r| {
                 let content = &self.raw[r.start..r.end];
                 delimiters
                     .iter()
@@ -340,14 +401,18 @@ impl<'a> Hollowed<'a> {
     /// The content a text run took out of `part`, a part of a message read in place from the
     /// copy, and the line end after it (None where it runs to the end); None for other parts.
     pub(super) fn taken(&self, msg: &Message, part: &MessagePart) -> Option<(&'a [u8], Option<&'a [u8]>)> {
+        let kind = match part.encoding {
+            Encoding::Base64 => Kind::Base64Text,
+            Encoding::QuotedPrintable => Kind::QuotedText,
+            Encoding::None => return None,
+        };
         if !std::ptr::eq(msg.raw_message.as_ref(), self.bytes.as_slice())
             || part.offset_body != part.offset_end
-            || part.encoding != Encoding::QuotedPrintable
         {
             return None;
         }
         let run = self.runs[self.at.binary_search(&(part.offset_body as usize)).ok()?];
-        if run.kind != Kind::Text {
+        if run.kind != kind {
             return None;
         }
         let line_end = (run.end < self.raw.len()).then(|| {
@@ -477,13 +542,29 @@ mod tests {
             9 => base64("text/plain"),
             10 => quoted("text/html; charset=utf-8"),
             11 => quoted("text/plain; charset=windows-1252"),
-            _ => quoted("text/html"),
+            12 => quoted("text/html"),
+            13 => base64("text/html; charset=utf-8"),
+            _ => base64("text/plain; charset=windows-1252"),
+        }
+    }
+
+    /// Header fields the parser skips, some of them unread ones cut out of the copy.
+    fn unread(pick: usize, eol: &str) -> String {
+        match pick {
+            0 => String::new(),
+            1 => format!("Received: from a{eol}\tby b{eol}X-Spam: yes{eol}"),
+            2 => format!("DKIM-Signature: v=1;{eol} b=abc{eol}x-ms-exchange: 1{eol} \t more{eol}"),
+            _ => format!("Received: from c{eol} X-Lead: continued{eol}X-Odd{eol}: colon{eol} X-Late: 2{eol}"),
         }
     }
 
     fn message(parts: &[(usize, usize)], eol: &str, mid_line: bool) -> Vec<u8> {
+        message_with(parts, eol, mid_line, "")
+    }
+
+    fn message_with(parts: &[(usize, usize)], eol: &str, mid_line: bool, fields: &str) -> Vec<u8> {
         let mut raw = format!(
-            "From: a@example.com{eol}Subject: s{eol}Content-Type: multipart/mixed; boundary=\"b1\"{eol}{eol}preamble{eol}"
+            "From: a@example.com{eol}{fields}Subject: s{eol}Content-Type: multipart/mixed; boundary=\"b1\"{eol}{eol}preamble{eol}"
         );
         for &(kind, twist) in parts {
             raw.push_str(if mid_line { "x--b1" } else { "--b1" });
@@ -498,11 +579,13 @@ mod tests {
         /// Wherever the copy is taken, it gives the view the whole message gives.
         #[test]
         fn a_hollowed_view_is_the_whole_messages(
-            parts in proptest::collection::vec((0..13usize, 0..12usize), 1..5),
+            parts in proptest::collection::vec((0..15usize, 0..12usize), 1..5),
             crlf: bool,
             mid_line: bool,
+            fields in 0..4usize,
         ) {
-            let raw = message(&parts, if crlf { "\r\n" } else { "\n" }, mid_line);
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let raw = message_with(&parts, eol, mid_line, &unread(fields, eol));
             let raw = repaired(&raw);
             if let Some(view) = hollow_view(&raw) {
                 proptest::prop_assert_eq!(view, full_view(&raw));
@@ -511,9 +594,15 @@ mod tests {
 
         /// So too for a message that is one quoted-printable text part.
         #[test]
-        fn a_hollowed_text_message_is_the_whole_one(kind in 10..13usize, twist in 0..12usize, crlf: bool) {
+        fn a_hollowed_text_message_is_the_whole_one(
+            kind in 9..15usize,
+            twist in 0..12usize,
+            crlf: bool,
+            fields in 0..4usize,
+        ) {
             let eol = if crlf { "\r\n" } else { "\n" };
-            let raw = format!("From: a@example.com{eol}Subject: s{eol}{}", part(kind, twist, eol));
+            let fields = unread(fields, eol);
+            let raw = format!("From: a@example.com{eol}{fields}Subject: s{eol}{}", part(kind, twist, eol));
             if let Some(view) = hollow_view(raw.as_bytes()) {
                 proptest::prop_assert_eq!(view, full_view(raw.as_bytes()));
             }
@@ -563,12 +652,51 @@ mod tests {
     }
 
     #[test]
+    fn unread_header_fields_are_cut() {
+        let raw = b"Received: a\n b\nX-A: 1\nFrom: x@example.com\n X-B: continued\n\tX-C: 2\nDKIM-Signature: d\n\nX-Body: 3\n";
+        let copy = hollowed(raw).unwrap();
+        assert_eq!(
+            copy.bytes,
+            b"From: x@example.com\n X-B: continued\n\tX-C: 2\n\nX-Body: 3\n"
+        );
+        assert_eq!(hollow_view(raw).unwrap(), full_view(raw));
+        // Received is kept where it alone makes the bytes mail.
+        let raw = b"Received: a\nX-A: 1\n\nbody\n";
+        assert_eq!(hollowed(raw).unwrap().bytes, b"Received: a\n\nbody\n");
+        assert_eq!(hollow_view(raw).unwrap(), full_view(raw));
+        assert!(crate::mime::decode(raw).is_ok());
+    }
+
+    #[test]
+    fn base64_text_is_taken_out() {
+        for eol in ["\n", "\r\n"] {
+            let raw = message(&[(9, 0), (13, 0), (2, 0), (14, 4)], eol, false);
+            assert_eq!(hollowed(&raw).unwrap().at.len(), 4);
+            assert_eq!(hollow_view(&raw).unwrap(), full_view(&raw));
+            for kind in [9, 13, 14] {
+                let single = format!("From: a@example.com{eol}Subject: s{eol}{}", part(kind, 0, eol));
+                assert_eq!(hollowed(single.as_bytes()).unwrap().at.len(), 1);
+                assert_eq!(
+                    hollow_view(single.as_bytes()).unwrap(),
+                    full_view(single.as_bytes())
+                );
+            }
+            // A stray byte: the run ends before it and is not taken out.
+            assert!(hollowed(&message(&[(13, 1)], eol, false)).is_none());
+        }
+    }
+
+    #[test]
     fn plain_attachments_are_taken_out_and_attached_messages_are_not() {
         for eol in ["\n", "\r\n"] {
             let raw = message(&[(0, 0), (2, 0), (6, 0), (7, 0)], eol, false);
             let copy = hollowed(&raw).unwrap();
             assert_eq!(copy.at.len(), 3);
             assert!(copy.bytes.len() < raw.len() / 2);
+            assert_eq!(hollow_view(&raw).unwrap(), full_view(&raw));
+            // A part right after a closing delimiter.
+            let raw = message(&[(6, 0), (2, 0)], eol, false);
+            assert_eq!(hollowed(&raw).unwrap().at.len(), 2);
             assert_eq!(hollow_view(&raw).unwrap(), full_view(&raw));
             // Named `.eml` or typed `message/…` as written: left in.
             for kind in [3, 5] {

@@ -13,6 +13,7 @@
 //!
 //! Moving to mail-parser 1.x should only touch this folder.
 
+mod base64;
 mod charset;
 mod headers;
 mod hollow;

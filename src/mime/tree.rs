@@ -6,8 +6,9 @@ use std::borrow::Cow;
 
 use mail_parser::decoders::base64::base64_decode;
 use mail_parser::decoders::charsets::map::charset_decoder;
-use mail_parser::{ContentType, HeaderName, Message, MessagePart, MimeHeaders, PartType};
+use mail_parser::{ContentType, Encoding, HeaderName, Message, MessagePart, MimeHeaders, PartType};
 
+use super::base64;
 use super::charset::{decode_bytes, encoding_for, parsers_decode};
 use super::has_mail_header;
 use super::headers::{auth_fields, mailbox, subject_of};
@@ -164,7 +165,11 @@ fn part_text<'a>(
         let bytes = transfer_decode(raw, part);
         Cow::Owned(decode_bytes(&bytes, charset.as_deref()))
     } else if let Some((content, line_end)) = taken {
-        Cow::Owned(parsers_text(part, qp::decode(content, line_end)))
+        let bytes = match part.encoding {
+            Encoding::Base64 => base64::decode(content),
+            _ => qp::decode(content, line_end),
+        };
+        Cow::Owned(parsers_text(part, bytes))
     } else {
         Cow::Borrowed(parsed.as_ref())
     };
