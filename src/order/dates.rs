@@ -133,7 +133,7 @@ impl Shape {
 
 /// Where the first ASCII digit at or after `from` is. Sixteen bytes are looked at together:
 /// lines run long between digits.
-fn first_digit(b: &[u8], from: usize) -> Option<usize> {
+pub(super) fn first_digit(b: &[u8], from: usize) -> Option<usize> {
     let mut at = from;
     while let Some(chunk) = b.get(at..at + 16) {
         if chunk.iter().fold(false, |any, c| any | c.is_ascii_digit()) {
@@ -142,6 +142,19 @@ fn first_digit(b: &[u8], from: usize) -> Option<usize> {
         at += 16;
     }
     b.get(at..)?.iter().position(u8::is_ascii_digit).map(|p| at + p)
+}
+
+/// Whether `b` has `n` ASCII digits in a row.
+fn digits_in_a_row(b: &[u8], n: usize) -> bool {
+    let mut from = 0;
+    while let Some(p) = first_digit(b, from) {
+        let run = b[p..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if run >= n {
+            return true;
+        }
+        from = p + run;
+    }
+    false
 }
 
 #[derive(Clone, Copy)]
@@ -172,6 +185,10 @@ pub(super) fn find_date(line: &str, day_first: bool) -> Option<String> {
     // Every form reads its numbers as ASCII digits: without one the patterns need not run.
     first_digit(line.as_bytes(), 0)?;
     let plain = is_plain(line);
+    // On plain text every form's year is four ASCII digits in a row; most lines have none.
+    if plain && !digits_in_a_row(line.as_bytes(), 4) {
+        return None;
+    }
     DATES.iter().find_map(|date| {
         let [one, two, three] = date.groups(line, plain)?;
         let month = month_number;
@@ -229,6 +246,16 @@ mod tests {
                 let c = date.pattern.get(true).captures(&line);
                 let want = c.map(|c| [1, 2, 3].map(|i| c.get(i).map_or("", |m| m.as_str())));
                 proptest::prop_assert_eq!(date.groups(&line, true), want);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Wherever a date pattern matches plain text, four ASCII digits stand in a row.
+        #[test]
+        fn every_date_has_a_year_of_four_digits(line in "([0-9]{1,5}|[./, -]|年|月|日|may|dec|[a-z_]|٣|\u{3000}){0,12}") {
+            if is_plain(&line) && DATES.iter().any(|d| d.pattern.get(true).is_match(&line)) {
+                proptest::prop_assert!(digits_in_a_row(line.as_bytes(), 4), "{:?}", line);
             }
         }
     }
