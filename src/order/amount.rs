@@ -7,7 +7,7 @@ use aho_corasick::AhoCorasick;
 use serde::Serialize;
 
 use super::dates::first_digit;
-use super::renewal::{LATER, PERIOD, RENEWAL, runs_on_about_later};
+use super::renewal::{PERIOD, runs_on_about_later};
 use super::{Field, Line};
 use crate::lexicon;
 use crate::lexicon::money::{self, CURRENCIES, DOLLARS, SYMBOLS};
@@ -304,7 +304,7 @@ pub(super) fn role_of(
     in_items: bool,
 ) -> (Role, Option<usize>) {
     let line = &lines[i];
-    let marker = LATER.find(&*line.folded).map(|m| m.end());
+    let marker = line.later_end();
     match field {
         Some(Field::ChargedNow) => (Role::Now, marker),
         Some(Field::Later) => (Role::Later, None),
@@ -316,7 +316,7 @@ pub(super) fn role_of(
             (Role::Later, None)
         }
         None if in_items => (Role::Item, None),
-        None if RENEWAL.is_match(&*line.folded) || PERIOD.is_match(&*line.folded) => (Role::Later, None),
+        None if line.renews() || PERIOD.is_match(&*line.folded) => (Role::Later, None),
         None => (Role::Other, None),
     }
 }

@@ -7,6 +7,7 @@
 //! regex crate on its DFA for non-ASCII text, several times faster.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
 use crate::lexicon;
@@ -24,7 +25,7 @@ use amount::{PRICE_FIELDS, Prices, Role, amounts_at, find_amounts, payment_in, r
 use dates::{day_first, find_date};
 pub use items::{ProductKind, product_kind};
 use items::{first_cell, item_rows, products, shown_line};
-use renewal::RENEWAL;
+use renewal::{LATER, RENEWAL};
 use template::template_in;
 pub use template::{Template, is_forward_subject, match_template, speaks_of_billing, strip_prefixes};
 
@@ -140,9 +141,27 @@ struct Line<'a> {
     /// True when the label has no amount or date after it: its value may be on the next line
     /// (an HTML table cell).
     bare: bool,
+    /// Where its first wording about a later charge ends, once asked (see [`Line::later_end`]).
+    later: OnceCell<Option<usize>>,
+    /// Whether it speaks of a renewal, once asked (see [`Line::renews`]).
+    renews: OnceCell<bool>,
 }
 
 impl Line<'_> {
+    /// Where the first wording about a later charge ([`LATER`]) ends in the folded
+    /// line: asked of a line for its role and again for the next line's.
+    fn later_end(&self) -> Option<usize> {
+        *self
+            .later
+            .get_or_init(|| LATER.find(&*self.folded).map(|m| m.end()))
+    }
+
+    /// Whether the folded line speaks of a renewal ([`RENEWAL`]): asked for its role and for the
+    /// mail's renewal line.
+    fn renews(&self) -> bool {
+        *self.renews.get_or_init(|| RENEWAL.is_match(&*self.folded))
+    }
+
     fn shown(&self) -> String {
         shown_line(self.raw)
     }
@@ -170,6 +189,8 @@ fn lines_of<'a>(body: &'a str, folded_body: &'a str) -> Vec<Line<'a>> {
                 folded,
                 field,
                 bare,
+                later: OnceCell::new(),
+                renews: OnceCell::new(),
             }
         })
         .filter(|l| !l.folded.is_empty())
@@ -315,10 +336,7 @@ pub fn extract(view: &MessageView) -> Order {
             .iter()
             .find_map(|l| l.field.is_none().then(|| payment_in(&l.folded)).flatten());
     }
-    order.renewal = lines
-        .iter()
-        .find(|l| RENEWAL.is_match(&*l.folded))
-        .map(Line::shown);
+    order.renewal = lines.iter().find(|l| l.renews()).map(Line::shown);
     order.products = products(&lines, items, &view.subject);
     order
 }
