@@ -336,39 +336,58 @@ pub fn fold_line_after<'a>(line: &str, at: usize, folded: &'a str) -> Cow<'a, st
 /// Whether [`collapse_spaces`] would leave `s` as it is: its only white space is single ASCII
 /// spaces between words.
 fn is_collapsed(s: &str) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     // True before the first word, so that a leading space counts as doubled.
     let mut after_space = true;
     let bytes = s.as_bytes();
-    for (at, block) in bytes.chunks(16).enumerate() {
-        // Sixteen bytes of ASCII with neither a control character nor two spaces in a row are
-        // collapsed but for a space at their start after one at the end of the last.
-        let printable = block.iter().fold(true, |ok, &b| ok & (b' '..0x7F).contains(&b));
-        if block.len() == 16 && printable && !block.windows(2).any(|w| w == b"  ") {
-            if after_space && block[0] == b' ' {
-                return false;
+    let mut at = 0;
+    while at < bytes.len() {
+        // Eight bytes at a time while they are printable ASCII (no high bit, none below a space:
+        // adding 0x60 sets the high bit of the others, no DEL: adding 1 sets its high bit).
+        if let Some(Ok(word)) = bytes.get(at..at + 8).map(<[u8; 8]>::try_from) {
+            let w = u64::from_le_bytes(word);
+            if w & HIGH == 0 && w.wrapping_add(0x60 * ONES) & HIGH == HIGH && w.wrapping_add(ONES) & HIGH == 0
+            {
+                // The spaces, as the high bit of their byte: where `w ^ spaces` has a zero byte,
+                // told without a carry between bytes.
+                let x = w ^ (0x20 * ONES);
+                let spaces = !(((x & !HIGH).wrapping_add(!HIGH)) | x) & HIGH;
+                if spaces & (spaces >> 8) != 0 || (after_space && spaces & 0x80 != 0) {
+                    return false;
+                }
+                after_space = spaces >> 63 != 0;
+                at += 8;
+                continue;
             }
-            after_space = block[15] == b' ';
-            continue;
         }
-        for (i, &b) in block.iter().enumerate() {
+        // The rest byte by byte, up to where the next eight can be read together again.
+        let stop = (at + 8).min(bytes.len());
+        while at < stop {
             // Read by the byte: white space beyond ASCII starts with one of these lead bytes
             // (U+0085, U+00A0, U+1680, U+2000..U+205F, U+3000); other characters are words,
             // continuation bytes part of the character before.
-            let space = match b {
+            let space = match bytes[at] {
                 b' ' => true,
                 b'\t'..=b'\r' => return false,
-                0x80..=0xBF => continue,
-                0xC2 | 0xE1 | 0xE2 | 0xE3 => s[at * 16 + i..].chars().next().is_some_and(char::is_whitespace),
+                0x80..=0xBF => {
+                    at += 1;
+                    continue;
+                }
+                // U+3000 is the one white space among the kana and CJK symbols it leads.
+                0xE3 => bytes.get(at + 1..at + 3) == Some(&[0x80, 0x80]),
+                0xC2 | 0xE1 | 0xE2 => s[at..].chars().next().is_some_and(char::is_whitespace),
                 _ => false,
             };
             if space {
-                if b != b' ' || after_space {
+                if bytes[at] != b' ' || after_space {
                     return false;
                 }
                 after_space = true;
             } else {
                 after_space = false;
             }
+            at += 1;
         }
     }
     !after_space || s.is_empty()

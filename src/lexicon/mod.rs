@@ -185,6 +185,7 @@ mod tests {
             assert!(matches!(l.date_units.len(), 0 | 3), "{}: date units", l.code);
             for (_, label) in l.order_labels {
                 assert_eq!(fold(label), *label, "{}: label {label:?} is not folded", l.code);
+                assert!(!label.is_empty(), "{}: an empty label", l.code);
             }
             for field in [
                 Field::Number,

@@ -6,12 +6,12 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use serde::Serialize;
 
-use super::renewal::{LATER, PERIOD, RENEWAL, runs_on_about_later};
+use super::dates::first_digit;
+use super::renewal::{PERIOD, runs_on_about_later};
 use super::{Field, Line};
 use crate::lexicon;
 use crate::lexicon::money::{self, CURRENCIES, DOLLARS, SYMBOLS};
 use crate::lexicon::pattern::{Pattern, is_plain};
-use crate::text::phrase_set;
 
 /// A price.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -79,17 +79,78 @@ pub(super) fn find_amounts(line: &str) -> Vec<Amount> {
     amounts_at(line).into_iter().map(|(_, a)| a).collect()
 }
 
+/// Whether a currency code or symbol in plain text ([`is_plain`]) stands next to a number as
+/// it does in every amount the two patterns read: right before a digit (`usd0`, `¥ 0`: a dollar
+/// sign ends each of [`DOLLARS`]), or right after a digit or a comma (`0円`, `29,99 €`), a space
+/// between them or none. Told from the runs of digits and commas, much rarer than letters:
+/// the patterns need their slow capturing engine, and their currency codes (`try`, `aud`, `php`)
+/// are parts of common words.
+fn next_to_a_number(line: &str) -> bool {
+    let b = line.as_bytes();
+    // A space may stand between: where the number or the marker is next to one, it is that.
+    let marker_ends = |end: usize| {
+        let before = &b[..end];
+        let before = before.strip_suffix(b" ").unwrap_or(before);
+        before.last().is_some_and(|&last| {
+            MARKERS.by_last[usize::from(last)]
+                .iter()
+                .any(|m| before.ends_with(m))
+        })
+    };
+    let marker_starts = |start: usize| {
+        let after = &b[start..];
+        let after = after.strip_prefix(b" ").unwrap_or(after);
+        after.first().is_some_and(|&first| {
+            MARKERS.by_first[usize::from(first)]
+                .iter()
+                .any(|m| after.starts_with(m))
+        })
+    };
+    // From the first digit of each run of digits and commas: a marker before it is one before
+    // the number, and one after the run is after the number's last digit or comma.
+    let mut from = 0;
+    while let Some(digit) = first_digit(b, from) {
+        let end = digit
+            + b[digit..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit() || **c == b',')
+                .count();
+        if marker_ends(digit) || marker_starts(end) {
+            return true;
+        }
+        from = end;
+    }
+    false
+}
+
+/// The currency codes and symbols, as amounts write them, by their first byte and by their
+/// last: a number's neighbours are held only to those they can be.
+struct Markers {
+    by_first: Vec<Vec<&'static [u8]>>,
+    by_last: Vec<Vec<&'static [u8]>>,
+}
+
+static MARKERS: LazyLock<Markers> = LazyLock::new(|| {
+    let mut markers = Markers {
+        by_first: vec![Vec::new(); 256],
+        by_last: vec![Vec::new(); 256],
+    };
+    let codes = CURRENCIES.iter().copied();
+    for m in codes.chain(SYMBOLS.iter().map(|(s, _)| *s)).map(str::as_bytes) {
+        if let (Some(&first), Some(&last)) = (m.first(), m.last()) {
+            markers.by_first[usize::from(first)].push(m);
+            markers.by_last[usize::from(last)].push(m);
+        }
+    }
+    markers
+});
+
 /// Amounts in a folded line with their byte offsets, in line order.
 pub(super) fn amounts_at(line: &str) -> Vec<(usize, Amount)> {
-    // The amount regexes need their slow capturing engine; most text names no currency at all.
-    static MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-        let symbols = SYMBOLS.iter().map(|(s, _)| *s);
-        phrase_set(&CURRENCIES.iter().copied().chain(symbols).collect::<Vec<_>>())
-    });
-    if !MARKERS.is_match(line) {
+    let plain = is_plain(line);
+    if plain && !next_to_a_number(line) {
         return Vec::new();
     }
-    let plain = is_plain(line);
     let mut found: Vec<(std::ops::Range<usize>, Amount)> = AMOUNT_BEFORE
         .get(plain)
         .captures_iter(line)
@@ -243,7 +304,7 @@ pub(super) fn role_of(
     in_items: bool,
 ) -> (Role, Option<usize>) {
     let line = &lines[i];
-    let marker = LATER.find(&*line.folded).map(|m| m.end());
+    let marker = line.later_end();
     match field {
         Some(Field::ChargedNow) => (Role::Now, marker),
         Some(Field::Later) => (Role::Later, None),
@@ -255,7 +316,7 @@ pub(super) fn role_of(
             (Role::Later, None)
         }
         None if in_items => (Role::Item, None),
-        None if RENEWAL.is_match(&*line.folded) || PERIOD.is_match(&*line.folded) => (Role::Later, None),
+        None if line.renews() || PERIOD.is_match(&*line.folded) => (Role::Later, None),
         None => (Role::Other, None),
     }
 }
@@ -505,6 +566,17 @@ mod tests {
         assert_eq!(find_amounts("us$5"), vec![amount("5", "USD").unwrap()]);
         assert_eq!(find_amounts("59,99 €"), vec![amount("59.99", "EUR").unwrap()]);
         assert_eq!(find_amounts("€1,299.00"), vec![amount("1299.00", "EUR").unwrap()]);
+    }
+
+    proptest::proptest! {
+        /// Wherever either amount pattern matches plain text, a marker stands next to a number:
+        /// the lines [`next_to_a_number`] turns away hold no amount.
+        #[test]
+        fn amounts_stand_next_to_numbers(s in "(usd|eur|try|jpy|dkk|r\\$|us\\$|円|€|£|¥|\\$|[0-9]{1,3}|,|\\.| |[a-z]|é){0,12}") {
+            let plain = is_plain(&s);
+            let matched = AMOUNT_BEFORE.get(plain).is_match(&s) || AMOUNT_AFTER.get(plain).is_match(&s);
+            proptest::prop_assert!(!plain || !matched || next_to_a_number(&s), "{:?}", s);
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::lexicon::{LANGUAGES, money};
 /// ones, dates with month names (month first, then day first), dotted ones and the ambiguous
 /// numeric form.
 static DATES: LazyLock<Vec<Date>> = LazyLock::new(|| {
-    let mut forms: Vec<(DateForm, String, Option<Shape>)> = Vec::new();
+    let mut forms: Vec<(DateForm, String, Option<Shape>, &[&str])> = Vec::new();
     let (year_first, day_first) = ([4..=4, 1..=2, 1..=2], [1..=2, 1..=2, 4..=4]);
     let shape = |runs, separators| Some(Shape { runs, separators });
     for units in LANGUAGES
@@ -22,12 +22,14 @@ static DATES: LazyLock<Vec<Date>> = LazyLock::new(|| {
             DateForm::Ymd,
             format!(r"(\d{{4}})\s*{y}\s*(\d{{1,2}})\s*{m}\s*(\d{{1,2}})\s*{d}"),
             None,
+            units,
         ));
     }
     forms.push((
         DateForm::Ymd,
         r"(?-u:\b)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?-u:\b)".into(),
         shape(year_first, b"-/."),
+        &[],
     ));
     for months in LANGUAGES.iter().map(|l| l.month_names).filter(|m| !m.is_empty()) {
         let months = months.join("|");
@@ -35,11 +37,13 @@ static DATES: LazyLock<Vec<Date>> = LazyLock::new(|| {
             DateForm::Mdy,
             format!(r"(?-u:\b)({months})[a-z]*\.?\s+(\d{{1,2}}),?\s+(\d{{4}})(?-u:\b)"),
             None,
+            &[],
         ));
         forms.push((
             DateForm::Dmy,
             format!(r"(?-u:\b)(\d{{1,2}})\.?\s+({months})[a-z]*\.?,?\s+(\d{{4}})(?-u:\b)"),
             None,
+            &[],
         ));
     }
     // `19.05.2025` is written day first wherever it is used.
@@ -47,18 +51,21 @@ static DATES: LazyLock<Vec<Date>> = LazyLock::new(|| {
         DateForm::Dmy,
         r"(?-u:\b)(\d{1,2})\.(\d{1,2})\.(\d{4})(?-u:\b)".into(),
         shape(day_first.clone(), b"."),
+        &[],
     ));
     forms.push((
         DateForm::Numeric,
         r"(?-u:\b)(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?-u:\b)".into(),
         shape(day_first, b"/-"),
+        &[],
     ));
     forms
         .into_iter()
-        .map(|(form, re, shape)| Date {
+        .map(|(form, re, shape, units)| Date {
             form,
             pattern: Pattern::new(re),
             shape,
+            units,
         })
         .collect()
 });
@@ -68,6 +75,9 @@ struct Date {
     pattern: Pattern,
     /// What the pattern asks of plain text, for the numeric forms.
     shape: Option<Shape>,
+    /// The units it writes the date with, which text must hold for it to match; none for
+    /// the forms whose year stands apart from other digits.
+    units: &'static [&'static str],
 }
 
 impl Date {
@@ -133,7 +143,7 @@ impl Shape {
 
 /// Where the first ASCII digit at or after `from` is. Sixteen bytes are looked at together:
 /// lines run long between digits.
-fn first_digit(b: &[u8], from: usize) -> Option<usize> {
+pub(super) fn first_digit(b: &[u8], from: usize) -> Option<usize> {
     let mut at = from;
     while let Some(chunk) = b.get(at..at + 16) {
         if chunk.iter().fold(false, |any, c| any | c.is_ascii_digit()) {
@@ -142,6 +152,21 @@ fn first_digit(b: &[u8], from: usize) -> Option<usize> {
         at += 16;
     }
     b.get(at..)?.iter().position(u8::is_ascii_digit).map(|p| at + p)
+}
+
+/// Whether `b` has a run of four ASCII digits or more, and whether one of exactly four.
+fn year_runs(b: &[u8]) -> (bool, bool) {
+    let mut four = false;
+    let mut from = 0;
+    while let Some(p) = first_digit(b, from) {
+        let run = b[p..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if run == 4 {
+            return (true, true);
+        }
+        four |= run > 4;
+        from = p + run;
+    }
+    (four, false)
 }
 
 #[derive(Clone, Copy)]
@@ -172,7 +197,24 @@ pub(super) fn find_date(line: &str, day_first: bool) -> Option<String> {
     // Every form reads its numbers as ASCII digits: without one the patterns need not run.
     first_digit(line.as_bytes(), 0)?;
     let plain = is_plain(line);
-    DATES.iter().find_map(|date| {
+    // On plain text every form's year is four ASCII digits in a row (most lines have none),
+    // and in a form without units exactly four: only the units can stand next to it.
+    let (year, lone_year) = if plain {
+        year_runs(line.as_bytes())
+    } else {
+        (true, true)
+    };
+    if !year {
+        return None;
+    }
+    let may_match = |date: &&Date| {
+        if date.units.is_empty() {
+            lone_year
+        } else {
+            date.units.iter().all(|u| line.contains(u))
+        }
+    };
+    DATES.iter().filter(may_match).find_map(|date| {
         let [one, two, three] = date.groups(line, plain)?;
         let month = month_number;
         let num = |s: &str| s.parse::<u32>().ok();
@@ -229,6 +271,21 @@ mod tests {
                 let c = date.pattern.get(true).captures(&line);
                 let want = c.map(|c| [1, 2, 3].map(|i| c.get(i).map_or("", |m| m.as_str())));
                 proptest::prop_assert_eq!(date.groups(&line, true), want);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Wherever a date pattern matches plain text, four ASCII digits stand in a row, apart
+        /// from other digits unless the form has units, and the text holds its units.
+        #[test]
+        fn every_date_has_a_year_of_four_digits(line in "([0-9]{1,5}|[./, -]|年|月|日|may|dec|[a-z_]|٣|\u{3000}){0,12}") {
+            let (year, lone_year) = year_runs(line.as_bytes());
+            for date in DATES.iter().filter(|d| d.pattern.get(true).is_match(&line)) {
+                proptest::prop_assert!(date.units.iter().all(|u| line.contains(u)), "{:?}", line);
+                if is_plain(&line) {
+                    proptest::prop_assert!(year && (lone_year || !date.units.is_empty()), "{:?}", line);
+                }
             }
         }
     }

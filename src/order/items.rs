@@ -38,6 +38,20 @@ fn products_for(text: &str) -> impl Iterator<Item = (ProductKind, &'static Regex
     PRODUCTS.iter().map(move |(k, re)| (*k, re.get(plain)))
 }
 
+/// Every product pattern as one, to tell at once that text names none (most body lines).
+static ANY_PRODUCT: LazyLock<Pattern> = LazyLock::new(|| {
+    let each: Vec<String> = microsoft::PRODUCTS
+        .iter()
+        .map(|(_, re)| format!("(?:{re})"))
+        .collect();
+    Pattern::new(each.join("|"))
+});
+
+/// True when folded text names a known product.
+fn names_a_product(text: &str) -> bool {
+    ANY_PRODUCT.on(text).is_match(text)
+}
+
 /// Classify a product name.
 pub fn product_kind(name: &str) -> ProductKind {
     let folded = fold_line(name);
@@ -171,7 +185,7 @@ pub(super) fn is_sentence(cell: &str) -> bool {
 pub(super) fn not_a_product(shown_cell: &str) -> bool {
     let cell = fold_line(shown_cell);
     let head = cell.split(':').next().unwrap_or("").trim();
-    let known = products_for(&cell).any(|(_, re)| re.is_match(&cell));
+    let known = names_a_product(&cell);
     is_heading(&cell)
         || is_heading(head)
         || lexicon::words(|l| l.bylines).any(|w| cell.starts_with(w))
@@ -222,10 +236,7 @@ pub(super) fn products(lines: &[Line], items: std::ops::Range<usize>, subject: &
     }
     if found.is_empty() {
         // Known products standing alone in a cell, not mentioned in a sentence.
-        for line in lines
-            .iter()
-            .filter(|l| products_for(&l.folded).any(|(_, re)| re.is_match(&l.folded)))
-        {
+        for line in lines.iter().filter(|l| names_a_product(&l.folded)) {
             let shown_cell = line.cell();
             let cell = fold_line(&shown_cell);
             let standalone = products_for(&cell).any(|(_, re)| {
@@ -237,13 +248,14 @@ pub(super) fn products(lines: &[Line], items: std::ops::Range<usize>, subject: &
             }
         }
     }
-    if found.is_empty()
-        && let Some(product) = PRODUCT_IN_SUBJECT.iter().find_map(|re| {
-            let shown = shown_line(subject);
-            Some(re.on(&shown).captures(&shown)?.get(1)?.as_str().to_owned())
-        })
-    {
-        push_unique(&mut found, product);
+    if found.is_empty() {
+        let shown = shown_line(subject);
+        let named = PRODUCT_IN_SUBJECT
+            .iter()
+            .find_map(|re| Some(re.on(&shown).captures(&shown)?.get(1)?.as_str().to_owned()));
+        if let Some(product) = named {
+            push_unique(&mut found, product);
+        }
     }
     found
 }
@@ -297,18 +309,59 @@ pub(super) fn first_cell(raw: &str) -> String {
 
 /// NFKC and invisible-free, but with runs of spaces kept: they separate columns.
 pub(super) fn shown_line_keep_runs(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    s.nfkc()
-        .filter(|&c| !crate::text::is_invisible(c))
-        .collect::<String>()
-        .trim()
-        .to_owned()
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+    // ASCII is NFKC and has no invisible character; most other text is NFKC already, and its
+    // normalisation would give it back as it is.
+    if s.is_ascii() {
+        return s.trim().to_owned();
+    }
+    let visible = |c: &char| !crate::text::is_invisible(*c);
+    let shown: String = if is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+        s.chars().filter(visible).collect()
+    } else {
+        s.nfkc().filter(visible).collect()
+    };
+    shown.trim().to_owned()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::order::tests::{amount, order_of};
+
+    proptest::proptest! {
+        /// The joined pattern matches where one of the product patterns does, on any text.
+        #[test]
+        fn any_product_is_one_of_them(s in "(microsoft|office|365|home|and|&|business|student|personal|family|apps|for|xbox|game|pass|pc|copilot|pro|20|19|21|24|ltsc|x|_| |\t|٣){0,10}") {
+            let each = products_for(&s).any(|(_, re)| re.is_match(&s));
+            proptest::prop_assert_eq!(names_a_product(&s), each);
+        }
+    }
+
+    /// The shown form skips normalising only text that normalises to itself: every character
+    /// up to the CJK blocks and beyond, alone, among letters and before a combining mark.
+    #[test]
+    fn shown_lines_are_normalised() {
+        use unicode_normalization::UnicodeNormalization;
+        let slow = |s: &str| {
+            s.nfkc()
+                .filter(|&c| !crate::text::is_invisible(c))
+                .collect::<String>()
+                .trim()
+                .to_owned()
+        };
+        let chars = (0..0x3100).chain(0xFF00..0xFFF0).chain([0xE0100, 0x1D400]);
+        for c in chars.filter_map(char::from_u32) {
+            for s in [
+                format!("{c}"),
+                format!(" a{c}b "),
+                format!("{c}\u{301}"),
+                format!("e{c}\u{3099}"),
+            ] {
+                assert_eq!(shown_line_keep_runs(&s), slow(&s), "{s:?}");
+            }
+        }
+    }
 
     #[test]
     fn product_kinds() {

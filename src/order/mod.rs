@@ -7,9 +7,8 @@
 //! regex crate on its DFA for non-ASCII text, several times faster.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::sync::LazyLock;
-
-use regex::Regex;
 
 use crate::lexicon;
 use crate::lexicon::pattern::Pattern;
@@ -26,7 +25,7 @@ use amount::{PRICE_FIELDS, Prices, Role, amounts_at, find_amounts, payment_in, r
 use dates::{day_first, find_date};
 pub use items::{ProductKind, product_kind};
 use items::{first_cell, item_rows, products, shown_line};
-use renewal::RENEWAL;
+use renewal::{LATER, RENEWAL};
 use template::template_in;
 pub use template::{Template, is_forward_subject, match_template, speaks_of_billing, strip_prefixes};
 
@@ -94,11 +93,42 @@ pub(crate) enum Field {
     Details,
 }
 
-/// Field labels of every language.
-static LABELS: LazyLock<Vec<(Field, &str)>> = LazyLock::new(|| lexicon::every(|l| l.order_labels));
+/// Field labels of every language, in registry order, by their first byte: a line is held only
+/// to the labels it can start with (every body line is asked, and hardly any is a label).
+static LABELS: LazyLock<Vec<Vec<(Field, &str)>>> = LazyLock::new(|| {
+    let mut by_first = vec![Vec::new(); 256];
+    for (field, label) in lexicon::every(|l| l.order_labels) {
+        // The lexicon tests hold every label to one byte at least.
+        let first = label.bytes().next().unwrap_or_default();
+        by_first[usize::from(first)].push((field, label));
+    }
+    by_first
+});
 
-static KEY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u:\b)[a-z0-9]{5}(?:-[a-z0-9]{5}){4}(?-u:\b)").unwrap());
+/// The first product key in folded text, unmasked: five groups of five ASCII lowercase letters
+/// or digits joined by hyphens, an ASCII word of its own
+/// (`(?-u:\b)[a-z0-9]{5}(?:-[a-z0-9]{5}){4}(?-u:\b)`). Read by hand from each hyphen, as the
+/// first of a key's: the pattern has no literal a regex could skip to, and its DFA reads every
+/// byte of the body.
+fn find_key(text: &str) -> Option<&str> {
+    const LEN: usize = 29;
+    let b = text.as_bytes();
+    let word = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
+    let group = |at: usize| {
+        b[at..at + 5]
+            .iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    };
+    memchr::memchr_iter(b'-', b)
+        .filter_map(|hyphen| hyphen.checked_sub(5))
+        .find(|&s| {
+            s + LEN <= b.len()
+                && (s == 0 || !word(s - 1))
+                && !word(s + LEN)
+                && (0..5).all(|g| group(s + 6 * g) && (g == 0 || b[s + 6 * g - 1] == b'-'))
+        })
+        .map(|s| &text[s..s + LEN])
+}
 
 static DIGITS: LazyLock<Pattern> = LazyLock::new(|| Pattern::new(r"#?\s*(\d{6,14})(?-u:\b)"));
 
@@ -111,9 +141,27 @@ struct Line<'a> {
     /// True when the label has no amount or date after it: its value may be on the next line
     /// (an HTML table cell).
     bare: bool,
+    /// Where its first wording about a later charge ends, once asked (see [`Line::later_end`]).
+    later: OnceCell<Option<usize>>,
+    /// Whether it speaks of a renewal, once asked (see [`Line::renews`]).
+    renews: OnceCell<bool>,
 }
 
 impl Line<'_> {
+    /// Where the first wording about a later charge ([`LATER`]) ends in the folded
+    /// line: asked of a line for its role and again for the next line's.
+    fn later_end(&self) -> Option<usize> {
+        *self
+            .later
+            .get_or_init(|| LATER.find(&*self.folded).map(|m| m.end()))
+    }
+
+    /// Whether the folded line speaks of a renewal ([`RENEWAL`]): asked for its role and for the
+    /// mail's renewal line.
+    fn renews(&self) -> bool {
+        *self.renews.get_or_init(|| RENEWAL.is_match(&*self.folded))
+    }
+
     fn shown(&self) -> String {
         shown_line(self.raw)
     }
@@ -141,6 +189,8 @@ fn lines_of<'a>(body: &'a str, folded_body: &'a str) -> Vec<Line<'a>> {
                 folded,
                 field,
                 bare,
+                later: OnceCell::new(),
+                renews: OnceCell::new(),
             }
         })
         .filter(|l| !l.folded.is_empty())
@@ -150,14 +200,8 @@ fn lines_of<'a>(body: &'a str, folded_body: &'a str) -> Vec<Line<'a>> {
 /// The field a folded line is a label of, and the value after the label (possibly empty).
 fn label_of(folded: &str) -> Option<(Field, &str)> {
     let line = folded.trim_start_matches(['-', '*', '•', '・', '■', '●', '◆', '【', '[', ' ']);
-    LABELS
-        .iter()
-        .filter(|(_, label)| {
-            line.starts_with(label)
-                && !(label.ends_with(|c: char| c.is_ascii_alphabetic())
-                    && line[label.len()..].starts_with(|c: char| c.is_ascii_alphabetic()))
-        })
-        .max_by_key(|(_, label)| label.len())
+    let first = line.bytes().next()?;
+    longest_label(line, &LABELS[usize::from(first)])
         .map(|(field, label)| {
             let rest = line[label.len()..].trim_start_matches(['】', ']', ' ']);
             let rest = rest.strip_prefix(':').unwrap_or(rest);
@@ -169,6 +213,19 @@ fn label_of(folded: &str) -> Option<(Field, &str)> {
                 && (*field != Field::NumberAfterWord
                     || DIGITS.on(rest).find(rest).is_some_and(|m| m.len() == rest.len()))
         })
+}
+
+/// The longest of `labels` that `line` starts with (the last of equals), not running on into a
+/// longer word.
+fn longest_label<'l>(line: &str, labels: &'l [(Field, &'l str)]) -> Option<&'l (Field, &'l str)> {
+    labels
+        .iter()
+        .filter(|(_, label)| {
+            line.starts_with(label)
+                && !(label.ends_with(|c: char| c.is_ascii_alphabetic())
+                    && line[label.len()..].starts_with(|c: char| c.is_ascii_alphabetic()))
+        })
+        .max_by_key(|(_, label)| label.len())
 }
 
 /// How many first lines the order date is looked for in when no label gives it.
@@ -237,7 +294,7 @@ pub fn extract(view: &MessageView) -> Order {
             }
             Field::Payment if order.payment.is_none() => order.payment = payment_in(value),
             Field::Key if order.product_key.is_none() => {
-                order.product_key = KEY.find(value).map(|m| m.as_str().to_ascii_uppercase());
+                order.product_key = find_key(value).map(str::to_ascii_uppercase);
             }
             _ => {}
         }
@@ -268,26 +325,26 @@ pub fn extract(view: &MessageView) -> Order {
             .filter(|(_, role)| **role != Role::Later)
             .find_map(|(l, _)| find_date(&l.folded, day_first))
     });
-    // Fallback searches run once over the joined lines: one regex call instead of one per line.
     if order.product_key.is_none() {
-        let folded_body = lines.iter().map(|l| &*l.folded).collect::<Vec<_>>().join("\n");
-        order.product_key = KEY.find(&folded_body).map(|m| m.as_str().to_ascii_uppercase());
+        order.product_key = lines
+            .iter()
+            .find_map(|l| find_key(&l.folded))
+            .map(str::to_ascii_uppercase);
     }
     if order.payment.is_none() {
         order.payment = lines
             .iter()
             .find_map(|l| l.field.is_none().then(|| payment_in(&l.folded)).flatten());
     }
-    order.renewal = lines
-        .iter()
-        .find(|l| RENEWAL.is_match(&*l.folded))
-        .map(Line::shown);
+    order.renewal = lines.iter().find(|l| l.renews()).map(Line::shown);
     order.products = products(&lines, items, &view.subject);
     order
 }
 
 #[cfg(test)]
 mod tests {
+    use regex::Regex;
+
     use super::*;
 
     fn view(subject: &str, body: &str) -> MessageView {
@@ -313,11 +370,10 @@ mod tests {
                 .as_deref(),
             Some("1234567890")
         );
-        let keys: Vec<&str> = KEY
-            .find_iter("キーabcde-12345-fghij-67890-klmno。")
-            .map(|m| m.as_str())
-            .collect();
-        assert_eq!(keys, ["abcde-12345-fghij-67890-klmno"]);
+        assert_eq!(
+            find_key("キーabcde-12345-fghij-67890-klmno。"),
+            Some("abcde-12345-fghij-67890-klmno")
+        );
         assert!(find_date("v12025/04/12", false).is_none());
     }
 
@@ -381,6 +437,36 @@ mod tests {
 
     pub(super) fn order_of(body: &str) -> Order {
         extract(&view("Your Microsoft order #1234567890 has been processed", body))
+    }
+
+    /// The labels a line can start with are those of its first byte: indexed by it, the longest
+    /// label is the one found among all of them, for every label cut anywhere and run on.
+    #[test]
+    fn labels_by_first_byte_are_every_label() {
+        let every = lexicon::every(|l| l.order_labels);
+        for (_, label) in &every {
+            let cuts = label.char_indices().map(|(at, _)| at).chain([label.len()]);
+            for cut in cuts.skip(1) {
+                for tail in ["", " ", "s", ":", " 1234567890", "】 ¥0", " date", "-x", "税"] {
+                    let line = format!("{}{tail}", &label[..cut]);
+                    let first = usize::from(line.as_bytes()[0]);
+                    assert_eq!(
+                        longest_label(&line, &LABELS[first]),
+                        longest_label(&line, &every),
+                        "{line:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The key read by hand is the regex's first match, on any text.
+        #[test]
+        fn keys_read_by_hand_are_the_pattern(s in "(([a-z0-9]{5}-){4}[a-z0-9]{5}|[a-z0-9]{5}-|[a-z0-9_A-Z -]|キ|\n){0,8}") {
+            let key = Regex::new(r"(?-u:\b)[a-z0-9]{5}(?:-[a-z0-9]{5}){4}(?-u:\b)").unwrap();
+            proptest::prop_assert_eq!(find_key(&s), key.find(&s).map(|m| m.as_str()));
+        }
     }
 
     /// A label ending in a letter does not run on into a longer word.

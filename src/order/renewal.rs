@@ -28,7 +28,7 @@ pub(super) static RENEWAL: LazyLock<AhoCorasick> =
 /// the next line belongs to that sentence (plain text wrapped mid-sentence).
 pub(super) fn runs_on_about_later(line: &Line) -> bool {
     line.field.is_none()
-        && LATER.is_match(&*line.folded)
+        && line.later_end().is_some()
         && !line.folded.ends_with(['.', '。', '!', '！', '?', '？', ':'])
 }
 

@@ -39,6 +39,14 @@ static TEMPLATES: LazyLock<Vec<(Template, Pattern)>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Every template as one pattern, to tell at once that text follows none (most body lines).
+static ANY_TEMPLATE: LazyLock<Pattern> = LazyLock::new(|| {
+    let each: Vec<String> = lexicon::words(|l| l.subject_templates)
+        .map(|(_, re, _)| format!("(?:{re})"))
+        .collect();
+    Pattern::new(each.join("|"))
+});
+
 /// Forward prefixes of mail clients in languages msorder has no lexicon for (French `TR`, German
 /// `WG` / `AW`, Nordic `SV` / `VS`, Spanish `RV`, Portuguese `ENC`): they reach mail in any
 /// language. A language that gets a lexicon takes its own from here.
@@ -87,6 +95,9 @@ pub fn match_template(subject: &str) -> Option<(Template, String)> {
 pub(super) fn template_in(folded: &str) -> Option<(Template, String)> {
     let (rest, _) = strip_prefixes(folded);
     let plain = is_plain(rest);
+    if !ANY_TEMPLATE.get(plain).is_match(rest) {
+        return None;
+    }
     TEMPLATES
         .iter()
         .find_map(|(t, re)| re.get(plain).captures(rest).map(|c| (*t, c[1].to_owned())))
@@ -147,6 +158,16 @@ mod tests {
             None
         );
         assert_eq!(t("Your Amazon order #123-456 has shipped"), None);
+    }
+
+    proptest::proptest! {
+        /// The joined pattern matches where one of the templates does, on any text.
+        #[test]
+        fn any_template_is_one_of_them(s in "(your|microsoft|order|purchase|subscription|of|to|has|been|processed|renewed|の|ご|注文|#|番号|no\\.|[0-9]{1,10}| |\t|x|٣){0,12}") {
+            let plain = is_plain(&s);
+            let each = TEMPLATES.iter().any(|(_, re)| re.get(plain).is_match(&s));
+            proptest::prop_assert_eq!(ANY_TEMPLATE.get(plain).is_match(&s), each);
+        }
     }
 
     #[test]
