@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
+use memchr::memmem::Finder;
 use regex::Regex;
 
 use crate::address::{self, host_unicode};
@@ -79,30 +80,55 @@ pub fn mentions_brand_folded(folded: &str) -> bool {
     // body are costly, and most bodies name none.
     let short_words_can_match = SHORT_WORD_STARTS
         .iter()
-        .any(|start| memchr::memmem::find(folded.as_bytes(), start.as_bytes()).is_some());
+        .any(|start| start.find(folded.as_bytes()).is_some());
     if short_words_can_match && BRANDS.is_match(&without(&text::collapse_spaces(folded), TENANT_HOST)) {
         return true;
     }
     names_squeezed_word(folded)
 }
 
-/// [`BRANDS_SQUEEZED`] on the squeezed text (its letters and digits, [`text::alphanumerics`]) with
-/// tenant hosts cut, read on the folded text without squeezing it: each place a word's first
-/// letter stands, the letters that follow are read over what squeezing drops. A word counts where
-/// it meets no squeezed tenant host: every one is cut, as no two can overlap.
-fn names_squeezed_word(folded: &str) -> bool {
-    BRAND_WORDS.iter().any(|word| {
-        let Some(first) = word.chars().next() else {
-            return false;
-        };
-        let first = &word.as_bytes()[..first.len_utf8()];
-        memchr::memmem::find_iter(folded.as_bytes(), first).any(|at| {
-            squeezed_from(&folded[at..])
-                .take(word.chars().count())
-                .eq(word.chars())
-                && !in_tenant(folded, at, word)
+/// A long brand word with its searchers, built once: most texts searched are short (names,
+/// hosts, subjects), where building a searcher costs more than the search.
+struct LongWord {
+    word: &'static str,
+    whole: Finder<'static>,
+    first_letter: Finder<'static>,
+}
+
+static LONG_WORDS: LazyLock<Vec<LongWord>> = LazyLock::new(|| {
+    BRAND_WORDS
+        .iter()
+        .map(|&word| {
+            let first = word.chars().next().map_or(0, char::len_utf8);
+            LongWord {
+                word,
+                whole: Finder::new(word),
+                first_letter: Finder::new(&word[..first]),
+            }
         })
-    })
+        .collect()
+});
+
+/// The long brand words squeezed ([`BRAND_WORDS`] in the text's letters and digits alone,
+/// [`text::alphanumerics`]) with tenant hosts cut, read on the folded text without squeezing
+/// it: each place a word's first letter stands, the letters that follow are read over what
+/// squeezing drops. A word counts where it meets no squeezed tenant host: every one is cut, as
+/// no two can overlap.
+fn names_squeezed_word(folded: &str) -> bool {
+    LONG_WORDS.iter().any(
+        |&LongWord {
+             word,
+             ref first_letter,
+             ..
+         }| {
+            first_letter.find_iter(folded.as_bytes()).any(|at| {
+                squeezed_from(&folded[at..])
+                    .take(word.chars().count())
+                    .eq(word.chars())
+                    && !in_tenant(folded, at, word)
+            })
+        },
+    )
 }
 
 /// The letters and digits of `s`, in order: the squeezed text read on.
@@ -133,10 +159,11 @@ fn in_tenant(folded: &str, at: usize, word: &str) -> bool {
 
 /// The first word of each short brand word: the collapsed text holds it wherever one of them
 /// matches, and so does the folded text (collapsing and cutting tenant hosts make no letters).
-static SHORT_WORD_STARTS: LazyLock<Vec<&str>> = LazyLock::new(|| {
+static SHORT_WORD_STARTS: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| {
     SHORT_BRAND_WORDS
         .iter()
         .filter_map(|w| w.split_whitespace().next())
+        .map(Finder::new)
         .collect()
 });
 
@@ -145,8 +172,8 @@ static SHORT_WORD_STARTS: LazyLock<Vec<&str>> = LazyLock::new(|| {
 /// where it meets no tenant host that [`without`] cuts.
 fn names_long_word(folded: &str) -> bool {
     let mut tenants: Option<Vec<(usize, usize)>> = None;
-    BRAND_WORDS.iter().any(|word| {
-        memchr::memmem::find_iter(folded.as_bytes(), word.as_bytes()).any(|at| {
+    LONG_WORDS.iter().any(|LongWord { word, whole, .. }| {
+        whole.find_iter(folded.as_bytes()).any(|at| {
             let tenants = tenants.get_or_insert_with(|| {
                 folded
                     .match_indices(TENANT_HOST)
