@@ -70,7 +70,11 @@ struct Block {
 /// The first quoted header block: a From and a Subject or Date, after a separator line or not.
 fn find_block(lines: &[&str]) -> Option<Block> {
     for (i, line) in lines.iter().enumerate() {
-        let folded = fold_line(unquote(line));
+        let line = unquote(line);
+        if !may_open_block(line) {
+            continue;
+        }
+        let folded = fold_line(line);
         let header_start = if SEPARATORS.iter().any(|s| folded.starts_with(s)) {
             i + 1
         } else if matches!(label_field(&folded), Some((QuotedField::From, _))) {
@@ -84,6 +88,38 @@ fn find_block(lines: &[&str]) -> Option<Block> {
         }
     }
     None
+}
+
+/// The characters a folded line opening a block starts with: a separator's or a sender label's
+/// first.
+static OPENINGS: LazyLock<Vec<char>> = LazyLock::new(|| {
+    let labels = LABELS.iter().filter(|(_, field)| *field == QuotedField::From);
+    SEPARATORS
+        .iter()
+        .copied()
+        .chain(labels.map(|(label, _)| *label))
+        .filter_map(|opening| opening.chars().next())
+        .collect()
+});
+
+/// Whether an unquoted line may open a block, told without folding it where its first character
+/// is sure to begin the folded line: ASCII other than white space followed by ASCII (folded, it
+/// is itself lowercased), a kanji, or kana followed by ASCII, kana or kanji (nothing combines
+/// with those). Most body lines are so told apart from the few that may, which are folded.
+fn may_open_block(line: &str) -> bool {
+    let is_kanji = |c: char| matches!(c, '\u{4E00}'..='\u{9FFF}');
+    let is_kana = |c: char| matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}');
+    let mut chars = line.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let next = chars.next();
+    let settled = if first.is_ascii() {
+        !first.is_whitespace() && next.is_none_or(|c| c.is_ascii())
+    } else {
+        is_kanji(first) || (is_kana(first) && next.is_none_or(|c| c.is_ascii() || is_kana(c) || is_kanji(c)))
+    };
+    !settled || OPENINGS.contains(&first.to_ascii_lowercase())
 }
 
 fn parse_block(lines: &[&str], start: usize) -> Option<Block> {
@@ -405,6 +441,32 @@ mod tests {
         fn lines_of_any_text_are_its_lines(s in "[a\r\n注 ]{0,30}") {
             proptest::prop_assert_eq!(lines_of(&s), s.lines().collect::<Vec<_>>());
         }
+    }
+
+    /// Every line [`may_open_block`] passes over folds to one that opens no block: tried with every
+    /// character it tells by, followed by what may or may not combine with it.
+    #[test]
+    fn lines_passed_over_open_no_block() {
+        let nexts = [
+            "", "a", "F", "-", " ", "\u{301}", "\u{338}", "\u{3099}", "\u{309A}", "\u{200B}", "か", "ガ",
+            "漢", "ｶ", "ﾞ", "＞", "\u{3000}",
+        ];
+        let mut told = 0;
+        for first in (0..0x10000).filter_map(char::from_u32) {
+            for next in nexts {
+                let line = format!("{first}{next}rom: Microsoft <a@b.example>");
+                if may_open_block(&line) {
+                    continue;
+                }
+                told += 1;
+                let folded = fold_line(&line);
+                let opens = folded.chars().next().is_some_and(|c| OPENINGS.contains(&c));
+                assert!(!opens, "{line:?} folds to {folded:?}");
+            }
+        }
+        assert!(told > 20_000 * nexts.len() / 2, "{told}");
+        assert!(!may_open_block("") && may_open_block("From: a") && may_open_block("差出人: a"));
+        assert!(may_open_block("---------- Forwarded message ---------") && may_open_block("\u{3000}x"));
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use memchr::memmem::Finder;
 use regex::Regex;
 
 use crate::address::{self, host_unicode};
@@ -53,7 +53,6 @@ static BRANDS: LazyLock<Regex> = LazyLock::new(|| {
     );
     Regex::new(&pattern).expect("brand pattern is valid")
 });
-static BRANDS_SQUEEZED: LazyLock<AhoCorasick> = LazyLock::new(|| text::phrase_set(&BRAND_WORDS));
 
 fn without<'a>(text: &'a str, tenant: &str) -> Cow<'a, str> {
     if text.contains(tenant) {
@@ -74,11 +73,117 @@ pub fn mentions_brand_folded(folded: &str) -> bool {
     if folded.trim().is_empty() {
         return false;
     }
-    if BRANDS.is_match(&without(&text::collapse_spaces(folded), TENANT_HOST)) {
+    if names_long_word(folded) {
         return true;
     }
-    let squeezed = text::alphanumerics(folded);
-    BRANDS_SQUEEZED.is_match(without(&squeezed, TENANT_SQUEEZED).as_ref())
+    // Collapsed and searched only when a short word can match: the copy and the search of a long
+    // body are costly, and most bodies name none.
+    let short_words_can_match = SHORT_WORD_STARTS
+        .iter()
+        .any(|start| start.find(folded.as_bytes()).is_some());
+    if short_words_can_match && BRANDS.is_match(&without(&text::collapse_spaces(folded), TENANT_HOST)) {
+        return true;
+    }
+    names_squeezed_word(folded)
+}
+
+/// A long brand word with its searchers, built once: most texts searched are short (names,
+/// hosts, subjects), where building a searcher costs more than the search.
+struct LongWord {
+    word: &'static str,
+    whole: Finder<'static>,
+    first_letter: Finder<'static>,
+}
+
+static LONG_WORDS: LazyLock<Vec<LongWord>> = LazyLock::new(|| {
+    BRAND_WORDS
+        .iter()
+        .map(|&word| {
+            let first = word.chars().next().map_or(0, char::len_utf8);
+            LongWord {
+                word,
+                whole: Finder::new(word),
+                first_letter: Finder::new(&word[..first]),
+            }
+        })
+        .collect()
+});
+
+/// The long brand words squeezed ([`BRAND_WORDS`] in the text's letters and digits alone,
+/// [`text::alphanumerics`]) with tenant hosts cut, read on the folded text without squeezing
+/// it: each place a word's first letter stands, the letters that follow are read over what
+/// squeezing drops. A word counts where it meets no squeezed tenant host: every one is cut, as
+/// no two can overlap.
+fn names_squeezed_word(folded: &str) -> bool {
+    LONG_WORDS.iter().any(
+        |&LongWord {
+             word,
+             ref first_letter,
+             ..
+         }| {
+            first_letter.find_iter(folded.as_bytes()).any(|at| {
+                squeezed_from(&folded[at..])
+                    .take(word.chars().count())
+                    .eq(word.chars())
+                    && !in_tenant(folded, at, word)
+            })
+        },
+    )
+}
+
+/// The letters and digits of `s`, in order: the squeezed text read on.
+fn squeezed_from(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().filter(|c| c.is_alphanumeric())
+}
+
+/// Whether `word`, squeezed from `folded` at `at`, meets a squeezed tenant host: one would lie
+/// within as many letters before and after it as the host is long.
+fn in_tenant(folded: &str, at: usize, word: &str) -> bool {
+    let reach = TENANT_SQUEEZED.chars().count() - 1;
+    let mut window: String = {
+        let before: Vec<char> = folded[..at]
+            .chars()
+            .rev()
+            .filter(|c| c.is_alphanumeric())
+            .take(reach)
+            .collect();
+        before.into_iter().rev().collect()
+    };
+    let start = window.len();
+    window.extend(squeezed_from(&folded[at..]).take(word.chars().count() + reach));
+    let end = start + word.len();
+    window
+        .match_indices(TENANT_SQUEEZED)
+        .any(|(host, _)| host < end && start < host + TENANT_SQUEEZED.len())
+}
+
+/// The first word of each short brand word: the collapsed text holds it wherever one of them
+/// matches, and so does the folded text (collapsing and cutting tenant hosts make no letters).
+static SHORT_WORD_STARTS: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| {
+    SHORT_BRAND_WORDS
+        .iter()
+        .filter_map(|w| w.split_whitespace().next())
+        .map(Finder::new)
+        .collect()
+});
+
+/// [`BRANDS`]' long words on the collapsed text with tenant hosts cut, read on the folded text
+/// itself: a word without white space is where it was once spaces are collapsed, and it counts
+/// where it meets no tenant host that [`without`] cuts.
+fn names_long_word(folded: &str) -> bool {
+    let mut tenants: Option<Vec<(usize, usize)>> = None;
+    LONG_WORDS.iter().any(|LongWord { word, whole, .. }| {
+        whole.find_iter(folded.as_bytes()).any(|at| {
+            let tenants = tenants.get_or_insert_with(|| {
+                folded
+                    .match_indices(TENANT_HOST)
+                    .map(|(start, host)| (start, start + host.len()))
+                    .collect()
+            });
+            let end = at + word.len();
+            !tenants.iter().any(|&(start, stop)| start < end && at < stop)
+        })
+    })
 }
 
 /// A mail system's own address (`postmaster@outlook.com`, `postmaster@contoso.onmicrosoft.com`)
@@ -276,6 +381,54 @@ mod tests {
             assert!(is_mail_system(&mailbox("", addr)), "{addr}");
         }
         assert!(!is_mail_system(&mailbox("Mail", "taro@example.jp")));
+    }
+
+    /// The brand search as it was stated first: the collapsed text, then the squeezed one.
+    fn mentions_brand_as_stated(folded: &str) -> bool {
+        static BRANDS_SQUEEZED: LazyLock<aho_corasick::AhoCorasick> =
+            LazyLock::new(|| text::phrase_set(&BRAND_WORDS));
+        !folded.trim().is_empty()
+            && (BRANDS.is_match(&without(&text::collapse_spaces(folded), TENANT_HOST))
+                || BRANDS_SQUEEZED.is_match(&*without(&text::alphanumerics(folded), TENANT_SQUEEZED)))
+    }
+
+    /// What [`names_long_word`] rests on: the words and the tenant host are plain literals with
+    /// no white space in them.
+    #[test]
+    fn long_brand_words_are_literals_without_spaces() {
+        for word in BRAND_WORDS.iter() {
+            assert!(regex::escape(word) == *word, "{word}");
+        }
+        for word in BRAND_WORDS.iter().chain([&TENANT_HOST]) {
+            assert!(!word.contains(char::is_whitespace), "{word}");
+        }
+    }
+
+    /// What [`names_squeezed_word`] rests on: the words are letters and digits only, and no two
+    /// squeezed tenant hosts overlap (no end of one is the start of another), so `replace` cuts
+    /// every one.
+    #[test]
+    fn squeezed_words_are_letters_and_tenant_hosts_never_overlap() {
+        for word in BRAND_WORDS.iter().chain([&TENANT_SQUEEZED]) {
+            assert!(
+                !word.is_empty() && word.chars().all(char::is_alphanumeric),
+                "{word}"
+            );
+        }
+        for n in 1..TENANT_SQUEEZED.len() {
+            assert_ne!(TENANT_SQUEEZED[..n], TENANT_SQUEEZED[TENANT_SQUEEZED.len() - n..]);
+        }
+        assert_eq!(text::alphanumerics(TENANT_HOST), TENANT_SQUEEZED);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        #[test]
+        fn the_brand_search_reads_as_stated(
+            s in "(microsoft|onmicrosoft\\.com|onmicrosoftcom|onmicrosoft|micro|soft|mi|crosoft|office|365|xbox|windows|defender|マイクロ|ソフト|マイクロソフト|on|com|m|x|a|1| |  |\n|\t|\\.|-|\u{3000}){0,14}"
+        ) {
+            proptest::prop_assert_eq!(mentions_brand_folded(&s), mentions_brand_as_stated(&s), "{:?}", s);
+        }
     }
 
     #[test]
