@@ -446,6 +446,22 @@ mod tests {
         out
     }
 
+    /// `s` cut at every character `sep` takes outside double quotes, read a character at a time.
+    fn split_by_char(s: &str, sep: impl Fn(char) -> bool) -> Vec<&str> {
+        let mut pieces = Vec::new();
+        let (mut start, mut quoted) = (0, false);
+        for (at, c) in s.char_indices() {
+            if c == '"' {
+                quoted = !quoted;
+            } else if sep(c) && !quoted {
+                pieces.push(&s[start..at]);
+                start = at + c.len_utf8();
+            }
+        }
+        pieces.push(&s[start..]);
+        pieces
+    }
+
     proptest::proptest! {
         #[test]
         fn strip_comments_reads_as_by_char(s in "[a()\"\\\\;= é漢]{0,32}") {
@@ -454,33 +470,12 @@ mod tests {
 
         #[test]
         fn split_unquoted_splits_as_by_char(s in "[a;\" é]{0,24}") {
-            let mut by_char = Vec::new();
-            let (mut start, mut quoted) = (0, false);
-            for (at, c) in s.char_indices() {
-                if c == '"' {
-                    quoted = !quoted;
-                } else if c == ';' && !quoted {
-                    by_char.push(&s[start..at]);
-                    start = at + 1;
-                }
-            }
-            by_char.push(&s[start..]);
-            proptest::prop_assert_eq!(split_unquoted(&s, b';'), by_char);
+            proptest::prop_assert_eq!(split_unquoted(&s, b';'), split_by_char(&s, |c| c == ';'));
         }
 
         #[test]
         fn split_unquoted_ws_splits_as_by_char(s in "[a\" \t\u{a0}é]{0,24}") {
-            let mut by_char = Vec::new();
-            let (mut start, mut quoted) = (0, false);
-            for (at, c) in s.char_indices() {
-                if c == '"' {
-                    quoted = !quoted;
-                } else if c.is_whitespace() && !quoted {
-                    by_char.push(&s[start..at]);
-                    start = at + c.len_utf8();
-                }
-            }
-            by_char.push(&s[start..]);
+            let mut by_char = split_by_char(&s, char::is_whitespace);
             by_char.retain(|p| !p.is_empty());
             proptest::prop_assert_eq!(split_unquoted_ws(&s).collect::<Vec<_>>(), by_char);
         }
