@@ -147,9 +147,8 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
         return true;
     }
     // Whether a header so far could make plain text flowed: each part's comes before it. The
-    // top header, long, is searched only once a part could be flowed text.
+    // top header, long, is searched only for a part with a soft line break (rare).
     let mut part_flows = false;
-    let top_flows = std::cell::OnceCell::new();
     skim::any_piece(raw, &glance.content_type, &mut |piece| match piece {
         Piece::Raw(bytes) => {
             part_flows = part_flows || FORMAT.is_match(bytes);
@@ -166,7 +165,7 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
             // The view holds HTML as rendered; plain text as it stands, searched also without
             // what looks like markup, as a body of unknown type is.
             if !html {
-                let may_flow = || part_flows || *top_flows.get_or_init(|| FORMAT.is_match(head));
+                let may_flow = || part_flows || FORMAT.is_match(head);
                 return names_brand(&text) || unflowed_matters(&text, may_flow);
             }
             skim::html_text(&text).is_none_or(|shown| {
