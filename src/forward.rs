@@ -186,18 +186,82 @@ fn raw_value(line: &str) -> &str {
 /// without any holds no inline forward (the first look relies on this too).
 pub static SENDER_LABELS: LazyLock<Vec<&str>> = LazyLock::new(|| lexicon::every(|l| l.forward_sender_labels));
 
+/// True when `text` has a sender label: every quoted block has one, so without one the body
+/// need not be folded line by line.
+fn has_sender_label(text: &str) -> bool {
+    match &*LABEL_CASES {
+        Some(cases) => cases.find(text).is_some(),
+        // No vector instructions for it here.
+        None => ANY_CASE_LABEL.is_match(text),
+    }
+}
+
+/// Each sender label in every ASCII case, searched for as written by a vectorised search (Teddy),
+/// which an ASCII-case-insensitive automaton can't use: it walks byte by byte, several times
+/// slower. Whether any occurs is the same for either.
+static LABEL_CASES: LazyLock<Option<aho_corasick::packed::Searcher>> = LazyLock::new(|| {
+    aho_corasick::packed::Config::new()
+        .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+        .builder()
+        .extend(SENDER_LABELS.iter().flat_map(|label| ascii_cases(label)))
+        .build()
+});
+
+/// The sender labels, ASCII-case-insensitively.
+static ANY_CASE_LABEL: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(&*SENDER_LABELS)
+        .expect("literal patterns")
+});
+
+/// `s` in every ASCII case: each ASCII letter in both (the labels are short words).
+fn ascii_cases(s: &str) -> Vec<String> {
+    let mut cases = vec![String::with_capacity(s.len())];
+    for c in s.chars() {
+        if c.is_ascii_alphabetic() {
+            let upper: Vec<String> = cases
+                .iter()
+                .map(|case| format!("{case}{}", c.to_ascii_uppercase()))
+                .collect();
+            cases
+                .iter_mut()
+                .for_each(|case| case.push(c.to_ascii_lowercase()));
+            cases.extend(upper);
+        } else {
+            cases.iter_mut().for_each(|case| case.push(c));
+        }
+    }
+    cases
+}
+
+/// The links of `outer` that its HTML gives: views list them first, then the bare URLs of the
+/// plain text.
+pub fn outer_html_links(outer: &MessageView) -> &[Link] {
+    let bare = text_links(&outer.text);
+    match outer.links.len().checked_sub(bare.len()) {
+        Some(n) if outer.links[n..] == bare[..] => &outer.links[..n],
+        _ => &outer.links[..],
+    }
+}
+
+/// The links of an original whose HTML gives `html_links`: those, then the bare URLs of its
+/// text, as a view lists them.
+pub fn links_of(html_links: &[Link], text: &str) -> Vec<Link> {
+    let mut links = html_links.to_vec();
+    links.extend(text_links(text));
+    links
+}
+
 /// The original of an inline forward, rebuilt from the first quoted block; `None` when the body
 /// has none. The original is what follows the block: a forwarder's own words, signature and links
 /// above it stay behind. One call peels one layer; a forward of a forward is peeled again.
-pub fn inline_original(outer: &MessageView) -> Option<MessageView> {
-    // Every quoted block has a sender label: without one, skip folding the body line by line.
-    static SENDER_LABEL: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-        aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(&*SENDER_LABELS)
-            .expect("literal patterns")
-    });
-    if !SENDER_LABEL.is_match(&outer.text) && !SENDER_LABEL.is_match(&outer.html_text) {
+///
+/// The original comes without its links, since a peeling reads them from few layers: `html_links`
+/// are the links `outer`'s HTML gives ([`outer_html_links`]; for an original made here, the ones
+/// returned with it), and the original's links are [`links_of`] those returned and its text.
+pub fn peel_inline<'l>(outer: &MessageView, html_links: &'l [Link]) -> Option<(MessageView, &'l [Link])> {
+    if !has_sender_label(&outer.text) && !has_sender_label(&outer.html_text) {
         return None;
     }
     let text_lines = lines_of(&outer.text);
@@ -218,18 +282,18 @@ pub fn inline_original(outer: &MessageView) -> Option<MessageView> {
         .unwrap_or_default();
     // Where the HTML can't be split, all its links stay: a fake's link must not get lost.
     let html_start = html_at.map_or(0, |at| offset_of_line(&outer.html_text, &html_lines, at));
-    let links = original_links(outer, &text, html_start);
-    Some(MessageView {
+    let html_links = original_html_links(&outer.html_text, html_links, html_start);
+    let original = MessageView {
         from: Some(quoted.from.clone()),
         to,
         subject: quoted.subject.clone(),
         text,
         html_text,
-        links,
         attachments: outer.attachments.clone(),
         quoted: Some(quoted),
         ..MessageView::default()
-    })
+    };
+    Some((original, html_links))
 }
 
 /// `text.lines()`, collected: split at each `\n` found by `memchr` over the whole text rather
@@ -255,15 +319,9 @@ fn offset_of_line(text: &str, lines: &[&str], at: usize) -> usize {
         .map_or(text.len(), |line| line.as_ptr() as usize - text.as_ptr() as usize)
 }
 
-/// The outer message's links that belong to the original: bare URLs of the original's text, and
-/// the HTML links whose text is rendered at or after `html_start`, where the original begins.
-fn original_links(outer: &MessageView, text: &str, html_start: usize) -> Vec<Link> {
-    // Views list the HTML links first, then the bare URLs of the plain text.
-    let bare = text_links(&outer.text);
-    let html_links = match outer.links.len().checked_sub(bare.len()) {
-        Some(n) if outer.links[n..] == bare[..] => &outer.links[..n],
-        _ => &outer.links[..],
-    };
+/// The HTML links (`html_links`, rendered in `html_text`) that belong to the original: those
+/// whose text is rendered at or after `html_start`, where the original begins.
+fn original_html_links<'l>(html_text: &str, html_links: &'l [Link], html_start: usize) -> &'l [Link] {
     // Links come in document order: each is found after the one before; a link whose text can't
     // be found (an image) sits where the last one was. The cursor never moves back, so from the
     // first link at or after the start on, every link belongs: the rest are not searched for.
@@ -276,7 +334,7 @@ fn original_links(outer: &MessageView, text: &str, html_start: usize) -> Vec<Lin
         }
         let shown = link.text.trim();
         let found = (!shown.is_empty())
-            .then(|| outer.html_text.get(cursor..)?.find(shown))
+            .then(|| find(html_text.get(cursor..)?, shown))
             .flatten();
         if let Some(at) = found {
             cursor += at;
@@ -289,14 +347,28 @@ fn original_links(outer: &MessageView, text: &str, html_start: usize) -> Vec<Lin
             cursor += shown.len();
         }
     }
-    let mut links = html_links[first..].to_vec();
-    links.extend(text_links(text));
-    links
+    &html_links[first..]
+}
+
+/// `haystack.find(needle)`, for a needle not empty: a short one is looked for at each of its first
+/// byte, which costs less than setting up the general search (most link texts are short words).
+fn find(haystack: &str, needle: &str) -> Option<usize> {
+    // Short enough that comparing at each candidate stays linear in the haystack.
+    const SHORT: usize = 16;
+    let (hay, wanted) = (haystack.as_bytes(), needle.as_bytes());
+    match wanted.first() {
+        Some(&first) if wanted.len() <= SHORT => {
+            memchr::memchr_iter(first, hay).find(|&at| hay[at..].starts_with(wanted))
+        }
+        _ => haystack.find(needle),
+    }
 }
 
 fn unquoted_from(lines: &[&str], at: usize) -> String {
-    let mut text = String::new();
-    for (i, line) in lines.get(at..).unwrap_or_default().iter().enumerate() {
+    // Sized at once: the lines unquoted, with their line breaks, are no longer than as written.
+    let rest = lines.get(at..).unwrap_or_default();
+    let mut text = String::with_capacity(rest.iter().map(|l| l.len() + 1).sum());
+    for (i, line) in rest.iter().enumerate() {
         if i > 0 {
             text.push('\n');
         }
@@ -308,6 +380,101 @@ fn unquoted_from(lines: &[&str], at: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The original with its links.
+    fn inline_original(outer: &MessageView) -> Option<MessageView> {
+        let (mut original, html_links) = peel_inline(outer, outer_html_links(outer))?;
+        original.links = links_of(html_links, &original.text);
+        Some(original)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn find_is_str_find(hay in "[ab注\n]{0,40}", needle in "[ab注]{1,20}") {
+            proptest::prop_assert_eq!(find(&hay, &needle), hay.find(&*needle));
+        }
+    }
+
+    /// The labels in every ASCII case are found where the labels matched ASCII-case-insensitively
+    /// are.
+    #[test]
+    fn sender_labels_in_every_case_are_the_labels_in_any_case() {
+        let any_case = &*ANY_CASE_LABEL;
+        // Where the machine has the vector instructions, the search in every case is the one tried.
+        #[cfg(target_arch = "x86_64")]
+        assert_eq!(LABEL_CASES.is_some(), std::is_x86_feature_detected!("ssse3"));
+        assert_eq!(ascii_cases("fR："), ["fr：", "Fr：", "fR：", "FR："]);
+        proptest::test_runner::TestRunner::default()
+            .run(
+                &"[fFrRoOmM: ：ｆＦｒｍ差出人送信者元x\n]{0,12}",
+                |s| {
+                    proptest::prop_assert_eq!(has_sender_label(&s), any_case.is_match(&s), "{:?}", s);
+                    Ok(())
+                },
+            )
+            .unwrap();
+        for label in SENDER_LABELS.iter() {
+            for case in ascii_cases(label) {
+                let text = format!("x{case}y");
+                assert!(has_sender_label(&text) && any_case.is_match(&text), "{text}");
+            }
+        }
+    }
+
+    /// Peeling on from the HTML links returned with an original is peeling its view with its
+    /// links: layer after layer, links in the HTML and in the text, above and below each block.
+    #[test]
+    fn peeling_on_from_the_links_given_is_peeling_the_linked_view() {
+        let link = |href: &str, text: &str| Link {
+            href: href.into(),
+            text: text.into(),
+        };
+        let block = |from: &str| format!("From: {from} <{from}@example.jp>\nSubject: s\n\n");
+        let mut text = String::from("inner https://c.example/x\n");
+        let mut html = String::from("c-link\ninner");
+        let mut html_links = vec![
+            link("https://c.example/", "c-link"),
+            link("https://img.example/", ""),
+        ];
+        for layer in ["b", "a", "top"] {
+            text = format!("{layer} https://{layer}.example/t\n> {}", block(layer))
+                + &text.replace('\n', "\n> ");
+            html = format!("{layer}-link\n{}", block(layer)) + &html;
+            html_links.insert(
+                0,
+                link(&format!("https://{layer}.example/"), &format!("{layer}-link")),
+            );
+        }
+        for (text, html) in [
+            (text.clone(), html.clone()),
+            (String::new(), html),
+            (text, String::new()),
+        ] {
+            let mut links = html_links.clone();
+            links.extend(text_links(&text));
+            let mut full = MessageView {
+                text,
+                html_text: html,
+                links,
+                ..MessageView::default()
+            };
+            let mut given = full.clone();
+            let mut given_links = outer_html_links(&full).to_vec();
+            let mut layers = 0;
+            while let Some(next) = inline_original(&full) {
+                let (mut peeled, html_links) = peel_inline(&given, &given_links).unwrap();
+                assert!(peeled.links.is_empty());
+                peeled.links = links_of(html_links, &peeled.text);
+                assert_eq!(format!("{peeled:?}"), format!("{next:?}"));
+                assert_eq!(outer_html_links(&next), html_links);
+                given_links = html_links.to_vec();
+                (full, given) = (next, peeled);
+                layers += 1;
+            }
+            assert!(peel_inline(&given, &given_links).is_none());
+            assert!(layers >= 3, "{layers}");
+        }
+    }
 
     fn outer(text: &str) -> MessageView {
         MessageView {

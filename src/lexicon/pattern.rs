@@ -153,6 +153,17 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// What follows a prefix of plain text is plain: a reader that knows a line is may skip
+        /// asking of its tail (the order templates after the forward prefixes).
+        #[test]
+        fn the_rest_of_plain_text_is_plain(s in "[ -~é\u{A0}\u{3000}注٣]{0,30}") {
+            for (at, _) in s.char_indices() {
+                proptest::prop_assert!(!is_plain(&s) || is_plain(&s[at..]));
+            }
+        }
+    }
+
     #[test]
     fn escapes_are_read_in_pairs() {
         assert_eq!(ascii_classes(r"(\d{4})\s*年"), r"([0-9]{4})[\t-\r\x20]*年");

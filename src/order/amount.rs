@@ -147,7 +147,12 @@ static MARKERS: LazyLock<Markers> = LazyLock::new(|| {
 
 /// Amounts in a folded line with their byte offsets, in line order.
 pub(super) fn amounts_at(line: &str) -> Vec<(usize, Amount)> {
-    let plain = is_plain(line);
+    amounts_in(line, is_plain(line))
+}
+
+/// [`amounts_at`] of a line known to be plain or not (`plain`: [`is_plain`]), for a reader that
+/// asked already.
+pub(super) fn amounts_in(line: &str, plain: bool) -> Vec<(usize, Amount)> {
     if plain && !next_to_a_number(line) {
         return Vec::new();
     }

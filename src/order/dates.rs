@@ -194,9 +194,15 @@ pub(super) fn day_first(currency: Option<&str>) -> bool {
 /// A date in the line as `YYYY-MM-DD`. An ambiguous numeric date is read day first when asked;
 /// one that is impossible that way (`5/19/2025` day first) is read the other way.
 pub(super) fn find_date(line: &str, day_first: bool) -> Option<String> {
+    find_date_in(line, day_first, || is_plain(line))
+}
+
+/// [`find_date`], told whether the line [`is_plain`] by `plain` (asked only of a line with a
+/// digit), for a reader that asked already.
+pub(super) fn find_date_in(line: &str, day_first: bool, plain: impl FnOnce() -> bool) -> Option<String> {
     // Every form reads its numbers as ASCII digits: without one the patterns need not run.
     first_digit(line.as_bytes(), 0)?;
-    let plain = is_plain(line);
+    let plain = plain();
     // On plain text every form's year is four ASCII digits in a row (most lines have none),
     // and in a form without units exactly four: only the units can stand next to it.
     let (year, lone_year) = if plain {

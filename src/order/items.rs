@@ -236,7 +236,10 @@ pub(super) fn products(lines: &[Line], items: std::ops::Range<usize>, subject: &
     }
     if found.is_empty() {
         // Known products standing alone in a cell, not mentioned in a sentence.
-        for line in lines.iter().filter(|l| names_a_product(&l.folded)) {
+        for line in lines
+            .iter()
+            .filter(|l| ANY_PRODUCT.get(l.plain).is_match(&l.folded))
+        {
             let shown_cell = line.cell();
             let cell = fold_line(&shown_cell);
             let standalone = products_for(&cell).any(|(_, re)| {

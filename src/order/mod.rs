@@ -11,7 +11,7 @@ use std::cell::OnceCell;
 use std::sync::LazyLock;
 
 use crate::lexicon;
-use crate::lexicon::pattern::Pattern;
+use crate::lexicon::pattern::{Pattern, is_plain};
 use crate::view::MessageView;
 
 mod amount;
@@ -21,13 +21,13 @@ mod renewal;
 mod template;
 
 pub use amount::Amount;
-use amount::{PRICE_FIELDS, Prices, Role, amounts_at, find_amounts, payment_in, role_of};
-use dates::{day_first, find_date};
+use amount::{PRICE_FIELDS, Prices, Role, amounts_in, find_amounts, payment_in, role_of};
+use dates::{day_first, find_date, find_date_in};
 pub use items::{ProductKind, product_kind};
 use items::{first_cell, item_rows, products, shown_line};
 use renewal::{LATER, RENEWAL};
-use template::template_in;
 pub use template::{Template, is_forward_subject, match_template, speaks_of_billing, strip_prefixes};
+use template::{template_in, template_in_line};
 
 /// Fields read from an order mail.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -136,6 +136,8 @@ static DIGITS: LazyLock<Pattern> = LazyLock::new(|| Pattern::new(r"#?\s*(\d{6,14
 struct Line<'a> {
     raw: &'a str,
     folded: Cow<'a, str>,
+    /// Whether the folded line [`is_plain`], asked once for every pattern run on it.
+    plain: bool,
     /// The field this line labels, if any (see [`label_of`]).
     field: Option<Field>,
     /// True when the label has no amount or date after it: its value may be on the next line
@@ -186,6 +188,7 @@ fn lines_of<'a>(body: &'a str, folded_body: &'a str) -> Vec<Line<'a>> {
                 .is_some_and(|(_, rest)| find_amounts(rest).is_empty() && find_date(rest, false).is_none());
             Line {
                 raw,
+                plain: is_plain(&folded),
                 folded,
                 field,
                 bare,
@@ -241,7 +244,7 @@ pub fn extract(view: &MessageView) -> Order {
         lines
             .iter()
             .take(20)
-            .find_map(|l| template_in(&l.folded).filter(|(t, _)| t.has_number()))
+            .find_map(|l| template_in_line(&l.folded, l.plain).filter(|(t, _)| t.has_number()))
     };
     let template = subject_match.or_else(title_match);
     order.template = template.as_ref().map(|(t, _)| *t);
@@ -258,7 +261,7 @@ pub fn extract(view: &MessageView) -> Order {
             .filter(|p| p.bare)
             .and_then(|p| p.field)
             .filter(|f| PRICE_FIELDS.contains(f));
-        let amounts = amounts_at(&line.folded);
+        let amounts = amounts_in(&line.folded, line.plain);
         // Roles matter for amounts, and for the dates of the first lines (the date fallback).
         let (role, later_from) = if amounts.is_empty() && i >= DATE_LINES {
             (Role::Other, None)
@@ -323,7 +326,7 @@ pub fn extract(view: &MessageView) -> Order {
             .zip(&roles)
             .take(DATE_LINES)
             .filter(|(_, role)| **role != Role::Later)
-            .find_map(|(l, _)| find_date(&l.folded, day_first))
+            .find_map(|(l, _)| find_date_in(&l.folded, day_first, || l.plain))
     });
     if order.product_key.is_none() {
         order.product_key = lines

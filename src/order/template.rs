@@ -93,8 +93,14 @@ pub fn match_template(subject: &str) -> Option<(Template, String)> {
 
 /// Match folded text, forward prefixes and all, against the order templates.
 pub(super) fn template_in(folded: &str) -> Option<(Template, String)> {
+    template_in_line(folded, false)
+}
+
+/// [`template_in`] of text known to be plain (`plain`, see [`is_plain`]) or not known to be:
+/// what follows the prefixes is plain when all of it is.
+pub(super) fn template_in_line(folded: &str, plain: bool) -> Option<(Template, String)> {
     let (rest, _) = strip_prefixes(folded);
-    let plain = is_plain(rest);
+    let plain = plain || is_plain(rest);
     if !ANY_TEMPLATE.get(plain).is_match(rest) {
         return None;
     }

@@ -2,7 +2,7 @@
 //! one, found by peeling forwards (field guide §5); delivery reports are not forwards.
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::cell::{OnceCell, Ref, RefCell};
 
 use super::Origin;
 use super::signals::{Seen, claims_microsoft, signs_in};
@@ -10,7 +10,7 @@ use crate::auth::{self, Authenticity, Trust};
 use crate::forward;
 use crate::order::{self, Order};
 use crate::scope;
-use crate::view::MessageView;
+use crate::view::{Link, MessageView};
 
 /// The message a verdict is about, found by peeling forwards.
 pub(super) struct Picked {
@@ -35,8 +35,16 @@ const MAX_LAYERS: usize = 8;
 /// walks and the verdict ask the same layer for its quoted original, its order fields and its
 /// authenticity, each costly on a long body.
 struct Layer<'a> {
-    view: Cow<'a, MessageView>,
+    /// The message; an inline original's links are filled in only once read (see
+    /// [`Layer::links`]), hence the cell.
+    view: RefCell<Cow<'a, MessageView>>,
     origin: Origin,
+    /// The links the view's HTML gives ([`forward::outer_html_links`]), which its inline
+    /// original's are cut from; given with an inline original.
+    html_links: OnceCell<&'a [Link]>,
+    /// Set once the view holds its links: an inline original is made without them, since only
+    /// the few layers judged or picked read them, and the peeling goes on from `html_links`.
+    linked: OnceCell<()>,
     attached: OnceCell<Vec<Layer<'a>>>,
     inline: OnceCell<Option<Box<Layer<'a>>>>,
     order: OnceCell<Order>,
@@ -44,10 +52,19 @@ struct Layer<'a> {
 }
 
 impl<'a> Layer<'a> {
+    /// A message with its links.
     fn new(view: Cow<'a, MessageView>, origin: Origin) -> Layer<'a> {
+        let layer = Layer::without_links(view, origin);
+        let _ = layer.linked.set(());
+        layer
+    }
+
+    fn without_links(view: Cow<'a, MessageView>, origin: Origin) -> Layer<'a> {
         Layer {
-            view,
+            view: RefCell::new(view),
             origin,
+            html_links: OnceCell::new(),
+            linked: OnceCell::new(),
             attached: OnceCell::new(),
             inline: OnceCell::new(),
             order: OnceCell::new(),
@@ -55,9 +72,24 @@ impl<'a> Layer<'a> {
         }
     }
 
+    /// The message, for reading: its links only after [`Layer::links`].
+    fn view(&self) -> Ref<'_, Cow<'a, MessageView>> {
+        self.view.borrow()
+    }
+
+    /// Fill in the view's links, where they were left out.
+    fn links(&self) {
+        self.linked.get_or_init(|| {
+            let html_links = self.html_links.get().copied().unwrap_or_default();
+            let mut view = self.view.borrow_mut();
+            let links = forward::links_of(html_links, &view.text);
+            view.to_mut().links = links;
+        });
+    }
+
     /// The messages attached to it.
     fn attached(&self) -> &[Layer<'a>] {
-        self.attached.get_or_init(|| match &self.view {
+        self.attached.get_or_init(|| match &*self.view() {
             Cow::Borrowed(view) => {
                 let view: &'a MessageView = view;
                 view.attached
@@ -65,12 +97,9 @@ impl<'a> Layer<'a> {
                     .map(|inner| Layer::new(Cow::Borrowed(inner), Origin::Attached))
                     .collect()
             }
-            // A view rebuilt here (an inline original) can't lend its own for as long.
-            Cow::Owned(view) => view
-                .attached
-                .iter()
-                .map(|inner| Layer::new(Cow::Owned(inner.clone()), Origin::Attached))
-                .collect(),
+            // The only view owned here is an inline original, rebuilt from text: it attaches
+            // nothing.
+            Cow::Owned(_) => Vec::new(),
         })
     }
 
@@ -78,28 +107,44 @@ impl<'a> Layer<'a> {
     fn inline(&self) -> Option<&Layer<'a>> {
         self.inline
             .get_or_init(|| {
-                forward::inline_original(&self.view)
-                    .map(|original| Box::new(Layer::new(Cow::Owned(original), Origin::Inline)))
+                let view = self.view();
+                let html_links = *self.html_links.get_or_init(|| match &*view {
+                    Cow::Borrowed(view) => forward::outer_html_links(view),
+                    // The only view owned here is an inline original, given its HTML's links.
+                    Cow::Owned(_) => &[],
+                });
+                let (original, html_links) = forward::peel_inline(&view, html_links)?;
+                let layer = Layer::without_links(Cow::Owned(original), Origin::Inline);
+                let _ = layer.html_links.set(html_links);
+                Some(Box::new(layer))
             })
             .as_deref()
     }
 
     /// Its order fields, order or not.
     fn order(&self) -> &Order {
-        self.order.get_or_init(|| order::extract(&self.view))
+        self.order.get_or_init(|| order::extract(&self.view()))
     }
 
     /// Its authenticity; an inline original's headers are gone.
     fn authenticity(&self, trust: &Trust) -> &Authenticity {
-        self.authenticity
-            .get_or_init(|| auth::judge(&self.view, self.origin == Origin::Inline, trust))
+        self.authenticity.get_or_init(|| {
+            self.links();
+            auth::judge(&self.view(), self.origin == Origin::Inline, trust)
+        })
     }
 
     /// It looks like an order at all: Microsoft's template, or order fields in a mail the scope
     /// rule says claims Microsoft.
     fn holds_order(&self) -> bool {
         let order = self.order();
-        order.template.is_some() || (order.has_order_fields && claims_microsoft(&self.view))
+        order.template.is_some() || (order.has_order_fields && claims_microsoft(&self.view()))
+    }
+
+    /// The message itself, links and all, taken out of the layer (copied where it was lent).
+    fn take(&self) -> MessageView {
+        self.links();
+        self.view.replace(Cow::Owned(MessageView::default())).into_owned()
     }
 }
 
@@ -118,8 +163,8 @@ pub(super) fn pick_subject(outer: &MessageView, trust: &Trust) -> Picked {
     let order = picked.order().clone();
     let authenticity = picked.authenticity(trust).clone();
     Picked {
-        // Copied once read, so the copy keeps the folded forms made for the reading.
-        subject: MessageView::clone(&picked.view),
+        // Taken once read, so it keeps the folded forms made for the reading.
+        subject: picked.take(),
         origin: picked.origin,
         order,
         authenticity,
@@ -130,7 +175,7 @@ pub(super) fn pick_subject(outer: &MessageView, trust: &Trust) -> Picked {
 /// The next layer down when `layer` forwards a message: an attached one (unless it is a
 /// delivery report returning it), else an inline-quoted original.
 fn forwarded_layer<'t, 'a>(layer: &'t Layer<'a>) -> Option<&'t Layer<'a>> {
-    if !is_delivery_report(&layer.view)
+    if !is_delivery_report(&layer.view())
         && let Some(inner) = layer.attached().first()
     {
         return Some(inner);
@@ -213,16 +258,16 @@ fn innermost_order<'t, 'a>(
 /// customer, a shop with its phone number in its signature, a subject rewritten to ask about the
 /// mail) says nothing about the original: nothing is carried.
 fn posing_warnings(forwarder: &Layer, trust: &Trust) -> Vec<Seen> {
-    let view = &forwarder.view;
-    // Judged in full only once it poses: most forwarders are plainly someone else.
-    if auth::from_order_sender(view) {
-        return Vec::new();
-    }
-    // The sender's own claim: the scope rule on the From header with no subject.
-    let sender_claims = scope::sender_claim(view.from.as_ref());
-    let subject_is_order =
-        !marks_a_forward(&view.folded_subject()) && order::match_template(&view.subject).is_some();
-    if !sender_claims && !subject_is_order {
+    let poses = {
+        let view = forwarder.view();
+        // Judged in full only once it poses: most forwarders are plainly someone else. It poses by
+        // the sender's own claim (the scope rule on the From header with no subject) or by its
+        // subject.
+        !auth::from_order_sender(&view)
+            && (scope::sender_claim(view.from.as_ref())
+                || !marks_a_forward(&view.folded_subject()) && order::match_template(&view.subject).is_some())
+    };
+    if !poses {
         return Vec::new();
     }
     signs_in(&forwarder.authenticity(trust).reasons)
