@@ -203,7 +203,7 @@ fn unread_fields(raw: &[u8]) -> Vec<Range<usize>> {
     let mut unread = Vec::new();
     let mut received = Vec::new();
     let mut mail = false;
-    for (name, field) in header_fields(raw) {
+    for (name, field, _) in header_fields(raw) {
         let start = field.as_ptr() as usize - raw.as_ptr() as usize;
         let cut = (start == 0 || raw[start - 1] == b'\n') && field.ends_with(b"\n");
         if name.eq_ignore_ascii_case(b"received") {
