@@ -9,6 +9,8 @@ use encoding_rs::Encoding;
 use mail_parser::decoders::charsets::DecoderFnc;
 use mail_parser::decoders::charsets::map::charset_decoder;
 
+use crate::text::ascii_run;
+
 /// Labels that encoding_rs does not know by these names, mapped to the encoding that reads them:
 /// Microsoft's and the 2022 extensions are supersets whose Japanese part the WHATWG decoders
 /// cover (NEC row 13 included).
@@ -62,8 +64,8 @@ pub fn decode_bytes(bytes: &[u8], label: Option<&str>) -> String {
 
 /// Text of `bytes` as mail-parser's charset `decoder` makes it. Its windows-1252 decoder (which
 /// it also takes for ISO-8859-1 and US-ASCII) maps each byte through a table, pushing one char a
-/// byte: here runs of ASCII, which it maps to itself, are copied whole, and other bytes are
-/// read as it reads each alone.
+/// byte: here runs of ASCII, which it maps to itself, are found eight bytes at a time and copied
+/// whole, and other bytes are read as it reads each alone.
 pub(super) fn parsers_decode(decoder: DecoderFnc, bytes: &[u8]) -> String {
     static WINDOWS_1252: LazyLock<Option<(DecoderFnc, Vec<String>)>> = LazyLock::new(|| {
         let decoder = charset_decoder(b"windows-1252")?;
@@ -76,14 +78,14 @@ pub(super) fn parsers_decode(decoder: DecoderFnc, bytes: &[u8]) -> String {
         return decoder(bytes);
     };
     let mut out = String::with_capacity(bytes.len() + bytes.len() / 8);
-    for piece in bytes.split_inclusive(|&b| !b.is_ascii()) {
-        let (ascii, last) = match piece.split_last() {
-            Some((&b, ascii)) if !b.is_ascii() => (ascii, Some(b)),
-            _ => (piece, None),
-        };
+    let mut i = 0;
+    while i < bytes.len() {
+        let ascii = &bytes[i..i + ascii_run(&bytes[i..])];
         out.push_str(std::str::from_utf8(ascii).unwrap_or_default());
-        if let Some(b) = last {
+        i += ascii.len();
+        if let Some(&b) = bytes.get(i) {
             out.push_str(&high[usize::from(b - 0x80)]);
+            i += 1;
         }
     }
     out
@@ -157,6 +159,23 @@ mod tests {
             for bytes in [&every[..], b"", b"plain", &every[250..]] {
                 assert_eq!(parsers_decode(decoder, bytes), decoder(bytes), "{label}");
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Long ASCII runs between 8-bit bytes, at every offset in a word, read as
+        /// mail-parser's windows-1252 decoder reads them.
+        #[test]
+        fn parsers_decode_reads_runs_as_mail_parser(
+            picks in proptest::collection::vec((0..4usize, 0..20usize), 0..30)
+        ) {
+            const HIGH: &[u8] = &[0x80, 0x9F, 0xE9, 0xFF];
+            let bytes: Vec<u8> = picks
+                .iter()
+                .flat_map(|&(h, run)| (0..run).map(|i| b'a' + (i % 26) as u8).chain([HIGH[h]]))
+                .collect();
+            let decoder = charset_decoder(b"windows-1252").unwrap();
+            proptest::prop_assert_eq!(parsers_decode(decoder, &bytes), decoder(&bytes));
         }
     }
 

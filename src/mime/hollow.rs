@@ -6,7 +6,8 @@
 //! content lines of such parts (base64 parts, quoted-printable text parts), and the tree it
 //! builds is checked to be the one it would have built from the whole message (else the whole
 //! message is parsed); the view decodes the text parts taken out from their content, as
-//! mail-parser would have ([`super::qp`], [`super::base64`]).
+//! mail-parser would have ([`super::qp`], [`super::base64`]), a quoted-printable one from the
+//! reading that checked it here.
 //!
 //! Why the check is enough. A content run taken out starts right after a header block's blank
 //! line and ends at the line end before a line starting with `--` (or, for a message that is one
@@ -56,11 +57,13 @@ pub(super) struct Hollowed<'a> {
     runs: Vec<Run>,
 }
 
-#[derive(Clone, Copy)]
 struct Run {
     start: usize,
     end: usize,
     kind: Kind,
+    /// A quoted-printable run as mail-parser's decoder read it, when it was checked to read
+    /// without failing: the view takes the text from this reading.
+    read: Option<qp::Read>,
 }
 
 /// What a run was taken out of.
@@ -124,6 +127,7 @@ pub(super) fn hollowed(raw: &[u8]) -> Option<Hollowed<'_>> {
                 start,
                 end: raw.len(),
                 kind: Kind::Base64Text,
+                read: None,
             });
         }
     }
@@ -154,8 +158,9 @@ pub(super) fn hollowed(raw: &[u8]) -> Option<Hollowed<'_>> {
         });
         from = match run {
             Some(run) => {
+                let end = run.end;
                 runs.push(run);
-                run.end
+                end
             }
             // From the delimiter line's line end: the next line may be a delimiter too (a
             // closing one is often followed by the outer part's).
@@ -198,7 +203,7 @@ fn unread_fields(raw: &[u8]) -> Vec<Range<usize>> {
     let mut unread = Vec::new();
     let mut received = Vec::new();
     let mut mail = false;
-    for (name, field) in header_fields(raw) {
+    for (name, field, _) in header_fields(raw) {
         let start = field.as_ptr() as usize - raw.as_ptr() as usize;
         let cut = (start == 0 || raw[start - 1] == b'\n') && field.ends_with(b"\n");
         if name.eq_ignore_ascii_case(b"received") {
@@ -282,13 +287,18 @@ fn base64_run(raw: &[u8], start: usize, kind: Kind) -> Option<Run> {
     } else {
         stop - 1
     };
-    (end >= start + MIN_RUN).then_some(Run { start, end, kind })
+    (end >= start + MIN_RUN).then_some(Run {
+        start,
+        end,
+        kind,
+        read: None,
+    })
 }
 
 /// The quoted-printable content starting at `start`, up to the line end before the next line
 /// that starts with `delimiter` (the line that opened the part), or to the end without one;
-/// [`MIN_RUN`] bytes or more that mail-parser's decoder reads without failing. The search scans
-/// at most `budget` bytes, which it takes from it.
+/// [`MIN_RUN`] bytes or more that mail-parser's decoder reads without failing, with that
+/// reading. The search scans at most `budget` bytes, which it takes from it.
 fn text_run(raw: &[u8], start: usize, delimiter: Option<&[u8]>, budget: &mut usize) -> Option<Run> {
     let end = match delimiter {
         None => raw.len(),
@@ -307,10 +317,15 @@ fn text_run(raw: &[u8], start: usize, delimiter: Option<&[u8]>, budget: &mut usi
             }
         }
     };
-    (end >= start + MIN_RUN && qp::decodes(&raw[start..end])).then_some(Run {
+    if end < start + MIN_RUN {
+        return None;
+    }
+    let read = qp::read(&raw[start..end])?;
+    Some(Run {
         start,
         end,
         kind: Kind::QuotedText,
+        read: Some(read),
     })
 }
 
@@ -399,8 +414,8 @@ impl<'a> Hollowed<'a> {
     }
 
     /// The content a text run took out of `part`, a part of a message read in place from the
-    /// copy, and the line end after it (None where it runs to the end); None for other parts.
-    pub(super) fn taken(&self, msg: &Message, part: &MessagePart) -> Option<(&'a [u8], Option<&'a [u8]>)> {
+    /// copy; None for other parts.
+    pub(super) fn taken(&self, msg: &Message, part: &MessagePart) -> Option<Taken<'a, '_>> {
         let kind = match part.encoding {
             Encoding::Base64 => Kind::Base64Text,
             Encoding::QuotedPrintable => Kind::QuotedText,
@@ -411,7 +426,7 @@ impl<'a> Hollowed<'a> {
         {
             return None;
         }
-        let run = self.runs[self.at.binary_search(&(part.offset_body as usize)).ok()?];
+        let run = &self.runs[self.at.binary_search(&(part.offset_body as usize)).ok()?];
         if run.kind != kind {
             return None;
         }
@@ -419,8 +434,21 @@ impl<'a> Hollowed<'a> {
             let len = if self.raw[run.end] == b'\r' { 2 } else { 1 };
             &self.raw[run.end..run.end + len]
         });
-        Some((&self.raw[run.start..run.end], line_end))
+        Some(Taken {
+            content: &self.raw[run.start..run.end],
+            line_end,
+            read: run.read.as_ref(),
+        })
     }
+}
+
+/// What [`Hollowed::taken`] gives.
+pub(super) struct Taken<'a, 'h> {
+    pub(super) content: &'a [u8],
+    /// The line end after the content, None where it runs to the end.
+    pub(super) line_end: Option<&'a [u8]>,
+    /// Quoted-printable content as mail-parser's decoder read it.
+    pub(super) read: Option<&'h qp::Read>,
 }
 
 #[cfg(test)]

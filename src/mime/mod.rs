@@ -87,8 +87,7 @@ pub fn glance(raw: &[u8]) -> Result<Glance, DecodeError> {
     let mut shown = Vec::new();
     let mut auth = Vec::new();
     let mut mail = false;
-    for (name, field) in header_fields(raw) {
-        let value = &field[memchr::memchr(b':', field).map_or(0, |colon| colon + 1)..];
+    for (name, field, value) in header_fields(raw) {
         mail |= is_one_of(name, MAIL_FIELDS);
         if is_one_of(name, SHOWN_FIELDS) {
             shown.extend_from_slice(field);
@@ -146,11 +145,11 @@ fn is_one_of(name: &[u8], names: &[&str]) -> bool {
     names.iter().any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
 }
 
-/// The top-level header fields as (name, whole field with its continuation lines), split as
-/// mail-parser splits them: a field runs on over lines that start with white space, its name
-/// ends at the first colon (the name returned is trimmed, and starts the field), a line without
-/// a colon is skipped, and the block ends at a blank line.
-fn header_fields(raw: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+/// The top-level header fields as (name, whole field with its continuation lines, value after
+/// the colon), split as mail-parser splits them: a field runs on over lines that start with
+/// white space, its name ends at the first colon (the name returned is trimmed, and starts the
+/// field), a line without a colon is skipped, and the block ends at a blank line.
+fn header_fields(raw: &[u8]) -> impl Iterator<Item = (&[u8], &[u8], &[u8])> {
     let mut ends = memchr::memchr_iter(b'\n', raw)
         .map(|i| i + 1)
         .chain(Some(raw.len()))
@@ -175,7 +174,8 @@ fn header_fields(raw: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
                 start = next;
                 ends.next();
             }
-            return Some((line[..colon].trim_ascii_end(), &raw[field_start..start]));
+            let field = &raw[field_start..start];
+            return Some((line[..colon].trim_ascii_end(), field, &field[colon + 1..]));
         }
     })
 }
@@ -268,7 +268,7 @@ mod tests {
     #[test]
     fn header_fields_are_split_like_mail_parser_splits_them() {
         let raw = b"Received: from a\r\n\tby b\r\nSUBJECT : one\r\n two\r\nnot a field\r\nX-Big: y\r\n\r\nFrom: body@example.com\r\n";
-        let fields: Vec<_> = header_fields(raw).collect();
+        let fields: Vec<_> = header_fields(raw).map(|(name, field, _)| (name, field)).collect();
         assert_eq!(
             fields,
             [
@@ -278,13 +278,20 @@ mod tests {
             ]
         );
         // A last field without a line end, and one continued to the end of the data.
-        let fields: Vec<_> = header_fields(b"To: x\nSubject: s").collect();
+        let fields: Vec<_> = header_fields(b"To: x\nSubject: s")
+            .map(|(name, field, _)| (name, field))
+            .collect();
         assert_eq!(
             fields,
             [(&b"To"[..], &b"To: x\n"[..]), (b"Subject", b"Subject: s")]
         );
         let fields: Vec<_> = header_fields(b"To: x\n y").collect();
-        assert_eq!(fields, [(&b"To"[..], &b"To: x\n y"[..])]);
+        assert_eq!(fields, [(&b"To"[..], &b"To: x\n y"[..], &b" x\n y"[..])]);
+        // The value starts after the first colon.
+        let values: Vec<_> = header_fields(b"A : b: c\n\tx: y\n")
+            .map(|(_, _, value)| value)
+            .collect();
+        assert_eq!(values, [&b" b: c\n\tx: y\n"[..]]);
     }
 
     #[test]

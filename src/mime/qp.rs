@@ -2,7 +2,7 @@
 //! whole escapes read at once (they read byte by byte): `quoted_printable_decode`, which this
 //! crate runs again on parts whose charset mail-parser could not know ([`strict`]), and
 //! `decode_quoted_printable_mime`, which it runs on every quoted-printable part as it parses, and
-//! which is run here instead on the text parts [`super::hollow`] takes out ([`decode`]).
+//! which is run here instead on the text parts [`super::hollow`] takes out ([`read`]).
 //! Their rules: `=` and two hex digits make a byte (white space and CR after the `=`, CR and LF
 //! between the digits are skipped, a line end so met is kept); `=` ending a line joins it to the
 //! next; white space ending a line is dropped; CR is dropped, and once one is seen every line
@@ -23,72 +23,82 @@ fn hex(b: u8) -> Option<u8> {
     u8::try_from(HEX_MAP[b as usize]).ok()
 }
 
-/// Whether mail-parser's MIME decoder reads `bytes` without failing, as it fails on an `=` where
-/// an escape is open.
-pub(super) fn decodes(bytes: &[u8]) -> bool {
-    let mut i = 0;
-    while let Some(at) = memchr::memchr(b'=', &bytes[i..]) {
-        i += at + 1;
-        // The common escapes: a byte, a soft line break.
-        match bytes.get(i..i + 2) {
-            Some([a, b]) if hex(*a).is_some() && hex(*b).is_some() => {
-                i += 2;
-                continue;
-            }
-            Some([b'\n', _]) => {
-                i += 1;
-                continue;
-            }
-            _ => {}
-        }
-        let mut state = State::Eq;
-        while state != State::Plain
-            && let Some(&b) = bytes.get(i)
-        {
-            state = match (state, b) {
-                (_, b'=') => return false,
-                (State::Eq, b'\n') => State::Plain,
-                (State::Eq, b' ' | b'\t' | b'\x0C' | b'\r') | (State::Hex1, b'\n' | b'\r') => state,
-                (State::Eq, _) if hex(b).is_some() => State::Hex1,
-                _ => State::Plain,
-            };
-            i += 1;
-        }
-    }
-    true
-}
-
-/// mail-parser's `quoted_printable_decode`.
+/// mail-parser's `quoted_printable_decode`: the MIME decoder's reading, failing where that one
+/// keeps a stray escape as it stands.
 pub(super) fn strict(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut decoder = Decoder::new(bytes.len(), true);
+    let mut decoder = Decoder::new(bytes.len());
     decoder.feed(bytes)?;
-    Some(decoder.buf)
+    (!decoder.kept_stray).then_some(decoder.buf)
 }
 
-/// What mail-parser's MIME decoder makes of a part's content that [`decodes`] and holds no
-/// boundary delimiter: `line_end` is the line end after the content, before the delimiter line
-/// that ends the part, or None for content that runs to the end of a message read without a
-/// boundary.
-pub(super) fn decode(content: &[u8], line_end: Option<&[u8]>) -> Vec<u8> {
-    let mut decoder = Decoder::new(content.len(), false);
-    // It fails only where `decodes` says it does.
-    let _ = decoder.feed(content);
-    if let Some(line_end) = line_end {
-        // The delimiter's first `-` is read as content; at the second the boundary is found, and
-        // the line end and that `-` are dropped (as release builds do, nothing when fewer bytes
-        // were decoded).
-        let _ = decoder.feed(line_end).and_then(|()| decoder.feed(b"-"));
-        if let Some(len) = decoder.buf.len().checked_sub(decoder.crlf.len() + 1) {
-            decoder.buf.truncate(len);
-        }
+/// A part's content as mail-parser's MIME decoder read it. The content of a text part that
+/// [`super::hollow`] takes out is read once, when it is taken out (the reading tells whether
+/// the decoder fails on it), and what both decoders make of it is taken from that reading.
+#[derive(Clone)]
+pub(super) struct Read(Decoder);
+
+/// The content read by mail-parser's MIME decoder; None where it fails, at an `=` where an
+/// escape is open.
+pub(super) fn read(content: &[u8]) -> Option<Read> {
+    let mut decoder = Decoder::new(content.len());
+    decoder.feed(content)?;
+    Some(Read(decoder))
+}
+
+impl Read {
+    /// What [`strict`] makes of the content.
+    pub(super) fn strict(&self) -> Option<Vec<u8>> {
+        (!self.0.kept_stray).then(|| self.0.buf.clone())
     }
-    decoder.buf
+
+    /// What mail-parser's MIME decoder makes of content that holds no boundary delimiter:
+    /// `line_end` is the line end after the content, before the delimiter line that ends the
+    /// part, or None for content that runs to the end of a message read without a boundary.
+    pub(super) fn mime(&self, line_end: Option<&[u8]>) -> Vec<u8> {
+        let mut decoder = self.0.clone();
+        if let Some(line_end) = line_end {
+            // The delimiter's first `-` is read as content; at the second the boundary is
+            // found, and the line end and that `-` are dropped (as release builds do, nothing
+            // when fewer bytes were decoded).
+            let _ = decoder.feed(line_end).and_then(|()| decoder.feed(b"-"));
+            if let Some(len) = decoder.buf.len().checked_sub(decoder.crlf.len() + 1) {
+                decoder.buf.truncate(len);
+            }
+        }
+        decoder.buf
+    }
 }
 
+/// Where the first `=`, LF or CR is, as `memchr3` finds it. Runs between them are short in
+/// quoted-printable HTML (an escape every few bytes), where memchr3's setup costs more than
+/// reading the first words eight bytes at a time; past them memchr3 reads on.
+fn special_at(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // The high bit of a byte that is zero is set, and of no byte below it: so the lowest bit
+    // set over the three is the first byte that is one of them.
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & (0x80 * ONES);
+    let mut at = 0;
+    while at < 32
+        && let Some(Ok(word)) = bytes.get(at..at + 8).map(<[u8; 8]>::try_from)
+    {
+        let w = u64::from_le_bytes(word);
+        let hit = zero(w ^ (u64::from(b'=') * ONES))
+            | zero(w ^ (u64::from(b'\n') * ONES))
+            | zero(w ^ (u64::from(b'\r') * ONES));
+        if hit != 0 {
+            return Some(at + hit.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    memchr::memchr3(b'=', b'\n', b'\r', &bytes[at..]).map(|i| at + i)
+}
+
+#[derive(Clone)]
 struct Decoder {
-    /// `quoted_printable_decode`'s rules, else `decode_quoted_printable_mime`'s.
-    strict: bool,
     buf: Vec<u8>,
+    /// An `=` or `=` and a digit before a byte that makes no escape was kept as it stands,
+    /// where `quoted_printable_decode` fails.
+    kept_stray: bool,
     state: State,
     hex1: u8,
     /// The byte read last.
@@ -99,10 +109,10 @@ struct Decoder {
 }
 
 impl Decoder {
-    fn new(capacity: usize, strict: bool) -> Self {
+    fn new(capacity: usize) -> Self {
         Decoder {
-            strict,
             buf: Vec::with_capacity(capacity),
+            kept_stray: false,
             state: State::Plain,
             hex1: 0,
             last: 0,
@@ -116,7 +126,7 @@ impl Decoder {
         let mut i = 0;
         while i < bytes.len() {
             if self.state == State::Plain {
-                let end = memchr::memchr3(b'=', b'\n', b'\r', &bytes[i..]).map_or(bytes.len(), |at| i + at);
+                let end = special_at(&bytes[i..]).map_or(bytes.len(), |at| i + at);
                 if end > i {
                     let run = &bytes[i..end];
                     self.buf.extend_from_slice(run);
@@ -163,19 +173,21 @@ impl Decoder {
                         self.state = State::Hex1;
                     }
                     None if ch.is_ascii_whitespace() => {}
-                    None if self.strict => return None,
                     None => {
                         self.state = State::Plain;
                         self.buf.extend_from_slice(&[b'=', ch]);
                         self.ws_count = 0;
+                        self.kept_stray = true;
                     }
                 },
                 _ => {
                     self.state = State::Plain;
                     match hex(ch) {
                         Some(low) => self.buf.push(self.hex1 << 4 | low),
-                        None if self.strict => return None,
-                        None => self.buf.extend_from_slice(&[b'=', self.last, ch]),
+                        None => {
+                            self.buf.extend_from_slice(&[b'=', self.last, ch]);
+                            self.kept_stray = true;
+                        }
                     }
                     self.ws_count = 0;
                 }
@@ -201,6 +213,26 @@ mod tests {
         .ok()
     }
 
+    /// Each byte at each offset of the words read, and runs past them.
+    #[test]
+    fn special_at_is_memchr3() {
+        for len in [0, 1, 7, 8, 9, 31, 32, 33, 40, 64, 100] {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = b;
+                    // A second one after it, which the first must win over.
+                    if at + 1 < len {
+                        bytes[at + 1] = b'=';
+                    }
+                    let expected = memchr::memchr3(b'=', b'\n', b'\r', &bytes);
+                    assert_eq!(special_at(&bytes), expected, "{len} {at} {b}");
+                }
+            }
+            assert_eq!(special_at(&vec![b'x'; len]), None);
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn strict_is_mail_parsers(picks in proptest::collection::vec(0..21usize, 0..60)) {
@@ -213,30 +245,39 @@ mod tests {
             );
         }
 
-        /// Content that `decodes` is read to its end, as `decode` reads it, both before a
-        /// delimiter and to the end of a message; other content fails the part.
+        /// Content that the MIME decoder reads is read to its end, as [`Read::mime`] has it, both
+        /// before a delimiter and to the end of a message; other content fails the part, and
+        /// [`read`] fails on it.
         #[test]
-        fn decode_is_mail_parsers(
+        fn read_is_mail_parsers(
             picks in proptest::collection::vec(0..22usize, 0..60),
             crlf: bool,
         ) {
             const BYTES: &[u8] = b"=\n\r \t\x0C1aF9gx-\xa0\xc3=\r\n \x0B3D";
             let content: Vec<u8> = picks.iter().map(|&i| BYTES[i]).collect();
+            let read = read(&content);
+            // The one reading makes what the strict decoder makes too.
+            proptest::prop_assert_eq!(
+                read.as_ref().and_then(Read::strict),
+                mail_parser::decoders::quoted_printable::quoted_printable_decode(&content)
+            );
             if let Some((end, bytes)) = parsers(&content, b"") {
-                if decodes(&content) {
+                if let Some(read) = &read {
                     proptest::prop_assert_eq!(end, content.len());
-                    proptest::prop_assert_eq!(bytes, decode(&content, None));
+                    proptest::prop_assert_eq!(bytes, read.mime(None));
                 } else {
                     proptest::prop_assert_eq!(end, usize::MAX);
                 }
             }
             // The hollowed content never ends in CR before a lone LF: the CR goes with the line end.
             let line_end: &[u8] = if crlf { b"\r\n" } else { b"\n" };
-            if decodes(&content) && (crlf || !content.ends_with(b"\r")) {
+            if let Some(read) = &read
+                && (crlf || !content.ends_with(b"\r"))
+            {
                 let stream = [&content[..], line_end, b"--qq\r\nafter"].concat();
                 if let Some((end, bytes)) = parsers(&stream, b"qq") {
                     proptest::prop_assert_eq!(end, content.len());
-                    proptest::prop_assert_eq!(bytes, decode(&content, Some(line_end)));
+                    proptest::prop_assert_eq!(bytes, read.mime(Some(line_end)));
                 }
             }
         }

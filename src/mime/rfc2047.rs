@@ -10,11 +10,20 @@ use super::charset::{decode_bytes, raw_header_charset};
 use crate::text::unescape_hex;
 
 pub(super) fn unfold(s: &str) -> String {
-    s.split(['\r', '\n'])
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    // The line ends found by memchr2 (a split on a char set looks at each char).
+    let mut out = String::with_capacity(s.len());
+    let mut start = 0;
+    for end in memchr::memchr2_iter(b'\r', b'\n', s.as_bytes()).chain(Some(s.len())) {
+        let line = s[start..end].trim();
+        if !line.is_empty() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(line);
+        }
+        start = end + 1;
+    }
+    out
 }
 
 /// Decode a raw header value: raw ISO-2022-JP escapes or 8-bit bytes, then RFC 2047 encoded
@@ -86,6 +95,22 @@ fn q_decode(s: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Lines cut at CR and LF, trimmed of Unicode white space, the empty ones dropped.
+        #[test]
+        fn unfold_joins_trimmed_lines(picks in proptest::collection::vec(0..8usize, 0..40)) {
+            const PIECES: &[&str] = &["\r", "\n", " ", "\t", "spf=pass", ";", "\u{a0}", "\u{3000}"];
+            let s: String = picks.iter().map(|&i| PIECES[i]).collect();
+            let expected = s
+                .split(['\r', '\n'])
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            proptest::prop_assert_eq!(unfold(&s), expected);
+        }
+    }
 
     #[test]
     fn rfc2047_split_words_join() {

@@ -3,6 +3,7 @@
 //! attached messages, read in place down to [`MAX_VIEW_DEPTH`].
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 use mail_parser::decoders::base64::base64_decode;
 use mail_parser::decoders::charsets::map::charset_decoder;
@@ -147,27 +148,35 @@ fn part_text<'a>(
         .and_then(|ct| ct.attribute("charset"))
         .map(|c| c.trim().to_ascii_lowercase());
     let taken = hollow.and_then(|h| h.taken(msg, part));
-    let raw = match taken {
-        Some((content, _)) => content,
+    let raw = match &taken {
+        Some(taken) => taken.content,
         None => msg
             .raw_message
             .get(part.offset_body as usize..part.offset_end as usize)?,
     };
+    // The transfer decoding, done once for both uses below; taken out quoted-printable content
+    // was read already.
+    let transferred = OnceCell::new();
+    let transfer = || -> &[u8] {
+        transferred.get_or_init(|| match taken.as_ref().and_then(|t| t.read) {
+            Some(read) => read.strict().map_or(Cow::Borrowed(raw), Cow::Owned),
+            None => transfer_decode(raw, part),
+        })
+    };
     let needs_redecode = match charset.as_deref() {
         // ISO-2022-JP sent with no label: its escapes may sit under a transfer encoding.
-        None => has_escape(raw, part),
+        None => has_escape(raw, part, transfer),
         Some(label) if label.starts_with("iso-2022-jp") => {
             charset_decoder(label.as_bytes()).is_none() || !raw.is_ascii()
         }
         Some(label) => charset_decoder(label.as_bytes()).is_none() && encoding_for(label).is_some(),
     };
     let text = if needs_redecode {
-        let bytes = transfer_decode(raw, part);
-        Cow::Owned(decode_bytes(&bytes, charset.as_deref()))
-    } else if let Some((content, line_end)) = taken {
-        let bytes = match part.encoding {
-            Encoding::Base64 => base64::decode(content),
-            _ => qp::decode(content, line_end),
+        Cow::Owned(decode_bytes(transfer(), charset.as_deref()))
+    } else if let Some(taken) = &taken {
+        let bytes = match (part.encoding, taken.read) {
+            (Encoding::QuotedPrintable, Some(read)) => read.mime(taken.line_end),
+            _ => base64::decode(taken.content),
         };
         Cow::Owned(parsers_text(part, bytes))
     } else {
@@ -281,15 +290,15 @@ fn yen_before_digits(text: Cow<'_, str>) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Whether the part's bytes hold an ESC byte once transfer-decoded. Quoted-printable makes one
-/// only of an ESC or of an `=1B` escape (mail-parser's decoder lets white space and line ends sit
-/// inside one): without either there is nothing to decode to know.
-fn has_escape(raw: &[u8], part: &MessagePart) -> bool {
+/// Whether the part's bytes hold an ESC byte once transfer-decoded (by `decoded`).
+/// Quoted-printable makes one only of an ESC or of an `=1B` escape (mail-parser's decoder lets
+/// white space and line ends sit inside one): without either there is nothing to decode to know.
+fn has_escape<'b>(raw: &[u8], part: &MessagePart, decoded: impl FnOnce() -> &'b [u8]) -> bool {
     let qp = matches!(part.encoding, mail_parser::Encoding::QuotedPrintable);
     if qp && memchr::memchr(0x1b, raw).is_none() && !has_esc_escape(raw) {
         return false;
     }
-    memchr::memchr(0x1b, &transfer_decode(raw, part)).is_some()
+    memchr::memchr(0x1b, decoded()).is_some()
 }
 
 /// An `=` and the hex digits `1B` with what mail-parser's quoted-printable decoder skips between
