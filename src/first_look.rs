@@ -214,11 +214,11 @@ const SINGLE_BYTE_LABELS: &[&str] = &["windows-1256", "iso-8859-2", "iso-8859-5"
 /// windows-1252 or one of [`SINGLE_BYTE_LABELS`]; None for 8-bit bytes in another charset,
 /// left to the full decode.
 fn as_text<'a>(bytes: &'a [u8], charset: Option<&str>) -> Option<Cow<'a, str>> {
-    if bytes.is_ascii() {
-        return std::str::from_utf8(bytes).ok().map(Cow::Borrowed);
-    }
+    let utf8 = || std::str::from_utf8(bytes).ok().map(Cow::Borrowed);
     match charset {
-        None | Some("utf-8" | "utf8") => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
+        // ASCII is UTF-8 too: one check tells both.
+        None | Some("utf-8" | "utf8") => utf8(),
+        _ if bytes.is_ascii() => utf8(),
         Some(label) if CP1252_LABELS.contains(&label) => {
             Some(encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0)
         }
