@@ -209,6 +209,16 @@ static BLANK_LINE: LazyLock<Option<packed::Searcher>> = LazyLock::new(|| {
 
 /// Where the first empty line after a line break starts and ends.
 pub(crate) fn blank_line(bytes: &[u8]) -> Option<(usize, usize)> {
+    // Mail whose first line ends in a bare LF ends its header block with `\n\n`, mostly: that
+    // alone is searched for (one pair search, cheaper than Teddy's for two patterns), and it is
+    // the first empty line when no CR comes before it.
+    let first_end = memchr::memchr(b'\n', bytes)?;
+    if (first_end == 0 || bytes[first_end - 1] != b'\r')
+        && let Some(at) = memchr::memmem::find(bytes, b"\n\n")
+        && memchr::memchr(b'\r', &bytes[..at]).is_none()
+    {
+        return Some((at + 1, at + 2));
+    }
     let (line_break, end) = match &*BLANK_LINE {
         Some(teddy) => teddy.find(bytes).map(|m| (m.start(), m.end())),
         // Where no SIMD searcher can be built: each line break looked at.
