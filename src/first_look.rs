@@ -139,17 +139,17 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
     {
         return true;
     }
-    let body_start = memchr::memmem::find(raw, b"\n\n")
-        .or_else(|| memchr::memmem::find(raw, b"\r\n\r\n"))
-        .unwrap_or(0);
-    let head = &raw[..body_start];
+    // Without an empty line after the header block the walk can't be certain.
+    let Some((head, body)) = skim::split_message(raw) else {
+        return true;
+    };
     if OPAQUE.is_match(head) {
         return true;
     }
     // Whether a header so far could make plain text flowed: each part's comes before it. The
     // top header, long, is searched only for a part with a soft line break (rare).
     let mut part_flows = false;
-    skim::any_piece(raw, &glance.content_type, &mut |piece| match piece {
+    skim::any_piece(head, body, &glance.content_type, &mut |piece| match piece {
         Piece::Raw(bytes) => {
             part_flows = part_flows || FORMAT.is_match(bytes);
             text_matters(bytes)
@@ -214,11 +214,11 @@ const SINGLE_BYTE_LABELS: &[&str] = &["windows-1256", "iso-8859-2", "iso-8859-5"
 /// windows-1252 or one of [`SINGLE_BYTE_LABELS`]; None for 8-bit bytes in another charset,
 /// left to the full decode.
 fn as_text<'a>(bytes: &'a [u8], charset: Option<&str>) -> Option<Cow<'a, str>> {
-    if bytes.is_ascii() {
-        return std::str::from_utf8(bytes).ok().map(Cow::Borrowed);
-    }
+    let utf8 = || std::str::from_utf8(bytes).ok().map(Cow::Borrowed);
     match charset {
-        None | Some("utf-8" | "utf8") => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
+        // ASCII is UTF-8 too: one check tells both.
+        None | Some("utf-8" | "utf8") => utf8(),
+        _ if bytes.is_ascii() => utf8(),
         Some(label) if CP1252_LABELS.contains(&label) => {
             Some(encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0)
         }
@@ -306,14 +306,24 @@ fn names_brand(text: &str) -> bool {
     let markup = |text: &str| memchr::memchr2(b'<', b'&', text.as_bytes()).is_some();
     // ASCII needs no folding here, since the brand search lowercases. Other text is folded once
     // for both searches (its letters and digits are [`text::folded_alphanumerics`]), and looked
-    // at for markup as folded (`＜` is `<`).
+    // at for markup as folded (`＜` is `<`). With markup, one walk gives both squeezed texts.
+    let squeezed = |text: &str| {
+        let (letters, outside) = letters_outside_markup(text);
+        SQUEEZED_BRANDS.is_match(&letters) || SQUEEZED_BRANDS.is_match(&outside)
+    };
     if text.is_ascii() {
-        return SQUEEZED_BRANDS.is_match(&text::folded_alphanumerics(text))
-            || (markup(text) && SQUEEZED_BRANDS.is_match(&outside_markup(text)));
+        return if markup(text) {
+            squeezed(text)
+        } else {
+            SQUEEZED_BRANDS.is_match(&text::folded_alphanumerics(text))
+        };
     }
     let folded = text::fold(text);
-    SQUEEZED_BRANDS.is_match(text::alphanumerics(&folded).as_bytes())
-        || (markup(&folded) && SQUEEZED_BRANDS.is_match(&outside_markup(&folded)))
+    if markup(&folded) {
+        squeezed(&folded)
+    } else {
+        SQUEEZED_BRANDS.is_match(text::alphanumerics(&folded).as_bytes())
+    }
 }
 
 /// `<` opens a tag only before a letter, `/`, `!` or `?`, as in the HTML tokenizer; otherwise it
@@ -323,10 +333,11 @@ fn opens_tag(rest: &[u8]) -> bool {
         .is_some_and(|&b| b.is_ascii_alphabetic() || b"/!?".contains(&b))
 }
 
-/// The letters and digits outside markup (`<…>`, `<!--…-->`, `&name;`), lowercased (folded text
-/// is lowercase already), as UTF-8.
-fn outside_markup(text: &str) -> Vec<u8> {
+/// The letters and digits of `text` (ASCII lowercased: folded text is lowercase already), and
+/// those outside markup (`<…>`, `<!--…-->`, `&name;`), as UTF-8: one walk for both.
+fn letters_outside_markup(text: &str) -> (Vec<u8>, Vec<u8>) {
     let bytes = text.as_bytes();
+    let mut letters = Vec::with_capacity(bytes.len());
     let mut out = Vec::with_capacity(bytes.len());
     let mut markup_end = 0;
     // Once a closer is missing it is missing for every later opener: no search is repeated, so
@@ -356,21 +367,27 @@ fn outside_markup(text: &str) -> Vec<u8> {
                 }
             }
             let letter = text::ASCII_ALPHANUMERIC[usize::from(b)];
-            if letter != 0 && at >= markup_end {
-                out.push(letter);
+            if letter != 0 {
+                letters.push(letter);
+                if at >= markup_end {
+                    out.push(letter);
+                }
             }
             at += 1;
         } else {
             // A lead byte: `text` is a str, so a whole character starts here.
             let c = text[at..].chars().next().unwrap_or_default();
             let len = c.len_utf8();
-            if c.is_alphanumeric() && at >= markup_end {
-                out.extend_from_slice(&bytes[at..at + len]);
+            if c.is_alphanumeric() {
+                letters.extend_from_slice(&bytes[at..at + len]);
+                if at >= markup_end {
+                    out.extend_from_slice(&bytes[at..at + len]);
+                }
             }
             at += len;
         }
     }
-    out
+    (letters, out)
 }
 
 #[cfg(test)]
@@ -590,11 +607,29 @@ mod tests {
 
     #[test]
     fn unclosed_markup_is_text() {
+        let outside_markup = |text| letters_outside_markup(text).1;
         assert_eq!(outside_markup("a < Micro<b>soft"), b"amicrosoft");
         assert_eq!(outside_markup("a <Micro<b>soft"), b"asoft");
         assert_eq!(outside_markup("<<<< x"), b"x");
         assert_eq!(outside_markup("x <!-- y"), b"xy");
         assert_eq!(outside_markup("Ⅻ é<b>ü</b>&amp;"), "Ⅻéü".as_bytes());
+    }
+
+    proptest::proptest! {
+        /// The letters [`letters_outside_markup`] gives with those outside markup are the ones
+        /// [`names_brand`] searches where there is no markup: of ASCII text as it stands, and
+        /// of other text folded.
+        #[test]
+        fn letters_are_those_searched_without_markup(s in "([a-zA-Z0-9 <>!&;-]|\\PC|\u{301}|Ⅻ|Ｍ){0,24}") {
+            if s.is_ascii() {
+                proptest::prop_assert_eq!(letters_outside_markup(&s).0, text::folded_alphanumerics(&s));
+            }
+            let folded = text::fold(&s);
+            proptest::prop_assert_eq!(
+                letters_outside_markup(&folded).0,
+                text::alphanumerics(&folded).into_bytes()
+            );
+        }
     }
 
     #[test]

@@ -39,18 +39,12 @@ const MAX_PARTS: usize = 1000;
 /// [`Piece::Raw`] carries, can say anything).
 const BINARY_TYPES: &[&str] = &["image/", "audio/", "video/", "application/", "font/", "model/"];
 
-/// Hand `each` the pieces of `raw` (a whole message) until it returns true. True when `each`
-/// did, or when the walk gave up (the structure is not certain); false when every piece was
-/// seen and none mattered. `top_type` is the top-level content type as mail-parser read it
-/// (lowercased `type/subtype`, empty when none): a disagreement is a give-up too.
-pub fn any_piece(raw: &[u8], top_type: &str, each: &mut dyn FnMut(Piece<'_>) -> bool) -> bool {
-    // CR-only line ends are repaired before the full decode; not walked here.
-    if memchr::memchr(b'\n', raw).is_none() && memchr::memchr(b'\r', raw).is_some() {
-        return true;
-    }
-    let Some((head, body)) = split_message(raw) else {
-        return true;
-    };
+/// Hand `each` the pieces of a message ([`split_message`] cuts it into `head` and `body`) until it
+/// returns true. True when `each` did, or when the walk gave up (the structure is not certain);
+/// false when every piece was seen and none mattered. `top_type` is the top-level content type as
+/// mail-parser read it (lowercased `type/subtype`, empty when none): a disagreement is a give-up
+/// too.
+pub fn any_piece(head: &[u8], body: &[u8], top_type: &str, each: &mut dyn FnMut(Piece<'_>) -> bool) -> bool {
     let Some(fields) = Fields::of(head, false) else {
         return true;
     };
@@ -190,8 +184,9 @@ fn delimited<'a>(body: &'a [u8], boundary: &[u8]) -> Option<Split<'a>> {
 }
 
 /// The header block and the content of a message, cut at its first empty line (which may be its
-/// first line); None without one.
-fn split_message(raw: &[u8]) -> Option<(&[u8], &[u8])> {
+/// first line); None without one, as for CR-only line ends (repaired before the full decode, not
+/// walked here).
+pub fn split_message(raw: &[u8]) -> Option<(&[u8], &[u8])> {
     let (start, end) = if raw.starts_with(b"\n") {
         (0, 1)
     } else if raw.starts_with(b"\r\n") {
@@ -214,6 +209,16 @@ static BLANK_LINE: LazyLock<Option<packed::Searcher>> = LazyLock::new(|| {
 
 /// Where the first empty line after a line break starts and ends.
 pub(crate) fn blank_line(bytes: &[u8]) -> Option<(usize, usize)> {
+    // Mail whose first line ends in a bare LF ends its header block with `\n\n`, mostly: that
+    // alone is searched for (one pair search, cheaper than Teddy's for two patterns), and it is
+    // the first empty line when no CR comes before it.
+    let first_end = memchr::memchr(b'\n', bytes)?;
+    if (first_end == 0 || bytes[first_end - 1] != b'\r')
+        && let Some(at) = memchr::memmem::find(bytes, b"\n\n")
+        && memchr::memchr(b'\r', &bytes[..at]).is_none()
+    {
+        return Some((at + 1, at + 2));
+    }
     let (line_break, end) = match &*BLANK_LINE {
         Some(teddy) => teddy.find(bytes).map(|m| (m.start(), m.end())),
         // Where no SIMD searcher can be built: each line break looked at.
@@ -436,30 +441,45 @@ fn base64(bytes: &[u8]) -> Option<Vec<u8>> {
 /// Quoted-printable: `=XX` and soft line breaks (`=` then optional blanks and the line end);
 /// None at any other `=`, where decoders differ.
 fn quoted_printable(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut rest = bytes;
-    loop {
-        // Escapes come in runs (`=E3=81=82`): the next one is looked at before it is searched for.
-        let at = match rest.first() {
-            Some(b'=') => 0,
-            _ => match memchr::memchr(b'=', rest) {
-                Some(at) => at,
-                None => break,
-            },
-        };
-        out.extend_from_slice(&rest[..at]);
-        let after = &rest[at + 1..];
-        let blanks = after.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
-        rest = match &after[blanks..] {
-            [b'\n', tail @ ..] | [b'\r', b'\n', tail @ ..] => tail,
-            [_, _, tail @ ..] if blanks == 0 => {
-                out.push(crate::text::hex_byte(after, 0)?);
-                tail
+    const NOT_HEX: u8 = 0xff;
+    static HEX: [u8; 256] = {
+        let mut table = [NOT_HEX; 256];
+        let mut b = 0;
+        while b < 256 {
+            if let Some(d) = (b as u8 as char).to_digit(16) {
+                table[b] = d as u8;
             }
-            _ => return None,
-        };
+            b += 1;
+        }
+        table
+    };
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(found) = memchr::memchr(b'=', &bytes[i..]) {
+        out.extend_from_slice(&bytes[i..i + found]);
+        i += found;
+        // Escapes come in runs (`=E3=81=82`): each next one is read where it stands, unsearched.
+        while bytes.get(i) == Some(&b'=') {
+            let digit = |at: usize| bytes.get(at).map_or(NOT_HEX, |&b| HEX[usize::from(b)]);
+            let (high, low) = (digit(i + 1), digit(i + 2));
+            if high != NOT_HEX && low != NOT_HEX {
+                out.push(high << 4 | low);
+                i += 3;
+                continue;
+            }
+            let blanks = bytes[i + 1..]
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            i += 1 + blanks;
+            i += match &bytes[i..] {
+                [b'\n', ..] => 1,
+                [b'\r', b'\n', ..] => 2,
+                _ => return None,
+            };
+        }
     }
-    out.extend_from_slice(rest);
+    out.extend_from_slice(&bytes[i..]);
     Some(out)
 }
 
@@ -650,7 +670,8 @@ mod tests {
     /// The text pieces of a message, or None when the walk gives up.
     fn texts(raw: &[u8], top: &str) -> Option<Vec<String>> {
         let mut found = Vec::new();
-        let gave_up = any_piece(raw, top, &mut |piece| {
+        let (head, body) = split_message(raw)?;
+        let gave_up = any_piece(head, body, top, &mut |piece| {
             if let Piece::Text { bytes, .. } = piece {
                 found.push(String::from_utf8_lossy(&bytes).into_owned());
             }
