@@ -14,20 +14,23 @@ use crate::view::AuthField;
 /// other is read.
 #[derive(Debug)]
 struct MethodResult {
-    method: String,
+    /// One of [`AUTH_METHODS`].
+    method: &'static str,
     result: String,
-    /// The result with white space around `=` dropped, its properties read only for a summary
-    /// (a skipped mail's status needs none).
+    /// The result as written, its properties read only for a summary (a skipped mail's status
+    /// needs none).
     segment: String,
 }
 
 impl MethodResult {
-    /// The properties (`header.d=microsoft.com`), names and values lowercased.
-    fn props(&self) -> impl Iterator<Item = (String, String)> + '_ {
-        split_unquoted_ws(&self.segment)
+    /// The properties (`header.d=microsoft.com`), names and values lowercased, white space
+    /// around `=` dropped.
+    fn props(&self) -> Vec<(String, String)> {
+        split_unquoted_ws(&tight_equals(&self.segment))
             .skip(1)
             .filter_map(|t| t.split_once('='))
             .map(|(k, v)| (k.to_ascii_lowercase(), v.trim_matches('"').to_lowercase()))
+            .collect()
     }
 }
 
@@ -206,7 +209,7 @@ impl AuthResults {
         let id = if self.arc { format!("ARC {id}") } else { id };
         let mut parts = vec![id];
         for r in &self.results {
-            let props: Vec<(String, String)> = r.props().collect();
+            let props = r.props();
             let prop = AUTH_PROPS
                 .iter()
                 .find_map(|p| props.iter().find(|(k, _)| k == p))
@@ -237,19 +240,50 @@ fn parse_method(segment: &str) -> Option<MethodResult> {
     if !AUTH_METHODS.iter().any(starts_known) {
         return None;
     }
-    let segment = tight_equals(segment);
-    let first = split_unquoted_ws(&segment).next()?;
+    let first = first_piece(segment);
     let (method, result) = first.split_once('=')?;
-    let method = method.split('/').next().unwrap_or("").trim().to_ascii_lowercase();
-    if !AUTH_METHODS.contains(&method.as_str()) {
-        return None;
-    }
+    let method = method.split('/').next().unwrap_or("").trim();
+    let method = AUTH_METHODS.iter().find(|m| m.eq_ignore_ascii_case(method))?;
     let result = result.trim_matches('"').to_ascii_lowercase();
     Some(MethodResult {
         method,
         result,
-        segment: segment.into_owned(),
+        segment: segment.to_owned(),
     })
+}
+
+/// The first piece of a trimmed segment with white space around each `=` dropped
+/// ([`tight_equals`]), split at white space outside double quotes ([`split_unquoted_ws`]), read
+/// on the segment itself: the piece ends at the first run of white space outside quotes with no
+/// `=` next to it (the others are dropped), and only the piece before it is tightened. A status
+/// reads this piece alone, of every result of every skipped mail.
+fn first_piece(segment: &str) -> Cow<'_, str> {
+    let (mut quoted, mut spaced) = (false, false);
+    let mut at = 0;
+    let end = loop {
+        let Some(c) = segment[at..].chars().next() else {
+            break segment.len();
+        };
+        if c == '"' {
+            quoted = !quoted;
+        } else if c.is_whitespace() {
+            // Tightened with the piece, wherever it stands (quoted white space too).
+            spaced = true;
+            let run_end = segment.len() - segment[at..].trim_start().len();
+            if !quoted && !segment[..at].ends_with('=') && !segment[run_end..].starts_with('=') {
+                break at;
+            }
+            at = run_end;
+            continue;
+        }
+        at += c.len_utf8();
+    };
+    let piece = &segment[..end];
+    if spaced {
+        tight_equals(piece)
+    } else {
+        Cow::Borrowed(piece)
+    }
 }
 
 /// White space around each `=` dropped (what `\s*=\s*` → `=` does; read by hand, since it runs
@@ -466,6 +500,14 @@ mod tests {
         #[test]
         fn strip_comments_reads_as_by_char(s in "[a()\"\\\\;= é漢]{0,32}") {
             proptest::prop_assert_eq!(strip_comments(&s), strip_comments_by_char(&s));
+        }
+
+        #[test]
+        fn first_piece_is_that_of_the_tightened_segment(s in "[a=\" \t\u{a0}é/;]{0,24}") {
+            let s = s.trim();
+            let tightened = tight_equals(s);
+            let by_tightening = split_unquoted_ws(&tightened).next().unwrap_or("");
+            proptest::prop_assert_eq!(first_piece(s), by_tightening);
         }
 
         #[test]
