@@ -2,6 +2,7 @@
 //! them to trust (only the receiving provider's own).
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use super::{AuthStatus, Findings, Trust};
 use crate::address::on_suffix;
@@ -17,16 +18,16 @@ struct MethodResult {
     /// One of [`AUTH_METHODS`].
     method: &'static str,
     result: String,
-    /// The result as written, its properties read only for a summary (a skipped mail's status
-    /// needs none).
-    segment: String,
+    /// Where the result stands in its field's [`AuthResults::value`]: its properties are read
+    /// only for a summary (a skipped mail's status needs none).
+    segment: Range<usize>,
 }
 
 impl MethodResult {
     /// The properties (`header.d=microsoft.com`), names and values lowercased, white space
     /// around `=` dropped.
-    fn props(&self) -> Vec<(String, String)> {
-        split_unquoted_ws(&tight_equals(&self.segment))
+    fn props(&self, value: &str) -> Vec<(String, String)> {
+        split_unquoted_ws(&tight_equals(&value[self.segment.clone()]))
             .skip(1)
             .filter_map(|t| t.split_once('='))
             .map(|(k, v)| (k.to_ascii_lowercase(), v.trim_matches('"').to_lowercase()))
@@ -41,6 +42,8 @@ struct AuthResults {
     arc: bool,
     /// The authserv-id, lowercased; `None` when the value starts with a result (Outlook).
     id: Option<String>,
+    /// The value, comments dropped.
+    value: String,
     results: Vec<MethodResult>,
 }
 
@@ -62,7 +65,7 @@ const AUTH_PROPS: &[&str] = &["header.from", "header.d", "header.i", "smtp.mailf
 
 impl AuthResults {
     fn parse(field: &AuthField) -> AuthResults {
-        let value = strip_comments(&field.value);
+        let value = strip_comments(&field.value).into_owned();
         let mut segments = split_unquoted(&value, b';').into_iter().map(str::trim).peekable();
         // ARC fields start with the instance `i=N;`.
         if segments.peek().is_some_and(|s| is_arc_instance(s)) {
@@ -75,10 +78,22 @@ impl AuthResults {
             id = first.split_whitespace().next().map(str::to_lowercase);
             segments.next();
         }
-        let results = segments.filter_map(parse_method).collect();
+        let results = segments
+            .filter_map(|segment| {
+                let (method, result) = parse_method(segment)?;
+                // The segment is a slice of the value.
+                let start = segment.as_ptr().addr() - value.as_ptr().addr();
+                Some(MethodResult {
+                    method,
+                    result,
+                    segment: start..start + segment.len(),
+                })
+            })
+            .collect();
         AuthResults {
             arc: field.arc,
             id,
+            value,
             results,
         }
     }
@@ -209,7 +224,7 @@ impl AuthResults {
         let id = if self.arc { format!("ARC {id}") } else { id };
         let mut parts = vec![id];
         for r in &self.results {
-            let props = r.props();
+            let props = r.props(&self.value);
             let prop = AUTH_PROPS
                 .iter()
                 .find_map(|p| props.iter().find(|(k, _)| k == p))
@@ -224,16 +239,23 @@ impl AuthResults {
     }
 }
 
+/// `i=N`, white space anywhere ignored; read on the segment, no copy made, as it is for every
+/// field of every mail.
 fn is_arc_instance(segment: &str) -> bool {
-    let compact: String = segment.chars().filter(|c| !c.is_whitespace()).collect();
-    compact
-        .strip_prefix("i=")
-        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    let mut compact = segment.chars().filter(|c| !c.is_whitespace());
+    let mut digits = 0;
+    compact.next() == Some('i')
+        && compact.next() == Some('=')
+        && compact.all(|c| {
+            digits += 1;
+            c.is_ascii_digit()
+        })
+        && digits > 0
 }
 
-/// `spf=pass smtp.mailfrom=microsoft.com` → method, result, properties; None for a method not
-/// in [`AUTH_METHODS`]. Spaces around `=` and a method version (`dkim/1=pass`) are allowed.
-fn parse_method(segment: &str) -> Option<MethodResult> {
+/// `spf=pass smtp.mailfrom=microsoft.com` → method and result; None for a method not in
+/// [`AUTH_METHODS`]. Spaces around `=` and a method version (`dkim/1=pass`) are allowed.
+fn parse_method(segment: &str) -> Option<(&'static str, String)> {
     // The method starts the (trimmed) segment, white space only ever dropped after it: one
     // that starts with no method read is passed over before it is taken apart.
     let starts_known = |m: &&str| segment.get(..m.len()).is_some_and(|p| p.eq_ignore_ascii_case(m));
@@ -244,12 +266,7 @@ fn parse_method(segment: &str) -> Option<MethodResult> {
     let (method, result) = first.split_once('=')?;
     let method = method.split('/').next().unwrap_or("").trim();
     let method = AUTH_METHODS.iter().find(|m| m.eq_ignore_ascii_case(method))?;
-    let result = result.trim_matches('"').to_ascii_lowercase();
-    Some(MethodResult {
-        method,
-        result,
-        segment: segment.to_owned(),
-    })
+    Some((method, result.trim_matches('"').to_ascii_lowercase()))
 }
 
 /// The first piece of a trimmed segment with white space around each `=` dropped
@@ -508,6 +525,15 @@ mod tests {
             let tightened = tight_equals(s);
             let by_tightening = split_unquoted_ws(&tightened).next().unwrap_or("");
             proptest::prop_assert_eq!(first_piece(s), by_tightening);
+        }
+
+        #[test]
+        fn arc_instance_is_i_and_digits_once_compact(s in "[i= \t1é]{0,8}") {
+            let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+            let expected = compact
+                .strip_prefix("i=")
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            proptest::prop_assert_eq!(is_arc_instance(&s), expected);
         }
 
         #[test]
