@@ -262,16 +262,20 @@ impl Looked {
 /// The table entry of a character, if it has one.
 #[inline]
 fn looked_up(c: char) -> Option<&'static Looked> {
+    let [two_byte, punctuation, kana] = &LOOKED_RANGES;
     let code = c as u32;
-    let mut base = 0;
-    for range in &LOOKED_RANGES {
-        if range.contains(&code) {
-            let entry = LOOKED.get((base + code - range.start) as usize)?;
-            return Some(entry.get_or_init(|| Looked::of(c)));
-        }
-        base += range.end - range.start;
-    }
-    None
+    // Read as the ranges stand in the table, two-byte characters (the most met) first.
+    let index = if two_byte.contains(&code) {
+        code - two_byte.start
+    } else if punctuation.contains(&code) {
+        two_byte.len() as u32 + code - punctuation.start
+    } else if kana.contains(&code) {
+        (two_byte.len() + punctuation.len()) as u32 + code - kana.start
+    } else {
+        return None;
+    };
+    let entry = LOOKED.get(index as usize)?;
+    Some(entry.get_or_init(|| Looked::of(c)))
 }
 
 /// The table entry of a two-byte character, if `c` is one.
