@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 use unicode_security::MixedScript;
@@ -33,16 +33,20 @@ pub fn is_cjk(c: char) -> bool {
 /// (Cherokee `Ꮇ` to `M`, Cyrillic `о` to `o`), lowercase, and turn NBSP and tabs into spaces.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    fold_runs(s, &mut out, |out, run| {
-        let start = out.len();
-        let mut from = 0;
-        for tab in memchr::memchr_iter(b'\t', run.as_bytes()) {
-            out.push_str(&run[from..tab]);
-            out.push(' ');
-            from = tab + 1;
+    fold_runs(s, |run| match run {
+        Run::Ascii(run) => {
+            let start = out.len();
+            let mut from = 0;
+            for tab in memchr::memchr_iter(b'\t', run.as_bytes()) {
+                out.push_str(&run[from..tab]);
+                out.push(' ');
+                from = tab + 1;
+            }
+            out.push_str(&run[from..]);
+            out[start..].make_ascii_lowercase();
         }
-        out.push_str(&run[from..]);
-        out[start..].make_ascii_lowercase();
+        Run::Chars(stretch) => stretch.chars().for_each(|c| push_folded(&mut out, c)),
+        Run::Normalize(stretch) => stretch.nfkc().for_each(|c| push_folded(&mut out, c)),
     });
     out
 }
@@ -51,20 +55,33 @@ pub fn fold(s: &str) -> String {
 /// [`char::is_alphanumeric`]), without building the folded text: brand words survive spacing
 /// and punctuation tricks.
 pub fn folded_alphanumerics(s: &str) -> Vec<u8> {
-    fn push_alphanumerics(out: &mut Vec<u8>, folded: &str) {
-        for c in folded.chars().filter(|c| c.is_alphanumeric()) {
+    /// The letters and digits of one character of NFKC text folded: looked up where they can be;
+    /// `folded` holds the fold of the others.
+    fn push(out: &mut Vec<u8>, folded: &mut String, c: char) {
+        if c.is_ascii() {
+            let kept = ASCII_ALPHANUMERIC[c as usize];
+            if kept != 0 {
+                out.push(kept);
+            }
+        } else if let Some(t) = looked_up(c) {
+            out.extend_from_slice(t.alphanumerics.as_bytes());
+        } else if is_cjk_ideograph(c) {
             out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+        } else {
+            folded.clear();
+            fold_char(folded, c);
+            for c in folded.chars().filter(|c| c.is_alphanumeric()) {
+                out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+            }
         }
     }
     let mut out = Vec::with_capacity(s.len());
-    // The folded stretch before each run, emptied as the run comes.
-    let mut stretch = String::new();
-    fold_runs(s, &mut stretch, |stretch, run| {
-        push_alphanumerics(&mut out, stretch);
-        stretch.clear();
-        push_ascii_alphanumerics(&mut out, run.as_bytes());
+    let mut folded = String::new();
+    fold_runs(s, |run| match run {
+        Run::Ascii(run) => push_ascii_alphanumerics(&mut out, run.as_bytes()),
+        Run::Chars(stretch) => stretch.chars().for_each(|c| push(&mut out, &mut folded, c)),
+        Run::Normalize(stretch) => stretch.nfkc().for_each(|c| push(&mut out, &mut folded, c)),
     });
-    push_alphanumerics(&mut out, &stretch);
     out
 }
 
@@ -133,9 +150,19 @@ pub(crate) fn ascii_run(bytes: &[u8]) -> usize {
     run + bytes[run..].iter().take_while(|b| b.is_ascii()).count()
 }
 
-/// [`fold`]'s walk: each ASCII run that needs no normalisation goes to `ascii` as it stands; the
-/// characters of the other stretches are folded onto `out`.
-fn fold_runs(s: &str, out: &mut String, mut ascii: impl FnMut(&mut String, &str)) {
+/// A piece of text as [`fold_runs`] hands it on, to fold in order.
+enum Run<'a> {
+    /// ASCII that needs no normalisation: each byte folds to itself lowercased (tabs to spaces).
+    Ascii(&'a str),
+    /// Text that is NFKC, or folds character by character as if it were: see [`Looked::alone`].
+    Chars(&'a str),
+    /// Text to normalise before its characters are folded.
+    Normalize(&'a str),
+}
+
+/// [`fold`]'s walk: `s` cut into the [`Run`]s that fold it.
+#[inline]
+fn fold_runs<'a>(s: &'a str, mut visit: impl FnMut(Run<'a>)) {
     let bytes = s.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -148,7 +175,7 @@ fn fold_runs(s: &str, out: &mut String, mut ascii: impl FnMut(&mut String, &str)
             run.saturating_sub(1)
         };
         if fast > 0 {
-            ascii(out, &s[i..i + fast]);
+            visit(Run::Ascii(&s[i..i + fast]));
         }
         i += fast;
         if i == bytes.len() {
@@ -159,66 +186,142 @@ fn fold_runs(s: &str, out: &mut String, mut ascii: impl FnMut(&mut String, &str)
             .windows(2)
             .position(|w| w[0].is_ascii() && w[1].is_ascii())
             .map_or(bytes.len(), |p| i + 1 + p);
-        // Most stretches are NFKC already (accented letters, kana, kanji): their normalisation
-        // would give them back unchanged, so it is skipped.
+        // Most stretches fold character by character: NFKC would give them back unchanged
+        // (accented letters, kana, kanji, quotes), or only replace characters that stand apart
+        // from their neighbours (`&nbsp;`, `…`, full-width digits), so it is skipped.
         let stretch = &s[i..end];
-        let settled = |c: char| c.is_ascii() || two_byte(c).is_some_and(|t| t.settled);
-        if stretch.chars().all(settled) || is_nfkc_quick(stretch.chars()) == IsNormalized::Yes {
-            stretch.chars().for_each(|c| push_folded(out, c));
+        if stretch.chars().all(folds_alone) || is_nfkc_quick(stretch.chars()) == IsNormalized::Yes {
+            visit(Run::Chars(stretch));
         } else {
-            stretch.nfkc().for_each(|c| push_folded(out, c));
+            visit(Run::Normalize(stretch));
         }
         i = end;
     }
 }
 
-/// What folding does to a two-byte character (U+0080..U+07FF: Latin, Greek, Cyrillic, Hebrew,
-/// Arabic), looked up rather than worked out again: the accented letters of European mail come
-/// one after another.
-struct TwoByte {
-    /// [`fold_char`] of it.
+/// What folding does to a character of the ranges mail writes most beyond ASCII, looked up
+/// rather than worked out again: the two-byte characters (U+0080..U+07FF: Latin, Greek,
+/// Cyrillic, Hebrew, Arabic), general punctuation (U+2000..U+206F: quotes, dashes, spaces) and
+/// the kana and CJK symbols (U+3000..U+30FF) come one after another.
+struct Looked {
+    /// [`fold_char`] of its NFKC form (of itself, for a character NFKC leaves as it is).
     folded: Box<str>,
-    /// NFKC leaves it and what stands around it as they are (its quick check says yes and it
-    /// combines with nothing): a stretch of such characters needs no normalisation.
-    settled: bool,
-    /// It takes no part in a disguise inside a word of ASCII and such characters: settled, it
-    /// folds to its own lowercase, and it is of the Latin script (`é`, `ç`, `ß`).
+    /// The letters and digits of `folded`.
+    alphanumerics: Box<str>,
+    /// Folding it in any text gives `folded`, whatever stands around it: NFKC leaves it and what
+    /// stands around it as they are (its quick check says yes and it combines with nothing), or
+    /// it is [`inert`].
+    alone: bool,
+    /// It takes no part in a disguise inside a word of ASCII and such characters: NFKC leaves
+    /// it as it is, it folds to its own lowercase, and it is of the Latin script (`é`, `ç`, `ß`).
     latin: bool,
 }
 
-static TWO_BYTE: LazyLock<Vec<TwoByte>> = LazyLock::new(|| {
-    ('\u{80}'..='\u{7FF}')
-        .map(|c| {
-            let mut folded = String::new();
-            fold_char(&mut folded, c);
-            let settled = is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes
-                && unicode_normalization::char::canonical_combining_class(c) == 0;
-            let latin = settled
-                && !is_invisible(c)
-                && folded.chars().eq(c.to_lowercase())
-                && ['a', c].iter().collect::<String>().is_single_script();
-            TwoByte {
-                folded: folded.into_boxed_str(),
-                settled,
-                latin,
-            }
-        })
-        .collect()
-});
+/// The code points of [`Looked`] characters, in table order.
+const LOOKED_RANGES: [std::ops::Range<u32>; 3] = [0x80..0x800, 0x2000..0x2070, 0x3000..0x3100];
 
-/// The table entry of a two-byte character, if `c` is one.
-fn two_byte(c: char) -> Option<&'static TwoByte> {
-    match c as usize {
-        code @ 0x80..0x800 => TWO_BYTE.get(code - 0x80),
-        _ => None,
+const LOOKED_LEN: usize = {
+    let mut len = 0;
+    let mut i = 0;
+    while i < LOOKED_RANGES.len() {
+        len += (LOOKED_RANGES[i].end - LOOKED_RANGES[i].start) as usize;
+        i += 1;
+    }
+    len
+};
+
+/// Each entry worked out when its character is first met: a run reads few of them, and working
+/// them all out (confusable skeletons, scripts) would cost more than most runs fold.
+static LOOKED: [OnceLock<Looked>; LOOKED_LEN] = [const { OnceLock::new() }; LOOKED_LEN];
+
+impl Looked {
+    fn of(c: char) -> Looked {
+        let settled = is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes
+            && unicode_normalization::char::canonical_combining_class(c) == 0;
+        let mut folded = String::new();
+        if settled {
+            fold_char(&mut folded, c);
+        } else {
+            std::iter::once(c).nfkc().for_each(|c| fold_char(&mut folded, c));
+        }
+        // Asked of two-byte characters alone ([`two_byte`]).
+        let latin = c < '\u{800}'
+            && settled
+            && !is_invisible(c)
+            && folded.chars().eq(c.to_lowercase())
+            && ['a', c].iter().collect::<String>().is_single_script();
+        Looked {
+            alphanumerics: folded.chars().filter(|c| c.is_alphanumeric()).collect(),
+            folded: folded.into_boxed_str(),
+            alone: settled || inert(c),
+            latin,
+        }
     }
 }
 
+/// The table entry of a character, if it has one.
+#[inline]
+fn looked_up(c: char) -> Option<&'static Looked> {
+    let [two_byte, punctuation, kana] = &LOOKED_RANGES;
+    let code = c as u32;
+    // Read as the ranges stand in the table, two-byte characters (the most met) first.
+    let index = if two_byte.contains(&code) {
+        code - two_byte.start
+    } else if punctuation.contains(&code) {
+        two_byte.len() as u32 + code - punctuation.start
+    } else if kana.contains(&code) {
+        (two_byte.len() + punctuation.len()) as u32 + code - kana.start
+    } else {
+        return None;
+    };
+    let entry = LOOKED.get(index as usize)?;
+    Some(entry.get_or_init(|| Looked::of(c)))
+}
+
+/// The table entry of a two-byte character, if `c` is one.
+fn two_byte(c: char) -> Option<&'static Looked> {
+    if c < '\u{800}' { looked_up(c) } else { None }
+}
+
+/// Whether a stretch of such characters (and ASCII) folds character by character: see
+/// [`Looked::alone`]. CJK unified ideographs are settled as they stand and fold to themselves.
+#[inline]
+fn folds_alone(c: char) -> bool {
+    c.is_ascii() || is_cjk_ideograph(c) || looked_up(c).is_some_and(|t| t.alone)
+}
+
+/// A CJK unified ideograph (U+4E00..U+9FFF): kanji fold to themselves and are letters.
+fn is_cjk_ideograph(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+/// A character NFKC replaces by ASCII that no composition takes in (`&nbsp;` by a space, `…` by
+/// `...`): it starts and ends a stretch NFKC normalises on its own, since what it is replaced
+/// by combines with nothing before or after (and, of combining class 0, nothing reorders over it).
+fn inert(c: char) -> bool {
+    let mut ascii_only = true;
+    let mut same = true;
+    unicode_normalization::char::decompose_compatible(c, |d| {
+        same &= d == c;
+        ascii_only &= d.is_ascii() && !composes(d);
+    });
+    !same && ascii_only
+}
+
+/// ASCII that canonical compositions start or take in: letters (under accents), and `<`, `=`,
+/// `>` (under U+0338, `≮`, `≠`, `≯`).
+fn composes(c: char) -> bool {
+    c.is_ascii_alphabetic() || matches!(c, '<' | '=' | '>')
+}
+
+#[inline]
 fn push_folded(out: &mut String, c: char) {
-    match c as usize {
-        0..0x80 => out.push(if c == '\t' { ' ' } else { c.to_ascii_lowercase() }),
-        code @ 0x80..0x800 => out.push_str(&TWO_BYTE[code - 0x80].folded),
-        _ => fold_char(out, c),
+    if c.is_ascii() {
+        out.push(if c == '\t' { ' ' } else { c.to_ascii_lowercase() });
+    } else if let Some(t) = looked_up(c) {
+        out.push_str(&t.folded);
+    } else {
+        fold_char(out, c);
     }
 }
 
@@ -668,14 +771,63 @@ mod tests {
             });
             assert_eq!(fold(s), slow, "{s:?}");
         }
-        // Every two-byte character (looked up) and every kana, alone and before a combining mark.
-        let chars = (0x80..0x800).chain(0x3040..0x3100).filter_map(char::from_u32);
-        for s in chars.flat_map(|c| [format!("a{c}b"), format!("{c}\u{301}"), format!("{c}\u{3099}")]) {
-            let slow: String = s.nfkc().fold(String::new(), |mut out, c| {
-                fold_char(&mut out, c);
-                out
-            });
-            assert_eq!(fold(&s), slow, "{s:?}");
+        // Every character looked up, and a sample of kanji, alone, between letters, before and
+        // after combining marks, next to characters that compose with U+0338, and doubled.
+        let chars = LOOKED_RANGES
+            .iter()
+            .flat_map(|r| r.clone())
+            .chain((0x4E00..=0x9FFF).step_by(97))
+            .filter_map(char::from_u32);
+        for c in chars {
+            for s in [
+                format!("a{c}b"),
+                format!("{c}\u{301}"),
+                format!("{c}\u{3099}"),
+                format!("e{c}\u{301}"),
+                format!("\u{301}{c}"),
+                format!("<{c}\u{338}"),
+                format!("{c}{c}"),
+                format!("é{c}ü"),
+            ] {
+                let slow = fold_by_nfkc(&s);
+                assert_eq!(fold(&s), slow, "{s:?}");
+                let letters: String = slow.chars().filter(|c| c.is_alphanumeric()).collect();
+                assert_eq!(folded_alphanumerics(&s), letters.as_bytes(), "{s:?}");
+            }
+        }
+    }
+
+    /// [`fold`] as it reads: NFKC, then each character folded.
+    fn fold_by_nfkc(s: &str) -> String {
+        s.nfkc().fold(String::new(), |mut out, c| {
+            fold_char(&mut out, c);
+            out
+        })
+    }
+
+    /// What lets [`inert`] characters stand apart: the ASCII they become is in no canonical
+    /// decomposition of two characters or more, so no composition takes it in; and the kanji
+    /// [`folds_alone`] takes as they stand are settled and fold to themselves.
+    #[test]
+    fn inert_ascii_composes_with_nothing() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut parts = Vec::new();
+            unicode_normalization::char::decompose_canonical(c, |d| parts.push(d));
+            if parts.len() > 1 {
+                for d in parts.into_iter().filter(char::is_ascii) {
+                    assert!(composes(d), "{c:?} decomposes with {d:?}");
+                }
+            }
+        }
+        for c in '\u{4E00}'..='\u{9FFF}' {
+            assert_eq!(is_nfkc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+            assert_eq!(
+                unicode_normalization::char::canonical_combining_class(c),
+                0,
+                "{c:?}"
+            );
+            assert_eq!(fold_by_nfkc(c.encode_utf8(&mut [0; 4])), c.to_string(), "{c:?}");
+            assert!(c.is_alphanumeric(), "{c:?}");
         }
     }
 
@@ -793,6 +945,14 @@ mod tests {
         #[test]
         fn is_collapsed_on_any_text(s in "(ab|cd e|  |[ a-z.\t\u{A0}\u{3000}é注\u{2028}\u{1}]){0,40}") {
             proptest::prop_assert_eq!(is_collapsed(&s), collapse_spaces(&s) == s);
+        }
+
+        #[test]
+        fn fold_of_any_text(s in "[a<=>.1 \u{A0}\u{2007}\u{2026}\u{2024}\u{3000}！１Ａéü’–\u{301}\u{338}\u{3099}かが注ｶﾞ\u{200B}\u{FB01}ª]{0,24}") {
+            let slow = fold_by_nfkc(&s);
+            proptest::prop_assert_eq!(fold(&s), slow.clone());
+            let letters: String = slow.chars().filter(|c| c.is_alphanumeric()).collect();
+            proptest::prop_assert_eq!(folded_alphanumerics(&s), letters.into_bytes());
         }
 
         #[test]

@@ -2,6 +2,7 @@
 //! them to trust (only the receiving provider's own).
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use super::{AuthStatus, Findings, Trust};
 use crate::address::on_suffix;
@@ -14,20 +15,23 @@ use crate::view::AuthField;
 /// other is read.
 #[derive(Debug)]
 struct MethodResult {
-    method: String,
+    /// One of [`AUTH_METHODS`].
+    method: &'static str,
     result: String,
-    /// The result with white space around `=` dropped, its properties read only for a summary
-    /// (a skipped mail's status needs none).
-    segment: String,
+    /// Where the result stands in its field's [`AuthResults::value`]: its properties are read
+    /// only for a summary (a skipped mail's status needs none).
+    segment: Range<usize>,
 }
 
 impl MethodResult {
-    /// The properties (`header.d=microsoft.com`), names and values lowercased.
-    fn props(&self) -> impl Iterator<Item = (String, String)> + '_ {
-        split_unquoted_ws(&self.segment)
+    /// The properties (`header.d=microsoft.com`), names and values lowercased, white space
+    /// around `=` dropped.
+    fn props(&self, value: &str) -> Vec<(String, String)> {
+        split_unquoted_ws(&tight_equals(&value[self.segment.clone()]))
             .skip(1)
             .filter_map(|t| t.split_once('='))
             .map(|(k, v)| (k.to_ascii_lowercase(), v.trim_matches('"').to_lowercase()))
+            .collect()
     }
 }
 
@@ -38,6 +42,8 @@ struct AuthResults {
     arc: bool,
     /// The authserv-id, lowercased; `None` when the value starts with a result (Outlook).
     id: Option<String>,
+    /// The value, comments dropped.
+    value: String,
     results: Vec<MethodResult>,
 }
 
@@ -59,7 +65,7 @@ const AUTH_PROPS: &[&str] = &["header.from", "header.d", "header.i", "smtp.mailf
 
 impl AuthResults {
     fn parse(field: &AuthField) -> AuthResults {
-        let value = strip_comments(&field.value);
+        let value = strip_comments(&field.value).into_owned();
         let mut segments = split_unquoted(&value, b';').into_iter().map(str::trim).peekable();
         // ARC fields start with the instance `i=N;`.
         if segments.peek().is_some_and(|s| is_arc_instance(s)) {
@@ -72,10 +78,22 @@ impl AuthResults {
             id = first.split_whitespace().next().map(str::to_lowercase);
             segments.next();
         }
-        let results = segments.filter_map(parse_method).collect();
+        let results = segments
+            .filter_map(|segment| {
+                let (method, result) = parse_method(segment)?;
+                // The segment is a slice of the value.
+                let start = segment.as_ptr().addr() - value.as_ptr().addr();
+                Some(MethodResult {
+                    method,
+                    result,
+                    segment: start..start + segment.len(),
+                })
+            })
+            .collect();
         AuthResults {
             arc: field.arc,
             id,
+            value,
             results,
         }
     }
@@ -206,7 +224,7 @@ impl AuthResults {
         let id = if self.arc { format!("ARC {id}") } else { id };
         let mut parts = vec![id];
         for r in &self.results {
-            let props: Vec<(String, String)> = r.props().collect();
+            let props = r.props(&self.value);
             let prop = AUTH_PROPS
                 .iter()
                 .find_map(|p| props.iter().find(|(k, _)| k == p))
@@ -221,35 +239,68 @@ impl AuthResults {
     }
 }
 
+/// `i=N`, white space anywhere ignored; read on the segment, no copy made, as it is for every
+/// field of every mail.
 fn is_arc_instance(segment: &str) -> bool {
-    let compact: String = segment.chars().filter(|c| !c.is_whitespace()).collect();
-    compact
-        .strip_prefix("i=")
-        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    let mut compact = segment.chars().filter(|c| !c.is_whitespace());
+    let mut digits = 0;
+    compact.next() == Some('i')
+        && compact.next() == Some('=')
+        && compact.all(|c| {
+            digits += 1;
+            c.is_ascii_digit()
+        })
+        && digits > 0
 }
 
-/// `spf=pass smtp.mailfrom=microsoft.com` → method, result, properties; None for a method not
-/// in [`AUTH_METHODS`]. Spaces around `=` and a method version (`dkim/1=pass`) are allowed.
-fn parse_method(segment: &str) -> Option<MethodResult> {
+/// `spf=pass smtp.mailfrom=microsoft.com` → method and result; None for a method not in
+/// [`AUTH_METHODS`]. Spaces around `=` and a method version (`dkim/1=pass`) are allowed.
+fn parse_method(segment: &str) -> Option<(&'static str, String)> {
     // The method starts the (trimmed) segment, white space only ever dropped after it: one
     // that starts with no method read is passed over before it is taken apart.
     let starts_known = |m: &&str| segment.get(..m.len()).is_some_and(|p| p.eq_ignore_ascii_case(m));
     if !AUTH_METHODS.iter().any(starts_known) {
         return None;
     }
-    let segment = tight_equals(segment);
-    let first = split_unquoted_ws(&segment).next()?;
+    let first = first_piece(segment);
     let (method, result) = first.split_once('=')?;
-    let method = method.split('/').next().unwrap_or("").trim().to_ascii_lowercase();
-    if !AUTH_METHODS.contains(&method.as_str()) {
-        return None;
+    let method = method.split('/').next().unwrap_or("").trim();
+    let method = AUTH_METHODS.iter().find(|m| m.eq_ignore_ascii_case(method))?;
+    Some((method, result.trim_matches('"').to_ascii_lowercase()))
+}
+
+/// The first piece of a trimmed segment with white space around each `=` dropped
+/// ([`tight_equals`]), split at white space outside double quotes ([`split_unquoted_ws`]), read
+/// on the segment itself: the piece ends at the first run of white space outside quotes with no
+/// `=` next to it (the others are dropped), and only the piece before it is tightened. A status
+/// reads this piece alone, of every result of every skipped mail.
+fn first_piece(segment: &str) -> Cow<'_, str> {
+    let (mut quoted, mut spaced) = (false, false);
+    let mut at = 0;
+    let end = loop {
+        let Some(c) = segment[at..].chars().next() else {
+            break segment.len();
+        };
+        if c == '"' {
+            quoted = !quoted;
+        } else if c.is_whitespace() {
+            // Tightened with the piece, wherever it stands (quoted white space too).
+            spaced = true;
+            let run_end = segment.len() - segment[at..].trim_start().len();
+            if !quoted && !segment[..at].ends_with('=') && !segment[run_end..].starts_with('=') {
+                break at;
+            }
+            at = run_end;
+            continue;
+        }
+        at += c.len_utf8();
+    };
+    let piece = &segment[..end];
+    if spaced {
+        tight_equals(piece)
+    } else {
+        Cow::Borrowed(piece)
     }
-    let result = result.trim_matches('"').to_ascii_lowercase();
-    Some(MethodResult {
-        method,
-        result,
-        segment: segment.into_owned(),
-    })
 }
 
 /// White space around each `=` dropped (what `\s*=\s*` → `=` does; read by hand, since it runs
@@ -466,6 +517,23 @@ mod tests {
         #[test]
         fn strip_comments_reads_as_by_char(s in "[a()\"\\\\;= é漢]{0,32}") {
             proptest::prop_assert_eq!(strip_comments(&s), strip_comments_by_char(&s));
+        }
+
+        #[test]
+        fn first_piece_is_that_of_the_tightened_segment(s in "[a=\" \t\u{a0}é/;]{0,24}") {
+            let s = s.trim();
+            let tightened = tight_equals(s);
+            let by_tightening = split_unquoted_ws(&tightened).next().unwrap_or("");
+            proptest::prop_assert_eq!(first_piece(s), by_tightening);
+        }
+
+        #[test]
+        fn arc_instance_is_i_and_digits_once_compact(s in "[i= \t1é]{0,8}") {
+            let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+            let expected = compact
+                .strip_prefix("i=")
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            proptest::prop_assert_eq!(is_arc_instance(&s), expected);
         }
 
         #[test]
