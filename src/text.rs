@@ -188,7 +188,7 @@ fn fold_runs<'a>(s: &'a str, mut visit: impl FnMut(Run<'a>)) {
             .map_or(bytes.len(), |p| i + 1 + p);
         // Most stretches fold character by character: NFKC would give them back unchanged
         // (accented letters, kana, kanji, quotes), or only replace characters that stand apart
-        // from their neighbours (`&nbsp;`, `…`, full-width digits), so it is skipped.
+        // from their neighbours (`&nbsp;`, `…`, the U+2000 spaces), so it is skipped.
         let stretch = &s[i..end];
         if stretch.chars().all(folds_alone) || is_nfkc_quick(stretch.chars()) == IsNormalized::Yes {
             visit(Run::Chars(stretch));

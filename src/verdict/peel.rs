@@ -54,16 +54,22 @@ struct Layer<'a> {
 impl<'a> Layer<'a> {
     /// A message with its links.
     fn new(view: Cow<'a, MessageView>, origin: Origin) -> Layer<'a> {
-        let layer = Layer::without_links(view, origin);
+        let layer = Layer::bare(view, origin, OnceCell::new());
         let _ = layer.linked.set(());
         layer
     }
 
-    fn without_links(view: Cow<'a, MessageView>, origin: Origin) -> Layer<'a> {
+    /// An inline original, without its links: made with the HTML links they come from, so
+    /// [`Layer::links`] can always fill them in.
+    fn without_links(view: MessageView, html_links: &'a [Link]) -> Layer<'a> {
+        Layer::bare(Cow::Owned(view), Origin::Inline, OnceCell::from(html_links))
+    }
+
+    fn bare(view: Cow<'a, MessageView>, origin: Origin, html_links: OnceCell<&'a [Link]>) -> Layer<'a> {
         Layer {
             view: RefCell::new(view),
             origin,
-            html_links: OnceCell::new(),
+            html_links,
             linked: OnceCell::new(),
             attached: OnceCell::new(),
             inline: OnceCell::new(),
@@ -110,13 +116,12 @@ impl<'a> Layer<'a> {
                 let view = self.view();
                 let html_links = *self.html_links.get_or_init(|| match &*view {
                     Cow::Borrowed(view) => forward::outer_html_links(view),
-                    // The only view owned here is an inline original, given its HTML's links.
+                    // Never reached: the only view owned here is an inline original, made with
+                    // its HTML's links (Layer::without_links).
                     Cow::Owned(_) => &[],
                 });
                 let (original, html_links) = forward::peel_inline(&view, html_links)?;
-                let layer = Layer::without_links(Cow::Owned(original), Origin::Inline);
-                let _ = layer.html_links.set(html_links);
-                Some(Box::new(layer))
+                Some(Box::new(Layer::without_links(original, html_links)))
             })
             .as_deref()
     }
