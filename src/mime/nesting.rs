@@ -255,10 +255,11 @@ fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
 fn message_types(raw: &[u8]) -> (usize, bool) {
     // (type, subtype, where the subtype's anchor starts in it). A case-insensitive search of the
     // names would leave aho-corasick without its SIMD prefilter; every letter case of a short
-    // anchor keeps it, and each hit is checked whole.
+    // anchor keeps it, and each hit is checked whole. The anchors' 25 variants keep it to the
+    // slim Teddy (32 at most), which reads twice the bytes a step of the fat one.
     const NAMES: [(&[u8], &[u8], usize); 3] = [
         (b"message", b"rfc822", 3),
-        (b"message", b"global", 2),
+        (b"message", b"global", 3),
         (b"multipart", b"digest", 2),
     ];
     static ANCHORS: LazyLock<(aho_corasick::AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
