@@ -2,18 +2,20 @@
 //! instructions a byte, and most of the bytes of a mail with an image or a PDF are that
 //! attachment, of which the view keeps only the name and type; it decodes quoted-printable text
 //! at some 44 a byte, and the view decodes that and base64 text again where the charset is one
-//! mail-parser does not know (UTF-8 among them). So the parser is handed a copy without the
-//! content lines of such parts (base64 parts, quoted-printable text parts), and the tree it
-//! builds is checked to be the one it would have built from the whole message (else the whole
-//! message is parsed); the view decodes the text parts taken out from their content, as
-//! mail-parser would have ([`super::qp`], [`super::base64`]), a quoted-printable one from the
-//! reading that checked it here.
+//! mail-parser does not know (UTF-8 among them); and it reads a text part without a transfer
+//! encoding byte by byte to its boundary and makes lossy UTF-8 of it, which the view decodes
+//! again where it is labelled UTF-8. So the parser is handed a copy without the content lines
+//! of such parts (base64 parts, text parts), and the tree it builds is checked to be the one it
+//! would have built from the whole message (else the whole message is parsed); the view decodes
+//! the text parts taken out from their content, as mail-parser would have ([`super::qp`],
+//! [`super::base64`]), a quoted-printable one from the reading that checked it here.
 //!
 //! Why the check is enough. A content run taken out starts right after a header block's blank
 //! line and ends at the line end before a line starting with `--` (or, for a message that is one
 //! text part, at the end). A base64 run holds only base64 letters, `=` and white space; a text
-//! run is read by mail-parser's decoder without failing (checked before) and holds no `--` and
-//! boundary of the tree (checked after). mail-parser reads forward, and goes back only to where
+//! run is read by mail-parser's decoder without failing (checked before for quoted-printable;
+//! without a transfer encoding it takes any byte) and holds no `--` and boundary of the tree
+//! (checked after). mail-parser reads forward, and goes back only to where
 //! a scan that failed started. Where the parsed copy has a part of the run's kind whose empty
 //! body sits exactly where a run was taken out, the parser reached that point by ending a header
 //! block there, which needs no byte past it, so it got there in the whole message too, in the
@@ -75,6 +77,8 @@ enum Kind {
     Base64Text,
     /// The quoted-printable content of a text part, which the view decodes itself.
     QuotedText,
+    /// The content of a text part without a transfer encoding, which the view reads itself.
+    PlainText,
 }
 
 /// Content runs smaller than this are left in: the copy costs more than decoding them.
@@ -113,9 +117,9 @@ pub(super) fn hollowed(raw: &[u8]) -> Option<Hollowed<'_>> {
     if let Some((head, start)) = part_head(raw, 0, usize::MAX)
         && head.text
     {
-        if head.quoted_printable {
-            runs.extend(text_run(raw, start, None, &mut 0));
-        } else if head.base64 && start + run_len(&raw[start..]) == raw.len() && raw.len() >= start + MIN_RUN {
+        if !head.base64 {
+            runs.extend(text_run(raw, start, None, &mut 0, head.quoted_printable));
+        } else if start + run_len(&raw[start..]) == raw.len() && raw.len() >= start + MIN_RUN {
             runs.push(Run {
                 start,
                 end: raw.len(),
@@ -138,12 +142,13 @@ pub(super) fn hollowed(raw: &[u8]) -> Option<Hollowed<'_>> {
                     start,
                     if part.text { Kind::Base64Text } else { Kind::Binary },
                 )
-            } else if part.text && part.quoted_printable {
+            } else if part.text && !part.base64 {
                 text_run(
                     raw,
                     start,
                     Some(raw[line..head].trim_ascii_end()),
                     &mut search_budget,
+                    part.quoted_printable,
                 )
             } else {
                 None
@@ -299,11 +304,18 @@ fn base64_run(raw: &[u8], start: usize, kind: Kind) -> Option<Run> {
     })
 }
 
-/// The quoted-printable content starting at `start`, up to the line end before the next line
-/// that starts with `delimiter` (the line that opened the part), or to the end without one;
-/// [`MIN_RUN`] bytes or more that mail-parser's decoder reads without failing, with that
-/// reading. The search scans at most `budget` bytes, which it takes from it.
-fn text_run(raw: &[u8], start: usize, delimiter: Option<&[u8]>, budget: &mut usize) -> Option<Run> {
+/// The content of a text part starting at `start`, up to the line end before the next line that
+/// starts with `delimiter` (the line that opened the part), or to the end without one;
+/// [`MIN_RUN`] bytes or more. Quoted-printable content (`quoted`) is one that mail-parser's
+/// decoder reads without failing, with that reading. The search scans at most `budget` bytes,
+/// which it takes from it.
+fn text_run(
+    raw: &[u8],
+    start: usize,
+    delimiter: Option<&[u8]>,
+    budget: &mut usize,
+    quoted: bool,
+) -> Option<Run> {
     let end = match delimiter {
         None => raw.len(),
         Some(delimiter) => {
@@ -324,6 +336,14 @@ fn text_run(raw: &[u8], start: usize, delimiter: Option<&[u8]>, budget: &mut usi
     if end < start + MIN_RUN {
         return None;
     }
+    if !quoted {
+        return Some(Run {
+            start,
+            end,
+            kind: Kind::PlainText,
+            read: None,
+        });
+    }
     let read = qp::read(&raw[start..end])?;
     Some(Run {
         start,
@@ -343,8 +363,8 @@ fn field_value<'a>(line: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
 impl<'a> Hollowed<'a> {
     /// Whether the tree parsed from the copy is the whole message's (see the module's notes):
     /// each run's place is the empty body of a part of its kind that is no attached message
-    /// (a base64 binary part, a base64 or quoted-printable text part), no boundary holds a line
-    /// end, and no quoted-printable run holds a delimiter.
+    /// (a base64 binary part, a text part of the run's transfer encoding), no boundary holds a
+    /// line end, and no text run holds a delimiter.
     pub(super) fn holds(&self, msg: &Message) -> bool {
         let mut found = vec![false; self.at.len()];
         let mut boundaries = Vec::new();
@@ -367,6 +387,7 @@ impl<'a> Hollowed<'a> {
                     (PartType::Binary(_) | PartType::InlineBinary(_), Encoding::Base64) => Kind::Binary,
                     (PartType::Text(_) | PartType::Html(_), Encoding::Base64) => Kind::Base64Text,
                     (PartType::Text(_) | PartType::Html(_), Encoding::QuotedPrintable) => Kind::QuotedText,
+                    (PartType::Text(_) | PartType::Html(_), Encoding::None) => Kind::PlainText,
                     _ => continue,
                 };
                 if part.offset_body != part.offset_end {
@@ -390,7 +411,7 @@ impl<'a> Hollowed<'a> {
                 found[run] = true;
             }
         }
-        // A quoted-printable decoder stops at `--` and the boundary wherever they show. Each
+        // The text decoders stop at `--` and the boundary wherever they show. Each
         // distinct boundary is searched in every such run: past a few times the message's bytes (a
         // hostile mail of many parts), the whole message is parsed instead.
         boundaries.sort_unstable();
@@ -398,7 +419,7 @@ impl<'a> Hollowed<'a> {
         let text_bytes: usize = self
             .runs
             .iter()
-            .filter(|r| r.kind == Kind::QuotedText)
+            .filter(|r| r.is_text())
             .map(|r| r.end - r.start)
             .sum();
         if boundaries.len().saturating_mul(text_bytes) > 4 * self.raw.len() {
@@ -409,7 +430,7 @@ impl<'a> Hollowed<'a> {
             .map(|b| [b"--", b.as_bytes()].concat())
             .collect();
         found.iter().all(|&f| f)
-            && self.runs.iter().filter(|r| r.kind == Kind::QuotedText).all(|r| {
+            && self.runs.iter().filter(|r| r.is_text()).all(|r| {
                 let content = &self.raw[r.start..r.end];
                 delimiters
                     .iter()
@@ -423,7 +444,7 @@ impl<'a> Hollowed<'a> {
         let kind = match part.encoding {
             Encoding::Base64 => Kind::Base64Text,
             Encoding::QuotedPrintable => Kind::QuotedText,
-            Encoding::None => return None,
+            Encoding::None => Kind::PlainText,
         };
         if !std::ptr::eq(msg.raw_message.as_ref(), self.bytes.as_slice())
             || part.offset_body != part.offset_end
@@ -443,6 +464,13 @@ impl<'a> Hollowed<'a> {
             line_end,
             read: run.read.as_ref(),
         })
+    }
+}
+
+impl Run {
+    /// Whether it was taken out of a text part read to its delimiter, not of base64 content.
+    fn is_text(&self) -> bool {
+        matches!(self.kind, Kind::QuotedText | Kind::PlainText)
     }
 }
 
@@ -530,7 +558,7 @@ mod tests {
             8 => "\r \n".to_owned(),
             _ => String::new(),
         };
-        let quoted = |ct: &str| {
+        let text = |ct: &str, cte: &str| {
             let mut text = qp_lines(1300, eol);
             match twist {
                 1 => text.insert_str(300, "=="),
@@ -543,10 +571,9 @@ mod tests {
                 11 => text.insert(700, '\r'),
                 _ => {}
             }
-            format!(
-                "Content-Type: {ct}{eol}{head}Content-Transfer-Encoding: quoted-printable{eol}{eol}{text}"
-            )
+            format!("Content-Type: {ct}{eol}{head}Content-Transfer-Encoding: {cte}{eol}{eol}{text}")
         };
+        let quoted = |ct: &str| text(ct, "quoted-printable");
         let base64 = |ct: &str| {
             format!("Content-Type: {ct}{eol}{head}Content-Transfer-Encoding: base64{eol}{eol}{data}")
         };
@@ -576,7 +603,10 @@ mod tests {
             11 => quoted("text/plain; charset=windows-1252"),
             12 => quoted("text/html"),
             13 => base64("text/html; charset=utf-8"),
-            _ => base64("text/plain; charset=windows-1252"),
+            14 => base64("text/plain; charset=windows-1252"),
+            15 => text("text/html; charset=utf-8", "8bit"),
+            16 => text("text/plain", "7bit"),
+            _ => text("text/plain; charset=windows-1252", "binary"),
         }
     }
 
@@ -611,7 +641,7 @@ mod tests {
         /// Wherever the copy is taken, it gives the view the whole message gives.
         #[test]
         fn a_hollowed_view_is_the_whole_messages(
-            parts in proptest::collection::vec((0..15usize, 0..12usize), 1..5),
+            parts in proptest::collection::vec((0..18usize, 0..12usize), 1..5),
             crlf: bool,
             mid_line: bool,
             fields in 0..4usize,
@@ -624,10 +654,10 @@ mod tests {
             }
         }
 
-        /// So too for a message that is one quoted-printable text part.
+        /// So too for a message that is one text part.
         #[test]
         fn a_hollowed_text_message_is_the_whole_one(
-            kind in 9..15usize,
+            kind in 9..18usize,
             twist in 0..12usize,
             crlf: bool,
             fields in 0..4usize,
@@ -687,6 +717,25 @@ mod tests {
             assert!(hollowed(&message(&[(10, 1)], eol, false)).is_none());
             // A delimiter in mid-line (not repaired here) ends the part for the decoder there.
             let raw = message(&[(10, 9)], eol, false);
+            assert_eq!(hollowed(&raw).unwrap().at.len(), 1);
+            assert_eq!(hollow_view(&raw), None);
+        }
+    }
+
+    #[test]
+    fn text_without_a_transfer_encoding_is_taken_out() {
+        for eol in ["\n", "\r\n"] {
+            let raw = message(&[(15, 0), (2, 0), (16, 0), (17, 3)], eol, false);
+            assert_eq!(hollowed(&raw).unwrap().at.len(), 4);
+            assert_eq!(hollow_view(&raw).unwrap(), full_view(&raw));
+            let single = format!("From: a@example.com{eol}Subject: s{eol}{}", part(15, 0, eol));
+            assert_eq!(hollowed(single.as_bytes()).unwrap().at.len(), 1);
+            assert_eq!(
+                hollow_view(single.as_bytes()).unwrap(),
+                full_view(single.as_bytes())
+            );
+            // A delimiter in mid-line (not repaired here) ends the part for the parser there.
+            let raw = message(&[(16, 9)], eol, false);
             assert_eq!(hollowed(&raw).unwrap().at.len(), 1);
             assert_eq!(hollow_view(&raw), None);
         }

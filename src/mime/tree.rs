@@ -175,10 +175,11 @@ fn part_text<'a>(
         Cow::Owned(decode_bytes(transfer(), charset.as_deref()))
     } else if let Some(taken) = &taken {
         let bytes = match (part.encoding, taken.read) {
-            (Encoding::QuotedPrintable, Some(read)) => read.mime(taken.line_end),
-            _ => base64::decode(taken.content),
+            (Encoding::QuotedPrintable, Some(read)) => Cow::Owned(read.mime(taken.line_end)),
+            (Encoding::None, _) => Cow::Borrowed(taken.content),
+            _ => Cow::Owned(base64::decode(taken.content)),
         };
-        Cow::Owned(parsers_text(part, bytes))
+        parsers_text(part, bytes)
     } else {
         Cow::Borrowed(parsed.as_ref())
     };
@@ -204,16 +205,17 @@ fn part_text<'a>(
 
 /// Decoded bytes of a text part as mail-parser makes them text: with its decoder for the
 /// charset, else as UTF-8, invalid sequences replaced.
-fn parsers_text(part: &MessagePart, bytes: Vec<u8>) -> String {
+fn parsers_text<'a>(part: &MessagePart, bytes: Cow<'a, [u8]>) -> Cow<'a, str> {
     let decoder = part
         .content_type()
         .and_then(|ct| ct.attribute("charset"))
         .and_then(|c| charset_decoder(c.as_bytes()));
-    match decoder {
-        Some(decoder) => parsers_decode(decoder, &bytes),
-        None => {
-            String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-        }
+    match (decoder, bytes) {
+        (Some(decoder), bytes) => Cow::Owned(parsers_decode(decoder, &bytes)),
+        (None, Cow::Borrowed(bytes)) => String::from_utf8_lossy(bytes),
+        (None, Cow::Owned(bytes)) => Cow::Owned(
+            String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        ),
     }
 }
 
