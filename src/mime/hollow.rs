@@ -46,7 +46,7 @@ use super::qp;
 use super::tree::{content_type_str, is_attached_message};
 use super::{MAIL_FIELDS, header_fields, is_one_of};
 
-/// A message without the content lines of its base64 parts and its quoted-printable text parts,
+/// A message without the content lines of its base64 parts and its text parts,
 /// and without its unread header fields.
 pub(super) struct Hollowed<'a> {
     /// The whole message.
@@ -256,14 +256,18 @@ fn part_head(raw: &[u8], head: usize, max_lines: usize) -> Option<(Head, usize)>
         if !matches!(line[0], b' ' | b'\t') {
             naming = line.get(..8).is_some_and(|n| n.eq_ignore_ascii_case(b"content-"));
         }
+        // The fields read below are Content-… ones (most of a top header is not).
+        if !naming {
+            line_start = line_end;
+            continue;
+        }
         // An attached message would be parsed from its content (the tree is checked for it
         // anyway; this spares parsing twice). Only the fields that can name it are looked at:
         // the dots of a top header's Received and DKIM fields cost more than the rest of it.
-        let eml = naming
-            && memchr::memchr_iter(b'.', line).any(|at| {
-                line.get(at + 1..at + 4)
-                    .is_some_and(|w| w.eq_ignore_ascii_case(b"eml"))
-            });
+        let eml = memchr::memchr_iter(b'.', line).any(|at| {
+            line.get(at + 1..at + 4)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"eml"))
+        });
         if eml {
             return None;
         }
