@@ -13,7 +13,6 @@ use std::sync::LazyLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use memchr::memmem::Finder;
-use regex::bytes::Regex;
 
 use crate::error::{IoKind, ReadError};
 
@@ -581,9 +580,6 @@ fn holds_a_message(body: &[u8]) -> bool {
 /// as ctime and the mbox writers put them. `From the station at 9 am, walk north` and `From me,
 /// 2 apples` are body text.
 fn is_separator(line: &[u8]) -> bool {
-    static TIME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(^|[^0-9])[0-9]{1,2}:[0-9]{2}").unwrap());
-    static YEAR: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(^|[^0-9])(19|20)[0-9]{2}([^0-9]|$)").unwrap());
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     if line.len() >= 512 || line.len() < 5 {
         return false;
@@ -597,8 +593,52 @@ fn is_separator(line: &[u8]) -> bool {
         && sender
             .iter()
             .all(|&b| b.is_ascii_graphic() && !matches!(b, b',' | b';' | b'(' | b')' | b'"'));
+    // The tail starts with the space, so a time or year never starts it.
     let tail = &rest[space..];
-    address_like && TIME.is_match(tail) && YEAR.is_match(tail)
+    address_like && has_time(tail) && has_year(tail)
+}
+
+/// A time `h:mm` or `hh:mm` not preceded by a digit.
+fn has_time(tail: &[u8]) -> bool {
+    let digit = |i: usize| tail.get(i).is_some_and(u8::is_ascii_digit);
+    (1..tail.len()).any(|i| {
+        let hour = if digit(i + 1) { 2 } else { 1 };
+        digit(i)
+            && tail.get(i + hour) == Some(&b':')
+            && digit(i + hour + 1)
+            && digit(i + hour + 2)
+            && ends_in_non_digit(&tail[..i])
+    })
+}
+
+/// A year 19xx or 20xx standing apart from other digits.
+fn has_year(tail: &[u8]) -> bool {
+    (1..tail.len()).any(|i| {
+        (tail[i..].starts_with(b"19") || tail[i..].starts_with(b"20"))
+            && tail
+                .get(i + 2..i + 4)
+                .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+            && starts_with_non_digit(&tail[i + 4..])
+            && ends_in_non_digit(&tail[..i])
+    })
+}
+
+/// Whether `bytes` ends with a character (well-formed UTF-8) that is no ASCII digit, as the
+/// `[^0-9]` of a Unicode regex before a match reads it.
+fn ends_in_non_digit(bytes: &[u8]) -> bool {
+    (1..=bytes.len().min(4)).any(|n| {
+        std::str::from_utf8(&bytes[bytes.len() - n..])
+            .is_ok_and(|c| c.chars().count() == 1 && !c.starts_with(|c: char| c.is_ascii_digit()))
+    })
+}
+
+/// Whether `bytes` is empty or starts with a character (well-formed UTF-8) that is no ASCII
+/// digit, as `([^0-9]|$)` after a match reads it.
+fn starts_with_non_digit(bytes: &[u8]) -> bool {
+    match bytes.utf8_chunks().next() {
+        None => true,
+        Some(chunk) => chunk.valid().chars().next().is_some_and(|c| !c.is_ascii_digit()),
+    }
 }
 
 /// Whether the separator whose line ends `before` comes at the start of the data or after a
@@ -945,6 +985,27 @@ mod tests {
                 read(mail, 20, first)[0].data.as_ref().unwrap_err(),
                 &ReadError::TooLarge { max_size: 20 }
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// The separator test reads a line as the two regexes it replaced (a time, a year, each
+        /// apart from other digits, in a Unicode regex's idea of a character) did.
+        #[test]
+        fn separator_dates_read_as_the_regexes(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    &b" "[..], b"1", b"9", b"0", b"19", b"20", b":", b"12:34", b"a", b"\xc3\xa9",
+                    b"\xc3", b"\xa9", b"\xe3\x81\x82", b"\xff", b"\xf0\x9f\x98\x80", b"\r",
+                ]),
+                0..14,
+            ),
+        ) {
+            let tail = [&b" "[..], &pieces.concat()].concat();
+            let time = regex::bytes::Regex::new(r"(^|[^0-9])[0-9]{1,2}:[0-9]{2}").unwrap();
+            let year = regex::bytes::Regex::new(r"(^|[^0-9])(19|20)[0-9]{2}([^0-9]|$)").unwrap();
+            proptest::prop_assert_eq!(has_time(&tail), time.is_match(&tail), "{:?}", tail);
+            proptest::prop_assert_eq!(has_year(&tail), year.is_match(&tail), "{:?}", tail);
         }
     }
 

@@ -187,6 +187,11 @@ pub fn mask_key(key: &str) -> String {
 pub fn mask_keys_in(text: &str) -> std::borrow::Cow<'_, str> {
     static KEY: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?i)\b[A-Z0-9]{5}(?:-[A-Z0-9]{5}){4}\b").unwrap());
+    // A key is 29 bytes or more with four dashes: most text has no place for one.
+    let dashes = memchr::memchr_iter(b'-', text.as_bytes()).take(4).count();
+    if text.len() < 29 || dashes < 4 {
+        return text.into();
+    }
     KEY.replace_all(text, |c: &regex::Captures| mask_key(&c[0]))
 }
 
@@ -318,6 +323,15 @@ mod tests {
             "Key *****-*****-*****-*****-6YFCG for you"
         );
         assert_eq!(mask_keys_in("order 1234567890"), "order 1234567890");
+        // The shortest key there is, with nothing around it.
+        assert_eq!(
+            mask_keys_in("ABCDE-FGHIJ-KLMNO-PQRST-6YFCG"),
+            "*****-*****-*****-*****-6YFCG"
+        );
+        assert_eq!(
+            mask_keys_in("ABCDE-FGHIJ-KLMNO-PQRST-6YFC"),
+            "ABCDE-FGHIJ-KLMNO-PQRST-6YFC"
+        );
     }
 
     #[test]

@@ -1,11 +1,12 @@
-//! Running the pipeline over many messages on all cores, records in input order. A reader
-//! thread streams messages in batches over a bounded channel while the worker pool classifies
-//! the batches before it, a few at a time, so memory stays bounded whatever the mailbox size.
+//! Running the pipeline over many messages on all cores, records in input order. Each worker
+//! takes the next batch of messages from the input itself (reading the next buffer when it is
+//! due), classifies it while its bytes are still in that core's cache and hands the records to
+//! the calling thread, which writes them in input order. A worker waits while it is too far
+//! ahead of the writing, so memory stays bounded whatever the mailbox size.
 
 use std::collections::VecDeque;
 use std::sync::mpsc;
-
-use rayon::prelude::*;
+use std::sync::{Condvar, Mutex, PoisonError};
 
 use crate::error::ReadError;
 use crate::input::RawMessage;
@@ -14,13 +15,11 @@ use crate::{Options, Record, classify};
 /// Most messages in one batch.
 const BATCH_MESSAGES: usize = 256;
 /// Most bytes in one batch, as in one read buffer ([`crate::input`]), where a batch also ends:
-/// with [`IN_FLIGHT`] batches and the reader's, a few times this is held, and the bytes are still
-/// in the cache when a worker reads them.
+/// with [`IN_FLIGHT`] batches, a few times this is held.
 const BATCH_BYTES: usize = 1 << 20;
-/// Batches being classified or waiting to be written, besides the one the reader is filling:
-/// enough work queued behind a batch with a slow message that the other workers don't run dry
-/// while it is waited for.
-const IN_FLIGHT: usize = 8;
+/// Batches taken but not yet written: enough that the other workers go on while one works on a
+/// batch with a slow message, few enough that memory stays small.
+const IN_FLIGHT: u64 = 16;
 /// Worker stack size: mail-parser recurses on nested parts.
 const WORKER_STACK: usize = 32 << 20;
 
@@ -40,86 +39,194 @@ pub fn run<I, E>(
 where
     I: Iterator<Item = RawMessage> + Send,
 {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.min(MAX_JOBS))
-        .stack_size(WORKER_STACK)
-        .thread_name(|i| format!("msorder-worker-{i}"))
-        .build();
+    let jobs = match jobs {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    }
+    .min(MAX_JOBS);
     // Patterns over several records (account takeover) are marked between classifying and
     // writing; the window keeps input order and holds a bounded number of records.
     let mut window = crate::takeover::Window::default();
     let mut sink_marked = |record| window.push(record, &mut sink);
-    let Ok(pool) = pool else {
-        guarded(messages).try_for_each(|m| sink_marked(record_for(&m, opts)))?;
-        return window.finish(&mut sink);
-    };
-    // Left here for this thread should the reader thread not start.
-    let messages = std::sync::Mutex::new(Some(messages));
-    let take = || messages.lock().ok().and_then(|mut m| m.take());
+    let input = Mutex::new(Batches {
+        messages: guarded(messages),
+        carried: None,
+        next: 0,
+        ended: false,
+    });
+    let gate = Gate::default();
     std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::sync_channel::<Vec<RawMessage>>(1);
-        let reader = std::thread::Builder::new().name("msorder-reader".into());
-        let spawned = reader.spawn_scoped(scope, move || {
-            let Some(messages) = take() else {
-                return;
-            };
-            let mut batch = Vec::new();
-            let mut bytes = 0;
-            let mut buffer = None;
-            for message in guarded(messages) {
-                let data = message.data.as_ref().ok();
-                // A batch holds messages of one read buffer: the batches in flight pin no more
-                // buffers than there are batches.
-                let other_buffer = data
-                    .and_then(|d| d.buffer_id())
-                    .is_some_and(|id| buffer.replace(id).is_some_and(|b| b != id));
-                let full = batch.len() >= BATCH_MESSAGES || bytes >= BATCH_BYTES;
-                if (other_buffer || full) && !batch.is_empty() {
-                    bytes = 0;
-                    if tx.send(std::mem::take(&mut batch)).is_err() {
-                        return;
-                    }
-                }
-                bytes += data.map_or(0, |d| d.len());
-                batch.push(message);
+        let (tx, rx) = mpsc::channel();
+        let mut started = 0;
+        for i in 0..jobs {
+            let tx = tx.clone();
+            let (input, gate) = (&input, &gate);
+            let spawned = std::thread::Builder::new()
+                .name(format!("msorder-worker-{i}"))
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, move || work(input, gate, opts, &tx));
+            if spawned.is_err() {
+                break;
             }
-            if !batch.is_empty() {
-                let _ = tx.send(batch);
-            }
-        });
-        if spawned.is_err() {
-            let messages = take().into_iter().flat_map(guarded);
-            return messages
-                .map(|m| record_for(&m, opts))
-                .try_for_each(&mut sink_marked);
+            started += 1;
         }
-        // Batches are classified as pool jobs while earlier ones are written out, so neither a
-        // batch's slowest message nor the writing leaves a core idle; records still go out in
-        // input order, and memory stays bounded by the batches in flight.
-        pool.in_place_scope(|jobs| {
-            let mut pending = VecDeque::new();
-            let mut write = |done: mpsc::Receiver<Vec<Record>>| {
-                // Empty only if the job panicked, which the scope then raises.
-                done.recv()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .try_for_each(&mut sink_marked)
-            };
-            for batch in rx {
-                let (tx, done) = mpsc::sync_channel(1);
-                jobs.spawn(move |_| {
-                    let records: Vec<Record> = batch.par_iter().map(|m| record_for(m, opts)).collect();
-                    let _ = tx.send(records);
-                });
-                pending.push_back(done);
-                if pending.len() > IN_FLIGHT {
-                    pending.pop_front().map_or(Ok(()), &mut write)?;
+        drop(tx);
+        if started == 0 {
+            while let Some((_, batch)) = lock(&input).take() {
+                batch.iter().try_for_each(|m| sink_marked(record_for(m, opts)))?;
+            }
+            return Ok(());
+        }
+        // Batches come in any order; each is written once those before it are.
+        let mut written = 0;
+        let mut done: VecDeque<Option<Vec<Record>>> = VecDeque::new();
+        for (seq, records) in rx {
+            // Below IN_FLIGHT: no batch is taken further ahead.
+            let at = (seq - written) as usize;
+            if done.len() <= at {
+                done.resize_with(at + 1, || None);
+            }
+            done[at] = Some(records);
+            while let Some(Some(_)) = done.front() {
+                let records = done.pop_front().flatten().unwrap_or_default();
+                written += 1;
+                gate.written(written);
+                let out = records.into_iter().try_for_each(&mut sink_marked);
+                if out.is_err() {
+                    gate.stop();
+                    return out;
                 }
             }
-            pending.into_iter().try_for_each(write)
-        })
+        }
+        // Fewer batches than were taken only if a worker panicked, which the scope then raises.
+        Ok(())
     })?;
     window.finish(&mut sink)
+}
+
+/// One worker: take a batch, classify it, hand the records on, until the input ends or the
+/// writing stops.
+fn work<I: Iterator<Item = RawMessage>>(
+    input: &Mutex<Batches<I>>,
+    gate: &Gate,
+    opts: &Options,
+    tx: &mpsc::Sender<(u64, Vec<Record>)>,
+) {
+    // However this worker ends, none waits for it at the gate.
+    let _stop = StopOnExit(gate);
+    loop {
+        let taken = {
+            let mut input = lock(input);
+            if !gate.wait_for(input.next) {
+                return;
+            }
+            input.take()
+        };
+        let Some((seq, batch)) = taken else {
+            return;
+        };
+        let records = batch.iter().map(|m| record_for(m, opts)).collect();
+        // The batch's read buffer is free to be read into again before the records go out.
+        drop(batch);
+        if tx.send((seq, records)).is_err() {
+            return;
+        }
+    }
+}
+
+/// The input, taken a batch at a time, each batch numbered in input order.
+struct Batches<I> {
+    messages: I,
+    /// A message read but left for the next batch: it lies in another read buffer.
+    carried: Option<RawMessage>,
+    /// The number of the next batch.
+    next: u64,
+    ended: bool,
+}
+
+impl<I: Iterator<Item = RawMessage>> Batches<I> {
+    /// The next batch and its number; None at the end of the input.
+    fn take(&mut self) -> Option<(u64, Vec<RawMessage>)> {
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        let mut buffer = None;
+        while let Some(message) = self.carried.take().or_else(|| self.read()) {
+            let data = message.data.as_ref().ok();
+            // A batch holds messages of one read buffer: the batches in flight pin no more
+            // buffers than there are batches.
+            let other_buffer = data
+                .and_then(|d| d.buffer_id())
+                .is_some_and(|id| buffer.replace(id).is_some_and(|b| b != id));
+            let full = batch.len() >= BATCH_MESSAGES || bytes >= BATCH_BYTES;
+            if (other_buffer || full) && !batch.is_empty() {
+                self.carried = Some(message);
+                break;
+            }
+            bytes += data.map_or(0, |d| d.len());
+            batch.push(message);
+        }
+        if batch.is_empty() {
+            return None;
+        }
+        self.next += 1;
+        Some((self.next - 1, batch))
+    }
+
+    /// The next message; never asks the input again once it has ended.
+    fn read(&mut self) -> Option<RawMessage> {
+        let message = (!self.ended).then(|| self.messages.next()).flatten();
+        self.ended = message.is_none();
+        message
+    }
+}
+
+/// How far the writing has come, so that workers keep within [`IN_FLIGHT`] batches of it.
+#[derive(Default)]
+struct Gate {
+    state: Mutex<Progress>,
+    moved: Condvar,
+}
+
+#[derive(Default)]
+struct Progress {
+    /// Batches written.
+    written: u64,
+    /// No more batches are to be taken.
+    stopped: bool,
+}
+
+impl Gate {
+    /// Wait until batch `seq` may be taken; false once no more are.
+    fn wait_for(&self, seq: u64) -> bool {
+        let mut state = lock(&self.state);
+        while !state.stopped && seq >= state.written + IN_FLIGHT {
+            state = self.moved.wait(state).unwrap_or_else(PoisonError::into_inner);
+        }
+        !state.stopped
+    }
+
+    fn written(&self, written: u64) {
+        lock(&self.state).written = written;
+        self.moved.notify_all();
+    }
+
+    fn stop(&self) {
+        lock(&self.state).stopped = true;
+        self.moved.notify_all();
+    }
+}
+
+struct StopOnExit<'a>(&'a Gate);
+
+impl Drop for StopOnExit<'_> {
+    fn drop(&mut self) {
+        self.0.stop();
+    }
+}
+
+/// A lock whose holder panicked is still good: the panic is raised when the scope ends.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The messages, with a panic inside a reader (a bug) turned into one error record for the

@@ -2,6 +2,7 @@
 //! (`excel`), a byte order mark, CRLF, the header in the reader's language and a last column
 //! with the verdict in words (labels and reason ids keep their own columns for filters).
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use super::Style;
@@ -45,18 +46,18 @@ impl<W: Write> CsvWriter<W> {
     }
 
     pub(super) fn write(&mut self, r: &Record) -> io::Result<()> {
-        let cells = Field::ALL.iter().map(|f| cell(r, *f));
-        match self.excel {
-            Some(w) => {
-                let describe = (w.label)(r.label).describe;
-                let verdict = match &r.error {
-                    Some(e) => format!("{describe}: {}", (w.error)(e)),
-                    None => describe.to_owned(),
-                };
-                Ok(self.csv.write_record(cells.chain([verdict]))?)
-            }
-            None => Ok(self.csv.write_record(cells)?),
+        // Cell by cell, each borrowed from the record where it can be: no row of owned cells.
+        for field in Field::ALL {
+            self.csv.write_field(cell(r, field).as_bytes())?;
         }
+        if let Some(w) = self.excel {
+            let describe = (w.label)(r.label).describe;
+            match &r.error {
+                Some(e) => self.csv.write_field(format!("{describe}: {}", (w.error)(e)))?,
+                None => self.csv.write_field(describe)?,
+            }
+        }
+        Ok(self.csv.write_record(std::iter::empty::<&[u8]>())?)
     }
 
     pub(super) fn flush(&mut self) -> io::Result<()> {
@@ -69,52 +70,60 @@ impl<W: Write> CsvWriter<W> {
 }
 
 /// One cell; text from the mail is neutralised.
-fn cell(r: &Record, field: Field) -> String {
-    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
-    let text = |o: &Option<String>| neutralise(&opt(o));
+fn cell(r: &Record, field: Field) -> Cow<'_, str> {
+    fn opt(o: &Option<String>) -> &str {
+        o.as_deref().unwrap_or_default()
+    }
+    let text = |o| neutralise(opt(o));
     match field {
         Field::Source => neutralise(&r.source),
-        Field::Index => r.index.to_string(),
+        Field::Index => r.index.to_string().into(),
         Field::MessageId => text(&r.message_id),
-        Field::Date => opt(&r.date),
+        Field::Date => opt(&r.date).into(),
         Field::From => text(&r.from),
         Field::Subject => text(&r.subject),
-        Field::Label => r.label.as_str().to_owned(),
-        Field::OrderNumber => opt(&r.order_number),
-        Field::OrderDate => opt(&r.order_date),
-        Field::Products => neutralise(&r.products.join(LIST_SEPARATOR)),
-        Field::Total => opt(&r.total),
-        Field::Currency => opt(&r.currency),
+        Field::Label => r.label.as_str().into(),
+        Field::OrderNumber => opt(&r.order_number).into(),
+        Field::OrderDate => opt(&r.order_date).into(),
+        Field::Products => neutralise(&r.products.join(LIST_SEPARATOR)).into_owned().into(),
+        Field::Total => opt(&r.total).into(),
+        Field::Currency => opt(&r.currency).into(),
         Field::Payment => text(&r.payment),
         Field::ProductKey => text(&r.product_key),
-        Field::Forwarded => r.forwarded.to_string(),
+        Field::Forwarded => if r.forwarded { "true" } else { "false" }.into(),
         // Its stable id, as JSON writes it.
-        Field::Authentication => serde_json::to_value(r.authentication)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
+        Field::Authentication => match serde_json::to_value(r.authentication) {
+            Ok(serde_json::Value::String(id)) => id.into(),
+            _ => "".into(),
+        },
         Field::Reasons => r
             .reasons
             .iter()
             .map(|x| x.id.as_str())
             .collect::<Vec<_>>()
-            .join(LIST_SEPARATOR),
-        Field::Error => neutralise(&r.error.as_ref().map(ToString::to_string).unwrap_or_default()),
-        Field::LaterPrice => opt(&r.later_price),
-        Field::LaterCurrency => opt(&r.later_currency),
+            .join(LIST_SEPARATOR)
+            .into(),
+        Field::Error => match &r.error {
+            Some(e) => neutralise(&e.to_string()).into_owned().into(),
+            None => "".into(),
+        },
+        Field::LaterPrice => opt(&r.later_price).into(),
+        Field::LaterCurrency => opt(&r.later_currency).into(),
     }
 }
 
 /// A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a
 /// leading apostrophe (OWASP's advice), so it shows as text.
-pub fn neutralise(cell: &str) -> String {
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
     if cell == "-" {
         // stdin's source name: a lone dash is no formula.
-        return cell.to_owned();
+        return cell.into();
     }
     match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠') => format!("'{cell}"),
-        _ => cell.to_owned(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠') => {
+            format!("'{cell}").into()
+        }
+        _ => cell.into(),
     }
 }
 
