@@ -350,18 +350,33 @@ fn original_html_links<'l>(html_text: &str, html_links: &'l [Link], html_start: 
     &html_links[first..]
 }
 
-/// `haystack.find(needle)`, for a needle not empty: a short one is looked for at each of its first
-/// byte, which costs less than setting up the general search (most link texts are short words).
+/// `haystack.find(needle)`, for a needle not empty: looked for at each of its first byte, which
+/// costs less than setting up the general search (link texts are short, or found soon). A short
+/// needle is compared at every candidate, which stays linear in the haystack; a long one at the
+/// first few, then by the general search from the next candidate on, so that a haystack of
+/// near misses costs no more than that search.
 fn find(haystack: &str, needle: &str) -> Option<usize> {
-    // Short enough that comparing at each candidate stays linear in the haystack.
     const SHORT: usize = 16;
+    /// Candidates a long needle is compared at before the general search takes over.
+    const TRIED: usize = 32;
     let (hay, wanted) = (haystack.as_bytes(), needle.as_bytes());
-    match wanted.first() {
-        Some(&first) if wanted.len() <= SHORT => {
-            memchr::memchr_iter(first, hay).find(|&at| hay[at..].starts_with(wanted))
-        }
-        _ => haystack.find(needle),
+    let Some(&first) = wanted.first() else {
+        return Some(0);
+    };
+    let mut candidates = memchr::memchr_iter(first, hay);
+    if wanted.len() <= SHORT {
+        return candidates.find(|&at| hay[at..].starts_with(wanted));
     }
+    if let Some(at) = candidates
+        .by_ref()
+        .take(TRIED)
+        .find(|&at| hay[at..].starts_with(wanted))
+    {
+        return Some(at);
+    }
+    // A match starts at a candidate: the next one is where the needle's first character starts.
+    let from = candidates.next()?;
+    haystack[from..].find(needle).map(|at| from + at)
 }
 
 fn unquoted_from(lines: &[&str], at: usize) -> String {
@@ -390,7 +405,16 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn find_is_str_find(hay in "[ab注\n]{0,40}", needle in "[ab注]{1,20}") {
+        fn find_is_str_find(hay in "[ab注\n]{0,60}", needle in "[ab注]{1,30}") {
+            proptest::prop_assert_eq!(find(&hay, &needle), hay.find(&*needle));
+        }
+
+        /// Needles cut from the haystack, long ones included: found where `str::find` finds them.
+        #[test]
+        fn found_needles_are_where_str_find_finds_them(hay in "[ab注\n]{1,60}", from in 0usize..60, len in 1usize..40) {
+            let chars: Vec<char> = hay.chars().collect();
+            let from = from % chars.len();
+            let needle: String = chars[from..].iter().take(len).collect();
             proptest::prop_assert_eq!(find(&hay, &needle), hay.find(&*needle));
         }
     }
