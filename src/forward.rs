@@ -68,9 +68,9 @@ struct Block {
 }
 
 /// The first quoted header block: a From and a Subject or Date, after a separator line or not.
-fn find_block(lines: &[&str]) -> Option<Block> {
-    for (i, line) in lines.iter().enumerate() {
-        let line = unquote(line);
+fn find_block(lines: &mut Lines) -> Option<Block> {
+    for i in 0.. {
+        let line = unquote(lines.get(i)?);
         if !may_open_block(line) {
             continue;
         }
@@ -122,14 +122,15 @@ fn may_open_block(line: &str) -> bool {
     !settled || OPENINGS.contains(&first.to_ascii_lowercase())
 }
 
-fn parse_block(lines: &[&str], start: usize) -> Option<Block> {
+fn parse_block(lines: &mut Lines, start: usize) -> Option<Block> {
     let mut quoted = Quoted::default();
     let mut to = None;
     let mut seen = 0;
     let mut end = start;
     let mut j = start;
-    while j < lines.len().min(start + MAX_HEADER_LINES) {
-        let line = lines[j];
+    while j < start + MAX_HEADER_LINES
+        && let Some(line) = lines.get(j)
+    {
         let folded = fold_line(unquote(line));
         j += 1;
         end = j;
@@ -150,7 +151,7 @@ fn parse_block(lines: &[&str], start: usize) -> Option<Block> {
         let mut value = raw_value(unquote(line));
         // HTML forwards put a label and its value in neighbouring cells, rendered one per line.
         if rest.is_empty()
-            && let Some(next) = lines.get(j).map(|l| unquote(l))
+            && let Some(next) = lines.get(j).map(unquote)
             && !next.trim().is_empty()
             && label_field(&fold_line(next)).is_none()
         {
@@ -264,24 +265,28 @@ pub fn peel_inline<'l>(outer: &MessageView, html_links: &'l [Link]) -> Option<(M
     if !has_sender_label(&outer.text) && !has_sender_label(&outer.html_text) {
         return None;
     }
-    let text_lines = lines_of(&outer.text);
-    let html_lines = lines_of(&outer.html_text);
-    let (text, html_at, block) = match find_block(&text_lines) {
+    let mut text_lines = Lines::new(&outer.text);
+    let mut html_lines = Lines::new(&outer.html_text);
+    let (text, html_at, block) = match find_block(&mut text_lines) {
         Some(block) => {
-            let html_at = find_block(&html_lines).map(|h| h.end);
-            (unquoted_from(&text_lines, block.end), html_at, block)
+            let html_at = find_block(&mut html_lines).map(|h| h.end);
+            (
+                unquoted_from(&outer.text, text_lines.offset(block.end)),
+                html_at,
+                block,
+            )
         }
         None => {
-            let block = find_block(&html_lines)?;
+            let block = find_block(&mut html_lines)?;
             (String::new(), Some(block.end), block)
         }
     };
     let Block { quoted, to, .. } = block;
-    let html_text = html_at
-        .map(|at| unquoted_from(&html_lines, at))
-        .unwrap_or_default();
     // Where the HTML can't be split, all its links stay: a fake's link must not get lost.
-    let html_start = html_at.map_or(0, |at| offset_of_line(&outer.html_text, &html_lines, at));
+    let html_start = html_at.map_or(0, |at| html_lines.offset(at));
+    let html_text = html_at
+        .map(|_| unquoted_from(&outer.html_text, html_start))
+        .unwrap_or_default();
     let html_links = original_html_links(&outer.html_text, html_links, html_start);
     let original = MessageView {
         from: Some(quoted.from.clone()),
@@ -296,27 +301,61 @@ pub fn peel_inline<'l>(outer: &MessageView, html_links: &'l [Link]) -> Option<(M
     Some((original, html_links))
 }
 
-/// `text.lines()`, collected: split at each `\n` found by `memchr` over the whole text rather
-/// than searched for line by line, a `\r` before it cut.
-fn lines_of(text: &str) -> Vec<&str> {
-    let mut lines = Vec::new();
+/// `text.lines()`: split at each `\n` found by `memchr`, a `\r` before it cut.
+fn split_lines(text: &str) -> impl Iterator<Item = &str> {
     let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
-        let line = &text[start..end];
-        lines.push(line.strip_suffix('\r').unwrap_or(line));
-        start = end + 1;
-    }
-    if start < text.len() {
-        lines.push(&text[start..]);
-    }
-    lines
+    std::iter::from_fn(move || next_line(text, &mut start))
 }
 
-/// Byte offset in `text` where line `at` of `lines` (its `lines()`) starts.
-fn offset_of_line(text: &str, lines: &[&str], at: usize) -> usize {
-    lines
-        .get(at)
-        .map_or(text.len(), |line| line.as_ptr() as usize - text.as_ptr() as usize)
+/// The line of `text` that starts at `start`, which is moved on to the next one's start.
+fn next_line<'a>(text: &'a str, start: &mut usize) -> Option<&'a str> {
+    let rest = text.get(*start..).filter(|rest| !rest.is_empty())?;
+    Some(match memchr::memchr(b'\n', rest.as_bytes()) {
+        Some(end) => {
+            *start += end + 1;
+            let line = &rest[..end];
+            line.strip_suffix('\r').unwrap_or(line)
+        }
+        None => {
+            *start = text.len();
+            rest
+        }
+    })
+}
+
+/// A text's lines ([`split_lines`]), split as far as they are asked for: a quoted block stands
+/// near the top of what each forwarder wrote, and a layer's rest, however long, need not be
+/// split to find it (each layer of a long chain would split it again).
+struct Lines<'a> {
+    text: &'a str,
+    split: Vec<&'a str>,
+    /// Where the first line not yet split starts.
+    next: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Lines<'a> {
+        Lines {
+            text,
+            split: Vec::new(),
+            next: 0,
+        }
+    }
+
+    /// Line `i`, if the text has as many.
+    fn get(&mut self, i: usize) -> Option<&'a str> {
+        while self.split.len() <= i {
+            self.split.push(next_line(self.text, &mut self.next)?);
+        }
+        Some(self.split[i])
+    }
+
+    /// Byte offset in the text where line `at` starts: its end when there is no such line.
+    fn offset(&mut self, at: usize) -> usize {
+        self.get(at).map_or(self.text.len(), |line| {
+            line.as_ptr() as usize - self.text.as_ptr() as usize
+        })
+    }
 }
 
 /// The HTML links (`html_links`, rendered in `html_text`) that belong to the original: those
@@ -350,25 +389,41 @@ fn original_html_links<'l>(html_text: &str, html_links: &'l [Link], html_start: 
     &html_links[first..]
 }
 
-/// `haystack.find(needle)`, for a needle not empty: a short one is looked for at each of its first
-/// byte, which costs less than setting up the general search (most link texts are short words).
+/// `haystack.find(needle)`, for a needle not empty: looked for at each of its first byte, which
+/// costs less than setting up the general search (link texts are short, or found soon). A short
+/// needle is compared at every candidate, which stays linear in the haystack; a long one at the
+/// first few, then by the general search from the next candidate on, so that a haystack of
+/// near misses costs no more than that search.
 fn find(haystack: &str, needle: &str) -> Option<usize> {
-    // Short enough that comparing at each candidate stays linear in the haystack.
     const SHORT: usize = 16;
+    /// Candidates a long needle is compared at before the general search takes over.
+    const TRIED: usize = 32;
     let (hay, wanted) = (haystack.as_bytes(), needle.as_bytes());
-    match wanted.first() {
-        Some(&first) if wanted.len() <= SHORT => {
-            memchr::memchr_iter(first, hay).find(|&at| hay[at..].starts_with(wanted))
-        }
-        _ => haystack.find(needle),
+    let Some(&first) = wanted.first() else {
+        return Some(0);
+    };
+    let mut candidates = memchr::memchr_iter(first, hay);
+    if wanted.len() <= SHORT {
+        return candidates.find(|&at| hay[at..].starts_with(wanted));
     }
+    if let Some(at) = candidates
+        .by_ref()
+        .take(TRIED)
+        .find(|&at| hay[at..].starts_with(wanted))
+    {
+        return Some(at);
+    }
+    // A match starts at a candidate: the next one is where the needle's first character starts.
+    let from = candidates.next()?;
+    haystack[from..].find(needle).map(|at| from + at)
 }
 
-fn unquoted_from(lines: &[&str], at: usize) -> String {
+/// The lines of `text` from byte offset `from` (where a line starts) on, unquoted.
+fn unquoted_from(text: &str, from: usize) -> String {
+    let rest = text.get(from..).unwrap_or_default();
     // Sized at once: the lines unquoted, with their line breaks, are no longer than as written.
-    let rest = lines.get(at..).unwrap_or_default();
-    let mut text = String::with_capacity(rest.iter().map(|l| l.len() + 1).sum());
-    for (i, line) in rest.iter().enumerate() {
+    let mut text = String::with_capacity(rest.len());
+    for (i, line) in split_lines(rest).enumerate() {
         if i > 0 {
             text.push('\n');
         }
@@ -390,7 +445,16 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn find_is_str_find(hay in "[ab注\n]{0,40}", needle in "[ab注]{1,20}") {
+        fn find_is_str_find(hay in "[ab注\n]{0,60}", needle in "[ab注]{1,30}") {
+            proptest::prop_assert_eq!(find(&hay, &needle), hay.find(&*needle));
+        }
+
+        /// Needles cut from the haystack, long ones included: found where `str::find` finds them.
+        #[test]
+        fn found_needles_are_where_str_find_finds_them(hay in "[ab注\n]{1,60}", from in 0usize..60, len in 1usize..40) {
+            let chars: Vec<char> = hay.chars().collect();
+            let from = from % chars.len();
+            let needle: String = chars[from..].iter().take(len).collect();
             proptest::prop_assert_eq!(find(&hay, &needle), hay.find(&*needle));
         }
     }
@@ -599,14 +663,27 @@ mod tests {
             "a\n\nb\r\r\n",
             "x\ry\n\r",
         ] {
-            assert_eq!(lines_of(s), s.lines().collect::<Vec<_>>(), "{s:?}");
+            assert_eq!(
+                split_lines(s).collect::<Vec<_>>(),
+                s.lines().collect::<Vec<_>>(),
+                "{s:?}"
+            );
         }
     }
 
     proptest::proptest! {
         #[test]
-        fn lines_of_any_text_are_its_lines(s in "[a\r\n注 ]{0,30}") {
-            proptest::prop_assert_eq!(lines_of(&s), s.lines().collect::<Vec<_>>());
+        fn lines_of_any_text_are_its_lines(s in "[a\r\n注 ]{0,30}", at in 0usize..12) {
+            let lines: Vec<&str> = s.lines().collect();
+            proptest::prop_assert_eq!(split_lines(&s).collect::<Vec<_>>(), lines.clone());
+            // Split on demand, from any line: the same lines, and where they start.
+            let mut lazy = Lines::new(&s);
+            proptest::prop_assert_eq!(lazy.get(at), lines.get(at).copied());
+            let offset = lazy.offset(at);
+            let want = lines.get(at).map_or(s.len(), |l| l.as_ptr() as usize - s.as_ptr() as usize);
+            proptest::prop_assert_eq!(offset, want);
+            let rest: Vec<&str> = lines.get(at..).unwrap_or_default().to_vec();
+            proptest::prop_assert_eq!(split_lines(&s[offset..]).collect::<Vec<_>>(), rest);
         }
     }
 

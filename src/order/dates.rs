@@ -81,10 +81,12 @@ struct Date {
 }
 
 impl Date {
-    /// Groups 1 to 3 of the pattern's first match in `line` (`plain`: the line [`is_plain`]).
-    fn groups<'a>(&self, line: &'a str, plain: bool) -> Option<[&'a str; 3]> {
-        match &self.shape {
-            Some(shape) if plain => shape.find(line),
+    /// Groups 1 to 3 of the pattern's first match in `line`; `runs` are its [`digit_runs`] when
+    /// it [`is_plain`], `None` when it is not.
+    fn groups<'a>(&self, line: &'a str, runs: Option<&[Run]>) -> Option<[&'a str; 3]> {
+        let plain = runs.is_some();
+        match (&self.shape, runs) {
+            (Some(shape), Some(runs)) => shape.find(line, runs),
             _ => {
                 let c = self.pattern.get(plain).captures(line)?;
                 Some([c.get(1)?.as_str(), c.get(2)?.as_str(), c.get(3)?.as_str()])
@@ -104,23 +106,20 @@ struct Shape {
 }
 
 impl Shape {
-    /// The three runs of the leftmost match. A match starts where a run of digits does (the
-    /// boundary before it), and each run is taken whole: a digit is neither a separator nor a
-    /// word boundary, so no shorter part of a run can be followed by what the pattern asks next.
-    fn find<'a>(&self, line: &'a str) -> Option<[&'a str; 3]> {
+    /// The three runs of the leftmost match in `line`, whose runs of digits are `runs`. A match
+    /// starts where a run of digits does (the boundary before it), and each run is taken whole: a
+    /// digit is neither a separator nor a word boundary, so no shorter part of a run can be
+    /// followed by what the pattern asks next. The runs of a match are so runs of the line, each
+    /// the next one's neighbour across a separator.
+    fn find<'a>(&self, line: &'a str, runs: &[Run]) -> Option<[&'a str; 3]> {
         let b = line.as_bytes();
         let word = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
-        let digits_at = |i: usize| b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-        // Only the first digit of a run can follow a boundary: the search goes from run to run.
-        let mut runs_from = 0;
-        let mut starts = std::iter::from_fn(|| {
-            let p = first_digit(b, runs_from)?;
-            runs_from = p + digits_at(p);
-            Some(p)
-        })
-        .filter(|&p| p == 0 || !word(p - 1));
-        starts.find_map(|p| {
-            let mut runs = [""; 3];
+        (0..runs.len()).find_map(|first| {
+            let p = runs[first].start;
+            if p > 0 && word(p - 1) {
+                return None;
+            }
+            let mut found = [""; 3];
             let mut at = p;
             for (i, len) in self.runs.iter().enumerate() {
                 if i > 0 {
@@ -129,16 +128,32 @@ impl Shape {
                     }
                     at += 1;
                 }
-                let n = digits_at(at);
-                if !len.contains(&n) {
+                // A run starts here or none does (no digit follows the separator).
+                let run = runs.get(first + i).filter(|r| r.start == at)?;
+                if !len.contains(&run.len()) {
                     return None;
                 }
-                runs[i] = &line[at..at + n];
-                at += n;
+                found[i] = &line[run.clone()];
+                at = run.end;
             }
-            (!word(at)).then_some(runs)
+            (!word(at)).then_some(found)
         })
     }
+}
+
+/// A run of ASCII digits: where it starts and ends in the line.
+type Run = std::ops::Range<usize>;
+
+/// The runs of ASCII digits in `b`, in order, each taken whole.
+fn digit_runs(b: &[u8]) -> Vec<Run> {
+    let mut runs = Vec::new();
+    let mut from = 0;
+    while let Some(p) = first_digit(b, from) {
+        let end = p + b[p..].iter().take_while(|c| c.is_ascii_digit()).count();
+        runs.push(p..end);
+        from = end;
+    }
+    runs
 }
 
 /// Where the first ASCII digit at or after `from` is. Sixteen bytes are looked at together:
@@ -154,19 +169,11 @@ pub(super) fn first_digit(b: &[u8], from: usize) -> Option<usize> {
     b.get(at..)?.iter().position(u8::is_ascii_digit).map(|p| at + p)
 }
 
-/// Whether `b` has a run of four ASCII digits or more, and whether one of exactly four.
-fn year_runs(b: &[u8]) -> (bool, bool) {
-    let mut four = false;
-    let mut from = 0;
-    while let Some(p) = first_digit(b, from) {
-        let run = b[p..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if run == 4 {
-            return (true, true);
-        }
-        four |= run > 4;
-        from = p + run;
-    }
-    (four, false)
+/// Whether of `runs` (of digits) one is four digits long or more, and whether one is exactly four.
+fn year_runs(runs: &[Run]) -> (bool, bool) {
+    let four = |run: &Run| run.len() == 4;
+    let more = |run: &Run| run.len() >= 4;
+    (runs.iter().any(more), runs.iter().any(four))
 }
 
 #[derive(Clone, Copy)]
@@ -202,13 +209,13 @@ pub(super) fn find_date(line: &str, day_first: bool) -> Option<String> {
 pub(super) fn find_date_in(line: &str, day_first: bool, plain: impl FnOnce() -> bool) -> Option<String> {
     // Every form reads its numbers as ASCII digits: without one the patterns need not run.
     first_digit(line.as_bytes(), 0)?;
-    let plain = plain();
+    // Read once for every numeric form, on plain text.
+    let runs = plain().then(|| digit_runs(line.as_bytes()));
     // On plain text every form's year is four ASCII digits in a row (most lines have none),
     // and in a form without units exactly four: only the units can stand next to it.
-    let (year, lone_year) = if plain {
-        year_runs(line.as_bytes())
-    } else {
-        (true, true)
+    let (year, lone_year) = match &runs {
+        Some(runs) => year_runs(runs),
+        None => (true, true),
     };
     if !year {
         return None;
@@ -221,7 +228,7 @@ pub(super) fn find_date_in(line: &str, day_first: bool, plain: impl FnOnce() -> 
         }
     };
     DATES.iter().filter(may_match).find_map(|date| {
-        let [one, two, three] = date.groups(line, plain)?;
+        let [one, two, three] = date.groups(line, runs.as_deref())?;
         let month = month_number;
         let num = |s: &str| s.parse::<u32>().ok();
         let valid = |(y, m, d): (u32, u32, u32)| {
@@ -276,7 +283,8 @@ mod tests {
             for date in DATES.iter().filter(|d| d.shape.is_some()) {
                 let c = date.pattern.get(true).captures(&line);
                 let want = c.map(|c| [1, 2, 3].map(|i| c.get(i).map_or("", |m| m.as_str())));
-                proptest::prop_assert_eq!(date.groups(&line, true), want);
+                let runs = digit_runs(line.as_bytes());
+                proptest::prop_assert_eq!(date.groups(&line, Some(&runs)), want);
             }
         }
     }
@@ -286,7 +294,7 @@ mod tests {
         /// from other digits unless the form has units, and the text holds its units.
         #[test]
         fn every_date_has_a_year_of_four_digits(line in "([0-9]{1,5}|[./, -]|年|月|日|may|dec|[a-z_]|٣|\u{3000}){0,12}") {
-            let (year, lone_year) = year_runs(line.as_bytes());
+            let (year, lone_year) = year_runs(&digit_runs(line.as_bytes()));
             for date in DATES.iter().filter(|d| d.pattern.get(true).is_match(&line)) {
                 proptest::prop_assert!(date.units.iter().all(|u| line.contains(u)), "{:?}", line);
                 if is_plain(&line) {

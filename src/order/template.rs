@@ -63,9 +63,25 @@ static SUBJECT_PREFIX: LazyLock<Pattern> = LazyLock::new(|| {
     ))
 });
 
+/// The characters other than white space that [`SUBJECT_PREFIX`] can start with: a bracket, or
+/// the first of a prefix word.
+static PREFIX_STARTS: LazyLock<Vec<char>> = LazyLock::new(|| {
+    let words = lexicon::words(|l| l.subject_prefixes).chain(OTHER_CLIENT_PREFIXES.iter().copied());
+    words.filter_map(|w| w.chars().next()).chain(['[']).collect()
+});
+
 /// Strip `Fwd:`, `FW:`, `転送:`, `RE:` … from a folded subject; returns the rest and whether
 /// anything was stripped.
 pub fn strip_prefixes(folded_subject: &str) -> (&str, bool) {
+    // A prefix starts with white space (`\s` in either form), a bracket or a prefix word: most
+    // subjects, words and body lines start with none, and need no regex.
+    let may_start = folded_subject
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_whitespace() || PREFIX_STARTS.contains(&c));
+    if !may_start {
+        return (folded_subject, false);
+    }
     match SUBJECT_PREFIX.on(folded_subject).find(folded_subject) {
         Some(m) if m.end() > 0 => (folded_subject[m.end()..].trim_end_matches(']'), true),
         _ => (folded_subject, false),
@@ -122,6 +138,30 @@ pub(super) static PRODUCT_IN_SUBJECT: LazyLock<Vec<Pattern>> = LazyLock::new(|| 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Prefixes are stripped as the prefix pattern alone strips them, on any text.
+        #[test]
+        fn prefixes_are_the_patterns(s in "(fwd|fw|re|tr|enc|転送|返信|\\[|\\]|\\[2\\]|:|：|\u{3000}|\u{A0}| |\t|x|f|r|転|1){0,8}") {
+            let by_pattern = match SUBJECT_PREFIX.on(&s).find(&s) {
+                Some(m) if m.end() > 0 => (s[m.end()..].trim_end_matches(']'), true),
+                _ => (&*s, false),
+            };
+            proptest::prop_assert_eq!(strip_prefixes(&s), by_pattern);
+        }
+    }
+
+    /// Text opening with any character is stripped as the prefix pattern alone strips it.
+    #[test]
+    fn prefixes_after_every_first_character() {
+        for first in (0..0x3100).filter_map(char::from_u32) {
+            for rest in ["fwd: x", "[fwd: x]", ": x", ""] {
+                let s = format!("{first}{rest}");
+                let by_pattern = SUBJECT_PREFIX.on(&s).find(&s).is_some_and(|m| m.end() > 0);
+                assert_eq!(strip_prefixes(&s).1, by_pattern, "{s:?}");
+            }
+        }
+    }
 
     #[test]
     fn subject_templates() {

@@ -10,7 +10,7 @@ use crate::auth::{self, Authenticity, Trust};
 use crate::forward;
 use crate::order::{self, Order};
 use crate::scope;
-use crate::view::{Link, MessageView};
+use crate::view::{Link, Mailbox, MessageView};
 
 /// The message a verdict is about, found by peeling forwards.
 pub(super) struct Picked {
@@ -161,9 +161,13 @@ impl<'a> Layer<'a> {
 /// forwarder on the way poses as Microsoft: then that "forward" is the fake and is judged itself.
 pub(super) fn pick_subject(outer: &MessageView, trust: &Trust) -> Picked {
     let outer = Layer::new(Cow::Borrowed(outer), Origin::Direct);
-    let (picked, carried) = match innermost_order(&outer, trust, 0) {
-        Some((picked, carried)) => (picked, behind(&outer, carried, trust)),
-        None => (innermost_original(&outer, trust), Vec::new()),
+    let peeling = Peeling {
+        trust,
+        claims: RefCell::default(),
+    };
+    let (picked, carried) = match innermost_order(&outer, &peeling, 0) {
+        Some((picked, carried)) => (picked, behind(&outer, carried, &peeling)),
+        None => (innermost_original(&outer, &peeling), Vec::new()),
     };
     let order = picked.order().clone();
     let authenticity = picked.authenticity(trust).clone();
@@ -209,10 +213,10 @@ fn is_delivery_report(view: &MessageView) -> bool {
 
 /// The innermost original behind plain forwarders, for a mail that holds no order: peeled one
 /// layer at a time, stopping at a forwarder that poses as Microsoft (its pose is the fake).
-fn innermost_original<'t, 'a>(outer: &'t Layer<'a>, trust: &Trust) -> &'t Layer<'a> {
+fn innermost_original<'t, 'a>(outer: &'t Layer<'a>, peeling: &Peeling) -> &'t Layer<'a> {
     let mut current = outer;
     for _ in 0..MAX_LAYERS {
-        if !posing_warnings(current, trust).is_empty() {
+        if !posing_warnings(current, peeling).is_empty() {
             break;
         }
         match forwarded_layer(current) {
@@ -223,10 +227,34 @@ fn innermost_original<'t, 'a>(outer: &'t Layer<'a>, trust: &Trust) -> &'t Layer<
     current
 }
 
+/// What one peeling asks of every forwarder, with the answers that repeat kept: a reply chain
+/// quotes the same few senders layer after layer.
+struct Peeling<'t> {
+    trust: &'t Trust,
+    /// [`scope::sender_claim`] of each sender asked about.
+    claims: RefCell<Vec<(Option<Mailbox>, bool)>>,
+}
+
+impl Peeling<'_> {
+    /// [`scope::sender_claim`], asked once per sender.
+    fn sender_claim(&self, from: Option<&Mailbox>) -> bool {
+        let mut claims = self.claims.borrow_mut();
+        if let Some((_, claim)) = claims.iter().find(|(seen, _)| seen.as_ref() == from) {
+            return *claim;
+        }
+        let claim = scope::sender_claim(from);
+        // A few are kept: a mail attaching many messages must not make the lookup quadratic.
+        if claims.len() < MAX_LAYERS {
+            claims.push((from.cloned(), claim));
+        }
+        claim
+    }
+}
+
 /// The warnings `carried` from inside `forwarder`, seen through it: its own (if it poses as
 /// Microsoft) go first.
-fn behind(forwarder: &Layer, mut carried: Vec<Seen>, trust: &Trust) -> Vec<Seen> {
-    let mut warnings = posing_warnings(forwarder, trust);
+fn behind(forwarder: &Layer, mut carried: Vec<Seen>, peeling: &Peeling) -> Vec<Seen> {
+    let mut warnings = posing_warnings(forwarder, peeling);
     warnings.append(&mut carried);
     warnings
 }
@@ -236,7 +264,7 @@ fn behind(forwarder: &Layer, mut carried: Vec<Seen>, trust: &Trust) -> Vec<Seen>
 /// so attached and inline layers nest in any order. `None` when no layer holds an order.
 fn innermost_order<'t, 'a>(
     view: &'t Layer<'a>,
-    trust: &Trust,
+    peeling: &Peeling,
     depth: usize,
 ) -> Option<(&'t Layer<'a>, Vec<Seen>)> {
     if depth >= MAX_LAYERS {
@@ -244,8 +272,8 @@ fn innermost_order<'t, 'a>(
     }
     let inline = std::iter::once_with(|| view.inline()).flatten();
     for layer in view.attached().iter().chain(inline) {
-        if let Some((deeper, carried)) = innermost_order(layer, trust, depth + 1) {
-            return Some((deeper, behind(layer, carried, trust)));
+        if let Some((deeper, carried)) = innermost_order(layer, peeling, depth + 1) {
+            return Some((deeper, behind(layer, carried, peeling)));
         }
         // A layer quoting an original inline is a forwarder: the order fields and brand words
         // in its body are the quote's, and the quote was no order. Asked first: the peeling
@@ -262,20 +290,20 @@ fn innermost_order<'t, 'a>(
 /// itself is the fake, so its warnings count. A forwarder that is plainly someone else (a
 /// customer, a shop with its phone number in its signature, a subject rewritten to ask about the
 /// mail) says nothing about the original: nothing is carried.
-fn posing_warnings(forwarder: &Layer, trust: &Trust) -> Vec<Seen> {
+fn posing_warnings(forwarder: &Layer, peeling: &Peeling) -> Vec<Seen> {
     let poses = {
         let view = forwarder.view();
         // Judged in full only once it poses: most forwarders are plainly someone else. It poses by
         // the sender's own claim (the scope rule on the From header with no subject) or by its
         // subject.
         !auth::from_order_sender(&view)
-            && (scope::sender_claim(view.from.as_ref())
+            && (peeling.sender_claim(view.from.as_ref())
                 || !marks_a_forward(&view.folded_subject()) && order::match_template(&view.subject).is_some())
     };
     if !poses {
         return Vec::new();
     }
-    signs_in(&forwarder.authenticity(trust).reasons)
+    signs_in(&forwarder.authenticity(peeling.trust).reasons)
 }
 
 /// A forward or reply prefix anywhere in a subject (`Ticket 5521: Fwd: …`): it quotes another
