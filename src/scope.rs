@@ -228,11 +228,11 @@ pub fn names_own_domain(m: &Mailbox) -> bool {
 /// bill (`Your Order #865999`) is no person forwarding or replying: its `Fwd:`/`RE:` prefix is
 /// a lure, and its subject counts.
 pub fn header_claim(from: Option<&Mailbox>, subject: &str) -> bool {
-    let by_sender = sender_claim(from);
-    let named_as_bill = from.is_some_and(|m| order::speaks_of_billing(&text::fold_line(&m.name)));
-    let quotes = order::is_forward_subject(subject) && !named_as_bill;
-    let subject_speaks = !quotes && !from.is_some_and(names_own_domain);
-    by_sender || (subject_speaks && mentions_brand(subject))
+    // Every test is pure: each is asked only when the answer still depends on it, the subject's
+    // brand first (most subjects name none).
+    let named_as_bill = || from.is_some_and(|m| order::speaks_of_billing(&text::fold_line(&m.name)));
+    let quotes = || order::is_forward_subject(subject) && !named_as_bill();
+    sender_claim(from) || (mentions_brand(subject) && !quotes() && !from.is_some_and(names_own_domain))
 }
 
 /// The sender's own claim, [`header_claim`] with no subject: the display name or the From domain

@@ -122,18 +122,56 @@ pub(crate) static ASCII_ALPHANUMERIC: [u8; 256] = {
     table
 };
 
-/// Appends the letters and digits of ASCII text, lowercased. Every byte is written and the end
-/// moves on only past those kept: in text, whether a byte is a letter is no branch a CPU can
-/// predict.
+/// Appends the letters and digits of ASCII text, lowercased. Eight bytes are read at a time and
+/// told apart together: a word of letters and digits alone is appended with one store, and
+/// otherwise each stretch of kept bytes in it with one (the store may write past the stretch,
+/// into room the next store or the final truncation takes back).
 fn push_ascii_alphanumerics(out: &mut Vec<u8>, run: &[u8]) {
     let mut end = out.len();
-    out.resize(end + run.len(), 0);
-    for &b in run {
+    out.resize(end + run.len() + 8, 0);
+    let mut words = run.chunks_exact(8);
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let (lower, mut kept) = ascii_word_alphanumerics(w);
+        if kept == HIGH {
+            out[end..end + 8].copy_from_slice(&lower.to_le_bytes());
+            end += 8;
+            continue;
+        }
+        // Each stretch: shifted down to the first kept byte, stored whole, the end moved on by
+        // the stretch's length (fewer than eight: the word is not all kept).
+        let mut lower = lower;
+        while kept != 0 {
+            let skip = kept.trailing_zeros() - 7;
+            lower >>= skip;
+            kept >>= skip;
+            let len = (!kept & HIGH).trailing_zeros() / 8;
+            out[end..end + 8].copy_from_slice(&lower.to_le_bytes());
+            end += len as usize;
+            lower >>= len * 8;
+            kept >>= len * 8;
+        }
+    }
+    for &b in words.remainder() {
         let kept = ASCII_ALPHANUMERIC[usize::from(b)];
         out[end] = kept;
         end += usize::from(kept != 0);
     }
     out.truncate(end);
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Eight ASCII bytes with each letter lowercased (`| 0x20` also leaves digits as they are), and
+/// the high bit of each byte that is a letter or a digit. A byte `b < 0x80` plus `0x80 - lo`
+/// carries into no other byte and has its high bit set exactly when `b >= lo`.
+fn ascii_word_alphanumerics(w: u64) -> (u64, u64) {
+    let within = |x: u64, lo: u8, hi: u8| {
+        (x + u64::from(0x80 - lo) * ONES) & !(x + u64::from(0x7F - hi) * ONES) & HIGH
+    };
+    let lower = w | (0x20 * ONES);
+    (lower, within(lower, b'a', b'z') | within(w, b'0', b'9'))
 }
 
 /// How many bytes `bytes` starts with that are ASCII, read eight at a time: the first byte of a
@@ -439,8 +477,6 @@ pub fn fold_line_after<'a>(line: &str, at: usize, folded: &'a str) -> Cow<'a, st
 /// Whether [`collapse_spaces`] would leave `s` as it is: its only white space is single ASCII
 /// spaces between words.
 fn is_collapsed(s: &str) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     // True before the first word, so that a leading space counts as doubled.
     let mut after_space = true;
     let bytes = s.as_bytes();
@@ -848,6 +884,50 @@ mod tests {
         }
     }
 
+    /// The word-at-a-time squeeze of ASCII keeps what the byte-by-byte reading keeps: every
+    /// ASCII byte at each place of a word, and every pattern of kept bytes in a word.
+    #[test]
+    fn ascii_alphanumerics_are_those_byte_by_byte() {
+        let by_byte = |run: &[u8]| -> Vec<u8> {
+            run.iter()
+                .filter(|b| b.is_ascii_alphanumeric())
+                .map(u8::to_ascii_lowercase)
+                .collect()
+        };
+        let squeezed = |run: &[u8]| {
+            let mut out = b"x".to_vec();
+            push_ascii_alphanumerics(&mut out, run);
+            out
+        };
+        for b in 0..0x80u8 {
+            for at in 0..8 {
+                let mut run = *b"Ab3 zZ9-q";
+                run[at] = b;
+                assert_eq!(
+                    squeezed(&run),
+                    [b"x".as_slice(), &by_byte(&run)].concat(),
+                    "{run:?}"
+                );
+            }
+        }
+        for pattern in 0..=0xFFFFu32 {
+            let run: Vec<u8> = (0..16)
+                .map(|i| {
+                    if pattern >> i & 1 == 1 {
+                        b'a' + i as u8
+                    } else {
+                        b'.'
+                    }
+                })
+                .collect();
+            assert_eq!(
+                squeezed(&run),
+                [b"x".as_slice(), &by_byte(&run)].concat(),
+                "{run:?}"
+            );
+        }
+    }
+
     #[test]
     fn alphanumerics_are_the_alphanumeric_characters() {
         let slow = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).collect::<String>();
@@ -953,6 +1033,14 @@ mod tests {
             proptest::prop_assert_eq!(fold(&s), slow.clone());
             let letters: String = slow.chars().filter(|c| c.is_alphanumeric()).collect();
             proptest::prop_assert_eq!(folded_alphanumerics(&s), letters.into_bytes());
+        }
+
+        #[test]
+        fn ascii_alphanumerics_of_any_ascii(s in "[ -~\t\n]{0,40}") {
+            let expected: Vec<u8> = s.bytes().filter(u8::is_ascii_alphanumeric).map(|b| b.to_ascii_lowercase()).collect();
+            let mut out = Vec::new();
+            push_ascii_alphanumerics(&mut out, s.as_bytes());
+            proptest::prop_assert_eq!(out, expected);
         }
 
         #[test]

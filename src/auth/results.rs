@@ -37,13 +37,13 @@ impl MethodResult {
 
 /// One parsed Authentication-Results field.
 #[derive(Debug)]
-struct AuthResults {
+struct AuthResults<'a> {
     /// An `ARC-Authentication-Results` field.
     arc: bool,
     /// The authserv-id, lowercased; `None` when the value starts with a result (Outlook).
     id: Option<String>,
-    /// The value, comments dropped.
-    value: String,
+    /// The value, comments dropped (the field's own when it has none).
+    value: Cow<'a, str>,
     results: Vec<MethodResult>,
 }
 
@@ -63,9 +63,9 @@ const AUTH_METHODS: &[&str] = &["spf", "dkim", "dmarc", "compauth"];
 /// Properties worth showing as evidence, by preference.
 const AUTH_PROPS: &[&str] = &["header.from", "header.d", "header.i", "smtp.mailfrom"];
 
-impl AuthResults {
-    fn parse(field: &AuthField) -> AuthResults {
-        let value = strip_comments(&field.value).into_owned();
+impl<'a> AuthResults<'a> {
+    fn parse(field: &'a AuthField) -> AuthResults<'a> {
+        let value = strip_comments(&field.value);
         let mut segments = split_unquoted(&value, b';').into_iter().map(str::trim).peekable();
         // ARC fields start with the instance `i=N;`.
         if segments.peek().is_some_and(|s| is_arc_instance(s)) {
@@ -98,7 +98,7 @@ impl AuthResults {
         }
     }
 
-    fn results_of<'a>(&'a self, method: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    fn results_of<'s>(&'s self, method: &'s str) -> impl Iterator<Item = &'s str> + 's {
         self.results
             .iter()
             .filter(move |r| r.method == method)
@@ -137,7 +137,7 @@ impl AuthResults {
 /// `mx.google.com` ARC set above its own). Empty when the top-most field is from no trusted
 /// provider. Anything further down may have come with the mail.
 struct Block<'a> {
-    fields: Vec<AuthResults>,
+    fields: Vec<AuthResults<'a>>,
     /// The first field below the block (or the untrusted top-most one), to name as ignored: read
     /// only for the reasons, which a skipped mail's status does without.
     ignored: Option<&'a AuthField>,
@@ -202,7 +202,7 @@ impl AuthStatus {
     }
 }
 
-impl AuthResults {
+impl AuthResults<'_> {
     fn status(&self) -> AuthStatus {
         let failed = self.any("dmarc", &["fail"])
             || self.any("spf", &["fail", "softfail"])
@@ -284,12 +284,13 @@ fn first_piece(segment: &str) -> Cow<'_, str> {
         if c == '"' {
             quoted = !quoted;
         } else if c.is_whitespace() {
-            // Tightened with the piece, wherever it stands (quoted white space too).
-            spaced = true;
             let run_end = segment.len() - segment[at..].trim_start().len();
             if !quoted && !segment[..at].ends_with('=') && !segment[run_end..].starts_with('=') {
                 break at;
             }
+            // Tightened with the piece, wherever it stands (quoted white space too); a piece
+            // with none is its own tightening, and is borrowed.
+            spaced = true;
             at = run_end;
             continue;
         }

@@ -16,7 +16,11 @@ use crate::view::{Link, Mailbox, MessageView};
 
 /// Whether a registrable domain is one of Microsoft's (links: free-mail ones included).
 pub fn is_microsoft_domain(registrable: &str) -> bool {
-    MICROSOFT_DOMAINS.contains(&registrable.trim_end_matches('.').to_ascii_lowercase().as_str())
+    // The table is lowercase: compared without lowercasing a copy.
+    let registrable = registrable.trim_end_matches('.');
+    MICROSOFT_DOMAINS
+        .iter()
+        .any(|d| d.eq_ignore_ascii_case(registrable))
 }
 
 /// Whether mail from this registrable domain is Microsoft speaking: a Microsoft domain that is
@@ -189,6 +193,14 @@ pub(super) fn host_shown(host: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What lets [`is_microsoft_domain`] compare without lowercasing: the table is lowercase.
+    #[test]
+    fn microsoft_domains_are_lowercase() {
+        for d in MICROSOFT_DOMAINS {
+            assert_eq!(d.to_ascii_lowercase(), *d);
+        }
+    }
 
     proptest::proptest! {
         /// What lets [`imitates_microsoft`] skip the distance: it is never below the bound.
