@@ -140,16 +140,17 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
         return true;
     }
     // Without an empty line after the header block the walk can't be certain.
-    let Some((head, body)) = skim::split_message(raw) else {
+    let Some(top) = skim::Top::of(raw, glance.top.as_ref()) else {
         return true;
     };
+    let head = top.head;
     if OPAQUE.is_match(head) {
         return true;
     }
     // Whether a header so far could make plain text flowed: each part's comes before it. The
     // top header, long, is searched only for a part with a soft line break (rare).
     let mut part_flows = false;
-    skim::any_piece(head, body, &glance.content_type, &mut |piece| match piece {
+    skim::any_piece(&top, &glance.content_type, &mut |piece| match piece {
         Piece::Raw(bytes) => {
             part_flows = part_flows || FORMAT.is_match(bytes);
             text_matters(bytes)

@@ -9,6 +9,7 @@
 //! is decoded in full.
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use aho_corasick::packed;
@@ -39,20 +40,61 @@ const MAX_PARTS: usize = 1000;
 /// [`Piece::Raw`] carries, can say anything).
 const BINARY_TYPES: &[&str] = &["image/", "audio/", "video/", "application/", "font/", "model/"];
 
-/// Hand `each` the pieces of a message ([`split_message`] cuts it into `head` and `body`) until it
-/// returns true. True when `each` did, or when the walk gave up (the structure is not certain);
-/// false when every piece was seen and none mattered. `top_type` is the top-level content type as
-/// mail-parser read it (lowercased `type/subtype`, empty when none): a disagreement is a give-up
-/// too.
-pub fn any_piece(head: &[u8], body: &[u8], top_type: &str, each: &mut dyn FnMut(Piece<'_>) -> bool) -> bool {
-    let Some(fields) = Fields::of(head, false) else {
+/// Where the glance ([`crate::mime::glance`]) found the top header block to end and its two
+/// fields the walk reads, as offsets into the message; set only where it read every line of the
+/// block as [`Fields::of`] would (each a field whose first line holds its colon and whose name
+/// holds no white space, or a continuation; neither field twice; an empty line after), so the
+/// block is not walked again.
+#[derive(Clone, Debug, Default)]
+pub struct TopHeader {
+    /// Where the empty line after the block starts and ends.
+    pub head_end: usize,
+    pub body_start: usize,
+    /// The values (after the colon) of Content-Type and Content-Transfer-Encoding.
+    pub content_type: Option<Range<usize>>,
+    pub encoding: Option<Range<usize>>,
+}
+
+/// A message cut into its header block and content, with the top fields the walk reads (None
+/// where it gives up).
+pub struct Top<'a> {
+    pub head: &'a [u8],
+    pub body: &'a [u8],
+    fields: Option<Fields>,
+}
+
+impl<'a> Top<'a> {
+    /// The message cut and read where the glance read it, or else as [`split_message`] cuts it
+    /// and [`Fields::of`] reads it; None without an empty line after the header block.
+    pub fn of(raw: &'a [u8], read: Option<&TopHeader>) -> Option<Top<'a>> {
+        let Some(read) = read else {
+            let (head, body) = split_message(raw)?;
+            let fields = Fields::of(head, false);
+            return Some(Top { head, body, fields });
+        };
+        let value = |range: &Option<Range<usize>>| range.clone().and_then(|r| raw.get(r));
+        Some(Top {
+            head: raw.get(..read.head_end)?,
+            body: raw.get(read.body_start..)?,
+            fields: Fields::from_values(value(&read.content_type), value(&read.encoding), false),
+        })
+    }
+}
+
+/// Hand `each` the pieces of a message until it returns true. True when `each` did, or when the
+/// walk gave up (the structure is not certain); false when every piece was seen and none
+/// mattered. `top_type` is the top-level content type as mail-parser read it (lowercased
+/// `type/subtype`, empty when none): a disagreement is a give-up too.
+pub fn any_piece(top: &Top<'_>, top_type: &str, each: &mut dyn FnMut(Piece<'_>) -> bool) -> bool {
+    let Some(fields) = &top.fields else {
         return true;
     };
+    let body = top.body;
     if fields.content_type != top_type {
         return true;
     }
     let mut walk = Walk { each, parts: 0 };
-    walk.entity(&fields, body, 0)
+    walk.entity(fields, body, 0)
 }
 
 struct Walk<'e> {
@@ -252,7 +294,7 @@ fn split_head(raw: &[u8]) -> Option<(&[u8], &[u8])> {
 }
 
 /// The fields of a header block the walk needs.
-#[derive(Default)]
+#[derive(Default, Debug, PartialEq)]
 struct Fields {
     /// Lowercased `type/subtype`; empty when there is no Content-Type.
     content_type: String,
@@ -271,34 +313,48 @@ impl Fields {
         if matches!(head.first(), Some(b' ' | b'\t' | b':')) {
             return None;
         }
-        let mut fields = Fields::default();
-        let (mut typed, mut encoded) = (false, false);
+        let (mut content_type, mut encoding) = (None, None);
         for (name, value) in header_fields(head) {
             if name.is_empty() || name.iter().any(u8::is_ascii_whitespace) {
                 return None;
             }
-            if name.eq_ignore_ascii_case(b"content-type") {
-                if std::mem::replace(&mut typed, true) {
-                    return None;
-                }
-                fields.parse_content_type(value)?;
+            let slot = if name.eq_ignore_ascii_case(b"content-type") {
+                &mut content_type
             } else if name.eq_ignore_ascii_case(b"content-transfer-encoding") {
-                if std::mem::replace(&mut encoded, true) {
-                    return None;
-                }
-                // Read as mail-parser reads unstructured text: trimmed of these only, and
-                // nothing but encoded words decoded.
-                let value = std::str::from_utf8(value)
-                    .ok()?
-                    .trim_matches([' ', '\t', '\r', '\n']);
-                if value.contains("=?") {
-                    return None;
-                }
-                fields.encoding = value.to_ascii_lowercase();
+                &mut encoding
+            } else {
+                continue;
+            };
+            if slot.replace(value).is_some() {
+                return None;
             }
         }
-        if !typed && default_text {
-            fields.content_type = "text/plain".into();
+        Fields::from_values(content_type, encoding, default_text)
+    }
+
+    /// The fields from the values of Content-Type and Content-Transfer-Encoding, each given once
+    /// or not at all.
+    fn from_values(
+        content_type: Option<&[u8]>,
+        encoding: Option<&[u8]>,
+        default_text: bool,
+    ) -> Option<Fields> {
+        let mut fields = Fields::default();
+        match content_type {
+            Some(value) => fields.parse_content_type(value)?,
+            None if default_text => fields.content_type = "text/plain".into(),
+            None => {}
+        }
+        if let Some(value) = encoding {
+            // Read as mail-parser reads unstructured text: trimmed of these only, and nothing
+            // but encoded words decoded.
+            let value = std::str::from_utf8(value)
+                .ok()?
+                .trim_matches([' ', '\t', '\r', '\n']);
+            if value.contains("=?") {
+                return None;
+            }
+            fields.encoding = value.to_ascii_lowercase();
         }
         Some(fields)
     }
@@ -670,8 +726,7 @@ mod tests {
     /// The text pieces of a message, or None when the walk gives up.
     fn texts(raw: &[u8], top: &str) -> Option<Vec<String>> {
         let mut found = Vec::new();
-        let (head, body) = split_message(raw)?;
-        let gave_up = any_piece(head, body, top, &mut |piece| {
+        let gave_up = any_piece(&Top::of(raw, None)?, top, &mut |piece| {
             if let Piece::Text { bytes, .. } = piece {
                 found.push(String::from_utf8_lossy(&bytes).into_owned());
             }
@@ -893,6 +948,61 @@ mod tests {
                 start += line.len();
             }
             proptest::prop_assert_eq!(split_message(raw), by_line);
+        }
+    }
+
+    proptest::proptest! {
+        /// Where the glance read the top header block, it is cut and its fields read as
+        /// [`split_message`] and [`Fields::of`] do.
+        #[test]
+        fn glanced_top_reads_as_walked(
+            lines in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "Subject: s\n",
+                    "Content-Type: text/html; charset=utf-8\n",
+                    "content-type: multipart/mixed;\r\n boundary=b\r\n",
+                    "Content-Transfer-Encoding: base64\n",
+                    "CONTENT-TRANSFER-ENCODING : 7bit\n",
+                    "Content-Type : a/b\n",
+                    "Con tent-Type: a/b\n",
+                    " folded: x\n",
+                    "\tmore\r\n",
+                    "no colon\n",
+                    ": x\n",
+                    " Content-Type: text/plain\n",
+                    "\r\r\n",
+                    " \n",
+                    "\r\n",
+                    "\n",
+                    "X: y",
+                ],
+                0..10,
+            )
+        ) {
+            let raw = format!("{}\nbody\n", lines.concat());
+            let raw = raw.as_bytes();
+            let Some(read) = crate::mime::glance(raw).ok().and_then(|g| g.top) else {
+                return Ok(());
+            };
+            let top = Top::of(raw, Some(&read)).unwrap();
+            let walked = split_message(raw).map(|(head, body)| (head, body, Fields::of(head, false)));
+            proptest::prop_assert_eq!(Some((top.head, top.body, top.fields)), walked);
+        }
+    }
+
+    #[test]
+    fn the_glance_reads_plain_top_headers() {
+        let read = |raw: &str| crate::mime::glance(raw.as_bytes()).unwrap().top;
+        let plain = read("Subject: s\nContent-Type: text/html;\n charset=utf-8\r\n\r\nx\n").unwrap();
+        assert_eq!((plain.head_end, plain.body_start), (52, 54));
+        assert_eq!(plain.content_type, Some(24..52));
+        for odd in [
+            "Subject: s\nno colon\n\nx\n",
+            "Subject: s\n",
+            "Subject: s\nA b: c\n\n",
+            "Subject: s\rx\r\r",
+        ] {
+            assert!(read(odd).is_none(), "{odd:?}");
         }
     }
 

@@ -24,6 +24,7 @@ mod repair;
 mod rfc2047;
 mod tree;
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use mail_parser::{ContentType, HeaderName, Message, MessageParser, MimeHeaders};
@@ -34,6 +35,7 @@ pub use nesting::MAX_EMBEDDED;
 pub use rfc2047::decode_header_bytes;
 pub(crate) use tree::unflow;
 
+use crate::skim::TopHeader;
 use crate::view::MessageView;
 use headers::{auth_field, mailbox, subject_of};
 use hollow::hollowed;
@@ -64,6 +66,8 @@ pub struct Glance {
     pub view: MessageView,
     /// Top-level content type, lowercased `type/subtype`.
     pub content_type: String,
+    /// The top header block as the first look's walk reads it, where this read it alike.
+    pub(crate) top: Option<TopHeader>,
 }
 
 /// Read only the header fields the first look needs. A light scan splits the header block
@@ -81,13 +85,32 @@ pub fn glance(raw: &[u8]) -> Result<Glance, DecodeError> {
             .default_header_ignore()
     });
     // Boundaries don't matter to the headers; line ends do.
-    let raw = with_line_feeds(raw);
-    let raw = raw.as_ref();
+    let repaired = with_line_feeds(raw);
+    // Offsets into bytes of our own would not be the message's.
+    let mut top = matches!(repaired, Cow::Borrowed(_)).then(TopHeader::default);
+    let raw = repaired.as_ref();
     check_bytes(raw)?;
     let mut shown = Vec::new();
     let mut auth = Vec::new();
     let mut mail = false;
+    // Where the last field ended: a field that starts elsewhere followed a line skipped.
+    let mut next = 0;
     for (name, field, value) in header_fields(raw) {
+        if let Some(read) = &mut top {
+            let start = field.as_ptr() as usize - raw.as_ptr() as usize;
+            let plain = start == next && !name.is_empty() && !name.iter().any(u8::is_ascii_whitespace);
+            next = start + field.len();
+            let slot = if name.eq_ignore_ascii_case(b"content-type") {
+                Some(&mut read.content_type)
+            } else if name.eq_ignore_ascii_case(b"content-transfer-encoding") {
+                Some(&mut read.encoding)
+            } else {
+                None
+            };
+            if !plain || slot.is_some_and(|slot| slot.replace(next - value.len()..next).is_some()) {
+                top = None;
+            }
+        }
         mail |= is_one_of(name, MAIL_FIELDS);
         if is_one_of(name, SHOWN_FIELDS) {
             shown.extend_from_slice(field);
@@ -118,9 +141,22 @@ pub fn glance(raw: &[u8]) -> Result<Glance, DecodeError> {
         view.date = msg.date().map(|d| d.to_rfc3339());
         view.message_id = msg.message_id().map(str::to_owned);
     }
+    // The block ends at an empty line right after its last field.
+    let top = top.and_then(|read| {
+        let rest = &raw[next..];
+        let blank = [&b"\n"[..], b"\r\n"]
+            .into_iter()
+            .find(|line| rest.starts_with(line))?;
+        Some(TopHeader {
+            head_end: next,
+            body_start: next + blank.len(),
+            ..read
+        })
+    });
     Ok(Glance {
         view,
         content_type: content_type.map(content_type_str).unwrap_or_default(),
+        top,
     })
 }
 
