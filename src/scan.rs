@@ -28,8 +28,8 @@ pub const MAX_JOBS: usize = 1024;
 
 /// Classify every message, mark the patterns over records ([`crate::takeover`]) and hand the
 /// records, in input order, to `sink`. `jobs` is the number of worker threads (0: one per core;
-/// at most [`MAX_JOBS`]). Stops early only if `sink` fails. When threads cannot be started, the
-/// messages are classified on this thread instead.
+/// at most [`MAX_JOBS`]). Stops early only if `sink` fails. When any of the threads cannot be
+/// started, the messages are all classified on this thread instead.
 pub fn run<I, E>(
     messages: I,
     opts: &Options,
@@ -57,7 +57,7 @@ where
     let gate = Gate::default();
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::channel();
-        let mut started = 0;
+        let mut workers = Vec::with_capacity(jobs);
         for i in 0..jobs {
             let tx = tx.clone();
             let (input, gate) = (&input, &gate);
@@ -65,18 +65,26 @@ where
                 .name(format!("msorder-worker-{i}"))
                 .stack_size(WORKER_STACK)
                 .spawn_scoped(scope, move || work(input, gate, opts, &tx));
-            if spawned.is_err() {
-                break;
+            match spawned {
+                Ok(worker) => workers.push(worker),
+                Err(_) => break,
             }
-            started += 1;
         }
         drop(tx);
-        if started == 0 {
-            while let Some((_, batch)) = lock(&input).take() {
+        // All workers or none: when one can't start (a thread or memory limit), those that did
+        // are stopped before taking any batch and their stacks freed, and this thread reads
+        // everything, rather than running short of memory beside them.
+        if workers.len() < jobs {
+            gate.stop();
+            // A worker stopped before its first batch has nothing to panic on.
+            workers.into_iter().for_each(|worker| drop(worker.join()));
+            let mut input = lock(&input);
+            while let Some((_, batch)) = input.take() {
                 batch.iter().try_for_each(|m| sink_marked(record_for(m, opts)))?;
             }
             return Ok(());
         }
+        gate.open();
         // Batches come in any order; each is written once those before it are.
         let mut written = 0;
         let mut done: VecDeque<Option<Vec<Record>>> = VecDeque::new();
@@ -193,16 +201,24 @@ struct Progress {
     written: u64,
     /// No more batches are to be taken.
     stopped: bool,
+    /// Batches may be taken: every worker has started.
+    open: bool,
 }
 
 impl Gate {
     /// Wait until batch `seq` may be taken; false once no more are.
     fn wait_for(&self, seq: u64) -> bool {
         let mut state = lock(&self.state);
-        while !state.stopped && seq >= state.written + IN_FLIGHT {
+        while !state.stopped && (!state.open || seq >= state.written + IN_FLIGHT) {
             state = self.moved.wait(state).unwrap_or_else(PoisonError::into_inner);
         }
         !state.stopped
+    }
+
+    /// Every worker started: batches may be taken.
+    fn open(&self) {
+        lock(&self.state).open = true;
+        self.moved.notify_all();
     }
 
     fn written(&self, written: u64) {

@@ -392,6 +392,45 @@ fn unwritable_stderr_is_no_panic() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("8311422531"));
 }
 
+/// When only some workers can start, none is kept: with their stacks taking most of a tight
+/// address space, the mail read beside them ran out of memory and the run aborted. Now the
+/// whole mailbox is read on one thread and every record comes out.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_pool_that_starts_short_leaves_room_for_the_mail() {
+    let dir = tempfile::tempdir().unwrap();
+    let mail = std::fs::read(ACTIVATION).unwrap();
+    let mut mbox = Vec::new();
+    for _ in 0..3000 {
+        mbox.extend_from_slice(b"From x@example.jp Mon Jan  1 00:00:00 2024\n");
+        mbox.extend_from_slice(&mail);
+        mbox.push(b'\n');
+    }
+    let path = dir.path().join("many.mbox");
+    std::fs::write(&path, mbox).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("msorder");
+    // Room for a few 32 MiB worker stacks, not for 1024. Which worker ran short depended on
+    // timing, so several limits are tried.
+    for limit in [250_000, 300_000, 350_000, 400_000] {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "ulimit -v {limit} && exec '{}' scan --jobs 1024 -q --format jsonl '{}'",
+                bin.display(),
+                path.display()
+            ))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "limit {limit}: {stderr}");
+        assert_eq!(
+            out.stdout.iter().filter(|&&b| b == b'\n').count(),
+            3000,
+            "limit {limit}"
+        );
+    }
+}
+
 #[test]
 fn output_that_is_an_input_is_refused_and_untouched() {
     let dir = tempfile::tempdir().unwrap();
