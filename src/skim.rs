@@ -315,7 +315,7 @@ impl Fields {
         }
         let (mut content_type, mut encoding) = (None, None);
         for (name, value) in header_fields(head) {
-            if name.is_empty() || name.iter().any(u8::is_ascii_whitespace) {
+            if !plain_name(name) {
                 return None;
             }
             let slot = if name.eq_ignore_ascii_case(b"content-type") {
@@ -402,6 +402,13 @@ impl Fields {
         }
         Some(())
     }
+}
+
+/// A field name the walk reads as mail-parser does: not empty, no white space in it (mail-parser
+/// drops that, `Content-Transfer- Encoding`). The glance hands on the top header only where every
+/// name is plain ([`crate::mime::glance`]).
+pub(crate) fn plain_name(name: &[u8]) -> bool {
+    !name.is_empty() && !name.iter().any(u8::is_ascii_whitespace)
 }
 
 /// (name, value) of each field of a header block: a field runs on over lines starting with white

@@ -127,6 +127,10 @@ pub(crate) static ASCII_ALPHANUMERIC: [u8; 256] = {
 /// otherwise each stretch of kept bytes in it with one (the store may write past the stretch,
 /// into room the next store or the final truncation takes back).
 fn push_ascii_alphanumerics(out: &mut Vec<u8>, run: &[u8]) {
+    debug_assert!(
+        run.is_ascii(),
+        "a stretch crosses a word only where every byte is ASCII"
+    );
     let mut end = out.len();
     out.resize(end + run.len() + 8, 0);
     let mut words = run.chunks_exact(8);
@@ -160,7 +164,8 @@ fn push_ascii_alphanumerics(out: &mut Vec<u8>, run: &[u8]) {
     out.truncate(end);
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
+/// One in each byte of a word: a byte value times this is that byte in all eight.
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
 /// Eight ASCII bytes with each letter lowercased (`| 0x20` also leaves digits as they are), and

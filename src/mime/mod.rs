@@ -98,7 +98,7 @@ pub fn glance(raw: &[u8]) -> Result<Glance, DecodeError> {
     for (name, field, value) in header_fields(raw) {
         if let Some(read) = &mut top {
             let start = field.as_ptr() as usize - raw.as_ptr() as usize;
-            let plain = start == next && !name.is_empty() && !name.iter().any(u8::is_ascii_whitespace);
+            let plain = start == next && crate::skim::plain_name(name);
             next = start + field.len();
             let slot = if name.eq_ignore_ascii_case(b"content-type") {
                 Some(&mut read.content_type)
