@@ -47,8 +47,9 @@ const BINARY_TYPES: &[&str] = &["image/", "audio/", "video/", "application/", "f
 /// block is not walked again.
 #[derive(Clone, Debug, Default)]
 pub struct TopHeader {
-    /// Where the empty line after the block starts and ends.
+    /// Where the empty line after the block starts (the block's end)...
     pub head_end: usize,
+    /// ...and where it ends (the content's start).
     pub body_start: usize,
     /// The values (after the colon) of Content-Type and Content-Transfer-Encoding.
     pub content_type: Option<Range<usize>>,

@@ -127,10 +127,8 @@ pub(crate) static ASCII_ALPHANUMERIC: [u8; 256] = {
 /// otherwise each stretch of kept bytes in it with one (the store may write past the stretch,
 /// into room the next store or the final truncation takes back).
 fn push_ascii_alphanumerics(out: &mut Vec<u8>, run: &[u8]) {
-    debug_assert!(
-        run.is_ascii(),
-        "a stretch crosses a word only where every byte is ASCII"
-    );
+    // The byte tests of a word carry into the next byte for bytes above 0x7F.
+    debug_assert!(run.is_ascii(), "ASCII runs only");
     let mut end = out.len();
     out.resize(end + run.len() + 8, 0);
     let mut words = run.chunks_exact(8);
