@@ -64,6 +64,8 @@ static DATES: LazyLock<Vec<Date>> = LazyLock::new(|| {
         .map(|(form, re, shape, units)| Date {
             form,
             pattern: Pattern::new(re),
+            // The forms with month names: the others have units or a shape.
+            dated_by_name: shape.is_none() && units.is_empty(),
             shape,
             units,
         })
@@ -78,6 +80,9 @@ struct Date {
     /// The units it writes the date with, which text must hold for it to match; none for
     /// the forms whose year stands apart from other digits.
     units: &'static [&'static str],
+    /// A form with a month name, a day and a year (`may 19, 2025`, `19 may 2025`): on plain text
+    /// read only around its years (see [`Date::named_groups`]).
+    dated_by_name: bool,
 }
 
 impl Date {
@@ -87,11 +92,39 @@ impl Date {
         let plain = runs.is_some();
         match (&self.shape, runs) {
             (Some(shape), Some(runs)) => shape.find(line, runs),
+            (None, Some(runs)) if self.dated_by_name => self.named_groups(line, runs),
             _ => {
                 let c = self.pattern.get(plain).captures(line)?;
                 Some([c.get(1)?.as_str(), c.get(2)?.as_str(), c.get(3)?.as_str()])
             }
         }
+    }
+}
+
+impl Date {
+    /// [`Date::groups`] of a form with a month name in plain text, whose runs of digits are
+    /// `runs`. On plain text a match ends in its year, a run of four ASCII digits after white
+    /// space and before no word character, and holds one other run of digits, its day, of one or
+    /// two, the run just before the year: it lies after the end of the run before the day. So
+    /// the pattern is run only in those stretches, from there to each such year, in order (a
+    /// match for a later year starts after the run before it, so after any for an earlier year):
+    /// a long line with few dates is not read whole, and no byte is read more than twice.
+    fn named_groups<'a>(&self, line: &'a str, runs: &[Run]) -> Option<[&'a str; 3]> {
+        let b = line.as_bytes();
+        let word = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
+        let re = self.pattern.get(true);
+        (1..runs.len()).find_map(|year| {
+            let (day, run) = (&runs[year - 1], &runs[year]);
+            let spaced = run.start > 0 && matches!(b[run.start - 1], b'\t'..=b'\r' | b' ');
+            if run.len() != 4 || !spaced || word(run.end) || day.len() > 2 {
+                return None;
+            }
+            let from = year.checked_sub(2).map_or(0, |before| runs[before].end);
+            // Cut after the year: what follows it (no word character) ends the pattern's
+            // boundary there as the end of the text does.
+            let c = re.captures_at(&line[..run.end], from)?;
+            Some([c.get(1)?.as_str(), c.get(2)?.as_str(), c.get(3)?.as_str()])
+        })
     }
 }
 
@@ -285,6 +318,20 @@ mod tests {
                 let want = c.map(|c| [1, 2, 3].map(|i| c.get(i).map_or("", |m| m.as_str())));
                 let runs = digit_runs(line.as_bytes());
                 proptest::prop_assert_eq!(date.groups(&line, Some(&runs)), want);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The forms with month names, read around their years, find what their patterns find
+        /// in the whole line, on any plain text.
+        #[test]
+        fn named_forms_find_what_their_patterns_find(line in "(may 1, 2025|19 dec. 2025|1 sept 2025|[0-9]{1,5}|[., _-]|\t|may|ma|sept|dec|x|é|年){0,16}") {
+            let runs = digit_runs(line.as_bytes());
+            for date in DATES.iter().filter(|d| d.dated_by_name) {
+                let c = date.pattern.get(true).captures(&line);
+                let want = c.map(|c| [1, 2, 3].map(|i| c.get(i).map_or("", |m| m.as_str())));
+                proptest::prop_assert_eq!(date.named_groups(&line, &runs), want, "{:?}", line);
             }
         }
     }

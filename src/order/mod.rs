@@ -252,28 +252,30 @@ pub fn extract(view: &MessageView) -> Order {
     let details_at = lines.iter().position(|l| l.field == Some(Field::Details));
     let items = item_rows(&lines, details_at);
     let mut prices = Prices::default();
-    let mut roles = Vec::with_capacity(lines.len());
-    let mut date_value = None;
-    for (i, line) in lines.iter().enumerate() {
+    // The role of line `i`'s amounts (see [`role_of`]): `field` is the line's label or the one of
+    // a bare label just above it.
+    let role = |i: usize| {
         let carried = i
             .checked_sub(1)
             .map(|p| &lines[p])
             .filter(|p| p.bare)
             .and_then(|p| p.field)
             .filter(|f| PRICE_FIELDS.contains(f));
+        role_of(&lines, i, lines[i].field.or(carried), items.contains(&i))
+    };
+    let mut date_value = None;
+    for (i, line) in lines.iter().enumerate() {
         let amounts = amounts_in(&line.folded, line.plain);
-        // Roles matter for amounts, and for the dates of the first lines (the date fallback).
-        let (role, later_from) = if amounts.is_empty() && i >= DATE_LINES {
-            (Role::Other, None)
-        } else {
-            role_of(&lines, i, line.field.or(carried), items.contains(&i))
-        };
-        roles.push(role);
-        let (now, later): (Vec<_>, Vec<_>) = amounts
-            .into_iter()
-            .partition(|(at, _)| later_from.is_none_or(|from| *at < from));
-        prices.add(role, now.into_iter().map(|(_, a)| a).collect());
-        prices.add(Role::Later, later.into_iter().map(|(_, a)| a).collect());
+        // A line without amounts adds no price: its role is asked only by the date fallback,
+        // of the few lines with a date.
+        if !amounts.is_empty() {
+            let (role, later_from) = role(i);
+            let (now, later): (Vec<_>, Vec<_>) = amounts
+                .into_iter()
+                .partition(|(at, _)| later_from.is_none_or(|from| *at < from));
+            prices.add(role, now.into_iter().map(|(_, a)| a).collect());
+            prices.add(Role::Later, later.into_iter().map(|(_, a)| a).collect());
+        }
         let Some((field, rest)) = line.field.and_then(|_| label_of(&line.folded)) else {
             continue;
         };
@@ -321,12 +323,9 @@ pub fn extract(view: &MessageView) -> Order {
     order.date = date_value.and_then(|v| find_date(v, day_first)).or_else(|| {
         // The notice thanks for the purchase "on YYYY年M月D日" before any label; a renewal or
         // trial-end date is never the order date.
-        lines
-            .iter()
-            .zip(&roles)
-            .take(DATE_LINES)
-            .filter(|(_, role)| **role != Role::Later)
-            .find_map(|(l, _)| find_date_in(&l.folded, day_first, || l.plain))
+        lines.iter().take(DATE_LINES).enumerate().find_map(|(i, l)| {
+            find_date_in(&l.folded, day_first, || l.plain).filter(|_| role(i).0 != Role::Later)
+        })
     });
     if order.product_key.is_none() {
         order.product_key = lines
