@@ -8,6 +8,8 @@ mod peel;
 mod rules;
 mod signals;
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::auth::{AuthStatus, Trust};
@@ -88,13 +90,14 @@ pub enum Origin {
 
 /// The decision about one readable message.
 #[derive(Clone, Debug)]
-pub struct Decision {
+pub struct Decision<'a> {
     /// The label.
     pub label: Label,
     /// The name of the verdict rule that gave it (kebab-case, stable), for `--explain`.
     pub rule: &'static str,
-    /// The message the label is about.
-    pub subject: MessageView,
+    /// The message the label is about: lent when it is the one read or attached to it, owned
+    /// when it was rebuilt from an inline forward.
+    pub subject: Cow<'a, MessageView>,
     /// Where that message came from.
     pub origin: Origin,
     /// Order fields (empty when it is no order).
@@ -108,7 +111,7 @@ pub struct Decision {
 /// Decide the label of a decoded message.
 // Kept out of line: profiles (callgrind's `--toggle-collect`) measure the verdict by this name.
 #[inline(never)]
-pub fn decide(outer: &MessageView, trust: &Trust) -> Decision {
+pub fn decide<'a>(outer: &'a MessageView, trust: &Trust) -> Decision<'a> {
     let peel::Picked {
         subject,
         origin,

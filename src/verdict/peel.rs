@@ -13,9 +13,9 @@ use crate::scope;
 use crate::view::{Link, Mailbox, MessageView};
 
 /// The message a verdict is about, found by peeling forwards.
-pub(super) struct Picked {
+pub(super) struct Picked<'a> {
     /// The message judged.
-    pub subject: MessageView,
+    pub subject: Cow<'a, MessageView>,
     /// Where it came from.
     pub origin: Origin,
     /// Its order fields.
@@ -146,10 +146,11 @@ impl<'a> Layer<'a> {
         order.template.is_some() || (order.has_order_fields && claims_microsoft(&self.view()))
     }
 
-    /// The message itself, links and all, taken out of the layer (copied where it was lent).
-    fn take(&self) -> MessageView {
+    /// The message itself, links and all, taken out of the layer (still lent where it was: a
+    /// lent view has its links).
+    fn take(&self) -> Cow<'a, MessageView> {
         self.links();
-        self.view.replace(Cow::Owned(MessageView::default())).into_owned()
+        self.view.replace(Cow::Owned(MessageView::default()))
     }
 }
 
@@ -159,7 +160,7 @@ impl<'a> Layer<'a> {
 /// sent by a stranger; in a forward of a forward, the innermost order mail wins over the
 /// forwarders in between. With no order anywhere, the innermost original is judged, unless a
 /// forwarder on the way poses as Microsoft: then that "forward" is the fake and is judged itself.
-pub(super) fn pick_subject(outer: &MessageView, trust: &Trust) -> Picked {
+pub(super) fn pick_subject<'a>(outer: &'a MessageView, trust: &Trust) -> Picked<'a> {
     let outer = Layer::new(Cow::Borrowed(outer), Origin::Direct);
     let peeling = Peeling {
         trust,
@@ -363,8 +364,19 @@ mod tests {
         }
     }
 
-    fn judged(view: &MessageView) -> Decision {
-        decide(view, &Trust::default())
+    /// The decision about `view`, owning the message judged: a test may judge a view it makes
+    /// in the same expression.
+    fn judged(view: &MessageView) -> Decision<'static> {
+        let d = decide(view, &Trust::default());
+        Decision {
+            label: d.label,
+            rule: d.rule,
+            subject: Cow::Owned(d.subject.into_owned()),
+            origin: d.origin,
+            order: d.order,
+            authentication: d.authentication,
+            reasons: d.reasons,
+        }
     }
 
     #[test]
@@ -385,8 +397,11 @@ mod tests {
             let d = judged(&forward("staff@example.jp", &format!("FW: {SUBJECT}"), &text));
             assert_eq!(d.label, Label::Activation, "{:?}", d.reasons);
             assert_eq!(d.origin, Origin::Inline);
-            assert_eq!(d.subject.from.unwrap().address, "microsoft-noreply@microsoft.com");
-            assert_eq!(d.subject.to.unwrap().address, "taro@example.jp");
+            assert_eq!(
+                d.subject.from.as_ref().unwrap().address,
+                "microsoft-noreply@microsoft.com"
+            );
+            assert_eq!(d.subject.to.as_ref().unwrap().address, "taro@example.jp");
         }
     }
 
