@@ -164,7 +164,8 @@ fn push_ascii_alphanumerics(out: &mut Vec<u8>, run: &[u8]) {
 
 /// One in each byte of a word: a byte value times this is that byte in all eight.
 pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
+/// The high bit of each byte of a word.
+pub(crate) const HIGH: u64 = 0x8080_8080_8080_8080;
 
 /// Eight ASCII bytes with each letter lowercased (`| 0x20` also leaves digits as they are), and
 /// the high bit of each byte that is a letter or a digit. A byte `b < 0x80` plus `0x80 - lo`
