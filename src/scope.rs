@@ -13,7 +13,7 @@ use memchr::memmem::Finder;
 use regex::Regex;
 
 use crate::address::{self, host_unicode};
-use crate::auth::{is_freemail, is_lookalike, is_microsoft_domain, is_microsoft_sender_domain};
+use crate::auth::{is_freemail, is_lookalike_domain, is_microsoft_domain, is_microsoft_sender_domain};
 use crate::lexicon::microsoft::TENANT_DOMAIN;
 
 use crate::lexicon;
@@ -205,7 +205,13 @@ pub fn is_mail_system(m: &Mailbox) -> bool {
 /// The sender writes from one of Microsoft's own (not free-mail) domains, or is Microsoft's
 /// mail system.
 pub fn microsoft_domain_sender(m: &Mailbox) -> bool {
-    !m.domain().is_empty() && (is_microsoft_sender_domain(&m.registrable()) || is_microsoft_mail_system(m))
+    let domain = m.domain();
+    domain_sender(m, &domain, &address::registrable_domain(&domain))
+}
+
+/// [`microsoft_domain_sender`] of `m`, its domain and registrable domain worked out.
+fn domain_sender(m: &Mailbox, domain: &str, reg: &str) -> bool {
+    !domain.is_empty() && (is_microsoft_sender_domain(reg) || is_microsoft_mail_system(m))
 }
 
 /// The display name names the sender's own registrable domain (not free mail, where anyone
@@ -240,10 +246,11 @@ pub fn header_claim(from: Option<&Mailbox>, subject: &str) -> bool {
 pub fn sender_claim(from: Option<&Mailbox>) -> bool {
     from.is_some_and(|m| {
         let domain = m.domain();
-        mentions_brand(&m.name)
-            || mentions_brand(&host_unicode(&domain))
-            || is_lookalike(&domain)
-            || microsoft_domain_sender(m)
+        mentions_brand(&m.name) || mentions_brand(&host_unicode(&domain)) || {
+            // Worked out once for both tests.
+            let reg = address::registrable_domain(&domain);
+            is_lookalike_domain(&domain, &reg) || domain_sender(m, &domain, &reg)
+        }
     })
 }
 

@@ -164,7 +164,8 @@ fn push_ascii_alphanumerics(out: &mut Vec<u8>, run: &[u8]) {
 
 /// One in each byte of a word: a byte value times this is that byte in all eight.
 pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
+/// The high bit of each byte of a word.
+pub(crate) const HIGH: u64 = 0x8080_8080_8080_8080;
 
 /// Eight ASCII bytes with each letter lowercased (`| 0x20` also leaves digits as they are), and
 /// the high bit of each byte that is a letter or a digit. A byte `b < 0x80` plus `0x80 - lo`
@@ -253,9 +254,8 @@ struct Looked {
     /// stands around it as they are (its quick check says yes and it combines with nothing), or
     /// it is [`inert`].
     alone: bool,
-    /// It takes no part in a disguise inside a word of ASCII and such characters: NFKC leaves
-    /// it as it is, it folds to its own lowercase, and it is of the Latin script (`é`, `ç`, `ß`).
-    latin: bool,
+    /// What it can do in a disguise.
+    class: Class,
 }
 
 /// The code points of [`Looked`] characters, in table order.
@@ -285,7 +285,9 @@ impl Looked {
         } else {
             std::iter::once(c).nfkc().for_each(|c| fold_char(&mut folded, c));
         }
-        // Asked of two-byte characters alone ([`two_byte`]).
+        // A Latin letter takes no part in a disguise inside a word of ASCII and such letters:
+        // NFKC leaves it as it is, it folds to its own lowercase, and it is of the Latin script
+        // (`é`, `ç`, `ß`). Asked of two-byte characters alone.
         let latin = c < '\u{800}'
             && settled
             && !is_invisible(c)
@@ -295,7 +297,7 @@ impl Looked {
             alphanumerics: folded.chars().filter(|c| c.is_alphanumeric()).collect(),
             folded: folded.into_boxed_str(),
             alone: settled || inert(c),
-            latin,
+            class: Class::told(c, latin),
         }
     }
 }
@@ -317,11 +319,6 @@ fn looked_up(c: char) -> Option<&'static Looked> {
     };
     let entry = LOOKED.get(index as usize)?;
     Some(entry.get_or_init(|| Looked::of(c)))
-}
-
-/// The table entry of a two-byte character, if `c` is one.
-fn two_byte(c: char) -> Option<&'static Looked> {
-    if c < '\u{800}' { looked_up(c) } else { None }
 }
 
 /// Whether a stretch of such characters (and ASCII) folds character by character: see
@@ -552,39 +549,15 @@ pub fn disguises(s: &str) -> Vec<Disguise> {
     let (mut hidden, mut confusable) = (false, false);
     // Words are checked one by one, and only for what their characters can do: most words hold
     // no character that can disguise, and the folding below is costly.
-    // The words split at ASCII white space that are not all ASCII, found from each byte beyond
-    // ASCII: a word ends at ASCII bytes, so it is a slice of `s` on character boundaries.
-    let bytes = s.as_bytes();
-    let mut at = 0;
-    let words = std::iter::from_fn(|| {
-        at += ascii_run(&bytes[at..]);
-        if at == bytes.len() {
-            return None;
-        }
-        let start = bytes[..at]
-            .iter()
-            .rposition(u8::is_ascii_whitespace)
-            .map_or(0, |p| p + 1);
-        at += bytes[at..]
-            .iter()
-            .position(u8::is_ascii_whitespace)
-            .unwrap_or(bytes.len() - at);
-        s.get(start..at)
-    });
-    for word in words {
-        // Latin letters such as `é` disguise nothing among ASCII ones (they fold to themselves
-        // and are of one script with them), but mix with kana or kanji (`注é`).
+    for word in suspect_words(s) {
         let (mut invisible, mut other, mut latin, mut plain) = (false, false, false, false);
         for c in word.chars() {
-            if c.is_ascii() {
-            } else if is_invisible(c) {
-                invisible = true;
-            } else if is_plain(c) {
-                plain = true;
-            } else if two_byte(c).is_some_and(|t| t.latin) {
-                latin = true;
-            } else {
-                other = true;
+            match Class::of(c) {
+                Class::Ascii => {}
+                Class::Invisible => invisible = true,
+                Class::Plain => plain = true,
+                Class::Latin => latin = true,
+                Class::Other => other = true,
             }
         }
         let check_hidden = invisible && !hidden;
@@ -616,6 +589,99 @@ pub fn disguises(s: &str) -> Vec<Disguise> {
         found.push(Disguise::Confusable);
     }
     found
+}
+
+/// What a character can do in a disguise, as [`disguises`] reads a word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    Ascii,
+    Invisible,
+    /// [`is_plain`] beyond ASCII.
+    Plain,
+    /// A letter that disguises nothing among ASCII ones (`é`: it folds to itself and is of one
+    /// script with them), but does beside a plain character (`注é`).
+    Latin,
+    Other,
+}
+
+impl Class {
+    /// Looked up where it can be (kanji are plain; only two-byte characters are Latin, and
+    /// they are all in the table).
+    fn of(c: char) -> Class {
+        if c.is_ascii() {
+            Class::Ascii
+        } else if let Some(t) = looked_up(c) {
+            t.class
+        } else if is_cjk_ideograph(c) {
+            Class::Plain
+        } else {
+            Class::told(c, false)
+        }
+    }
+
+    /// The class of a character beyond ASCII, `latin` telling whether it is a Latin letter.
+    fn told(c: char, latin: bool) -> Class {
+        if is_invisible(c) {
+            Class::Invisible
+        } else if is_plain(c) {
+            Class::Plain
+        } else if latin {
+            Class::Latin
+        } else {
+            Class::Other
+        }
+    }
+}
+
+/// The words of `s` split at ASCII white space that [`disguises`] must check, in order: those
+/// holding an invisible or an other character, or a Latin letter and a plain character. Found
+/// from the characters beyond ASCII alone, one by one: a word is cut out only for such a
+/// character, or for a Latin letter and a plain character with no ASCII white space between
+/// them (the last of each remembered until white space is seen after it). A word ends at ASCII
+/// bytes, so it is a slice of `s` on character boundaries.
+fn suspect_words(s: &str) -> impl Iterator<Item = &str> {
+    let bytes = s.as_bytes();
+    let mut at = 0;
+    // Where the last Latin letter and the last plain character of the word being read ended.
+    let (mut latin_end, mut plain_end): (Option<usize>, Option<usize>) = (None, None);
+    // Whether a character remembered to end at `from` is in the word of the one at `to`.
+    let same_word = |from: usize, to: usize| !bytes[from..to].iter().any(u8::is_ascii_whitespace);
+    std::iter::from_fn(move || {
+        loop {
+            at += ascii_run(&bytes[at..]);
+            let c = s.get(at..)?.chars().next()?;
+            let end = at + c.len_utf8();
+            let (mine, theirs) = match Class::of(c) {
+                // (ASCII is not met here, past the run: a word cut out for nothing is still
+                // checked as it should be.)
+                Class::Ascii | Class::Invisible | Class::Other => (None, None),
+                Class::Latin => (Some(&mut latin_end), Some(&mut plain_end)),
+                Class::Plain => (Some(&mut plain_end), Some(&mut latin_end)),
+            };
+            if let (Some(mine), Some(theirs)) = (mine, theirs) {
+                if let Some(from) = *theirs
+                    && !same_word(from, at)
+                {
+                    *theirs = None;
+                }
+                if theirs.is_none() {
+                    *mine = Some(end);
+                    at = end;
+                    continue;
+                }
+            }
+            let start = bytes[..at]
+                .iter()
+                .rposition(u8::is_ascii_whitespace)
+                .map_or(0, |p| p + 1);
+            at = bytes[end..]
+                .iter()
+                .position(u8::is_ascii_whitespace)
+                .map_or(bytes.len(), |p| end + p);
+            (latin_end, plain_end) = (None, None);
+            return s.get(start..at);
+        }
+    })
 }
 
 /// Whether a visible character can take no part in a disguise: folding turns it into no Latin
@@ -768,6 +834,16 @@ mod tests {
             ] {
                 assert_eq!(disguises(&s), disguises_of_every_word(&s), "{s:?}");
             }
+        }
+    }
+
+    /// The looked-up classes are those told: a kanji is plain, and only two-byte characters
+    /// may be Latin.
+    #[test]
+    fn classes_looked_up_are_those_told() {
+        for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+            let latin = c < '\u{800}' && looked_up(c).is_some_and(|t| t.class == Class::Latin);
+            assert_eq!(Class::of(c), Class::told(c, latin), "{c:?}");
         }
     }
 
@@ -1022,6 +1098,12 @@ mod tests {
 
         #[test]
         fn disguises_of_any_text(s in "(microsoft|soft|micr|[a-z0-9 .\t\u{200B}\u{AD}\u{3164}\u{FE00}éçãÀßİıłŁǅ©·×注のアｶ\u{301}\u{3099}\u{338}ＡｍоМαΣ\u{13B7}]){0,12}") {
+            proptest::prop_assert_eq!(disguises(&s), disguises_of_every_word(&s));
+        }
+
+        /// Latin letters and plain characters in words near and far apart.
+        #[test]
+        fn disguises_of_latin_and_plain_words(s in "(microsoft|[a \t\né·©–注\u{A0}]){0,40}") {
             proptest::prop_assert_eq!(disguises(&s), disguises_of_every_word(&s));
         }
 

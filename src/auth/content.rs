@@ -9,7 +9,7 @@ use regex::Regex;
 
 use super::Findings;
 use crate::lexicon::microsoft::PRODUCT_NUMBER_WORDS;
-use crate::lexicon::pattern::{Pattern, is_plain};
+use crate::lexicon::pattern::Pattern;
 use crate::lexicon::{LANGUAGES, Language};
 use crate::reason::ReasonId;
 use crate::text::{self, Disguise};
@@ -192,17 +192,115 @@ pub(super) fn content_reasons(view: &MessageView, found: &mut Findings) {
 /// The first phone number in folded text, as written.
 pub fn find_phone(t: &str) -> Option<&str> {
     let mut urls: Option<Vec<(usize, usize)>> = None;
-    for m in PHONE.on(t).find_iter(t).take(1000) {
-        if !isolated(t, m.start(), m.end()) || !phone_digits_ok(m.as_str()) {
+    for (start, end) in phone_matches(t).take(1000) {
+        let number = &t[start..end];
+        if !isolated(t, start, end) || !phone_digits_ok(number) {
             continue;
         }
         let urls = urls.get_or_insert_with(|| URL.find_iter(t).map(|u| (u.start(), u.end())).collect());
-        if urls.iter().any(|&(s, e)| (s..e).contains(&m.start())) {
+        if urls.iter().any(|&(s, e)| (s..e).contains(&start)) {
             continue;
         }
-        return Some(m.as_str().trim());
+        return Some(number.trim());
     }
     None
+}
+
+/// The matches of [`PHONE`] in `t`, as byte ranges in order, as its `find_iter` over the whole
+/// text gives them: each lies inside one of the [`phone_stretches`].
+/// The regex is picked for each stretch: where a stretch [`is_plain`], both forms match alike.
+///
+/// [`is_plain`]: crate::lexicon::pattern::is_plain
+fn phone_matches(t: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    phone_stretches(t).flat_map(move |(start, end)| {
+        let stretch = &t[start..end];
+        PHONE
+            .on(stretch)
+            .find_iter(stretch)
+            .map(move |m| (start + m.start(), start + m.end()))
+    })
+}
+
+/// Fewest digits in a match of [`PHONE`] (`0\d{1,4}-\d{1,4}-\d{3,4}`).
+const PHONE_MIN_DIGITS: usize = 6;
+
+/// Whether a [`PHONE`] match can hold `c`: its digits (any script's, as `\d` reads them where
+/// the text is not plain), `+`, parentheses, spaces and separators.
+fn in_phone(c: char) -> bool {
+    c.is_ascii_digit()
+        || matches!(
+            c,
+            '+' | '(' | ')' | ' ' | '-' | '.' | '‐' | '‑' | '‒' | '–' | '—' | '−' | 'ー'
+        )
+        || (!c.is_ascii() && c.is_numeric())
+}
+
+/// The stretches of `t` a [`PHONE`] match can lie in, as byte ranges in order: a match is made
+/// of [`in_phone`] characters only, holds an ASCII digit (each form starts its groups with one)
+/// and [`PHONE_MIN_DIGITS`] digits, and the pattern looks at nothing around it. So the regex
+/// runs on few bytes of a body instead of all of them: the stretches of such characters around
+/// each ASCII digit, those with digits enough, merged when close (one search over a short gap
+/// costs less than starting another).
+fn phone_stretches(t: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    /// Gap up to which two stretches are searched as one.
+    const MERGE: usize = 256;
+    let bytes = t.as_bytes();
+    let mut at = 0;
+    let mut next = move || -> Option<(usize, usize)> {
+        loop {
+            let digit = at + next_ascii_digit(&bytes[at..])?;
+            // Back over the stretch (never before `at`: the byte before it is no part of one,
+            // or the last stretch's end), then on.
+            let start = t[at..digit]
+                .char_indices()
+                .rev()
+                .take_while(|&(_, c)| in_phone(c))
+                .last()
+                .map_or(digit, |(i, _)| at + i);
+            let mut digits = 0;
+            let mut end = digit;
+            for c in t[digit..].chars().take_while(|&c| in_phone(c)) {
+                digits += usize::from(c.is_numeric());
+                end += c.len_utf8();
+            }
+            digits += t[start..digit].chars().filter(|&c| c.is_numeric()).count();
+            at = end;
+            if digits >= PHONE_MIN_DIGITS {
+                return Some((start, end));
+            }
+        }
+    };
+    let mut pending = None;
+    std::iter::from_fn(move || {
+        let (start, mut end) = pending.take().or_else(&mut next)?;
+        while let Some((s, e)) = next() {
+            if s - end > MERGE {
+                pending = Some((s, e));
+                break;
+            }
+            end = e;
+        }
+        Some((start, end))
+    })
+}
+
+/// Where the first ASCII digit of `bytes` is, read eight bytes at a time.
+fn next_ascii_digit(bytes: &[u8]) -> Option<usize> {
+    use text::{HIGH, ONES};
+    let mut at = 0;
+    while let Some(Ok(word)) = bytes.get(at..at + 8).map(<[u8; 8]>::try_from) {
+        let w = u64::from_le_bytes(word);
+        // The low seven bits of each byte, compared without a carry between bytes; bytes
+        // beyond ASCII are then dropped.
+        let low = w & !HIGH;
+        let digits =
+            (low + u64::from(0x80 - b'0') * ONES) & !(low + u64::from(0x7F - b'9') * ONES) & !w & HIGH;
+        if digits != 0 {
+            return Some(at + digits.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    bytes[at..].iter().position(u8::is_ascii_digit).map(|p| at + p)
 }
 
 /// Not part of a longer token: no letter or digit run, version, or number list around it.
@@ -257,26 +355,51 @@ fn business_quantity(t: &str) -> Option<&str> {
             .parse::<u64>()
             .is_ok_and(|n| n >= BUSINESS_QUANTITY)
     };
-    let plain = is_plain(t);
-    if let Some(c) = QUANTITY
-        .get(plain)
-        .captures_iter(t)
-        .take(200)
-        .find(|c| big(&c[1]))
-    {
-        return c.get(0).map(|m| line_at(t, m.start()));
+    let lines = quantity_lines(t);
+    // The captures of a pattern over the lines, each with where its line starts in `t`.
+    let captures = |pattern: &'static Pattern| {
+        lines.iter().flat_map(move |&(start, end)| {
+            let line = &t[start..end];
+            pattern.on(line).captures_iter(line).map(move |c| (start, c))
+        })
+    };
+    if let Some((start, c)) = captures(&QUANTITY).take(200).find(|(_, c)| big(&c[1])) {
+        return c.get(0).map(|m| line_at(t, start + m.start()));
     }
     // "Microsoft 365 licenses" and "up to 5 …" speak of a product or a limit, not a count.
-    LICENCES
-        .get(plain)
-        .captures_iter(t)
+    captures(&LICENCES)
         .take(200)
-        .filter_map(|c| c.get(1))
-        .find(|n| {
-            let before = t[..n.start()].trim_end();
-            big(n.as_str()) && !NOT_A_COUNT.iter().any(|w| before.ends_with(w))
+        .filter_map(|(start, c)| c.get(1).map(|n| (start + n.start(), n.as_str())))
+        .find(|&(at, n)| {
+            let before = t[..at].trim_end();
+            big(n) && !NOT_A_COUNT.iter().any(|w| before.ends_with(w))
         })
-        .map(|n| line_at(t, n.start()))
+        .map(|(at, _)| line_at(t, at))
+}
+
+/// Every label and unit [`QUANTITY`] and [`LICENCES`] are written with.
+static QUANTITY_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let words = [all(|l| l.seat_count_labels), all(|l| l.seat_units)].concat();
+    text::phrase_set(&words)
+});
+
+/// The lines of `t` (byte ranges without their line end) that hold a label or a unit, in order:
+/// a match of [`QUANTITY`] or [`LICENCES`] stays on one line (it spans spaces, never a line
+/// end) and holds one, and the patterns look at nothing beyond the line (a word boundary at its
+/// start reads a line start as it reads a line end before it). So the regexes run on these lines
+/// alone, and a text without such words costs one search for them.
+fn quantity_lines(t: &str) -> Vec<(usize, usize)> {
+    let mut lines: Vec<(usize, usize)> = Vec::new();
+    // A word a match shadows overlaps that match, so it is on its line.
+    for m in QUANTITY_WORDS.find_iter(t) {
+        if lines.last().is_some_and(|&(_, end)| m.start() < end) {
+            continue;
+        }
+        let start = t[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+        let end = t[m.start()..].find('\n').map_or(t.len(), |i| m.start() + i);
+        lines.push((start, end));
+    }
+    lines
 }
 
 #[cfg(test)]
@@ -367,6 +490,95 @@ mod tests {
             "version 16.0.18526.20168",
         ] {
             assert_eq!(find_phone(&text::fold(text)), None, "{text}");
+        }
+    }
+
+    /// The pattern's matches over the whole text.
+    fn phone_matches_in_full(t: &str) -> Vec<(usize, usize)> {
+        PHONE.on(t).find_iter(t).map(|m| (m.start(), m.end())).collect()
+    }
+
+    /// Every character a [`PHONE`] match can hold, told by a class written apart from the
+    /// pattern, is one [`in_phone`] takes.
+    #[test]
+    fn phone_characters_are_in_phone() {
+        let class = Regex::new(r"^[\d+()\x20.\-\u{2010}-\u{2014}\u{2212}\u{30FC}]$").unwrap();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if class.is_match(c.encode_utf8(&mut [0; 4])) {
+                assert!(in_phone(c), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn phone_matches_far_apart_and_close() {
+        let gap = "x".repeat(300);
+        for t in [
+            format!("call 1-855-574-9409{gap}or 050-1234-5678 x"),
+            format!("12-34{gap}0120-12-3456 and 1234567 ٣٣-٣٣٣-٣٣٣٣ +81 3 1234 5678{gap}"),
+            format!("(845) 407-0627 a 888.929.2670{gap}"),
+            "0120-12-3456".repeat(200),
+        ] {
+            assert_eq!(phone_matches(&t).collect::<Vec<_>>(), phone_matches_in_full(&t));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn phone_matches_are_those_of_the_whole_text(
+            s in "(0|1|81|888|555|0120|1234|[0-9]{1,4}|[-. ()+]|ー|−|–|a|/|\n|٣|x|é){0,40}"
+        ) {
+            proptest::prop_assert_eq!(phone_matches(&s).collect::<Vec<_>>(), phone_matches_in_full(&s));
+        }
+    }
+
+    /// [`business_quantity`] as it read before the lines: both patterns over the whole text.
+    fn business_quantity_in_full(t: &str) -> Option<&str> {
+        let big = |s: &str| {
+            s.replace(',', "")
+                .parse::<u64>()
+                .is_ok_and(|n| n >= BUSINESS_QUANTITY)
+        };
+        let plain = crate::lexicon::pattern::is_plain(t);
+        if let Some(c) = QUANTITY
+            .get(plain)
+            .captures_iter(t)
+            .take(200)
+            .find(|c| big(&c[1]))
+        {
+            return c.get(0).map(|m| line_at(t, m.start()));
+        }
+        LICENCES
+            .get(plain)
+            .captures_iter(t)
+            .take(200)
+            .filter_map(|c| c.get(1))
+            .find(|n| {
+                let before = t[..n.start()].trim_end();
+                big(n.as_str()) && !NOT_A_COUNT.iter().any(|w| before.ends_with(w))
+            })
+            .map(|n| line_at(t, n.start()))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn business_quantities_are_those_of_the_whole_text(
+            s in "(qty|quantity|number of users|licenses|seats|user |up to|数量|ライセンス|最大|microsoft|[0-9]{1,3}|,|:|x|×| |-|\\n|a|٣|\u{A0}){0,30}"
+        ) {
+            proptest::prop_assert_eq!(business_quantity(&s), business_quantity_in_full(&s));
+        }
+    }
+
+    #[test]
+    fn business_quantities_past_many_small_ones() {
+        let small = "qty 1\n".repeat(150) + &"2 seats\n".repeat(150);
+        for t in [
+            small.clone() + "quantity: 12",
+            small.clone() + "12 licenses",
+            "quantity 3 ".repeat(300) + "qty 9",
+            "x\nnumber of users: 7 seats\n".into(),
+        ] {
+            assert_eq!(business_quantity(&t), business_quantity_in_full(&t), "{t:?}");
         }
     }
 

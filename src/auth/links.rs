@@ -126,14 +126,29 @@ fn text_host(text: &str) -> Option<String> {
 }
 
 /// An anchor's text as [`text_host`] reads it: trimmed, NFKC, without invisible characters,
-/// lowercased. `None` for ASCII text without a dot, which names no host: ASCII is its own NFKC,
-/// holds no invisible character and keeps its dots when lowercased, so it is only lowercased.
+/// lowercased. `None` for text that names no host, told before any folding where it can be:
+/// ASCII without a dot (ASCII is its own NFKC, holds no invisible character and keeps its dots
+/// when lowercased, so it is only lowercased), and other text with white space or with nothing
+/// to make a dot of (NFKC keeps each white space character as white space, and a dot comes only
+/// from a character whose compatibility decomposition holds one: no composition takes in either).
 fn folded_link_text(text: &str) -> Option<String> {
     let text = text.trim();
     if text.is_ascii() {
         return text.contains('.').then(|| text.to_ascii_lowercase());
     }
+    if text.chars().any(char::is_whitespace) || !text.chars().any(makes_dot) {
+        return None;
+    }
     Some(folded_link_text_in_full(text))
+}
+
+/// Whether NFKC turns `c` into text with a dot: `.` itself, or a character such as `．` or `…`.
+fn makes_dot(c: char) -> bool {
+    let mut dot = c == '.';
+    if !c.is_ascii() {
+        unicode_normalization::char::decompose_compatible(c, |d| dot |= d == '.');
+    }
+    dot
 }
 
 /// [`folded_link_text`] of any text, the ASCII fast path not taken.
@@ -176,16 +191,39 @@ mod tests {
     use crate::auth::tests::*;
     use crate::view::Attachment;
 
+    /// A text [`text_host`] can read a host from: a dot and no white space.
+    fn hostlike(t: Option<String>) -> Option<String> {
+        t.filter(|t| t.contains('.') && !t.chars().any(char::is_whitespace))
+    }
+
     proptest::proptest! {
-        /// The ASCII fast path reads every text with a dot as the full folding does, and a text
-        /// it drops has no dot once folded: no host either way.
+        /// The fast paths read every text that could name a host as the full folding does, and
+        /// a text they drop has a dot and no white space no more once folded: no host either way.
         #[test]
-        fn link_text_fast_path_agrees(s in "[ -~\t\u{200B}．Ａ]{0,30}") {
-            let dotted = |t: Option<String>| t.filter(|t| t.contains('.'));
+        fn link_text_fast_path_agrees(s in "[ -~\t\u{200B}．Ａ\u{A0}\u{3000}\u{A8}…ａ注\u{2474}\u{2488}]{0,30}") {
             proptest::prop_assert_eq!(
-                dotted(folded_link_text(&s)),
-                dotted(Some(folded_link_text_in_full(&s)))
+                hostlike(folded_link_text(&s)),
+                hostlike(Some(folded_link_text_in_full(&s)))
             );
+        }
+    }
+
+    /// What lets [`folded_link_text`] drop text unfolded, character by character: a white space
+    /// folds to white space, a dot comes only from a character [`makes_dot`], and no character
+    /// decomposes canonically into a dot or a white space (no composition takes one in).
+    #[test]
+    fn dots_and_spaces_survive_folding() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let folded = folded_link_text_in_full(&format!("a{c}b"));
+            if c.is_whitespace() {
+                assert!(folded.chars().any(char::is_whitespace), "{c:?}");
+            }
+            assert_eq!(folded.contains('.'), makes_dot(c), "{c:?}");
+            let mut parts = Vec::new();
+            unicode_normalization::char::decompose_canonical(c, |d| parts.push(d));
+            if parts.len() > 1 {
+                assert!(!parts.iter().any(|&d| d == '.' || d.is_whitespace()), "{c:?}");
+            }
         }
     }
 

@@ -22,7 +22,7 @@ use crate::view::{Link, Mailbox, MessageView};
 use links::unwrap_safelinks;
 pub use results::trusted_status;
 pub use sender::{
-    is_freemail, is_lookalike, is_microsoft_domain, is_microsoft_sender_domain, is_order_sender,
+    is_freemail, is_lookalike_domain, is_microsoft_domain, is_microsoft_sender_domain, is_order_sender,
 };
 
 /// The receiving provider's verdict on the sender, from the trusted Authentication-Results.

@@ -24,14 +24,24 @@ struct MethodResult {
 }
 
 impl MethodResult {
-    /// The properties (`header.d=microsoft.com`), names and values lowercased, white space
-    /// around `=` dropped.
-    fn props(&self, value: &str) -> Vec<(String, String)> {
-        split_unquoted_ws(&tight_equals(&value[self.segment.clone()]))
+    /// The property shown as evidence (`header.d=microsoft.com`, white space around `=`
+    /// dropped): the first named by the most preferred of [`AUTH_PROPS`], its value lowercased.
+    /// Only that value is: a result's other properties are passed over uncopied.
+    fn shown_prop(&self, value: &str) -> Option<(&'static str, String)> {
+        let segment = tight_equals(&value[self.segment.clone()]);
+        let mut shown: Option<(usize, &str)> = None;
+        for (k, v) in split_unquoted_ws(&segment)
             .skip(1)
             .filter_map(|t| t.split_once('='))
-            .map(|(k, v)| (k.to_ascii_lowercase(), v.trim_matches('"').to_lowercase()))
-            .collect()
+        {
+            let rank = AUTH_PROPS.iter().position(|p| k.eq_ignore_ascii_case(p));
+            if let Some(rank) = rank
+                && shown.is_none_or(|(best, _)| rank < best)
+            {
+                shown = Some((rank, v));
+            }
+        }
+        shown.map(|(rank, v)| (AUTH_PROPS[rank], v.trim_matches('"').to_lowercase()))
     }
 }
 
@@ -224,10 +234,8 @@ impl AuthResults<'_> {
         let id = if self.arc { format!("ARC {id}") } else { id };
         let mut parts = vec![id];
         for r in &self.results {
-            let props = r.props(&self.value);
-            let prop = AUTH_PROPS
-                .iter()
-                .find_map(|p| props.iter().find(|(k, _)| k == p))
+            let prop = r
+                .shown_prop(&self.value)
                 .map(|(k, v)| format!(" {k}={v}"))
                 .unwrap_or_default();
             parts.push(format!("{}={}{prop}", r.method, r.result));
@@ -514,7 +522,32 @@ mod tests {
         pieces
     }
 
+    /// Every property of a result, names and values lowercased, and the first of the most
+    /// preferred name among them: [`MethodResult::shown_prop`] as it read before.
+    fn shown_prop_of_all(segment: &str) -> Option<(String, String)> {
+        let props: Vec<(String, String)> = split_unquoted_ws(&tight_equals(segment))
+            .skip(1)
+            .filter_map(|t| t.split_once('='))
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.trim_matches('"').to_lowercase()))
+            .collect();
+        AUTH_PROPS
+            .iter()
+            .find_map(|p| props.iter().find(|(k, _)| k == p))
+            .cloned()
+    }
+
     proptest::proptest! {
+        #[test]
+        fn shown_prop_is_the_preferred_one(
+            s in "(dkim|spf|=| |\"|pass|header\\.[dDiI]|header\\.From|smtp\\.mailfrom|Microsoft\\.COM|x|Ü){0,16}"
+        ) {
+            let r = MethodResult { method: "dkim", result: String::new(), segment: 0..s.len() };
+            proptest::prop_assert_eq!(
+                r.shown_prop(&s).map(|(k, v)| (k.to_owned(), v)),
+                shown_prop_of_all(&s)
+            );
+        }
+
         #[test]
         fn strip_comments_reads_as_by_char(s in "[a()\"\\\\;= é漢]{0,32}") {
             proptest::prop_assert_eq!(strip_comments(&s), strip_comments_by_char(&s));

@@ -117,15 +117,30 @@ pub(super) fn sender_reasons(
 /// onmicrosoft.com tenants have their own reason.
 pub fn is_lookalike(host: &str) -> bool {
     let host = host.trim().trim_end_matches('.').to_lowercase();
+    lookalike(&host, &address::registrable_domain(&host))
+}
+
+/// [`is_lookalike`] of a From domain (`address::domain`) whose registrable domain `reg` is known:
+/// an ASCII domain as that gives it is already trimmed and lowercased, so the registrable domain
+/// is not worked out again.
+pub fn is_lookalike_domain(domain: &str, reg: &str) -> bool {
+    if domain.is_ascii() && domain.trim().trim_end_matches('.').len() == domain.len() {
+        lookalike(domain, reg)
+    } else {
+        is_lookalike(domain)
+    }
+}
+
+/// [`is_lookalike`] of a host trimmed and lowercased, whose registrable domain is `reg`.
+fn lookalike(host: &str, reg: &str) -> bool {
     if host.is_empty() || host.len() > 253 {
         return false;
     }
-    let reg = address::registrable_domain(&host);
-    if is_microsoft_domain(&reg) || on_suffix(&host, TENANT_DOMAIN) {
+    if is_microsoft_domain(reg) || on_suffix(host, TENANT_DOMAIN) {
         return false;
     }
-    let unicode = host_unicode(&host);
-    let suffix_len = psl::suffix_str(&host).map_or(0, |s| s.split('.').count());
+    let unicode = host_unicode(host);
+    let suffix_len = psl::suffix_str(host).map_or(0, |s| s.split('.').count());
     let labels: Vec<&str> = unicode.split('.').collect();
     let own = &labels[..labels.len().saturating_sub(suffix_len.max(1))];
     own.iter()
@@ -193,6 +208,18 @@ pub(super) fn host_shown(host: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// A From domain with its registrable domain is judged as the host alone.
+        #[test]
+        fn lookalike_domains_are_lookalike_hosts(
+            s in "(x@|@|microsoft|rnicrosoft|micros0ft|onmicrosoft|xn--|com|co\\.jp|[.\\- ]|М|Ü|a|\\.\\.| \\.){0,8}"
+        ) {
+            let domain = address::domain(&s);
+            let reg = address::registrable_domain(&domain);
+            proptest::prop_assert_eq!(is_lookalike_domain(&domain, &reg), is_lookalike(&domain));
+        }
+    }
 
     /// What lets [`is_microsoft_domain`] compare without lowercasing: the table is lowercase.
     #[test]
