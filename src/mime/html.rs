@@ -268,7 +268,9 @@ fn read_simple(html: &str) -> Option<Rendered> {
     let mut open: Vec<(&[u8], Option<End>)> = Vec::new();
     let mut i = 0;
     while let Some(lt) = memchr::memchr(b'<', &s[i..]).map(|at| i + at) {
-        out.text(&html[i..lt]);
+        if lt > i {
+            out.text(&html[i..lt]);
+        }
         i = lt + 1;
         match *s.get(i)? {
             b if b.is_ascii_alphabetic() => {
@@ -469,15 +471,26 @@ fn push_collapsed(out: &mut String, text: &str) {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        // Eight bytes none of which is at most a space hold no white space; else the first
-        // such byte is where to look.
+        // Eight bytes none of which is at most a space hold no white space, nor do eight whose
+        // only such bytes are lone spaces between words (prose); else the first such byte is
+        // where to look.
         if let Some(chunk) = bytes[i..].first_chunk::<8>() {
+            const HIGH: u64 = 0x8080_8080_8080_8080;
+            const ONES: u64 = 0x0101_0101_0101_0101;
             let x = u64::from_le_bytes(*chunk);
-            let low = x.wrapping_sub(0x2121_2121_2121_2121) & !x & 0x8080_8080_8080_8080;
-            i += (low.trailing_zeros() / 8) as usize;
-            if low == 0 {
+            // The high bit of each byte below 0x21, and of each space: no carry between bytes.
+            let low = !(x | ((x & !HIGH) + 0x5F * ONES)) & HIGH;
+            let y = x ^ (0x20 * ONES);
+            let spaces = !(((y & !HIGH) + !HIGH) | y) & HIGH;
+            let lone = low == spaces
+                && spaces & (spaces << 8) == 0
+                && (spaces & 0x80 == 0 || (i > start && !bytes[i - 1].is_ascii_whitespace()))
+                && (spaces >> 63 == 0 || !bytes.get(i + 8).is_some_and(u8::is_ascii_whitespace));
+            if lone {
+                i += 8;
                 continue;
             }
+            i += (low.trailing_zeros() / 8) as usize;
         }
         if !bytes[i].is_ascii_whitespace() {
             i += 1;
@@ -798,6 +811,16 @@ mod tests {
         /// Skipping eight bytes at a time collapses as looking at each byte did.
         #[test]
         fn collapsing_is_one_space_a_run(before in "[a \n]{0,2}", text in "[ab \t\n\r\x0c\x01\x1f!\u{a0}é注]{0,60}") {
+            let mut fast = before.clone();
+            push_collapsed(&mut fast, &text);
+            let mut slow = before;
+            push_collapsed_by_runs(&mut slow, &text);
+            proptest::prop_assert_eq!(fast, slow);
+        }
+
+        /// So too for prose, whose words of lone spaces are skipped eight bytes at a time.
+        #[test]
+        fn prose_is_collapsed_one_space_a_run(before in "[a \n]{0,2}", text in "[ab ]{0,40}[ \t\n]?[ab ]{0,40}") {
             let mut fast = before.clone();
             push_collapsed(&mut fast, &text);
             let mut slow = before;
