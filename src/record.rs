@@ -159,11 +159,12 @@ fn reason_ids<S: Serializer>(reasons: &[Reason], s: S) -> Result<S::Ok, S::Error
     s.collect_seq(reasons.iter().map(|r| r.id.as_str()))
 }
 
-fn mailbox_text(m: &Mailbox) -> String {
+/// `name <address>`, or the one of them there is, each trimmed; None when both are blank.
+fn mailbox_text(m: &Mailbox) -> Option<String> {
     match (m.name.trim(), m.address.trim()) {
-        ("", addr) => addr.to_owned(),
-        (name, "") => name.to_owned(),
-        (name, addr) => format!("{name} <{addr}>"),
+        ("", "") => None,
+        ("", one) | (one, "") => Some(one.to_owned()),
+        (name, addr) => Some([name, " <", addr, ">"].concat()),
     }
 }
 
@@ -256,7 +257,7 @@ impl Record {
         Record {
             message_id: view.message_id.clone(),
             date: view.date.clone(),
-            from: view.from.as_ref().map(mailbox_text).and_then(|s| non_empty(&s)),
+            from: view.from.as_ref().and_then(mailbox_text),
             subject: non_empty(&view.subject),
             label: Label::Unrelated,
             authentication,
@@ -282,7 +283,7 @@ impl Record {
             index,
             message_id: outer.message_id.clone(),
             date: judged.date.clone(),
-            from: judged.from.as_ref().map(mailbox_text).and_then(|s| non_empty(&s)),
+            from: judged.from.as_ref().and_then(mailbox_text),
             subject: non_empty(&judged.subject),
             label: d.label,
             order_number: d.order.number.clone(),
@@ -315,6 +316,23 @@ impl Record {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The sender cell is the name and address joined, trimmed, and None when blank.
+        #[test]
+        fn mailbox_text_is_the_joined_and_trimmed_pair(
+            name in "[ a<>\u{3000}\t]{0,4}",
+            address in "[ b@\u{3000}]{0,4}",
+        ) {
+            let joined = match (name.trim(), address.trim()) {
+                ("", addr) => addr.to_owned(),
+                (name, "") => name.to_owned(),
+                (name, addr) => format!("{name} <{addr}>"),
+            };
+            let m = Mailbox { name, address };
+            proptest::prop_assert_eq!(mailbox_text(&m), non_empty(&joined));
+        }
+    }
 
     #[test]
     fn masks_keys_inside_text() {
