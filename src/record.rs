@@ -159,11 +159,12 @@ fn reason_ids<S: Serializer>(reasons: &[Reason], s: S) -> Result<S::Ok, S::Error
     s.collect_seq(reasons.iter().map(|r| r.id.as_str()))
 }
 
-fn mailbox_text(m: &Mailbox) -> String {
+/// `name <address>`, or the one of them there is, each trimmed; None when both are blank.
+fn mailbox_text(m: &Mailbox) -> Option<String> {
     match (m.name.trim(), m.address.trim()) {
-        ("", addr) => addr.to_owned(),
-        (name, "") => name.to_owned(),
-        (name, addr) => format!("{name} <{addr}>"),
+        ("", "") => None,
+        ("", one) | (one, "") => Some(one.to_owned()),
+        (name, addr) => Some([name, " <", addr, ">"].concat()),
     }
 }
 
@@ -185,14 +186,35 @@ pub fn mask_key(key: &str) -> String {
 
 /// Product keys anywhere in `text` masked as [`mask_key`] masks them.
 pub fn mask_keys_in(text: &str) -> std::borrow::Cow<'_, str> {
-    static KEY: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?i)\b[A-Z0-9]{5}(?:-[A-Z0-9]{5}){4}\b").unwrap());
+    // A key's characters, `(?i)[A-Z0-9]`, take in two letters beyond ASCII too, as Unicode
+    // folds them to `s` and `k`: ſ and the Kelvin sign. The class with them costs more than
+    // twice as much to build, so it is built only for text that has one (hardly any); on other
+    // text the ASCII class matches where it does.
+    static KEY: LazyLock<Regex> = LazyLock::new(|| Regex::new(&key_pattern("0-9A-Za-z")).unwrap());
+    static FOLDED_KEY: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(&key_pattern(FOLDED_KEY_CLASS)).unwrap());
     // A key is 29 bytes or more with four dashes: most text has no place for one.
     let dashes = memchr::memchr_iter(b'-', text.as_bytes()).take(4).count();
     if text.len() < 29 || dashes < 4 {
         return text.into();
     }
-    KEY.replace_all(text, |c: &regex::Captures| mask_key(&c[0]))
+    let key = if text.contains(FOLDED_BEYOND_ASCII) {
+        &FOLDED_KEY
+    } else {
+        &KEY
+    };
+    key.replace_all(text, |c: &regex::Captures| mask_key(&c[0]))
+}
+
+/// The letters beyond ASCII that `(?i)[A-Z0-9]` matches.
+const FOLDED_BEYOND_ASCII: [char; 2] = ['\u{17F}', '\u{212A}'];
+
+/// `(?i)[A-Z0-9]` spelled out.
+const FOLDED_KEY_CLASS: &str = "0-9A-Za-z\u{17F}\u{212A}";
+
+/// Five groups of five key characters (of `class`), standing apart as words.
+fn key_pattern(class: &str) -> String {
+    format!(r"\b[{class}]{{5}}(?:-[{class}]{{5}}){{4}}\b")
 }
 
 impl Record {
@@ -256,7 +278,7 @@ impl Record {
         Record {
             message_id: view.message_id.clone(),
             date: view.date.clone(),
-            from: view.from.as_ref().map(mailbox_text).and_then(|s| non_empty(&s)),
+            from: view.from.as_ref().and_then(mailbox_text),
             subject: non_empty(&view.subject),
             label: Label::Unrelated,
             authentication,
@@ -282,7 +304,7 @@ impl Record {
             index,
             message_id: outer.message_id.clone(),
             date: judged.date.clone(),
-            from: judged.from.as_ref().map(mailbox_text).and_then(|s| non_empty(&s)),
+            from: judged.from.as_ref().and_then(mailbox_text),
             subject: non_empty(&judged.subject),
             label: d.label,
             order_number: d.order.number.clone(),
@@ -315,6 +337,52 @@ impl Record {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `(?i)[A-Z0-9]` matches, checked over every character: ASCII letters and digits and
+    /// the two folded to them.
+    #[test]
+    fn the_folded_key_class_is_the_case_insensitive_one() {
+        let folded = Regex::new(r"(?i)^[A-Z0-9]$").unwrap();
+        let spelled = Regex::new(&format!("^[{FOLDED_KEY_CLASS}]$")).unwrap();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let s = c.to_string();
+            assert_eq!(folded.is_match(&s), spelled.is_match(&s), "{c:?}");
+            assert_eq!(
+                folded.is_match(&s),
+                c.is_ascii_alphanumeric() || FOLDED_BEYOND_ASCII.contains(&c),
+                "{c:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// Keys are masked as the case-insensitive pattern finds them, in any text.
+        #[test]
+        fn keys_are_masked_as_the_case_insensitive_pattern_finds_them(
+            text in "([A-Fa-f0-9_é\u{17F}\u{212A}]{5}|-| |ABCDE-FGHIJ-KLMNO-PQRST-){0,14}",
+        ) {
+            let key = Regex::new(r"(?i)\b[A-Z0-9]{5}(?:-[A-Z0-9]{5}){4}\b").unwrap();
+            let masked = key.replace_all(&text, |c: &regex::Captures| mask_key(&c[0]));
+            proptest::prop_assert_eq!(mask_keys_in(&text), masked);
+        }
+    }
+
+    proptest::proptest! {
+        /// The sender cell is the name and address joined, trimmed, and None when blank.
+        #[test]
+        fn mailbox_text_is_the_joined_and_trimmed_pair(
+            name in "[ a<>\u{3000}\t]{0,4}",
+            address in "[ b@\u{3000}]{0,4}",
+        ) {
+            let joined = match (name.trim(), address.trim()) {
+                ("", addr) => addr.to_owned(),
+                (name, "") => name.to_owned(),
+                (name, addr) => format!("{name} <{addr}>"),
+            };
+            let m = Mailbox { name, address };
+            proptest::prop_assert_eq!(mailbox_text(&m), non_empty(&joined));
+        }
+    }
 
     #[test]
     fn masks_keys_inside_text() {

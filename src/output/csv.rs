@@ -7,6 +7,7 @@ use std::io::{self, Write};
 
 use super::Style;
 use super::words::{Words, words};
+use crate::AuthStatus;
 use crate::record::{FIELDS, Field, Record};
 
 /// Joins list cells.
@@ -47,8 +48,9 @@ impl<W: Write> CsvWriter<W> {
 
     pub(super) fn write(&mut self, r: &Record) -> io::Result<()> {
         // Cell by cell, each borrowed from the record where it can be: no row of owned cells.
+        let mut digits = Digits::default();
         for field in Field::ALL {
-            self.csv.write_field(cell(r, field).as_bytes())?;
+            self.csv.write_field(cell(r, field, &mut digits).as_bytes())?;
         }
         if let Some(w) = self.excel {
             let describe = (w.label)(r.label).describe;
@@ -69,15 +71,37 @@ impl<W: Write> CsvWriter<W> {
     }
 }
 
-/// One cell; text from the mail is neutralised.
-fn cell(r: &Record, field: Field) -> Cow<'_, str> {
+/// A number's decimal digits, written into a buffer of the row's: a cell of every record,
+/// not worth a string each.
+#[derive(Default)]
+struct Digits([u8; 20]);
+
+impl Digits {
+    fn of(&mut self, mut n: usize) -> &str {
+        let mut at = self.0.len();
+        loop {
+            at -= 1;
+            // A digit: `n % 10` is below 10.
+            self.0[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                // ASCII digits, always UTF-8.
+                return std::str::from_utf8(&self.0[at..]).unwrap_or_default();
+            }
+        }
+    }
+}
+
+/// One cell; text from the mail is neutralised. Cells every record has (index, reasons,
+/// authentication) are borrowed where they can be, the index from `digits`.
+fn cell<'a>(r: &'a Record, field: Field, digits: &'a mut Digits) -> Cow<'a, str> {
     fn opt(o: &Option<String>) -> &str {
         o.as_deref().unwrap_or_default()
     }
     let text = |o| neutralise(opt(o));
     match field {
         Field::Source => neutralise(&r.source),
-        Field::Index => r.index.to_string().into(),
+        Field::Index => digits.of(r.index).into(),
         Field::MessageId => text(&r.message_id),
         Field::Date => opt(&r.date).into(),
         Field::From => text(&r.from),
@@ -91,24 +115,31 @@ fn cell(r: &Record, field: Field) -> Cow<'_, str> {
         Field::Payment => text(&r.payment),
         Field::ProductKey => text(&r.product_key),
         Field::Forwarded => if r.forwarded { "true" } else { "false" }.into(),
-        // Its stable id, as JSON writes it.
-        Field::Authentication => match serde_json::to_value(r.authentication) {
-            Ok(serde_json::Value::String(id)) => id.into(),
-            _ => "".into(),
+        Field::Authentication => auth_id(r.authentication).into(),
+        Field::Reasons => match r.reasons.as_slice() {
+            [one] => one.id.as_str().into(),
+            all => all
+                .iter()
+                .map(|x| x.id.as_str())
+                .collect::<Vec<_>>()
+                .join(LIST_SEPARATOR)
+                .into(),
         },
-        Field::Reasons => r
-            .reasons
-            .iter()
-            .map(|x| x.id.as_str())
-            .collect::<Vec<_>>()
-            .join(LIST_SEPARATOR)
-            .into(),
         Field::Error => match &r.error {
             Some(e) => neutralise(&e.to_string()).into_owned().into(),
             None => "".into(),
         },
         Field::LaterPrice => opt(&r.later_price).into(),
         Field::LaterCurrency => opt(&r.later_currency).into(),
+    }
+}
+
+/// The stable id of an authentication status, as JSON writes it.
+fn auth_id(status: AuthStatus) -> &'static str {
+    match status {
+        AuthStatus::Pass => "pass",
+        AuthStatus::Fail => "fail",
+        AuthStatus::None => "none",
     }
 }
 
@@ -136,6 +167,32 @@ mod tests {
 
     fn written(style: Style, records: &[Record]) -> String {
         super::super::written(Format::Csv, style, records)
+    }
+
+    #[test]
+    fn auth_ids_are_the_json_ones() {
+        for status in [AuthStatus::Pass, AuthStatus::Fail, AuthStatus::None] {
+            assert_eq!(
+                serde_json::to_value(status).unwrap(),
+                serde_json::Value::from(auth_id(status))
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn digits_are_the_decimal_ones(n: usize) {
+            let mut digits = Digits::default();
+            let decimal = n.to_string();
+            proptest::prop_assert_eq!(digits.of(n), decimal);
+        }
+    }
+
+    #[test]
+    fn digits_at_the_ends() {
+        for n in [0, 9, 10, usize::MAX] {
+            assert_eq!(Digits::default().of(n), n.to_string());
+        }
     }
 
     #[test]
