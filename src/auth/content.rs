@@ -250,20 +250,32 @@ fn phone_stretches(t: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
         loop {
             let digit = at + next_ascii_digit(&bytes[at..])?;
             // Back over the stretch (never before `at`: the byte before it is no part of one,
-            // or the last stretch's end), then on.
-            let start = t[at..digit]
-                .char_indices()
-                .rev()
-                .take_while(|&(_, c)| in_phone(c))
-                .last()
-                .map_or(digit, |(i, _)| at + i);
+            // or the last stretch's end), then on; ASCII told by its byte.
             let mut digits = 0;
+            let mut start = digit;
+            while start > at {
+                let c = match bytes[start - 1] {
+                    b if b.is_ascii() => char::from(b),
+                    _ => t[at..start].chars().next_back().unwrap_or_default(),
+                };
+                if !in_phone(c) {
+                    break;
+                }
+                digits += usize::from(c.is_numeric());
+                start -= c.len_utf8();
+            }
             let mut end = digit;
-            for c in t[digit..].chars().take_while(|&c| in_phone(c)) {
+            while let Some(&b) = bytes.get(end) {
+                let c = match b {
+                    b if b.is_ascii() => char::from(b),
+                    _ => t[end..].chars().next().unwrap_or_default(),
+                };
+                if !in_phone(c) {
+                    break;
+                }
                 digits += usize::from(c.is_numeric());
                 end += c.len_utf8();
             }
-            digits += t[start..digit].chars().filter(|&c| c.is_numeric()).count();
             at = end;
             if digits >= PHONE_MIN_DIGITS {
                 return Some((start, end));
