@@ -38,6 +38,17 @@ pub enum AuthStatus {
     None,
 }
 
+impl AuthStatus {
+    /// The stable id, as JSON writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthStatus::Pass => "pass",
+            AuthStatus::Fail => "fail",
+            AuthStatus::None => "none",
+        }
+    }
+}
+
 /// Which Authentication-Results to believe.
 #[derive(Clone, Debug, Default)]
 pub struct Trust {
@@ -162,6 +173,16 @@ pub(crate) mod tests {
         Mailbox {
             name: name.into(),
             address: address.into(),
+        }
+    }
+
+    #[test]
+    fn status_ids_are_the_json_ones() {
+        for status in [AuthStatus::Pass, AuthStatus::Fail, AuthStatus::None] {
+            assert_eq!(
+                serde_json::to_value(status).unwrap(),
+                serde_json::Value::from(status.as_str())
+            );
         }
     }
 
