@@ -115,16 +115,23 @@ static LONG_WORDS: LazyLock<Vec<LongWord>> = LazyLock::new(|| {
 /// squeezing drops. A word counts where it meets no squeezed tenant host: every one is cut, as
 /// no two can overlap.
 fn names_squeezed_word(folded: &str) -> bool {
+    let bytes = folded.as_bytes();
     LONG_WORDS.iter().any(
         |&LongWord {
              word,
              ref first_letter,
              ..
          }| {
-            first_letter.find_iter(folded.as_bytes()).any(|at| {
-                squeezed_from(&folded[at..])
-                    .take(word.chars().count())
-                    .eq(word.chars())
+            let after_first = first_letter.needle().len();
+            let second = word[after_first..].chars().next();
+            first_letter.find_iter(bytes).any(|at| {
+                // An ASCII letter or digit right after the first letter is the next one squeezed:
+                // most places the first letter stands are so told apart without reading on.
+                let next = bytes.get(at + after_first).filter(|b| b.is_ascii_alphanumeric());
+                next.is_none_or(|&b| Some(char::from(b)) == second)
+                    && squeezed_from(&folded[at..])
+                        .take(word.chars().count())
+                        .eq(word.chars())
                     && !in_tenant(folded, at, word)
             })
         },
