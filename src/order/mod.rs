@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::sync::LazyLock;
 
+use crate::forward::split_lines;
 use crate::lexicon;
 use crate::lexicon::pattern::{Pattern, is_plain};
 use crate::view::MessageView;
@@ -176,8 +177,8 @@ impl Line<'_> {
 
 /// The body's lines with their folded forms, cut from the view's folded body (folded once).
 fn lines_of<'a>(body: &'a str, folded_body: &'a str) -> Vec<Line<'a>> {
-    body.lines()
-        .zip(folded_body.lines())
+    split_lines(body)
+        .zip(split_lines(folded_body))
         .map(|(line, folded_line)| {
             let raw = line.trim_start_matches(['>', ' ', '\t']);
             let folded = crate::text::fold_line_after(line, line.len() - raw.len(), folded_line);
