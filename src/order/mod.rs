@@ -22,7 +22,7 @@ mod renewal;
 mod template;
 
 pub use amount::Amount;
-use amount::{PRICE_FIELDS, Prices, Role, amounts_in, find_amounts, payment_in, role_of};
+use amount::{BRANDS, PRICE_FIELDS, Prices, Role, amounts_in, find_amounts, payment_in, role_of};
 use dates::{day_first, find_date, find_date_in};
 pub use items::{ProductKind, product_kind};
 use items::{first_cell, item_rows, products, shown_line};
@@ -148,6 +148,9 @@ struct Line<'a> {
     later: OnceCell<Option<usize>>,
     /// Whether it speaks of a renewal, once asked (see [`Line::renews`]).
     renews: OnceCell<bool>,
+    /// True when `folded` is a slice of the folded body: what the body does not hold, neither
+    /// does the line.
+    in_body: bool,
 }
 
 impl Line<'_> {
@@ -176,12 +179,16 @@ impl Line<'_> {
 }
 
 /// The body's lines with their folded forms, cut from the view's folded body (folded once).
+/// Lines are searched for renewal wording one by one only where the body holds some: one search
+/// of the body costs less than the searches of its lines.
 fn lines_of<'a>(body: &'a str, folded_body: &'a str) -> Vec<Line<'a>> {
+    let body_renews = RENEWAL.is_match(folded_body);
     split_lines(body)
         .zip(split_lines(folded_body))
         .map(|(line, folded_line)| {
             let raw = line.trim_start_matches(['>', ' ', '\t']);
             let folded = crate::text::fold_line_after(line, line.len() - raw.len(), folded_line);
+            let in_body = matches!(folded, Cow::Borrowed(_));
             let label = label_of(&folded);
             let field = label.map(|(f, _)| f);
             // `合計 (税込)` or `今回のお支払い` alone: the amount is in the next cell.
@@ -194,7 +201,12 @@ fn lines_of<'a>(body: &'a str, folded_body: &'a str) -> Vec<Line<'a>> {
                 field,
                 bare,
                 later: OnceCell::new(),
-                renews: OnceCell::new(),
+                renews: if in_body && !body_renews {
+                    OnceCell::from(false)
+                } else {
+                    OnceCell::new()
+                },
+                in_body,
             }
         })
         .filter(|l| !l.folded.is_empty())
@@ -230,6 +242,16 @@ fn longest_label<'l>(line: &str, labels: &'l [(Field, &'l str)]) -> Option<&'l (
                     && line[label.len()..].starts_with(|c: char| c.is_ascii_alphabetic()))
         })
         .max_by_key(|(_, label)| label.len())
+}
+
+/// The payment method of the first unlabelled line that names one. Lines cut from the folded body
+/// are searched only where the body names a payment brand (one search of the body costs less).
+fn unlabelled_payment(lines: &[Line], folded_body: &str) -> Option<String> {
+    let body_pays = BRANDS.is_match(folded_body);
+    lines
+        .iter()
+        .filter(|l| l.field.is_none() && (body_pays || !l.in_body))
+        .find_map(|l| payment_in(&l.folded))
 }
 
 /// How many first lines the order date is looked for in when no label gives it.
@@ -335,9 +357,7 @@ pub fn extract(view: &MessageView) -> Order {
             .map(str::to_ascii_uppercase);
     }
     if order.payment.is_none() {
-        order.payment = lines
-            .iter()
-            .find_map(|l| l.field.is_none().then(|| payment_in(&l.folded)).flatten());
+        order.payment = unlabelled_payment(&lines, &folded_body);
     }
     order.renewal = lines.iter().find(|l| l.renews()).map(Line::shown);
     order.products = products(&lines, items, &view.subject);
@@ -469,6 +489,23 @@ mod tests {
         fn keys_read_by_hand_are_the_pattern(s in "(([a-z0-9]{5}-){4}[a-z0-9]{5}|[a-z0-9]{5}-|[a-z0-9_A-Z -]|キ|\n){0,8}") {
             let key = Regex::new(r"(?-u:\b)[a-z0-9]{5}(?:-[a-z0-9]{5}){4}(?-u:\b)").unwrap();
             proptest::prop_assert_eq!(find_key(&s), key.find(&s).map(|m| m.as_str()));
+        }
+    }
+
+    proptest::proptest! {
+        /// Lines skipped for what their body does not hold are those a search of each finds
+        /// nothing in: renewal wording and payment brands, on lines quoted, spaced and not.
+        #[test]
+        fn body_searches_skip_only_lines_without(s in "(renews on|renews  on|renews\\ton|auto-renew|自動更新|visa|master card|master\t card|paypal|jcb|> |>>|\t|  | |x|1|注|\u{3000}|\u{A0}|\u{338}|\r|\n){0,24}") {
+            let folded = crate::text::fold(&s);
+            let lines = lines_of(&s, &folded);
+            for l in &lines {
+                proptest::prop_assert_eq!(l.renews(), RENEWAL.is_match(&*l.folded), "{:?}", l.folded);
+            }
+            let every = lines
+                .iter()
+                .find_map(|l| l.field.is_none().then(|| payment_in(&l.folded)).flatten());
+            proptest::prop_assert_eq!(unlabelled_payment(&lines, &folded), every);
         }
     }
 
