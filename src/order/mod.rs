@@ -254,6 +254,16 @@ fn unlabelled_payment(lines: &[Line], folded_body: &str) -> Option<String> {
         .find_map(|l| payment_in(&l.folded))
 }
 
+/// The first product key of any line, as [`unlabelled_payment`] reads: a key in a line cut from
+/// the body is one in the body, whose line ends and quote markers are no word characters.
+fn unlabelled_key<'a>(lines: &'a [Line], folded_body: &str) -> Option<&'a str> {
+    let body_keyed = find_key(folded_body).is_some();
+    lines
+        .iter()
+        .filter(|l| body_keyed || !l.in_body)
+        .find_map(|l| find_key(&l.folded))
+}
+
 /// How many first lines the order date is looked for in when no label gives it.
 const DATE_LINES: usize = 30;
 
@@ -351,10 +361,7 @@ pub fn extract(view: &MessageView) -> Order {
         })
     });
     if order.product_key.is_none() {
-        order.product_key = lines
-            .iter()
-            .find_map(|l| find_key(&l.folded))
-            .map(str::to_ascii_uppercase);
+        order.product_key = unlabelled_key(&lines, &folded_body).map(str::to_ascii_uppercase);
     }
     if order.payment.is_none() {
         order.payment = unlabelled_payment(&lines, &folded_body);
@@ -494,9 +501,9 @@ mod tests {
 
     proptest::proptest! {
         /// Lines skipped for what their body does not hold are those a search of each finds
-        /// nothing in: renewal wording and payment brands, on lines quoted, spaced and not.
+        /// nothing in: renewal wording, payment brands and keys, on lines quoted, spaced and not.
         #[test]
-        fn body_searches_skip_only_lines_without(s in "(renews on|renews  on|renews\\ton|auto-renew|自動更新|visa|master card|master\t card|paypal|jcb|> |>>|\t|  | |x|1|注|\u{3000}|\u{A0}|\u{338}|\r|\n){0,24}") {
+        fn body_searches_skip_only_lines_without(s in "(renews on|renews  on|renews\\ton|auto-renew|自動更新|visa|master card|master\t card|paypal|jcb|abcde-12345-fghij-67890-klmno|a1b2c-|_|> |>>|\t|  | |x|1|注|\u{3000}|\u{A0}|\u{338}|\r|\n){0,24}") {
             let folded = crate::text::fold(&s);
             let lines = lines_of(&s, &folded);
             for l in &lines {
@@ -506,6 +513,8 @@ mod tests {
                 .iter()
                 .find_map(|l| l.field.is_none().then(|| payment_in(&l.folded)).flatten());
             proptest::prop_assert_eq!(unlabelled_payment(&lines, &folded), every);
+            let key = lines.iter().find_map(|l| find_key(&l.folded));
+            proptest::prop_assert_eq!(unlabelled_key(&lines, &folded), key);
         }
     }
 
