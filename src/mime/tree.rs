@@ -12,7 +12,7 @@ use mail_parser::{ContentType, Encoding, HeaderName, Message, MessagePart, MimeH
 use super::base64;
 use super::charset::{decode_bytes, encoding_for, parsers_decode};
 use super::has_mail_header;
-use super::headers::{auth_fields, mailbox, subject_of};
+use super::headers::{auth_fields, mailbox, rfc3339, subject_of};
 use super::hollow::Hollowed;
 use super::html::{render_html, text_links};
 use super::nesting::parse_tree;
@@ -30,7 +30,7 @@ pub(super) fn view_of(msg: &Message, depth: usize, hollow: Option<&Hollowed>) ->
         to: mailbox(msg, HeaderName::To, msg.to()),
         return_path: msg.return_address().map(str::to_owned),
         subject: subject_of(msg),
-        date: msg.date().map(|d| d.to_rfc3339()),
+        date: msg.date().map(rfc3339),
         message_id: msg.message_id().map(str::to_owned),
         auth: auth_fields(msg),
         ..MessageView::default()
