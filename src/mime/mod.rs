@@ -111,7 +111,8 @@ pub fn glance(raw: &[u8]) -> Result<Glance, DecodeError> {
                 top = None;
             }
         }
-        mail |= is_one_of(name, MAIL_FIELDS);
+        // The list is compared with the names only until one is found.
+        mail = mail || is_one_of(name, MAIL_FIELDS);
         if is_one_of(name, SHOWN_FIELDS) {
             shown.extend_from_slice(field);
             if !field.ends_with(b"\n") {
