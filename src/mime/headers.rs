@@ -2,7 +2,7 @@
 //! Authentication-Results. Fields mail-parser misreads (charsets it does not know, raw 8-bit or
 //! ISO-2022-JP bytes) are decoded again from their raw bytes.
 
-use mail_parser::{Address, HeaderName, Message};
+use mail_parser::{Address, DateTime, HeaderName, Message};
 
 use super::charset::CHARSET_ALIASES;
 use super::rfc2047::{decode_header_bytes, unfold};
@@ -102,6 +102,50 @@ pub(super) fn auth_fields(msg: &Message) -> Vec<AuthField> {
         .collect()
 }
 
+/// The date as mail-parser's `DateTime::to_rfc3339` writes it (`2024-05-01T09:30:00+09:00`, `Z`
+/// for a zero offset), without `format!`, which took some 3,000 instructions a date.
+pub(super) fn rfc3339(d: &DateTime) -> String {
+    let mut out = String::with_capacity(25);
+    push_padded(&mut out, d.year, 4);
+    let fields = [
+        ('-', d.month),
+        ('-', d.day),
+        ('T', d.hour),
+        (':', d.minute),
+        (':', d.second),
+    ];
+    let zone = if d.tz_hour == 0 && d.tz_minute == 0 {
+        None
+    } else {
+        let sign = if d.tz_before_gmt { '-' } else { '+' };
+        Some([(sign, d.tz_hour), (':', d.tz_minute)])
+    };
+    for (before, n) in fields.into_iter().chain(zone.into_iter().flatten()) {
+        out.push(before);
+        push_padded(&mut out, n.into(), 2);
+    }
+    if zone.is_none() {
+        out.push('Z');
+    }
+    out
+}
+
+/// `n` in decimal, zero-padded to `width` digits as `{:0width$}` pads it.
+fn push_padded(out: &mut String, n: u16, width: usize) {
+    let mut digits = [b'0'; 5];
+    let mut rest = n;
+    let mut len = 0;
+    while len == 0 || rest > 0 {
+        digits[4 - len] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        len += 1;
+    }
+    for _ in len..width {
+        out.push('0');
+    }
+    out.extend(digits[5 - len..].iter().map(|&b| char::from(b)));
+}
+
 /// An (ARC-)Authentication-Results field from its name and raw value; None for other fields.
 pub(super) fn auth_field(name: &[u8], value: &[u8]) -> Option<AuthField> {
     let arc = if name.eq_ignore_ascii_case(b"authentication-results") {
@@ -122,6 +166,16 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
+        #[test]
+        fn dates_are_written_as_mail_parser_writes_them(
+            year: u16, month: u8, day: u8, hour: u8, minute: u8, second: u8,
+            tz_before_gmt: bool, tz_hour in proptest::prop_oneof![0..3u8, proptest::num::u8::ANY],
+            tz_minute in proptest::prop_oneof![0..3u8, proptest::num::u8::ANY],
+        ) {
+            let d = DateTime { year, month, day, hour, minute, second, tz_before_gmt, tz_hour, tz_minute };
+            proptest::prop_assert_eq!(rfc3339(&d), d.to_rfc3339());
+        }
+
         /// An encoded word in a charset only the aliases know is found wherever it stands, in
         /// any letter case.
         #[test]

@@ -37,7 +37,7 @@ pub(crate) use tree::unflow;
 
 use crate::skim::TopHeader;
 use crate::view::MessageView;
-use headers::{auth_field, mailbox, subject_of};
+use headers::{auth_field, mailbox, rfc3339, subject_of};
 use hollow::hollowed;
 use nesting::{check_bound, parse_unbounded};
 use repair::{repaired, with_line_feeds};
@@ -111,7 +111,8 @@ pub fn glance(raw: &[u8]) -> Result<Glance, DecodeError> {
                 top = None;
             }
         }
-        mail |= is_one_of(name, MAIL_FIELDS);
+        // The list is compared with the names only until one is found.
+        mail = mail || is_one_of(name, MAIL_FIELDS);
         if is_one_of(name, SHOWN_FIELDS) {
             shown.extend_from_slice(field);
             if !field.ends_with(b"\n") {
@@ -138,7 +139,7 @@ pub fn glance(raw: &[u8]) -> Result<Glance, DecodeError> {
     if let Some(msg) = &msg {
         view.from = mailbox(msg, HeaderName::From, msg.from());
         view.subject = subject_of(msg);
-        view.date = msg.date().map(|d| d.to_rfc3339());
+        view.date = msg.date().map(rfc3339);
         view.message_id = msg.message_id().map(str::to_owned);
     }
     // The block ends at an empty line right after its last field.

@@ -10,6 +10,8 @@
 //! first digit fails the whole in the first; the second keeps it with them, and drops the line
 //! end before the boundary, with one byte more when the content ends in an open `=`.
 
+use std::borrow::Cow;
+
 use mail_parser::decoders::quoted_printable::HEX_MAP;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -34,7 +36,6 @@ pub(super) fn strict(bytes: &[u8]) -> Option<Vec<u8>> {
 /// A part's content as mail-parser's MIME decoder read it. The content of a text part that
 /// [`super::hollow`] takes out is read once, when it is taken out (the reading tells whether
 /// the decoder fails on it), and what both decoders make of it is taken from that reading.
-#[derive(Clone)]
 pub(super) struct Read(Decoder);
 
 /// The content read by mail-parser's MIME decoder; None where it fails, at an `=` where an
@@ -47,25 +48,37 @@ pub(super) fn read(content: &[u8]) -> Option<Read> {
 
 impl Read {
     /// What [`strict`] makes of the content.
-    pub(super) fn strict(&self) -> Option<Vec<u8>> {
-        (!self.0.kept_stray).then(|| self.0.buf.clone())
+    pub(super) fn strict(&self) -> Option<&[u8]> {
+        (!self.0.kept_stray).then_some(self.0.buf.as_slice())
     }
 
     /// What mail-parser's MIME decoder makes of content that holds no boundary delimiter:
     /// `line_end` is the line end after the content, before the delimiter line that ends the
     /// part, or None for content that runs to the end of a message read without a boundary.
-    pub(super) fn mime(&self, line_end: Option<&[u8]>) -> Vec<u8> {
-        let mut decoder = self.0.clone();
-        if let Some(line_end) = line_end {
-            // The delimiter's first `-` is read as content; at the second the boundary is
-            // found, and the line end and that `-` are dropped (as release builds do, nothing
-            // when fewer bytes were decoded).
-            let _ = decoder.feed(line_end).and_then(|()| decoder.feed(b"-"));
-            if let Some(len) = decoder.buf.len().checked_sub(decoder.crlf.len() + 1) {
-                decoder.buf.truncate(len);
-            }
+    /// Mostly a prefix of the reading (its white space before the line end dropped), borrowed.
+    pub(super) fn mime(&self, line_end: Option<&[u8]>) -> Cow<'_, [u8]> {
+        let read = &self.0.buf;
+        let Some(line_end) = line_end else {
+            return Cow::Borrowed(read);
+        };
+        // The bytes read at the delimiter change the reading after `keep` only: a line end drops
+        // white space back to `plain_from`, and the cut below takes at most three bytes more.
+        // So only that tail is read again, not the whole decoded part copied.
+        let keep = self.0.plain_from.min(read.len()).saturating_sub(3);
+        let mut decoder = self.0.tail(keep);
+        // The delimiter's first `-` is read as content; at the second the boundary is
+        // found, and the line end and that `-` are dropped (as release builds do, nothing
+        // when fewer bytes were decoded).
+        let _ = decoder.feed(line_end).and_then(|()| decoder.feed(b"-"));
+        if let Some(len) = (keep + decoder.buf.len()).checked_sub(decoder.crlf.len() + 1) {
+            decoder.buf.truncate(len - keep);
         }
-        decoder.buf
+        let tail = decoder.buf;
+        if read[keep..].starts_with(&tail) {
+            Cow::Borrowed(&read[..keep + tail.len()])
+        } else {
+            Cow::Owned([&read[..keep], &tail[..]].concat())
+        }
     }
 }
 
@@ -81,7 +94,6 @@ fn specials(word: u64) -> u64 {
         | zero(word ^ (u64::from(b'\r') * ONES))
 }
 
-#[derive(Clone)]
 struct Decoder {
     buf: Vec<u8>,
     /// An `=` or `=` and a digit before a byte that makes no escape was kept as it stands,
@@ -108,6 +120,16 @@ impl Decoder {
             last: 0,
             plain_from: 0,
             crlf: b"\n",
+        }
+    }
+
+    /// The decoder as it stands, with only the bytes it made from `from` on.
+    fn tail(&self, from: usize) -> Self {
+        Decoder {
+            buf: self.buf[from..].to_vec(),
+            plain_from: self.plain_from - from,
+            crlf: self.crlf,
+            ..*self
         }
     }
 
@@ -315,13 +337,13 @@ mod tests {
         let read = read(content);
         // The one reading makes what the strict decoder makes too.
         proptest::prop_assert_eq!(
-            read.as_ref().and_then(Read::strict),
+            read.as_ref().and_then(Read::strict).map(<[u8]>::to_vec),
             mail_parser::decoders::quoted_printable::quoted_printable_decode(content)
         );
         if let Some((end, bytes)) = parsers(content, b"") {
             if let Some(read) = &read {
                 proptest::prop_assert_eq!(end, content.len());
-                proptest::prop_assert_eq!(bytes, read.mime(None));
+                proptest::prop_assert_eq!(&bytes[..], &*read.mime(None));
             } else {
                 proptest::prop_assert_eq!(end, usize::MAX);
             }
@@ -334,7 +356,7 @@ mod tests {
             let stream = [content, line_end, b"--qq\r\nafter"].concat();
             if let Some((end, bytes)) = parsers(&stream, b"qq") {
                 proptest::prop_assert_eq!(end, content.len());
-                proptest::prop_assert_eq!(bytes, read.mime(Some(line_end)));
+                proptest::prop_assert_eq!(&bytes[..], &*read.mime(Some(line_end)));
             }
         }
         Ok(())

@@ -12,7 +12,7 @@ use mail_parser::{ContentType, Encoding, HeaderName, Message, MessagePart, MimeH
 use super::base64;
 use super::charset::{decode_bytes, encoding_for, parsers_decode};
 use super::has_mail_header;
-use super::headers::{auth_fields, mailbox, subject_of};
+use super::headers::{auth_fields, mailbox, rfc3339, subject_of};
 use super::hollow::Hollowed;
 use super::html::{render_html, text_links};
 use super::nesting::parse_tree;
@@ -30,7 +30,7 @@ pub(super) fn view_of(msg: &Message, depth: usize, hollow: Option<&Hollowed>) ->
         to: mailbox(msg, HeaderName::To, msg.to()),
         return_path: msg.return_address().map(str::to_owned),
         subject: subject_of(msg),
-        date: msg.date().map(|d| d.to_rfc3339()),
+        date: msg.date().map(rfc3339),
         message_id: msg.message_id().map(str::to_owned),
         auth: auth_fields(msg),
         ..MessageView::default()
@@ -41,7 +41,7 @@ pub(super) fn view_of(msg: &Message, depth: usize, hollow: Option<&Hollowed>) ->
             && matches!(part.body, PartType::Text(_))
             && let Some(text) = part_text(msg, part, hollow)
         {
-            push_text(&mut view.text, &text);
+            push_text(&mut view.text, text);
         }
     }
     for &id in &msg.html_body {
@@ -50,7 +50,7 @@ pub(super) fn view_of(msg: &Message, depth: usize, hollow: Option<&Hollowed>) ->
             && let Some(html) = part_text(msg, part, hollow)
         {
             let (text, links) = render_html(&html);
-            push_text(&mut view.html_text, &text);
+            push_text(&mut view.html_text, text.into());
             view.links.extend(links);
         }
     }
@@ -118,11 +118,14 @@ fn is_eml(name: &str) -> bool {
     name.to_ascii_lowercase().ends_with(".eml")
 }
 
-fn push_text(out: &mut String, text: &str) {
-    if !out.is_empty() {
+/// The first text is moved in, not copied.
+fn push_text(out: &mut String, text: Cow<'_, str>) {
+    if out.is_empty() {
+        *out = text.into_owned();
+    } else {
         out.push('\n');
+        out.push_str(&text);
     }
-    out.push_str(text);
 }
 
 pub(super) fn content_type_str(ct: &ContentType) -> String {
@@ -137,7 +140,7 @@ pub(super) fn content_type_str(ct: &ContentType) -> String {
 fn part_text<'a>(
     msg: &'a Message,
     part: &'a MessagePart,
-    hollow: Option<&Hollowed<'a>>,
+    hollow: Option<&'a Hollowed<'a>>,
 ) -> Option<Cow<'a, str>> {
     let parsed = match &part.body {
         PartType::Text(t) | PartType::Html(t) => t,
@@ -159,7 +162,7 @@ fn part_text<'a>(
     let transferred = OnceCell::new();
     let transfer = || -> &[u8] {
         transferred.get_or_init(|| match taken.as_ref().and_then(|t| t.read) {
-            Some(read) => read.strict().map_or(Cow::Borrowed(raw), Cow::Owned),
+            Some(read) => Cow::Borrowed(read.strict().unwrap_or(raw)),
             None => transfer_decode(raw, part),
         })
     };
@@ -175,7 +178,7 @@ fn part_text<'a>(
         Cow::Owned(decode_bytes(transfer(), charset.as_deref()))
     } else if let Some(taken) = &taken {
         let bytes = match (part.encoding, taken.read) {
-            (Encoding::QuotedPrintable, Some(read)) => Cow::Owned(read.mime(taken.line_end)),
+            (Encoding::QuotedPrintable, Some(read)) => read.mime(taken.line_end),
             (Encoding::None, _) => Cow::Borrowed(taken.content),
             _ => Cow::Owned(base64::decode(taken.content)),
         };
