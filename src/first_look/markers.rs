@@ -9,6 +9,9 @@ use aho_corasick::{AhoCorasick, Input, MatchKind};
 /// Bytes of the fragment searched for each marker (Teddy compares at most three at once).
 const FRAGMENT: usize = 3;
 
+/// Buckets of slim Teddy, each searched for a set of the spellings.
+const BUCKETS: usize = 8;
+
 /// Markers matched ASCII-case-insensitively, as [`AhoCorasick`] with `ascii_case_insensitive`
 /// finds them.
 pub struct Markers {
@@ -75,12 +78,15 @@ impl Markers {
             }
         }
         // Teddy puts a spelling in the bucket of the first one with its low nybbles (all cases of
-        // a fragment have the same) and that first one in bucket 7 - (its index mod 8): with one
-        // case of each fragment up front, eight fragments get a bucket each, and the others
-        // share one with a fragment eight places away. Handed in fragment by fragment, most
-        // fragments shared a bucket, whose masks then also pass the fragments' mixtures (`ge/`
-        // and `om:` pass `gm:`), in ordinary text a verification every few bytes.
-        cased.sort_by_key(|&(mask, ..)| mask != 0);
+        // a fragment have the same) and that first one in bucket 7 - (its index mod 8). Up to
+        // eight fragments, one case of each handed in first gives each a bucket of its own,
+        // which passes only its spellings; handed in fragment by fragment, most shared one,
+        // whose masks then also pass the fragments' mixtures (`ge/` and `om:` pass `gm:`), in
+        // ordinary text a verification every few bytes. Past eight some must share, and the
+        // order given measured better than this one.
+        if fragments.len() <= BUCKETS {
+            cased.sort_by_key(|&(mask, ..)| mask != 0);
+        }
         let (fragment_of, spellings): (Vec<usize>, Vec<Vec<u8>>) = cased
             .into_iter()
             .map(|(_, index, spelling)| (index, spelling))
