@@ -347,6 +347,20 @@ fn letters_outside_markup(text: &str) -> (Vec<u8>, Vec<u8>) {
     let mut at = 0;
     while at < bytes.len() {
         let b = bytes[at];
+        // ASCII that opens no markup, squeezed a word at a time: into both outside markup, into
+        // the letters alone within it.
+        let plain = bytes[at..]
+            .iter()
+            .position(|&b| !b.is_ascii() || b == b'<' || b == b'&')
+            .unwrap_or(bytes.len() - at);
+        if plain > 0 {
+            let end = at + plain;
+            let within = markup_end.clamp(at, end);
+            text::push_ascii_alphanumerics(&mut letters, &bytes[at..end]);
+            text::push_ascii_alphanumerics(&mut out, &bytes[within..end]);
+            at = end;
+            continue;
+        }
         if b.is_ascii() {
             if at >= markup_end && (b == b'<' || b == b'&') {
                 let rest = &bytes[at..];
@@ -603,6 +617,65 @@ mod tests {
             let decoded = html_escape::decode_html_entities(&reference);
             assert_ne!(decoded, reference, "{name}");
             assert!(text::folded_alphanumerics(&decoded).is_empty(), "{name}");
+        }
+    }
+
+    /// [`letters_outside_markup`] as it read ASCII byte by byte: the reference for it.
+    fn letters_outside_markup_by_byte(text: &str) -> (Vec<u8>, Vec<u8>) {
+        let bytes = text.as_bytes();
+        let mut letters = Vec::new();
+        let mut out = Vec::new();
+        let mut markup_end = 0;
+        let (mut tag_closes, mut comment_closes) = (true, true);
+        let mut at = 0;
+        while at < bytes.len() {
+            let b = bytes[at];
+            if b.is_ascii() {
+                if at >= markup_end && (b == b'<' || b == b'&') {
+                    let rest = &bytes[at..];
+                    let end = if rest.starts_with(b"<!--") && comment_closes {
+                        let end = memchr::memmem::find(rest, b"-->").map(|e| e + 3);
+                        comment_closes = end.is_some();
+                        end
+                    } else if b == b'<' && tag_closes && opens_tag(rest) {
+                        let end = memchr::memchr(b'>', rest).map(|e| e + 1);
+                        tag_closes = end.is_some();
+                        end
+                    } else if b == b'&' {
+                        rest.iter().take(12).position(|&b| b == b';').map(|e| e + 1)
+                    } else {
+                        None
+                    };
+                    if let Some(end) = end {
+                        markup_end = at + end;
+                    }
+                }
+                if b.is_ascii_alphanumeric() {
+                    letters.push(b.to_ascii_lowercase());
+                    if at >= markup_end {
+                        out.push(b.to_ascii_lowercase());
+                    }
+                }
+                at += 1;
+            } else {
+                let c = text[at..].chars().next().unwrap_or_default();
+                let len = c.len_utf8();
+                if c.is_alphanumeric() {
+                    letters.extend_from_slice(&bytes[at..at + len]);
+                    if at >= markup_end {
+                        out.extend_from_slice(&bytes[at..at + len]);
+                    }
+                }
+                at += len;
+            }
+        }
+        (letters, out)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn letters_outside_markup_as_read_byte_by_byte(s in "([a-zA-Z0-9 <>!&;/-]|<b>|<!--|-->|&amp;|\\PC|Ⅻ|é){0,40}") {
+            proptest::prop_assert_eq!(letters_outside_markup(&s), letters_outside_markup_by_byte(&s));
         }
     }
 

@@ -126,7 +126,7 @@ pub(crate) static ASCII_ALPHANUMERIC: [u8; 256] = {
 /// told apart together: a word of letters and digits alone is appended with one store, and
 /// otherwise each stretch of kept bytes in it with one (the store may write past the stretch,
 /// into room the next store or the final truncation takes back).
-fn push_ascii_alphanumerics(out: &mut Vec<u8>, run: &[u8]) {
+pub(crate) fn push_ascii_alphanumerics(out: &mut Vec<u8>, run: &[u8]) {
     // The byte tests of a word carry into the next byte for bytes above 0x7F.
     debug_assert!(run.is_ascii(), "ASCII runs only");
     let mut end = out.len();
