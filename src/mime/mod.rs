@@ -39,8 +39,8 @@ use crate::skim::TopHeader;
 use crate::view::MessageView;
 use headers::{auth_field, mailbox, rfc3339, subject_of};
 use hollow::hollowed;
-use nesting::{check_bound, parse_unbounded};
-use repair::{repaired, with_line_feeds};
+use nesting::{parse_unbounded, repaired_bounded};
+use repair::with_line_feeds;
 use tree::{content_type_str, view_of};
 
 /// Why a message could not be decoded; said in words by [`crate::error::ReadError`].
@@ -232,11 +232,11 @@ pub(super) static FULL: LazyLock<MessageParser> = LazyLock::new(|| {
 
 /// Decode a whole message into a view.
 pub fn decode(raw: &[u8]) -> Result<MessageView, DecodeError> {
-    let raw = repaired(raw);
+    // The bound before parsing is taken on the whole message, which mail-parser's would be.
+    let (raw, bound) = repaired_bounded(raw);
     let raw = raw.as_ref();
     check_bytes(raw)?;
-    // The bound before parsing is taken on the whole message, which mail-parser's would be.
-    check_bound(raw)?;
+    bound?;
     let hollowed = hollowed(raw);
     let parsed = hollowed.as_ref().and_then(|h| {
         parse_unbounded(&h.bytes)
@@ -262,7 +262,7 @@ pub fn decode(raw: &[u8]) -> Result<MessageView, DecodeError> {
 /// (`TooDeep`, `TooLarge`): that bound reads a digest's bytes whole, epilogue included, so the
 /// first look reads a digest only where it holds.
 pub fn within_bound(raw: &[u8]) -> bool {
-    check_bound(repaired(raw).as_ref()).is_ok()
+    repaired_bounded(raw).1.is_ok()
 }
 
 fn check_bytes(raw: &[u8]) -> Result<(), DecodeError> {

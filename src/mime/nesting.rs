@@ -5,12 +5,14 @@
 //! copies are bounded before parsing, by a scan of the raw bytes, and the parsed tree is counted
 //! again).
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use mail_parser::parsers::MessageStream;
 use mail_parser::{Message, PartType};
 use regex::bytes::Regex;
 
+use super::repair::repaired;
 use super::{DecodeError, FULL};
 use crate::text::hex_byte;
 
@@ -62,8 +64,31 @@ pub(super) fn parse_tree(raw: &[u8]) -> Result<Option<Tree<'_>>, DecodeError> {
 }
 
 /// The bound before parsing of [`parse_tree`].
-pub(super) fn check_bound(raw: &[u8]) -> Result<(), DecodeError> {
-    let bound = embedded_bound(raw, ENCODED_LEVELS);
+fn check_bound(raw: &[u8]) -> Result<(), DecodeError> {
+    check(raw, embedded_bound(raw, message_types(raw, None), ENCODED_LEVELS))
+}
+
+/// A whole message repaired for mail-parser, and the bound before parsing on the repaired bytes.
+/// The one pass that counts their message types finds the `boundary` parameters for the repair
+/// too; only where the repair changes the bytes are they read again.
+pub(super) fn repaired_bounded(raw: &[u8]) -> (Cow<'_, [u8]>, Result<(), DecodeError>) {
+    let mut found = None;
+    let repaired = repaired(raw, |bytes| {
+        let mut starts = Vec::new();
+        found = Some((bytes.len(), message_types(bytes, Some(&mut starts))));
+        starts
+    });
+    let types = match found {
+        // Each repair puts 6 bytes for 2.
+        Some((len, types)) if len == repaired.len() => types,
+        _ => message_types(&repaired, None),
+    };
+    let bound = check(&repaired, embedded_bound(&repaired, types, ENCODED_LEVELS));
+    (repaired, bound)
+}
+
+/// The error the bound before parsing on `raw` calls for.
+fn check(raw: &[u8], bound: Bound) -> Result<(), DecodeError> {
     if bound.messages > MAX_EMBEDDED {
         return Err(DecodeError::TooDeep(bound.messages));
     }
@@ -94,14 +119,14 @@ const ENCODED_LEVELS: usize = 3;
 /// `message/rfc822` or `message/global`, or an untyped part of a `multipart/digest`. Bytes with
 /// neither hold no encoded layer worth decoding (`.eml` attachments are bounded on their own
 /// before [`attach`] parses them). A spelling this misses is still caught by [`parse_tree`].
-fn embedded_bound(raw: &[u8], levels: usize) -> Bound {
-    let (messages, digest) = message_types(raw);
+/// `types` are the bytes' [`message_types`].
+fn embedded_bound(raw: &[u8], (messages, digest): (usize, bool), levels: usize) -> Bound {
     let mut bound = Bound { messages, copied: 0 };
     if levels == 0 || (messages == 0 && !digest) {
         return bound;
     }
     let mut add = |block: &[u8]| {
-        let inner = embedded_bound(block, levels - 1);
+        let inner = embedded_bound(block, message_types(block, None), levels - 1);
         // The decoded part is copied once for itself and once per message inside it.
         let copies = block.len().saturating_mul(inner.messages.saturating_add(1));
         bound.messages = bound.messages.saturating_add(inner.messages);
@@ -251,22 +276,31 @@ fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
 /// How many `message/rfc822` (and `message/global`) content types the bytes hold, in any letter
 /// case, an upper bound on nesting depth; and whether they mention a `multipart/digest`. The
 /// subtype is one token in mail-parser's grammar, but white space and comments may stand on
-/// either side of the `/`, so each subtype found is checked back to its type across them.
-fn message_types(raw: &[u8]) -> (usize, bool) {
-    // (type, subtype, where the subtype's anchor starts in it). A case-insensitive search of the
-    // names would leave aho-corasick without its SIMD prefilter; every letter case of a short
-    // anchor keeps it, and each hit is checked whole. The anchors' 25 variants keep it to the
-    // slim Teddy (32 at most), which reads twice the bytes a step of the fat one.
-    const NAMES: [(&[u8], &[u8], usize); 3] = [
-        (b"message", b"rfc822", 3),
-        (b"message", b"global", 3),
-        (b"multipart", b"digest", 2),
+/// either side of the `/`, so each subtype found is checked back to its type across them. Where
+/// `boundary` starts in any letter case is put in `boundaries` when given, in order.
+fn message_types(raw: &[u8], mut boundaries: Option<&mut Vec<usize>>) -> (usize, bool) {
+    #[derive(Clone, Copy)]
+    enum Name {
+        Message,
+        Digest,
+        Boundary,
+    }
+    // (type, name, where the name's anchor starts in it, what it is). A case-insensitive search
+    // of the names would leave aho-corasick without its SIMD prefilter; every letter case of a
+    // short anchor keeps it, and each hit is checked whole. The anchors' 25 variants keep it to
+    // the slim Teddy (32 at most), which reads twice the bytes a step of the fat one. No anchor
+    // starts with a byte another one ends with, so no hit hides another one.
+    const NAMES: [(&[u8], &[u8], usize, Name); 4] = [
+        (b"message", b"rfc822", 3, Name::Message),
+        (b"message", b"global", 3, Name::Message),
+        (b"multipart", b"digest", 0, Name::Digest),
+        (b"", b"boundary", 4, Name::Boundary),
     ];
     static ANCHORS: LazyLock<(aho_corasick::AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
         let mut anchors = Vec::new();
         let mut names = Vec::new();
-        for (i, (_, name, at)) in NAMES.iter().enumerate() {
-            let anchor = &name[*at..];
+        for (i, (_, name, at, _)) in NAMES.iter().enumerate() {
+            let anchor = &name[*at..*at + 3];
             for mask in 0..1u32 << anchor.len() {
                 let variant: Vec<u8> = anchor
                     .iter()
@@ -295,20 +329,18 @@ fn message_types(raw: &[u8]) -> (usize, bool) {
     let mut messages = 0;
     let mut digest = false;
     for hit in finder.find_iter(raw) {
-        let which = names[hit.pattern().as_usize()];
-        let (ctype, subtype, at) = NAMES[which];
-        let whole = hit
-            .start()
-            .checked_sub(at)
-            .filter(|&start| {
-                raw.get(start..start + subtype.len())
-                    .is_some_and(|found| found.eq_ignore_ascii_case(subtype))
-            })
-            .is_some_and(|start| type_before(&raw[..start], ctype));
-        match (whole, which) {
-            (false, _) => {}
-            (true, 2) => digest = true,
-            (true, _) => messages += 1,
+        let (ctype, name, at, kind) = NAMES[names[hit.pattern().as_usize()]];
+        let Some(start) = hit.start().checked_sub(at).filter(|&start| {
+            raw.get(start..start + name.len())
+                .is_some_and(|found| found.eq_ignore_ascii_case(name))
+        }) else {
+            continue;
+        };
+        match kind {
+            Name::Boundary => boundaries.as_mut().map_or((), |b| b.push(start)),
+            _ if !type_before(&raw[..start], ctype) => {}
+            Name::Digest => digest = true,
+            Name::Message => messages += 1,
         }
     }
     (messages, digest)
@@ -398,16 +430,34 @@ mod tests {
     #[test]
     fn message_types_in_any_case() {
         let raw = b"message/rfc822 MESSAGE/RFC822 MeSsAgE/gLoBaL message/rfc82 xmessage/rfc8222";
-        assert_eq!(message_types(raw), (4, false));
+        assert_eq!(message_types(raw, None), (4, false));
         // White space and comments around the `/`, as mail-parser's grammar allows.
         let raw = b"message/ rfc822 message /rfc822 message/(x)rfc822 message(a(b))/\n (c) GLOBAL";
-        assert_eq!(message_types(raw), (4, false));
+        assert_eq!(message_types(raw, None), (4, false));
         assert_eq!(
-            message_types(b"https://example.com/global/ message/rfc822x/"),
+            message_types(b"https://example.com/global/ message/rfc822x/", None),
             (1, false)
         );
-        assert_eq!(message_types(b"Content-Type: Multipart/Digest;"), (0, true));
-        assert_eq!(message_types(b"822 /global /digest"), (0, false));
+        assert_eq!(message_types(b"Content-Type: Multipart/Digest;", None), (0, true));
+        assert_eq!(message_types(b"822 /global /digest", None), (0, false));
+    }
+
+    proptest::proptest! {
+        /// The pass that counts message types finds every `boundary` a folded copy shows.
+        #[test]
+        fn message_types_find_every_boundary(
+            picks in proptest::collection::vec(0..12usize, 0..60)
+        ) {
+            const PIECES: &[&[u8]] = &[
+                b"boundary", b"BoUnDaRy", b"boun", b"dary", b"dar", b"dig", b"digest", b"822",
+                b"message/rfc822", b"bal", b"x", b"\xc4",
+            ];
+            let raw: Vec<u8> = picks.iter().flat_map(|&i| PIECES[i].iter().copied()).collect();
+            let mut starts = Vec::new();
+            let types = message_types(&raw, Some(&mut starts));
+            proptest::prop_assert_eq!(types, message_types(&raw, None));
+            proptest::prop_assert_eq!(starts, crate::mime::repair::tests::boundary_starts(&raw));
+        }
     }
 
     /// `levels` message/rfc822 wrappers, each a base64 part of the one outside.

@@ -7,9 +7,13 @@ use std::borrow::Cow;
 /// - a boundary delimiter in the middle of a line ends the part there in mail-parser 0.11.9
 ///   (upstream #156), cutting order text: such a mid-line `--boundary` has its dashes replaced
 ///   by look-alike non-breaking hyphens, which a person reads the same.
-pub(super) fn repaired(raw: &[u8]) -> Cow<'_, [u8]> {
+///
+/// `boundaries` is handed the bytes with line feeds and gives where `boundary` starts in them, in
+/// any letter case, in order (the caller finds them in a pass over the bytes it makes anyway).
+pub(super) fn repaired<'a>(raw: &'a [u8], boundaries: impl FnOnce(&[u8]) -> Vec<usize>) -> Cow<'a, [u8]> {
     let mut out = with_line_feeds(raw);
-    for at in mid_line_boundaries(&out) {
+    let starts = boundaries(&out);
+    for at in mid_line_boundaries(&out, &starts) {
         out.to_mut().splice(at..at + 2, "\u{2011}\u{2011}".bytes());
     }
     out
@@ -26,10 +30,10 @@ pub(super) fn with_line_feeds(raw: &[u8]) -> Cow<'_, [u8]> {
 
 /// Start offsets of `--boundary` delimiters not at a line start, last first (so that splicing
 /// one keeps the others' offsets).
-fn mid_line_boundaries(raw: &[u8]) -> Vec<usize> {
+fn mid_line_boundaries(raw: &[u8], starts: &[usize]) -> Vec<usize> {
     let mut found: Vec<usize> = Vec::new();
     let mut seen: Vec<&[u8]> = Vec::new();
-    for boundary in boundary_values(raw).take(1000) {
+    for boundary in boundary_values(raw, starts).take(1000) {
         if seen.contains(&boundary) {
             continue;
         }
@@ -45,14 +49,10 @@ fn mid_line_boundaries(raw: &[u8]) -> Vec<usize> {
 /// The values of `boundary=` parameters, found as the regex
 /// `(?i)boundary\s*=\s*"?([^";\s]{1,200})"?` finds them (Unicode white space, up to 200
 /// characters of valid UTF-8, each search going on after the last match), by hand: that regex
-/// takes some 16 M instructions to build, more than `msorder check` spends on a mail.
-fn boundary_values(raw: &[u8]) -> impl Iterator<Item = &[u8]> {
-    // With bit 5 set in every byte, "boundary" in any letter case is "boundary" (only its own
-    // letters map to its letters), which memmem finds fast.
-    let folded: Vec<u8> = raw.iter().map(|b| b | 0x20).collect();
-    let mut starts = memchr::memmem::find_iter(&folded, b"boundary")
-        .collect::<Vec<_>>()
-        .into_iter();
+/// takes some 16 M instructions to build, more than `msorder check` spends on a mail. `starts`
+/// are where `boundary` starts in any letter case, in order.
+fn boundary_values<'a>(raw: &'a [u8], starts: &'a [usize]) -> impl Iterator<Item = &'a [u8]> {
+    let mut starts = starts.iter().copied();
     // Where the last match ended.
     let mut from = 0;
     std::iter::from_fn(move || {
@@ -113,8 +113,15 @@ fn char_at(bytes: &[u8]) -> Option<(char, usize)> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
+
+    /// Where `boundary` starts in any letter case: with bit 5 set in every byte, that is where
+    /// `boundary` starts (only its own letters map to its letters).
+    pub(in crate::mime) fn boundary_starts(raw: &[u8]) -> Vec<usize> {
+        let folded: Vec<u8> = raw.iter().map(|b| b | 0x20).collect();
+        memchr::memmem::find_iter(&folded, b"boundary").collect()
+    }
 
     proptest::proptest! {
         /// The hand search finds what the regex it replaces finds.
@@ -132,7 +139,8 @@ mod tests {
             });
             let raw: Vec<u8> = picks.iter().flat_map(|&i| PIECES[i].iter().copied()).collect();
             let expected: Vec<&[u8]> = REGEX.captures_iter(&raw).map(|c| c.get(1).unwrap().as_bytes()).collect();
-            let found: Vec<&[u8]> = boundary_values(&raw).collect();
+            let starts = boundary_starts(&raw);
+            let found: Vec<&[u8]> = boundary_values(&raw, &starts).collect();
             proptest::prop_assert_eq!(found, expected, "{:?}", String::from_utf8_lossy(&raw));
         }
     }
@@ -149,7 +157,11 @@ mod tests {
             .captures_iter(raw.as_bytes())
             .map(|c| c.get(1).unwrap().as_bytes())
             .collect();
-        assert_eq!(boundary_values(raw.as_bytes()).collect::<Vec<_>>(), expected);
+        let starts = boundary_starts(raw.as_bytes());
+        assert_eq!(
+            boundary_values(raw.as_bytes(), &starts).collect::<Vec<_>>(),
+            expected
+        );
         assert_eq!(expected.len(), 2);
         // No letter outside ASCII folds to one of "boundary" in the regex's case-insensitive match.
         let folds = regex::Regex::new("(?i)^[boundary]$").unwrap();
