@@ -250,14 +250,14 @@ fn plain_entities(body: &[u8]) -> bool {
         let rest = &body[at + 1..body.len().min(at + 13)];
         match rest.iter().position(|&b| b == b';') {
             Some(end) if end > 0 && rest[..end].iter().all(u8::is_ascii_alphanumeric) => {
-                let name = std::str::from_utf8(&rest[..end]).unwrap_or("");
+                let name = &rest[..end];
                 // What follows must join no character: ASCII, and no numeric reference (which
                 // could be a combining mark).
                 let next = &body[at + end + 2..];
-                PLAIN_ENTITIES.contains(&name)
+                PLAIN_ENTITIES.iter().any(|plain| plain.as_bytes() == name)
                     || (next.first().is_none_or(u8::is_ascii)
                         && !next.starts_with(b"&#")
-                        && other_letter(name))
+                        && std::str::from_utf8(name).is_ok_and(other_letter))
             }
             // A lone `&` is text.
             _ => true,
