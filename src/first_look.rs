@@ -334,6 +334,41 @@ fn opens_tag(rest: &[u8]) -> bool {
         .is_some_and(|&b| b.is_ascii_alphabetic() || b"/!?".contains(&b))
 }
 
+/// Where markup ends, read as the view drops it. Once a closer is missing it is missing for
+/// every later opener: no search is repeated, so hostile input (`<<<<…`) stays linear.
+struct Markup {
+    tag_closes: bool,
+    comment_closes: bool,
+}
+
+impl Default for Markup {
+    fn default() -> Self {
+        Markup {
+            tag_closes: true,
+            comment_closes: true,
+        }
+    }
+}
+
+impl Markup {
+    /// The length of the markup (`<…>`, `<!--…-->`, `&name;`) `rest` starts with, if any.
+    fn len_at(&mut self, rest: &[u8]) -> Option<usize> {
+        if rest.starts_with(b"<!--") && self.comment_closes {
+            let end = memchr::memmem::find(rest, b"-->").map(|e| e + 3);
+            self.comment_closes = end.is_some();
+            end
+        } else if rest.first() == Some(&b'<') && self.tag_closes && opens_tag(rest) {
+            let end = memchr::memchr(b'>', rest).map(|e| e + 1);
+            self.tag_closes = end.is_some();
+            end
+        } else if rest.first() == Some(&b'&') {
+            rest.iter().take(12).position(|&b| b == b';').map(|e| e + 1)
+        } else {
+            None
+        }
+    }
+}
+
 /// The letters and digits of `text` (ASCII lowercased: folded text is lowercase already), and
 /// those outside markup (`<…>`, `<!--…-->`, `&name;`), as UTF-8: one walk for both.
 fn letters_outside_markup(text: &str) -> (Vec<u8>, Vec<u8>) {
@@ -341,9 +376,7 @@ fn letters_outside_markup(text: &str) -> (Vec<u8>, Vec<u8>) {
     let mut letters = Vec::with_capacity(bytes.len());
     let mut out = Vec::with_capacity(bytes.len());
     let mut markup_end = 0;
-    // Once a closer is missing it is missing for every later opener: no search is repeated, so
-    // hostile input (`<<<<…`) stays linear.
-    let (mut tag_closes, mut comment_closes) = (true, true);
+    let mut markup = Markup::default();
     let mut at = 0;
     while at < bytes.len() {
         let b = bytes[at];
@@ -362,24 +395,10 @@ fn letters_outside_markup(text: &str) -> (Vec<u8>, Vec<u8>) {
             continue;
         }
         if b.is_ascii() {
-            if at >= markup_end && (b == b'<' || b == b'&') {
-                let rest = &bytes[at..];
-                let end = if rest.starts_with(b"<!--") && comment_closes {
-                    let end = memchr::memmem::find(rest, b"-->").map(|e| e + 3);
-                    comment_closes = end.is_some();
-                    end
-                } else if b == b'<' && tag_closes && opens_tag(rest) {
-                    let end = memchr::memchr(b'>', rest).map(|e| e + 1);
-                    tag_closes = end.is_some();
-                    end
-                } else if b == b'&' {
-                    rest.iter().take(12).position(|&b| b == b';').map(|e| e + 1)
-                } else {
-                    None
-                };
-                if let Some(end) = end {
-                    markup_end = at + end;
-                }
+            if at >= markup_end
+                && let Some(end) = markup.len_at(&bytes[at..])
+            {
+                markup_end = at + end;
             }
             let letter = text::ASCII_ALPHANUMERIC[usize::from(b)];
             if letter != 0 {
@@ -626,29 +645,15 @@ mod tests {
         let mut letters = Vec::new();
         let mut out = Vec::new();
         let mut markup_end = 0;
-        let (mut tag_closes, mut comment_closes) = (true, true);
+        let mut markup = Markup::default();
         let mut at = 0;
         while at < bytes.len() {
             let b = bytes[at];
             if b.is_ascii() {
-                if at >= markup_end && (b == b'<' || b == b'&') {
-                    let rest = &bytes[at..];
-                    let end = if rest.starts_with(b"<!--") && comment_closes {
-                        let end = memchr::memmem::find(rest, b"-->").map(|e| e + 3);
-                        comment_closes = end.is_some();
-                        end
-                    } else if b == b'<' && tag_closes && opens_tag(rest) {
-                        let end = memchr::memchr(b'>', rest).map(|e| e + 1);
-                        tag_closes = end.is_some();
-                        end
-                    } else if b == b'&' {
-                        rest.iter().take(12).position(|&b| b == b';').map(|e| e + 1)
-                    } else {
-                        None
-                    };
-                    if let Some(end) = end {
-                        markup_end = at + end;
-                    }
+                if at >= markup_end
+                    && let Some(end) = markup.len_at(&bytes[at..])
+                {
+                    markup_end = at + end;
                 }
                 if b.is_ascii_alphanumeric() {
                     letters.push(b.to_ascii_lowercase());
