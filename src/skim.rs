@@ -450,6 +450,24 @@ fn base64(bytes: &[u8]) -> Option<Vec<u8>> {
         }
         table
     };
+    /// Each byte's six bits where they sit in the top 24 bits of a group in each of its four
+    /// places, or `BAD` (a bit no valid byte sets): a group is four lookups ORed, one test.
+    const BAD: u32 = 1;
+    static PLACED: [[u32; 256]; 4] = {
+        let mut placed = [[BAD; 256]; 4];
+        let mut b = 0;
+        while b < 256 {
+            if TABLE[b] != INVALID {
+                let mut place = 0;
+                while place < 4 {
+                    placed[place][b] = (TABLE[b] as u32) << (26 - 6 * place);
+                    place += 1;
+                }
+            }
+            b += 1;
+        }
+        placed
+    };
     // Three bytes out for every four in, each written as the top of one four-byte store (a
     // fixed-size copy, where a three-byte append is a call): room for one more.
     let mut out = vec![0u8; bytes.len() / 4 * 3 + 6];
@@ -470,11 +488,11 @@ fn base64(bytes: &[u8]) -> Option<Vec<u8>> {
         if count == 0 {
             let mut done = 0;
             for group in rest.chunks_exact(4) {
-                let [a, b, c, d] = [0, 1, 2, 3].map(|i| u32::from(TABLE[usize::from(group[i])]));
-                if (a | b | c | d) >= 64 {
+                let word = (0..4).fold(0, |word, i| word | PLACED[i][usize::from(group[i])]);
+                if word & BAD != 0 {
                     break;
                 }
-                put((a << 26) | (b << 20) | (c << 14) | (d << 8), 3);
+                put(word, 3);
                 done += 4;
             }
             rest = &rest[done..];
