@@ -727,22 +727,42 @@ fn numeric_reference(bytes: &[u8]) -> Option<(char, usize)> {
 /// Length of the tag starting `tag` (`<name …>` or `</name …>`), attribute values in quotes
 /// skipped as the HTML tokenizer does; None when it never closes.
 fn tag_end(tag: &[u8]) -> Option<usize> {
+    // From quote to quote: a quote opens a value where the last byte before it but white space,
+    // since the tag name or the last value, is `=`.
     let mut i = 1;
-    let mut after_equals = false;
-    while i < tag.len() {
-        match tag[i] {
-            b'>' => return Some(i + 1),
-            b'=' => after_equals = true,
-            b'"' | b'\'' if after_equals => {
-                i += memchr::memchr(tag[i], &tag[i + 1..])? + 1;
-                after_equals = false;
-            }
-            b if b.is_ascii_whitespace() => {}
-            _ => after_equals = false,
+    loop {
+        let at = i + find_any(&tag[i..], [b'>', b'"', b'\''])?;
+        let quote = tag[at];
+        if quote == b'>' {
+            return Some(at + 1);
         }
-        i += 1;
+        i = at + 1;
+        if tag[1..at].trim_ascii_end().ends_with(b"=") {
+            i += find_any(&tag[i..], [quote])? + 1;
+        }
     }
-    None
+}
+
+/// Where the first of `needles` in `bytes` is, eight bytes at a time: a tag's stretches between
+/// quotes, and most quoted values, are too short for a memchr call to pay.
+fn find_any<const N: usize>(bytes: &[u8], needles: [u8; N]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    // The high bit of each byte that is zero, exact up to the first one (borrows only carry up).
+    let zeros = |v: u64| v.wrapping_sub(ONES) & !v & (ONES << 7);
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let found = needles
+            .iter()
+            .fold(0, |found, &n| found | zeros(w ^ (ONES * u64::from(n))));
+        if found != 0 {
+            return Some(at + found.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    let tail = words.remainder().iter().position(|b| needles.contains(b));
+    tail.map(|p| at + p)
 }
 
 #[cfg(test)]
@@ -925,6 +945,33 @@ mod tests {
         }
         out.extend_from_slice(rest);
         Some(out)
+    }
+
+    /// A tag read byte by byte: the reference for [`tag_end`].
+    fn tag_end_by_byte(tag: &[u8]) -> Option<usize> {
+        let mut i = 1;
+        let mut after_equals = false;
+        while i < tag.len() {
+            match tag[i] {
+                b'>' => return Some(i + 1),
+                b'=' => after_equals = true,
+                b'"' | b'\'' if after_equals => {
+                    i += memchr::memchr(tag[i], &tag[i + 1..])? + 1;
+                    after_equals = false;
+                }
+                b if b.is_ascii_whitespace() => {}
+                _ => after_equals = false,
+            }
+            i += 1;
+        }
+        None
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn tags_end_as_read_byte_by_byte(text in "<([a=\"' \t\r\n\x0c>/é]|[a-z]{1,12}){0,24}") {
+            proptest::prop_assert_eq!(tag_end(text.as_bytes()), tag_end_by_byte(text.as_bytes()));
+        }
     }
 
     proptest::proptest! {
