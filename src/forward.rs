@@ -260,7 +260,9 @@ pub fn links_of(html_links: &[Link], text: &str) -> Vec<Link> {
 ///
 /// The original comes without its links, since a peeling reads them from few layers: `html_links`
 /// are the links `outer`'s HTML gives ([`outer_html_links`]; for an original made here, the ones
-/// returned with it), and the original's links are [`links_of`] those returned and its text.
+/// returned with it), and the original's links are [`links_of`] those returned and its text. For
+/// the same reason it comes without its attachments, which are `outer`'s (the forward carries
+/// them).
 pub fn peel_inline<'l>(outer: &MessageView, html_links: &'l [Link]) -> Option<(MessageView, &'l [Link])> {
     if !has_sender_label(&outer.text) && !has_sender_label(&outer.html_text) {
         return None;
@@ -294,7 +296,6 @@ pub fn peel_inline<'l>(outer: &MessageView, html_links: &'l [Link]) -> Option<(M
         subject: quoted.subject.clone(),
         text,
         html_text,
-        attachments: outer.attachments.clone(),
         quoted: Some(quoted),
         ..MessageView::default()
     };
@@ -437,10 +438,11 @@ fn unquoted_from(text: &str, from: usize) -> String {
 mod tests {
     use super::*;
 
-    /// The original with its links.
+    /// The original with its links and attachments.
     fn inline_original(outer: &MessageView) -> Option<MessageView> {
         let (mut original, html_links) = peel_inline(outer, outer_html_links(outer))?;
         original.links = links_of(html_links, &original.text);
+        original.attachments = outer.attachments.clone();
         Some(original)
     }
 
@@ -521,6 +523,10 @@ mod tests {
                 text,
                 html_text: html,
                 links,
+                attachments: vec![crate::view::Attachment {
+                    name: "invoice.pdf".into(),
+                    content_type: "application/pdf".into(),
+                }],
                 ..MessageView::default()
             };
             let mut given = full.clone();
@@ -528,8 +534,9 @@ mod tests {
             let mut layers = 0;
             while let Some(next) = inline_original(&full) {
                 let (mut peeled, html_links) = peel_inline(&given, &given_links).unwrap();
-                assert!(peeled.links.is_empty());
+                assert!(peeled.links.is_empty() && peeled.attachments.is_empty());
                 peeled.links = links_of(html_links, &peeled.text);
+                peeled.attachments = given.attachments.clone();
                 assert_eq!(format!("{peeled:?}"), format!("{next:?}"));
                 assert_eq!(outer_html_links(&next), html_links);
                 given_links = html_links.to_vec();
