@@ -260,7 +260,9 @@ pub fn links_of(html_links: &[Link], text: &str) -> Vec<Link> {
 ///
 /// The original comes without its links, since a peeling reads them from few layers: `html_links`
 /// are the links `outer`'s HTML gives ([`outer_html_links`]; for an original made here, the ones
-/// returned with it), and the original's links are [`links_of`] those returned and its text.
+/// returned with it), and the original's links are [`links_of`] those returned and its text. For
+/// the same reason it comes without its attachments, which are `outer`'s (the forward carries
+/// them).
 pub fn peel_inline<'l>(outer: &MessageView, html_links: &'l [Link]) -> Option<(MessageView, &'l [Link])> {
     if !has_sender_label(&outer.text) && !has_sender_label(&outer.html_text) {
         return None;
@@ -294,7 +296,6 @@ pub fn peel_inline<'l>(outer: &MessageView, html_links: &'l [Link]) -> Option<(M
         subject: quoted.subject.clone(),
         text,
         html_text,
-        attachments: outer.attachments.clone(),
         quoted: Some(quoted),
         ..MessageView::default()
     };
@@ -419,9 +420,16 @@ fn find(haystack: &str, needle: &str) -> Option<usize> {
     haystack[from..].find(needle).map(|at| from + at)
 }
 
-/// The lines of `text` from byte offset `from` (where a line starts) on, unquoted.
+/// The lines of `text` from byte offset `from` (where a line starts) on, unquoted, joined by
+/// `\n`.
 fn unquoted_from(text: &str, from: usize) -> String {
     let rest = text.get(from..).unwrap_or_default();
+    // An original peeled from a forward has its quoting cut already, and most forwards quote
+    // none: where no line starts with what [`unquote`] cuts and none ends in `\r`, the lines
+    // joined are the text as written but its last line break, copied at once.
+    if !needs_unquoting(rest) {
+        return rest.strip_suffix('\n').unwrap_or(rest).to_owned();
+    }
     // Sized at once: the lines unquoted, with their line breaks, are no longer than as written.
     let mut text = String::with_capacity(rest.len());
     for (i, line) in split_lines(rest).enumerate() {
@@ -433,14 +441,43 @@ fn unquoted_from(text: &str, from: usize) -> String {
     text
 }
 
+/// Whether [`unquote`] cuts anything from a line of `text` or a line ends in `\r`: a line that
+/// starts with white space (a blank one aside) or `>`.
+fn needs_unquoting(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let cut_at = |at: usize| match bytes.get(at) {
+        None | Some(b'\n') => false,
+        Some(&b) if b.is_ascii() => b == b'>' || b.is_ascii_whitespace() || b == 0x0B,
+        Some(_) => text[at..].starts_with(char::is_whitespace),
+    };
+    memchr::memchr(b'\r', bytes).is_some()
+        || cut_at(0)
+        || memchr::memchr_iter(b'\n', bytes).any(|at| cut_at(at + 1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The original with its links.
+    proptest::proptest! {
+        /// Lines quoted or not, with `\r\n` or `\n` breaks, blank ones and a last one with a
+        /// break or without: the same as unquoting each line and joining them.
+        #[test]
+        fn unquoted_from_is_each_line_unquoted(
+            text in "[a> \t\r\n\u{b}\u{c}\u{85}\u{a0}\u{2028}\u{3000}注]{0,40}",
+            from in 0usize..40,
+        ) {
+            let from = (0..=from.min(text.len())).rev().find(|&at| text.is_char_boundary(at)).unwrap_or(0);
+            let joined = split_lines(&text[from..]).map(unquote).collect::<Vec<_>>().join("\n");
+            proptest::prop_assert_eq!(unquoted_from(&text, from), joined);
+        }
+    }
+
+    /// The original with its links and attachments.
     fn inline_original(outer: &MessageView) -> Option<MessageView> {
         let (mut original, html_links) = peel_inline(outer, outer_html_links(outer))?;
         original.links = links_of(html_links, &original.text);
+        original.attachments = outer.attachments.clone();
         Some(original)
     }
 
@@ -521,6 +558,10 @@ mod tests {
                 text,
                 html_text: html,
                 links,
+                attachments: vec![crate::view::Attachment {
+                    name: "invoice.pdf".into(),
+                    content_type: "application/pdf".into(),
+                }],
                 ..MessageView::default()
             };
             let mut given = full.clone();
@@ -528,8 +569,9 @@ mod tests {
             let mut layers = 0;
             while let Some(next) = inline_original(&full) {
                 let (mut peeled, html_links) = peel_inline(&given, &given_links).unwrap();
-                assert!(peeled.links.is_empty());
+                assert!(peeled.links.is_empty() && peeled.attachments.is_empty());
                 peeled.links = links_of(html_links, &peeled.text);
+                peeled.attachments = given.attachments.clone();
                 assert_eq!(format!("{peeled:?}"), format!("{next:?}"));
                 assert_eq!(outer_html_links(&next), html_links);
                 given_links = html_links.to_vec();

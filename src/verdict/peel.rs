@@ -10,7 +10,7 @@ use crate::auth::{self, Authenticity, Trust};
 use crate::forward;
 use crate::order::{self, Order};
 use crate::scope;
-use crate::view::{Link, Mailbox, MessageView};
+use crate::view::{Attachment, Link, Mailbox, MessageView};
 
 /// The message a verdict is about, found by peeling forwards.
 pub(super) struct Picked<'a> {
@@ -35,15 +35,20 @@ const MAX_LAYERS: usize = 8;
 /// walks and the verdict ask the same layer for its quoted original, its order fields and its
 /// authenticity, each costly on a long body.
 struct Layer<'a> {
-    /// The message; an inline original's links are filled in only once read (see
-    /// [`Layer::links`]), hence the cell.
+    /// The message; an inline original's links and attachments are filled in only once read
+    /// (see [`Layer::links`]), hence the cell.
     view: RefCell<Cow<'a, MessageView>>,
     origin: Origin,
     /// The links the view's HTML gives ([`forward::outer_html_links`]), which its inline
     /// original's are cut from; given with an inline original.
     html_links: OnceCell<&'a [Link]>,
-    /// Set once the view holds its links: an inline original is made without them, since only
-    /// the few layers judged or picked read them, and the peeling goes on from `html_links`.
+    /// The view's attachments, as the mail read or an attached message holds them: an inline
+    /// original carries those of the forward it is quoted in.
+    attachments: &'a [Attachment],
+    /// Set once the view holds its links and attachments: an inline original is made without
+    /// them, since only the few layers judged or picked read them (a delivery report's parts
+    /// count only for a layer that attaches messages, which an inline original never does), and
+    /// the peeling goes on from `html_links`.
     linked: OnceCell<()>,
     attached: OnceCell<Vec<Layer<'a>>>,
     inline: OnceCell<Option<Box<Layer<'a>>>>,
@@ -53,23 +58,34 @@ struct Layer<'a> {
 
 impl<'a> Layer<'a> {
     /// A message with its links.
-    fn new(view: Cow<'a, MessageView>, origin: Origin) -> Layer<'a> {
-        let layer = Layer::bare(view, origin, OnceCell::new());
+    fn new(view: &'a MessageView, origin: Origin) -> Layer<'a> {
+        let layer = Layer::bare(Cow::Borrowed(view), origin, OnceCell::new(), &view.attachments);
         let _ = layer.linked.set(());
         layer
     }
 
-    /// An inline original, without its links: made with the HTML links they come from, so
-    /// [`Layer::links`] can always fill them in.
-    fn without_links(view: MessageView, html_links: &'a [Link]) -> Layer<'a> {
-        Layer::bare(Cow::Owned(view), Origin::Inline, OnceCell::from(html_links))
+    /// An inline original, without its links and the `attachments` it carries: made with the
+    /// HTML links they come from, so [`Layer::links`] can always fill them in.
+    fn without_links(view: MessageView, html_links: &'a [Link], attachments: &'a [Attachment]) -> Layer<'a> {
+        Layer::bare(
+            Cow::Owned(view),
+            Origin::Inline,
+            OnceCell::from(html_links),
+            attachments,
+        )
     }
 
-    fn bare(view: Cow<'a, MessageView>, origin: Origin, html_links: OnceCell<&'a [Link]>) -> Layer<'a> {
+    fn bare(
+        view: Cow<'a, MessageView>,
+        origin: Origin,
+        html_links: OnceCell<&'a [Link]>,
+        attachments: &'a [Attachment],
+    ) -> Layer<'a> {
         Layer {
             view: RefCell::new(view),
             origin,
             html_links,
+            attachments,
             linked: OnceCell::new(),
             attached: OnceCell::new(),
             inline: OnceCell::new(),
@@ -83,13 +99,15 @@ impl<'a> Layer<'a> {
         self.view.borrow()
     }
 
-    /// Fill in the view's links, where they were left out.
+    /// Fill in the view's links and attachments, where they were left out.
     fn links(&self) {
         self.linked.get_or_init(|| {
             let html_links = self.html_links.get().copied().unwrap_or_default();
             let mut view = self.view.borrow_mut();
             let links = forward::links_of(html_links, &view.text);
-            view.to_mut().links = links;
+            let view = view.to_mut();
+            view.links = links;
+            view.attachments = self.attachments.to_vec();
         });
     }
 
@@ -100,7 +118,7 @@ impl<'a> Layer<'a> {
                 let view: &'a MessageView = view;
                 view.attached
                     .iter()
-                    .map(|inner| Layer::new(Cow::Borrowed(inner), Origin::Attached))
+                    .map(|inner| Layer::new(inner, Origin::Attached))
                     .collect()
             }
             // The only view owned here is an inline original, rebuilt from text: it attaches
@@ -121,7 +139,11 @@ impl<'a> Layer<'a> {
                     Cow::Owned(_) => &[],
                 });
                 let (original, html_links) = forward::peel_inline(&view, html_links)?;
-                Some(Box::new(Layer::without_links(original, html_links)))
+                Some(Box::new(Layer::without_links(
+                    original,
+                    html_links,
+                    self.attachments,
+                )))
             })
             .as_deref()
     }
@@ -161,7 +183,7 @@ impl<'a> Layer<'a> {
 /// forwarders in between. With no order anywhere, the innermost original is judged, unless a
 /// forwarder on the way poses as Microsoft: then that "forward" is the fake and is judged itself.
 pub(super) fn pick_subject<'a>(outer: &'a MessageView, trust: &Trust) -> Picked<'a> {
-    let outer = Layer::new(Cow::Borrowed(outer), Origin::Direct);
+    let outer = Layer::new(outer, Origin::Direct);
     let peeling = Peeling {
         trust,
         claims: RefCell::default(),
