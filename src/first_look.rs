@@ -382,7 +382,7 @@ fn letters_outside_markup(text: &str) -> (Vec<u8>, Vec<u8>) {
         let b = bytes[at];
         // ASCII that opens no markup, squeezed a word at a time: into both outside markup, into
         // the letters alone within it.
-        let plain = skim::find_any(&bytes[at..], [b'<', b'&'], true).unwrap_or(bytes.len() - at);
+        let plain = text::find_any(&bytes[at..], [b'<', b'&'], true).unwrap_or(bytes.len() - at);
         if plain > 0 {
             let end = at + plain;
             let within = markup_end.clamp(at, end);

@@ -15,6 +15,7 @@ use std::sync::LazyLock;
 use aho_corasick::packed;
 
 use crate::mime::html::{Content, content_of, text_end};
+use crate::text;
 
 /// One piece of a message, for the first look to search.
 pub enum Piece<'a> {
@@ -731,43 +732,16 @@ fn tag_end(tag: &[u8]) -> Option<usize> {
     // since the tag name or the last value, is `=`.
     let mut i = 1;
     loop {
-        let at = i + find_any(&tag[i..], [b'>', b'"', b'\''], false)?;
+        let at = i + text::find_any(&tag[i..], [b'>', b'"', b'\''], false)?;
         let quote = tag[at];
         if quote == b'>' {
             return Some(at + 1);
         }
         i = at + 1;
         if tag[1..at].trim_ascii_end().ends_with(b"=") {
-            i += find_any(&tag[i..], [quote], false)? + 1;
+            i += text::find_any(&tag[i..], [quote], false)? + 1;
         }
     }
-}
-
-/// Where the first of `needles` in `bytes` is (or of any byte above 0x7F, with `non_ascii`),
-/// eight bytes at a time: a tag's stretches between quotes, most quoted values, and text between
-/// markup are too short for a memchr call to pay.
-pub(crate) fn find_any<const N: usize>(bytes: &[u8], needles: [u8; N], non_ascii: bool) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([1; 8]);
-    // The high bit of each byte that is zero, exact up to the first one (borrows only carry up).
-    let zeros = |v: u64| v.wrapping_sub(ONES) & !v & (ONES << 7);
-    let mut words = bytes.chunks_exact(8);
-    let mut at = 0;
-    for word in &mut words {
-        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        let high = if non_ascii { w & (ONES << 7) } else { 0 };
-        let found = needles
-            .iter()
-            .fold(high, |found, &n| found | zeros(w ^ (ONES * u64::from(n))));
-        if found != 0 {
-            return Some(at + found.trailing_zeros() as usize / 8);
-        }
-        at += 8;
-    }
-    let tail = words
-        .remainder()
-        .iter()
-        .position(|b| needles.contains(b) || (non_ascii && !b.is_ascii()));
-    tail.map(|p| at + p)
 }
 
 #[cfg(test)]

@@ -167,6 +167,36 @@ pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
 /// The high bit of each byte of a word.
 pub(crate) const HIGH: u64 = 0x8080_8080_8080_8080;
 
+/// The high bit of each byte of `x` that is zero, exact up to the first one (a borrow only runs
+/// upward: bytes after it may be marked too), so the lowest bit set is the first zero byte.
+pub(crate) fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(ONES) & !x & HIGH
+}
+
+/// Where the first of `needles` in `bytes` is (or of any byte above 0x7F, with `non_ascii`),
+/// eight bytes at a time: for the short distances in markup (a tag's stretches between quotes,
+/// most quoted values, text between tags), where a memchr call costs more than the search.
+pub(crate) fn find_any<const N: usize>(bytes: &[u8], needles: [u8; N], non_ascii: bool) -> Option<usize> {
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let high = if non_ascii { w & HIGH } else { 0 };
+        let found = needles
+            .iter()
+            .fold(high, |found, &n| found | zero_bytes(w ^ (ONES * u64::from(n))));
+        if found != 0 {
+            return Some(at + found.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    let tail = words
+        .remainder()
+        .iter()
+        .position(|b| needles.contains(b) || (non_ascii && !b.is_ascii()));
+    tail.map(|p| at + p)
+}
+
 /// Eight ASCII bytes with each letter lowercased (`| 0x20` also leaves digits as they are), and
 /// the high bit of each byte that is a letter or a digit. A byte `b < 0x80` plus `0x80 - lo`
 /// carries into no other byte and has its high bit set exactly when `b >= lo`.
@@ -195,7 +225,7 @@ pub(crate) fn ascii_run(bytes: &[u8]) -> usize {
         run += 32;
     }
     while let Some(Ok(word)) = bytes.get(run..run + 8).map(<[u8; 8]>::try_from) {
-        let high = u64::from_le_bytes(word) & 0x8080_8080_8080_8080;
+        let high = u64::from_le_bytes(word) & HIGH;
         if high != 0 {
             return run + high.trailing_zeros() as usize / 8;
         }
@@ -1179,6 +1209,18 @@ mod tests {
         fn ascii_run_is_the_ascii_bytes_before_the_first_other(s in "[ -~]{0,80}[ -~é注]{0,40}") {
             let slow = s.bytes().take_while(u8::is_ascii).count();
             proptest::prop_assert_eq!(ascii_run(s.as_bytes()), slow);
+        }
+
+        #[test]
+        fn find_any_is_the_first_needle(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(vec![0u8, 1, b'<', b'&', b'"', 0x7f, 0x80, 0xbc, 0xff]),
+                0..40,
+            ),
+            non_ascii: bool,
+        ) {
+            let slow = bytes.iter().position(|&b| b == b'<' || b == b'&' || (non_ascii && b >= 0x80));
+            proptest::prop_assert_eq!(find_any(&bytes, [b'<', b'&'], non_ascii), slow);
         }
 
         #[test]

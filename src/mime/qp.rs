@@ -85,10 +85,8 @@ impl Read {
 /// The first `=`, LF or CR among the eight bytes of `word` (little-endian), as a mask with the
 /// high bit of its byte set (and maybe of bytes after it), zero without one.
 fn specials(word: u64) -> u64 {
-    use crate::text::ONES;
-    // The high bit of a byte that is zero is set, and of no byte below it: so the lowest bit
-    // set over the three is the first byte that is one of them.
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & (0x80 * ONES);
+    use crate::text::{ONES, zero_bytes as zero};
+    // The lowest bit set over the three is the first byte that is one of them.
     zero(word ^ (u64::from(b'=') * ONES))
         | zero(word ^ (u64::from(b'\n') * ONES))
         | zero(word ^ (u64::from(b'\r') * ONES))
