@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::text;
 use crate::view::Link;
 
 /// What a start tag's name (any case) makes of it, as the element lists of lol_html and of
@@ -267,7 +268,7 @@ fn read_simple(html: &str) -> Option<Rendered> {
     // Open elements, as lol_html's selector matching keeps them: name and what the end tag does.
     let mut open: Vec<(&[u8], Option<End>)> = Vec::new();
     let mut i = 0;
-    while let Some(lt) = find_byte(b'<', &s[i..]).map(|at| i + at) {
+    while let Some(lt) = text::find_byte(b'<', &s[i..]).map(|at| i + at) {
         if lt > i {
             out.text(&html[i..lt]);
         }
@@ -422,7 +423,7 @@ fn read_tag(s: &[u8], start: usize) -> Option<Tag> {
                 match s[i] {
                     quote @ (b'"' | b'\'') => {
                         let value_start = i + 1;
-                        i = value_start + find_byte(quote, &s[value_start..])?;
+                        i = value_start + text::find_byte(quote, &s[value_start..])?;
                         set_href(&mut tag, name, value_start..i);
                         i += 1;
                     }
@@ -441,23 +442,6 @@ fn read_tag(s: &[u8], start: usize) -> Option<Tag> {
             }
         }
     }
-}
-
-/// memchr's answer, with the first eight bytes tested as one word first: most of the distances
-/// asked for here are short, where memchr's call and setup cost more than the search.
-fn find_byte(needle: u8, haystack: &[u8]) -> Option<usize> {
-    use crate::text::{HIGH, ONES};
-    let Some(word) = haystack.first_chunk::<8>() else {
-        return memchr::memchr(needle, haystack);
-    };
-    let x = u64::from_le_bytes(*word) ^ (u64::from(needle) * ONES);
-    // The high bit of each zero byte of x is set, and of none below the first: a borrow only
-    // runs upward.
-    let zero = x.wrapping_sub(ONES) & !x & HIGH;
-    if zero != 0 {
-        return Some(zero.trailing_zeros() as usize / 8);
-    }
-    memchr::memchr(needle, &haystack[8..]).map(|at| at + 8)
 }
 
 /// Just after the first `>` from `from`.
@@ -492,8 +476,7 @@ fn push_collapsed(out: &mut String, text: &str) {
         // only such bytes are lone spaces between words (prose); else the first such byte is
         // where to look.
         if let Some(chunk) = bytes[i..].first_chunk::<8>() {
-            const HIGH: u64 = 0x8080_8080_8080_8080;
-            const ONES: u64 = 0x0101_0101_0101_0101;
+            use crate::text::{HIGH, ONES};
             let x = u64::from_le_bytes(*chunk);
             // The high bit of each byte below 0x21, and of each space: no carry between bytes.
             let low = !(x | ((x & !HIGH) + 0x5F * ONES)) & HIGH;
@@ -558,8 +541,8 @@ fn decode_entities(s: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(s.len());
     out.push_str(&s[..at]);
     while at < s.len() {
-        let next = find_byte(b'&', &bytes[at + 1..]).map_or(s.len(), |n| at + 1 + n);
-        let end = find_byte(b';', &bytes[at..next]).map_or(next, |q| at + q + 1);
+        let next = text::find_byte(b'&', &bytes[at + 1..]).map_or(s.len(), |n| at + 1 + n);
+        let end = text::find_byte(b';', &bytes[at..next]).map_or(next, |q| at + q + 1);
         // The commonest names are matched here: html_escape looks each up in its table of 2,231.
         match &s[at..end] {
             "&nbsp;" => out.push('\u{a0}'),
@@ -751,20 +734,6 @@ mod tests {
             "",
         ];
         [BLOCK_ELEMENTS, LEFT_TO_LOL_HTML, VOID_ELEMENTS, &others].concat()
-    }
-
-    proptest::proptest! {
-        /// Any byte in any place, several times or not at all, in and past the first word.
-        #[test]
-        fn find_byte_is_memchr(
-            haystack in proptest::collection::vec(
-                proptest::sample::select(vec![0u8, 1, b'&', b';', b'<', 0x7f, 0x80, 0xbc, 0xff]),
-                0..24,
-            ),
-            needle in proptest::sample::select(vec![0u8, 1, b'&', b'<', 0x80, 0xbc, 0xff]),
-        ) {
-            proptest::prop_assert_eq!(find_byte(needle, &haystack), memchr::memchr(needle, &haystack));
-        }
     }
 
     proptest::proptest! {
