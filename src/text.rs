@@ -177,10 +177,10 @@ pub(crate) fn zero_bytes(x: u64) -> u64 {
 /// eight bytes at a time: for the short distances in markup (a tag's stretches between quotes,
 /// most quoted values, text between tags), where a memchr call costs more than the search.
 pub(crate) fn find_any<const N: usize>(bytes: &[u8], needles: [u8; N], non_ascii: bool) -> Option<usize> {
-    let mut words = bytes.chunks_exact(8);
+    let (words, tail) = bytes.as_chunks::<8>();
     let mut at = 0;
-    for word in &mut words {
-        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+    for word in words {
+        let w = u64::from_le_bytes(*word);
         let high = if non_ascii { w & HIGH } else { 0 };
         let found = needles
             .iter()
@@ -190,11 +190,9 @@ pub(crate) fn find_any<const N: usize>(bytes: &[u8], needles: [u8; N], non_ascii
         }
         at += 8;
     }
-    let tail = words
-        .remainder()
-        .iter()
-        .position(|b| needles.contains(b) || (non_ascii && !b.is_ascii()));
-    tail.map(|p| at + p)
+    tail.iter()
+        .position(|b| needles.contains(b) || (non_ascii && !b.is_ascii()))
+        .map(|p| at + p)
 }
 
 /// memchr's answer, with the first eight bytes tested as one word first: for distances mostly
