@@ -410,7 +410,17 @@ impl Fields {
 /// drops that, `Content-Transfer- Encoding`). The glance hands on the top header only where every
 /// name is plain ([`crate::mime::glance`]).
 pub(crate) fn plain_name(name: &[u8]) -> bool {
-    !name.is_empty() && !name.iter().any(u8::is_ascii_whitespace)
+    // Every white space byte is below `!`: eight bytes at a time, a word with none below it (all
+    // of most names) is looked at no closer. A short name or the tail is padded with `!`.
+    let plain = |word: &[u8; 8]| {
+        let x = u64::from_le_bytes(*word);
+        x.wrapping_sub(u64::from(b'!') * text::ONES) & !x & text::HIGH == 0
+            || !word.iter().any(u8::is_ascii_whitespace)
+    };
+    let (words, tail) = name.as_chunks::<8>();
+    let mut last = [b'!'; 8];
+    last[..tail.len()].copy_from_slice(tail);
+    !name.is_empty() && words.iter().all(plain) && plain(&last)
 }
 
 /// (name, value) of each field of a header block: a field runs on over lines starting with white
@@ -944,6 +954,21 @@ mod tests {
             i += 1;
         }
         None
+    }
+
+    proptest::proptest! {
+        /// Names of any length with white space, `!`, control and high bytes anywhere.
+        #[test]
+        fn plain_names_as_read_byte_by_byte(name in proptest::collection::vec(
+            proptest::prop_oneof![
+                6 => proptest::num::u8::ANY,
+                4 => proptest::sample::select(b" \t\n\r\x0b\x0c!\x1f\x20\x21\xa0-".to_vec()),
+            ],
+            0..40,
+        )) {
+            let by_byte = !name.is_empty() && !name.iter().any(u8::is_ascii_whitespace);
+            proptest::prop_assert_eq!(plain_name(&name), by_byte);
+        }
     }
 
     proptest::proptest! {
