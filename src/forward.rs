@@ -45,10 +45,7 @@ fn label_field(folded: &str) -> Option<(QuotedField, &str)> {
 /// Parse a quoted sender: `Microsoft <a@b>`, `Microsoft [mailto:a@b]`, `a@b`.
 fn quoted_mailbox(value: &str) -> Mailbox {
     let address = address::find_addr_spec(value).unwrap_or_default().to_owned();
-    let name = value
-        .split(['<', '['])
-        .next()
-        .unwrap_or("")
+    let name = value[..memchr::memchr2(b'<', b'[', value.as_bytes()).unwrap_or(value.len())]
         .trim()
         .trim_matches('"')
         .trim()

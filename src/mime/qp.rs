@@ -82,16 +82,6 @@ impl Read {
     }
 }
 
-/// The first `=`, LF or CR among the eight bytes of `word` (little-endian), as a mask with the
-/// high bit of its byte set (and maybe of bytes after it), zero without one.
-fn specials(word: u64) -> u64 {
-    use crate::text::{ONES, zero_bytes as zero};
-    // The lowest bit set over the three is the first byte that is one of them.
-    zero(word ^ (u64::from(b'=') * ONES))
-        | zero(word ^ (u64::from(b'\n') * ONES))
-        | zero(word ^ (u64::from(b'\r') * ONES))
-}
-
 struct Decoder {
     buf: Vec<u8>,
     /// An `=` or `=` and a digit before a byte that makes no escape was kept as it stands,
@@ -145,28 +135,12 @@ impl Decoder {
         let mut i = 0;
         while i < bytes.len() {
             if self.state == State::Plain {
-                // Plain bytes eight at a time: each word is pushed whole and cut back to its
-                // first special byte, which spares a copy call per short run (quoted-printable
-                // HTML has an escape every few bytes).
-                while let Some(word) = bytes[i..].first_chunk::<8>() {
-                    let hit = specials(u64::from_le_bytes(*word));
-                    self.buf.extend_from_slice(word);
-                    if hit != 0 {
-                        let at = hit.trailing_zeros() as usize / 8;
-                        self.buf.truncate(self.buf.len() - 8 + at);
-                        i += at;
-                        break;
-                    }
-                    i += 8;
-                }
-                if bytes.len() - i < 8 {
-                    let run = bytes[i..]
-                        .iter()
-                        .position(|&b| matches!(b, b'=' | b'\n' | b'\r'))
-                        .unwrap_or(bytes.len() - i);
-                    self.buf.extend_from_slice(&bytes[i..i + run]);
-                    i += run;
-                }
+                // Plain bytes up to the next special one, found by a vectorised search and
+                // copied at once.
+                let rest = &bytes[i..];
+                let run = memchr::memchr3(b'=', b'\n', b'\r', rest).unwrap_or(rest.len());
+                self.buf.extend_from_slice(&rest[..run]);
+                i += run;
                 // The commonest specials, read as the steps below read them.
                 if let Some(&[b'=', a, b, ..]) = bytes.get(i..)
                     && let (Some(high), Some(low)) = (hex(a), hex(b))
@@ -253,24 +227,6 @@ mod tests {
         .ok()
     }
 
-    /// Each byte at each offset of a word, before another special one.
-    #[test]
-    fn specials_finds_the_first_as_memchr3() {
-        for at in 0..8 {
-            for b in 0..=255u8 {
-                let mut word = [b'a'; 8];
-                word[at] = b;
-                if at + 1 < 8 {
-                    word[at + 1] = b'=';
-                }
-                let hit = specials(u64::from_le_bytes(word));
-                let first = (hit != 0).then(|| hit.trailing_zeros() as usize / 8);
-                assert_eq!(first, memchr::memchr3(b'=', b'\n', b'\r', &word), "{at} {b}");
-            }
-        }
-        assert_eq!(specials(u64::from_le_bytes(*b"abcdefgh")), 0);
-    }
-
     proptest::proptest! {
         #[test]
         fn strict_is_mail_parsers(picks in proptest::collection::vec(0..21usize, 0..60)) {
@@ -296,8 +252,8 @@ mod tests {
             read_as_mail_parser(&content, crlf)?;
         }
 
-        /// So too for longer runs of plain bytes, which are read a word at a time, with the
-        /// specials at every offset of a word.
+        /// So too for longer runs of plain bytes, which are copied whole, with the specials
+        /// at every offset.
         #[test]
         fn words_are_read_as_mail_parser(
             picks in proptest::collection::vec(0..PIECES.len(), 0..40),
