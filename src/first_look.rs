@@ -104,6 +104,15 @@ static SPACED_SENDER_LABELS: LazyLock<regex::Regex> = LazyLock::new(|| {
         .collect();
     regex::Regex::new(&format!("(?i){}", spaced.join("|"))).expect("sender label pattern is valid")
 });
+/// White space as [`SPACED_SENDER_LABELS`] reads it.
+const LABEL_SPACE: &[u8] = b"\t\n\x0C\r ";
+
+/// Whether `shown` has a `:` after white space, which every spaced sender label ends in (` :`):
+/// without one the pattern need not run, and a colon is rarer than the letters it starts on.
+fn may_show_spaced_label(shown: &[u8]) -> bool {
+    memchr::memchr_iter(b':', shown).any(|at| at > 0 && LABEL_SPACE.contains(&shown[at - 1]))
+}
+
 /// The scope rule's brand words as they look squeezed (letters and digits only, lowercased).
 /// Without word boundaries this matches more than the rule does (`maxbox`): such a body is
 /// decoded, which costs time and never a verdict.
@@ -171,7 +180,7 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
             }
             skim::html_text(&text).is_none_or(|shown| {
                 SENDER_LABELS.is_match(shown.as_bytes())
-                    || SPACED_SENDER_LABELS.is_match(&shown)
+                    || (may_show_spaced_label(shown.as_bytes()) && SPACED_SENDER_LABELS.is_match(&shown))
                     || SQUEEZED_BRANDS.is_match(&text::folded_alphanumerics(&shown))
             })
         }
@@ -622,6 +631,23 @@ mod tests {
                 text::alphanumerics(&text::fold(&s)).into_bytes(),
                 text::folded_alphanumerics(&s)
             );
+        }
+    }
+
+    #[test]
+    fn spaced_sender_labels_end_in_a_spaced_colon() {
+        for label in forward::SENDER_LABELS.iter().filter(|label| label.contains(' ')) {
+            assert!(label.ends_with(" :"), "{label}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Text the spaced labels' pattern matches has a colon after white space.
+        #[test]
+        fn spaced_labels_show_a_colon_after_white_space(s in "([fFrRoOmM:\t\n\x0C\r ]|from|FROM|\\PC){0,24}") {
+            if SPACED_SENDER_LABELS.is_match(&s) {
+                proptest::prop_assert!(may_show_spaced_label(s.as_bytes()));
+            }
         }
     }
 
