@@ -739,7 +739,8 @@ fn tag_end(tag: &[u8]) -> Option<usize> {
         }
         i = at + 1;
         if tag[1..at].trim_ascii_end().ends_with(b"=") {
-            i += text::find_any(&tag[i..], [quote], false)? + 1;
+            // Values run long (styles, links): memchr past their first word.
+            i += text::find_byte(quote, &tag[i..])? + 1;
         }
     }
 }
