@@ -224,7 +224,7 @@ const SINGLE_BYTE_LABELS: &[&str] = &["windows-1256", "iso-8859-2", "iso-8859-5"
 /// windows-1252 or one of [`SINGLE_BYTE_LABELS`]; None for 8-bit bytes in another charset,
 /// left to the full decode.
 fn as_text<'a>(bytes: &'a [u8], charset: Option<&str>) -> Option<Cow<'a, str>> {
-    let utf8 = || std::str::from_utf8(bytes).ok().map(Cow::Borrowed);
+    let utf8 = || simdutf8::basic::from_utf8(bytes).ok().map(Cow::Borrowed);
     match charset {
         // ASCII is UTF-8 too: one check tells both.
         None | Some("utf-8" | "utf8") => utf8(),
@@ -248,7 +248,7 @@ fn text_matters(text: &[u8]) -> bool {
     }
     // Bytes that are the text: UTF-8, folded when not ASCII (folding is what turns look-alike
     // and full-width letters into a brand word).
-    std::str::from_utf8(text).map_or(true, names_brand)
+    simdutf8::basic::from_utf8(text).map_or(true, names_brand)
 }
 
 /// Every `&name;` in the body stands for no letter, or for letters that spell nothing
@@ -631,6 +631,23 @@ mod tests {
                 text::alphanumerics(&text::fold(&s)).into_bytes(),
                 text::folded_alphanumerics(&s)
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// UTF-8 is told as the standard library tells it, in text long enough for vector steps
+        /// and with bytes that are not.
+        #[test]
+        fn utf8_read_as_std_reads_it(
+            text in "\\PC{0,80}",
+            ascii in 0usize..80,
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..80),
+        ) {
+            let bytes = [text.as_bytes(), "x".repeat(ascii).as_bytes(), &bytes].concat();
+            let read = as_text(&bytes, None);
+            proptest::prop_assert_eq!(read.as_deref(), std::str::from_utf8(&bytes).ok());
+            let labelled = as_text(text.as_bytes(), Some("utf-8"));
+            proptest::prop_assert_eq!(labelled.as_deref(), Some(text.as_str()));
         }
     }
 
