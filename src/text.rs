@@ -123,9 +123,11 @@ pub(crate) static ASCII_ALPHANUMERIC: [u8; 256] = {
 };
 
 /// Appends the letters and digits of ASCII text, lowercased. Eight bytes are read at a time and
-/// told apart together: a word of letters and digits alone is appended with one store, and
-/// otherwise each stretch of kept bytes in it with one (the store may write past the stretch,
-/// into room the next store or the final truncation takes back).
+/// told apart together: a word of letters and digits alone is appended with one store, one of
+/// neither with none, and otherwise each byte dropped from it in place (what lies above moved
+/// down over it) and the word stored whole (the store may write past what it keeps, into room
+/// the next store or the final truncation takes back). Mixed words mostly drop a byte or two
+/// (the space between words), fewer steps than the stretches of kept bytes they part.
 pub(crate) fn push_ascii_alphanumerics(out: &mut Vec<u8>, run: &[u8]) {
     // The byte tests of a word carry into the next byte for bytes above 0x7F.
     debug_assert!(run.is_ascii(), "ASCII runs only");
@@ -134,25 +136,22 @@ pub(crate) fn push_ascii_alphanumerics(out: &mut Vec<u8>, run: &[u8]) {
     let mut words = run.chunks_exact(8);
     for word in &mut words {
         let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        let (lower, mut kept) = ascii_word_alphanumerics(w);
-        if kept == HIGH {
-            out[end..end + 8].copy_from_slice(&lower.to_le_bytes());
-            end += 8;
+        let (mut lower, kept) = ascii_word_alphanumerics(w);
+        if kept == 0 {
             continue;
         }
-        // Each stretch: shifted down to the first kept byte, stored whole, the end moved on by
-        // the stretch's length (fewer than eight: the word is not all kept).
-        let mut lower = lower;
-        while kept != 0 {
-            let skip = kept.trailing_zeros() - 7;
-            lower >>= skip;
-            kept >>= skip;
-            let len = (!kept & HIGH).trailing_zeros() / 8;
-            out[end..end + 8].copy_from_slice(&lower.to_le_bytes());
-            end += len as usize;
-            lower >>= len * 8;
-            kept >>= len * 8;
+        // The high bit of each byte dropped, lowest first: the bytes below it stay, those above
+        // move down one, and so do the marks of the bytes still to drop.
+        let mut dropped = !kept & HIGH;
+        let mut len = 8;
+        while dropped != 0 {
+            let below = (1u64 << (dropped.trailing_zeros() - 7)) - 1;
+            lower = (lower & below) | ((lower >> 8) & !below);
+            dropped = (dropped >> 8) & !below;
+            len -= 1;
         }
+        out[end..end + 8].copy_from_slice(&lower.to_le_bytes());
+        end += len;
     }
     for &b in words.remainder() {
         let kept = ASCII_ALPHANUMERIC[usize::from(b)];
