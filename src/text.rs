@@ -85,28 +85,28 @@ pub fn folded_alphanumerics(s: &str) -> Vec<u8> {
     out
 }
 
-/// The letters and digits of `s` (`s.chars().filter(char::is_alphanumeric)`), ASCII told by its
-/// byte and only other characters decoded: text squeezed for brand words is mostly ASCII.
+/// The letters and digits of `s` (`s.chars().filter(char::is_alphanumeric)`), ASCII squeezed a
+/// word at a time and only other characters decoded: text squeezed for brand words is mostly
+/// ASCII.
 pub fn alphanumerics(s: &str) -> String {
     let bytes = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
+    let mut out = Vec::with_capacity(s.len());
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii() {
-            if b.is_ascii_alphanumeric() {
-                out.push(char::from(b));
-            }
-            i += 1;
-        } else {
-            let c = s[i..].chars().next().unwrap_or_default();
+        let run = ascii_run(&bytes[i..]);
+        push_ascii_kept::<false>(&mut out, &bytes[i..i + run]);
+        i += run;
+        // Characters up to the next ASCII byte: `s` is a str, so each starts where the last ends.
+        while let Some(c) = s[i..].chars().next().filter(|c| !c.is_ascii()) {
+            let len = c.len_utf8();
             if c.is_alphanumeric() {
-                out.push(c);
+                out.extend_from_slice(&bytes[i..i + len]);
             }
-            i += c.len_utf8();
+            i += len;
         }
     }
-    out
+    // Whole characters only: never an error.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Each ASCII letter and digit lowercased, indexed by byte; 0 for every other byte.
@@ -129,6 +129,12 @@ pub(crate) static ASCII_ALPHANUMERIC: [u8; 256] = {
 /// the next store or the final truncation takes back). Mixed words mostly drop a byte or two
 /// (the space between words), fewer steps than the stretches of kept bytes they part.
 pub(crate) fn push_ascii_alphanumerics(out: &mut Vec<u8>, run: &[u8]) {
+    push_ascii_kept::<true>(out, run);
+}
+
+/// [`push_ascii_alphanumerics`], lowercased with `LOWERCASE` and as they stand without.
+#[inline(always)]
+fn push_ascii_kept<const LOWERCASE: bool>(out: &mut Vec<u8>, run: &[u8]) {
     // The byte tests of a word carry into the next byte for bytes above 0x7F.
     debug_assert!(run.is_ascii(), "ASCII runs only");
     let mut end = out.len();
@@ -136,7 +142,8 @@ pub(crate) fn push_ascii_alphanumerics(out: &mut Vec<u8>, run: &[u8]) {
     let mut words = run.chunks_exact(8);
     for word in &mut words {
         let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        let (mut lower, kept) = ascii_word_alphanumerics(w);
+        let (lower, kept) = ascii_word_alphanumerics(w);
+        let mut word = if LOWERCASE { lower } else { w };
         if kept == 0 {
             continue;
         }
@@ -146,16 +153,16 @@ pub(crate) fn push_ascii_alphanumerics(out: &mut Vec<u8>, run: &[u8]) {
         let mut len = 8;
         while dropped != 0 {
             let below = (1u64 << (dropped.trailing_zeros() - 7)) - 1;
-            lower = (lower & below) | ((lower >> 8) & !below);
+            word = (word & below) | ((word >> 8) & !below);
             dropped = (dropped >> 8) & !below;
             len -= 1;
         }
-        out[end..end + 8].copy_from_slice(&lower.to_le_bytes());
+        out[end..end + 8].copy_from_slice(&word.to_le_bytes());
         end += len;
     }
     for &b in words.remainder() {
         let kept = ASCII_ALPHANUMERIC[usize::from(b)];
-        out[end] = kept;
+        out[end] = if LOWERCASE { kept } else { b };
         end += usize::from(kept != 0);
     }
     out.truncate(end);
