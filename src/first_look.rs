@@ -104,6 +104,15 @@ static SPACED_SENDER_LABELS: LazyLock<regex::Regex> = LazyLock::new(|| {
         .collect();
     regex::Regex::new(&format!("(?i){}", spaced.join("|"))).expect("sender label pattern is valid")
 });
+/// White space as [`SPACED_SENDER_LABELS`] reads it.
+const LABEL_SPACE: &[u8] = b"\t\n\x0C\r ";
+
+/// Whether `shown` has a `:` after white space, which every spaced sender label ends in (` :`):
+/// without one the pattern need not run, and a colon is rarer than the letters it starts on.
+fn may_show_spaced_label(shown: &[u8]) -> bool {
+    memchr::memchr_iter(b':', shown).any(|at| at > 0 && LABEL_SPACE.contains(&shown[at - 1]))
+}
+
 /// The scope rule's brand words as they look squeezed (letters and digits only, lowercased).
 /// Without word boundaries this matches more than the rule does (`maxbox`): such a body is
 /// decoded, which costs time and never a verdict.
@@ -171,7 +180,7 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
             }
             skim::html_text(&text).is_none_or(|shown| {
                 SENDER_LABELS.is_match(shown.as_bytes())
-                    || SPACED_SENDER_LABELS.is_match(&shown)
+                    || (may_show_spaced_label(shown.as_bytes()) && SPACED_SENDER_LABELS.is_match(&shown))
                     || SQUEEZED_BRANDS.is_match(&text::folded_alphanumerics(&shown))
             })
         }
@@ -215,7 +224,7 @@ const SINGLE_BYTE_LABELS: &[&str] = &["windows-1256", "iso-8859-2", "iso-8859-5"
 /// windows-1252 or one of [`SINGLE_BYTE_LABELS`]; None for 8-bit bytes in another charset,
 /// left to the full decode.
 fn as_text<'a>(bytes: &'a [u8], charset: Option<&str>) -> Option<Cow<'a, str>> {
-    let utf8 = || std::str::from_utf8(bytes).ok().map(Cow::Borrowed);
+    let utf8 = || simdutf8::basic::from_utf8(bytes).ok().map(Cow::Borrowed);
     match charset {
         // ASCII is UTF-8 too: one check tells both.
         None | Some("utf-8" | "utf8") => utf8(),
@@ -239,7 +248,7 @@ fn text_matters(text: &[u8]) -> bool {
     }
     // Bytes that are the text: UTF-8, folded when not ASCII (folding is what turns look-alike
     // and full-width letters into a brand word).
-    std::str::from_utf8(text).map_or(true, names_brand)
+    simdutf8::basic::from_utf8(text).map_or(true, names_brand)
 }
 
 /// Every `&name;` in the body stands for no letter, or for letters that spell nothing
@@ -622,6 +631,40 @@ mod tests {
                 text::alphanumerics(&text::fold(&s)).into_bytes(),
                 text::folded_alphanumerics(&s)
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// UTF-8 is told as the standard library tells it, in text long enough for vector steps
+        /// and with bytes that are not.
+        #[test]
+        fn utf8_read_as_std_reads_it(
+            text in "\\PC{0,80}",
+            ascii in 0usize..80,
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..80),
+        ) {
+            let bytes = [text.as_bytes(), "x".repeat(ascii).as_bytes(), &bytes].concat();
+            let read = as_text(&bytes, None);
+            proptest::prop_assert_eq!(read.as_deref(), std::str::from_utf8(&bytes).ok());
+            let labelled = as_text(text.as_bytes(), Some("utf-8"));
+            proptest::prop_assert_eq!(labelled.as_deref(), Some(text.as_str()));
+        }
+    }
+
+    #[test]
+    fn spaced_sender_labels_end_in_a_spaced_colon() {
+        for label in forward::SENDER_LABELS.iter().filter(|label| label.contains(' ')) {
+            assert!(label.ends_with(" :"), "{label}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Text the spaced labels' pattern matches has a colon after white space.
+        #[test]
+        fn spaced_labels_show_a_colon_after_white_space(s in "([fFrRoOmM:\t\n\x0C\r ]|from|FROM|\\PC){0,24}") {
+            if SPACED_SENDER_LABELS.is_match(&s) {
+                proptest::prop_assert!(may_show_spaced_label(s.as_bytes()));
+            }
         }
     }
 

@@ -737,6 +737,8 @@ fn numeric_reference(bytes: &[u8]) -> Option<(char, usize)> {
 
 /// Length of the tag starting `tag` (`<name …>` or `</name …>`), attribute values in quotes
 /// skipped as the HTML tokenizer does; None when it never closes.
+// Once per tag: left a call, its entry and exit cost as much as reading a short tag.
+#[inline(always)]
 fn tag_end(tag: &[u8]) -> Option<usize> {
     // From quote to quote: a quote opens a value where the last byte before it but white space,
     // since the tag name or the last value, is `=`.
@@ -749,7 +751,8 @@ fn tag_end(tag: &[u8]) -> Option<usize> {
         }
         i = at + 1;
         if tag[1..at].trim_ascii_end().ends_with(b"=") {
-            i += text::find_any(&tag[i..], [quote], false)? + 1;
+            // Values run long (styles, links): memchr past their first word.
+            i += text::find_byte(quote, &tag[i..])? + 1;
         }
     }
 }

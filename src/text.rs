@@ -85,28 +85,28 @@ pub fn folded_alphanumerics(s: &str) -> Vec<u8> {
     out
 }
 
-/// The letters and digits of `s` (`s.chars().filter(char::is_alphanumeric)`), ASCII told by its
-/// byte and only other characters decoded: text squeezed for brand words is mostly ASCII.
+/// The letters and digits of `s` (`s.chars().filter(char::is_alphanumeric)`), ASCII squeezed a
+/// word at a time and only other characters decoded: text squeezed for brand words is mostly
+/// ASCII.
 pub fn alphanumerics(s: &str) -> String {
     let bytes = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
+    let mut out = Vec::with_capacity(s.len());
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii() {
-            if b.is_ascii_alphanumeric() {
-                out.push(char::from(b));
-            }
-            i += 1;
-        } else {
-            let c = s[i..].chars().next().unwrap_or_default();
+        let run = ascii_run(&bytes[i..]);
+        push_ascii_kept::<false>(&mut out, &bytes[i..i + run]);
+        i += run;
+        // Characters up to the next ASCII byte: `s` is a str, so each starts where the last ends.
+        while let Some(c) = s[i..].chars().next().filter(|c| !c.is_ascii()) {
+            let len = c.len_utf8();
             if c.is_alphanumeric() {
-                out.push(c);
+                out.extend_from_slice(&bytes[i..i + len]);
             }
-            i += c.len_utf8();
+            i += len;
         }
     }
-    out
+    // Whole characters only: never an error.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Each ASCII letter and digit lowercased, indexed by byte; 0 for every other byte.
@@ -123,10 +123,18 @@ pub(crate) static ASCII_ALPHANUMERIC: [u8; 256] = {
 };
 
 /// Appends the letters and digits of ASCII text, lowercased. Eight bytes are read at a time and
-/// told apart together: a word of letters and digits alone is appended with one store, and
-/// otherwise each stretch of kept bytes in it with one (the store may write past the stretch,
-/// into room the next store or the final truncation takes back).
+/// told apart together: a word of letters and digits alone is appended with one store, one of
+/// neither with none, and otherwise each byte dropped from it in place (what lies above moved
+/// down over it) and the word stored whole (the store may write past what it keeps, into room
+/// the next store or the final truncation takes back). Mixed words mostly drop a byte or two
+/// (the space between words), fewer steps than the stretches of kept bytes they part.
 pub(crate) fn push_ascii_alphanumerics(out: &mut Vec<u8>, run: &[u8]) {
+    push_ascii_kept::<true>(out, run);
+}
+
+/// [`push_ascii_alphanumerics`], lowercased with `LOWERCASE` and as they stand without.
+#[inline(always)]
+fn push_ascii_kept<const LOWERCASE: bool>(out: &mut Vec<u8>, run: &[u8]) {
     // The byte tests of a word carry into the next byte for bytes above 0x7F.
     debug_assert!(run.is_ascii(), "ASCII runs only");
     let mut end = out.len();
@@ -134,29 +142,27 @@ pub(crate) fn push_ascii_alphanumerics(out: &mut Vec<u8>, run: &[u8]) {
     let mut words = run.chunks_exact(8);
     for word in &mut words {
         let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        let (lower, mut kept) = ascii_word_alphanumerics(w);
-        if kept == HIGH {
-            out[end..end + 8].copy_from_slice(&lower.to_le_bytes());
-            end += 8;
+        let (lower, kept) = ascii_word_alphanumerics(w);
+        let mut word = if LOWERCASE { lower } else { w };
+        if kept == 0 {
             continue;
         }
-        // Each stretch: shifted down to the first kept byte, stored whole, the end moved on by
-        // the stretch's length (fewer than eight: the word is not all kept).
-        let mut lower = lower;
-        while kept != 0 {
-            let skip = kept.trailing_zeros() - 7;
-            lower >>= skip;
-            kept >>= skip;
-            let len = (!kept & HIGH).trailing_zeros() / 8;
-            out[end..end + 8].copy_from_slice(&lower.to_le_bytes());
-            end += len as usize;
-            lower >>= len * 8;
-            kept >>= len * 8;
+        // The high bit of each byte dropped, lowest first: the bytes below it stay, those above
+        // move down one, and so do the marks of the bytes still to drop.
+        let mut dropped = !kept & HIGH;
+        let mut len = 8;
+        while dropped != 0 {
+            let below = (1u64 << (dropped.trailing_zeros() - 7)) - 1;
+            word = (word & below) | ((word >> 8) & !below);
+            dropped = (dropped >> 8) & !below;
+            len -= 1;
         }
+        out[end..end + 8].copy_from_slice(&word.to_le_bytes());
+        end += len;
     }
     for &b in words.remainder() {
         let kept = ASCII_ALPHANUMERIC[usize::from(b)];
-        out[end] = kept;
+        out[end] = if LOWERCASE { kept } else { b };
         end += usize::from(kept != 0);
     }
     out.truncate(end);
