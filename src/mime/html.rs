@@ -27,18 +27,22 @@ struct Element {
     content: Content,
 }
 
-fn element(name: &[u8]) -> Element {
-    // The longest name below is 10 bytes; a longer one is none of them.
-    let mut buf = [0u8; 10];
-    let lower = match buf.get_mut(..name.len()) {
+/// `name` lowercased into `buf`; empty when longer than every name matched here (10 bytes).
+fn lowercase<'b>(name: &[u8], buf: &'b mut [u8; 10]) -> &'b [u8] {
+    match buf.get_mut(..name.len()) {
         Some(lower) => {
             for (l, b) in lower.iter_mut().zip(name) {
                 *l = b.to_ascii_lowercase();
             }
-            &*lower
+            lower
         }
         None => &[],
-    };
+    }
+}
+
+fn element(name: &[u8]) -> Element {
+    let mut buf = [0; 10];
+    let lower = lowercase(name, &mut buf);
     Element {
         link: lower == b"a",
         block: matches!(
@@ -98,12 +102,16 @@ fn element(name: &[u8]) -> Element {
                 | b"wbr"
         ),
         left_to_lol_html: matches!(lower, b"svg" | b"math" | b"select" | b"frameset" | b"plaintext"),
-        content: match lower {
-            b"title" | b"textarea" => Content::RcData,
-            b"script" => Content::Script,
-            b"style" | b"iframe" | b"xmp" | b"noembed" | b"noframes" | b"noscript" => Content::RawText,
-            _ => Content::Html,
-        },
+        content: lower_content(lower),
+    }
+}
+
+fn lower_content(lower: &[u8]) -> Content {
+    match lower {
+        b"title" | b"textarea" => Content::RcData,
+        b"script" => Content::Script,
+        b"style" | b"iframe" | b"xmp" | b"noembed" | b"noframes" | b"noscript" => Content::RawText,
+        _ => Content::Html,
     }
 }
 
@@ -249,8 +257,9 @@ pub(crate) enum Content {
     Script,
 }
 
+/// [`Element::content`] alone: the first look asks it of every tag it reads.
 pub(crate) fn content_of(name: &[u8]) -> Content {
-    element(name).content
+    lower_content(lowercase(name, &mut [0; 10]))
 }
 
 /// The document read token by token as lol_html's lexer reads it (its state machine, with the
@@ -753,6 +762,7 @@ mod tests {
             let longer = [&name[..], tail.as_bytes()].concat();
             for n in [&name[..], &longer[..]] {
                 proptest::prop_assert_eq!(element(n), element_by_lists(n), "{:?}", n);
+                proptest::prop_assert_eq!(content_of(n), element_by_lists(n).content, "{:?}", n);
             }
         }
 
@@ -778,6 +788,11 @@ mod tests {
         for name in names() {
             for n in [name.to_string(), name.to_ascii_uppercase()] {
                 assert_eq!(element(n.as_bytes()), element_by_lists(n.as_bytes()), "{n}");
+                assert_eq!(
+                    content_of(n.as_bytes()),
+                    element_by_lists(n.as_bytes()).content,
+                    "{n}"
+                );
             }
         }
     }
