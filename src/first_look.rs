@@ -94,17 +94,18 @@ static SENDER_LABELS: LazyLock<Markers> =
 /// The sender labels with a space (`from :`) as HTML can write them: the view renders any run of
 /// white space as one space (`From\n:` is shown `From :`).
 static SPACED_SENDER_LABELS: LazyLock<regex::Regex> = LazyLock::new(|| {
+    let space: String = LABEL_SPACE.iter().map(|&b| format!(r"\x{b:02X}")).collect();
     let spaced: Vec<String> = forward::SENDER_LABELS
         .iter()
         .filter(|label| label.contains(' '))
         .map(|label| {
             let words: Vec<String> = label.split(' ').map(regex::escape).collect();
-            words.join(r"[\t\n\x0C\r ]+")
+            words.join(&format!("[{space}]+"))
         })
         .collect();
     regex::Regex::new(&format!("(?i){}", spaced.join("|"))).expect("sender label pattern is valid")
 });
-/// White space as [`SPACED_SENDER_LABELS`] reads it.
+/// White space as the view collapses it, between the words of [`SPACED_SENDER_LABELS`].
 const LABEL_SPACE: &[u8] = b"\t\n\x0C\r ";
 
 /// Whether `shown` has a `:` after white space, which every spaced sender label ends in (` :`):

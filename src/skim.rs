@@ -413,9 +413,7 @@ pub(crate) fn plain_name(name: &[u8]) -> bool {
     // Every white space byte is below `!`: eight bytes at a time, a word with none below it (all
     // of most names) is looked at no closer. A short name or the tail is padded with `!`.
     let plain = |word: &[u8; 8]| {
-        let x = u64::from_le_bytes(*word);
-        x.wrapping_sub(u64::from(b'!') * text::ONES) & !x & text::HIGH == 0
-            || !word.iter().any(u8::is_ascii_whitespace)
+        !text::any_byte_below(u64::from_le_bytes(*word), b'!') || !word.iter().any(u8::is_ascii_whitespace)
     };
     let (words, tail) = name.as_chunks::<8>();
     let mut last = [b'!'; 8];

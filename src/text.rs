@@ -179,6 +179,12 @@ pub(crate) fn zero_bytes(x: u64) -> u64 {
     x.wrapping_sub(ONES) & !x & HIGH
 }
 
+/// Whether any byte of `x` is below `n` (at most 0x80): exact as a yes or no, as
+/// [`zero_bytes`] is up to its first mark.
+pub(crate) fn any_byte_below(x: u64, n: u8) -> bool {
+    x.wrapping_sub(u64::from(n) * ONES) & !x & HIGH != 0
+}
+
 /// Where the first of `needles` in `bytes` is (or of any byte above 0x7F, with `non_ascii`),
 /// eight bytes at a time: for the short distances in markup (a tag's stretches between quotes,
 /// most quoted values, text between tags), where a memchr call costs more than the search.
@@ -851,6 +857,14 @@ pub fn unescape_hex(bytes: &[u8], escape: u8) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn any_byte_below_is_a_byte_loop(word in proptest::num::u64::ANY, n in 0u8..=0x80) {
+            let by_byte = word.to_le_bytes().iter().any(|&b| b < n);
+            proptest::prop_assert_eq!(any_byte_below(word, n), by_byte);
+        }
+    }
 
     #[test]
     fn fold_normalises_width_and_case() {

@@ -106,6 +106,7 @@ fn element(name: &[u8]) -> Element {
     }
 }
 
+/// How the content of the element named `lower` (lowercased, as [`lowercase`] gives it) is read.
 fn lower_content(lower: &[u8]) -> Content {
     match lower {
         b"title" | b"textarea" => Content::RcData,
