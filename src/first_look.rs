@@ -26,8 +26,9 @@ use markers::Markers;
 /// top-level one is walked, where the full decode's bound holds: [`mime::within_bound`]).
 const ATTACHED_MARKERS: &[&str] = &["message/", ".eml", "multipart/digest"];
 
-/// Anywhere in the message: encodings that hide the text from a byte scan, and charsets whose
-/// bytes are not ASCII-compatible (matched ASCII-case-insensitively).
+/// Anywhere in the body and the fields that type the top content ([`skim::Top::typing`]):
+/// encodings that hide the text from a byte scan, and charsets whose bytes are not
+/// ASCII-compatible (matched ASCII-case-insensitively).
 const OPAQUE_ANYWHERE: &[&str] = &[
     "base64",
     "quoted-printable",
@@ -154,7 +155,9 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
         return true;
     };
     let head = top.head;
-    if OPAQUE.is_match(head) {
+    // Other fields of the top block (Received, DKIM-Signature: most of its bytes) change nothing
+    // in how the content reads, and the headers' claim is the same on both paths.
+    if top.typing.iter().any(|value| OPAQUE.is_match(value)) {
         return true;
     }
     // Whether a header so far could make plain text flowed: each part's comes before it. The
@@ -749,6 +752,25 @@ mod tests {
                 letters_outside_markup(&folded).0,
                 text::alphanumerics(&folded).into_bytes()
             );
+        }
+    }
+
+    /// In the top header block only Content-Type and Content-Transfer-Encoding say how the
+    /// content reads: an opaque word elsewhere in it hides nothing, one in them is decoded.
+    #[test]
+    fn only_the_top_typing_fields_can_hide_the_text() {
+        let skipped = "From: a@example.com\nReceived: by x.example (charset utf-7, x-uuencode)\nX-Note: utf-16\nSubject: lunch\nContent-Type: text/plain\n\nMicro+AHM-oft\n";
+        assert!(!worth(skipped.as_bytes()));
+        let view = crate::mime::decode(skipped.as_bytes()).unwrap();
+        let decision = crate::verdict::decide(&view, &Default::default());
+        assert_eq!(decision.label, crate::verdict::Label::Unrelated);
+        for typing in [
+            "Content-Type: text/plain;\n charset=\"UTF-7\"",
+            "Content-Type: text/plain; charset*=utf-16''x",
+            "Content-Transfer-Encoding: x-uuencode",
+        ] {
+            let raw = format!("From: a@example.com\nSubject: lunch\n{typing}\n\nMicro+AHM-oft\n");
+            assert!(worth(raw.as_bytes()), "{typing}");
         }
     }
 

@@ -61,6 +61,10 @@ pub struct TopHeader {
 /// where it gives up).
 pub struct Top<'a> {
     pub head: &'a [u8],
+    /// What of the header block types the content, the only fields that say how it reads: the
+    /// values of Content-Type and Content-Transfer-Encoding where the glance read them, else
+    /// the whole block.
+    pub typing: [&'a [u8]; 2],
     pub body: &'a [u8],
     fields: Option<Fields>,
 }
@@ -72,11 +76,20 @@ impl<'a> Top<'a> {
         let Some(read) = read else {
             let (head, body) = split_message(raw)?;
             let fields = Fields::of(head, false);
-            return Some(Top { head, body, fields });
+            return Some(Top {
+                head,
+                typing: [head, &[]],
+                body,
+                fields,
+            });
         };
         let value = |range: &Option<Range<usize>>| range.clone().and_then(|r| raw.get(r));
         Some(Top {
             head: raw.get(..read.head_end)?,
+            typing: [
+                value(&read.content_type).unwrap_or_default(),
+                value(&read.encoding).unwrap_or_default(),
+            ],
             body: raw.get(read.body_start..)?,
             fields: Fields::from_values(value(&read.content_type), value(&read.encoding), false),
         })
