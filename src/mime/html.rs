@@ -124,14 +124,7 @@ fn lower_content(lower: &[u8]) -> Content {
 pub fn render_html(html: &str) -> (String, Vec<Link>) {
     let rendered = read_simple(html).unwrap_or_else(|| read_lol(html));
     let decoded = decode_entities(&rendered.text);
-    // Its lines trimmed, the empty ones dropped.
-    let mut text = String::with_capacity(decoded.len());
-    for line in decoded.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        if !text.is_empty() {
-            text.push('\n');
-        }
-        text.push_str(line);
-    }
+    let text = trimmed_lines(&decoded);
     let links = rendered
         .links
         .into_iter()
@@ -141,6 +134,51 @@ pub fn render_html(html: &str) -> (String, Vec<Link>) {
         })
         .collect();
     (text, links)
+}
+
+/// The lines of `s` trimmed (as `str::trim` trims), the empty ones dropped, joined with `\n`.
+/// Lines that trimming leaves whole and that follow one another are copied as one run.
+fn trimmed_lines(s: &str) -> String {
+    let mut text = String::with_capacity(s.len());
+    // The run of `s` not yet copied: trimmed lines with only their `\n` between them.
+    let mut run = 0..0;
+    // Most lines are short (a cell, or empty between blocks): too short for memchr's set-up.
+    for line in s.split('\n') {
+        let line = trim(line);
+        if !line.is_empty() {
+            let at = line.as_ptr() as usize - s.as_ptr() as usize;
+            if run.is_empty() || run.end + 1 != at {
+                push_line(&mut text, &s[run]);
+                run = at..at;
+            }
+            run.end = at + line.len();
+        }
+    }
+    push_line(&mut text, &s[run]);
+    text
+}
+
+/// `line` (if not empty) on a line of its own after what `text` holds.
+fn push_line(text: &mut String, line: &str) {
+    if line.is_empty() {
+        return;
+    }
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    text.push_str(line);
+}
+
+/// `str::trim`: the ASCII white space at the ends taken off byte by byte, the chars read only
+/// where what is left starts or ends in other than ASCII (such as U+00A0 or a vertical tab).
+fn trim(s: &str) -> &str {
+    let t = s.trim_ascii();
+    let plain = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b.is_ascii());
+    if t.is_empty() || (plain(t.as_bytes().first()) && plain(t.as_bytes().last())) {
+        t
+    } else {
+        s.trim()
+    }
 }
 
 /// What the token handlers build: the text, the links, and whether text goes into the last link.
@@ -795,6 +833,15 @@ mod tests {
                     "{n}"
                 );
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Lines trimmed and copied in runs are the lines trimmed one by one.
+        #[test]
+        fn trimmed_lines_are_each_line_trimmed(s in "[ab \t\n\r\x0b\x0c\x1f\x7f\u{a0}\u{3000}é]{0,40}") {
+            let expected = s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n");
+            proptest::prop_assert_eq!(trimmed_lines(&s), expected);
         }
     }
 

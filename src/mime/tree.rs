@@ -10,7 +10,7 @@ use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::{ContentType, Encoding, HeaderName, Message, MessagePart, MimeHeaders, PartType};
 
 use super::base64;
-use super::charset::{decode_bytes, encoding_for, parsers_decode};
+use super::charset::{decode_borrowed, decode_bytes, encoding_for, parsers_decode};
 use super::has_mail_header;
 use super::headers::{auth_fields, mailbox, rfc3339, subject_of};
 use super::hollow::Hollowed;
@@ -175,7 +175,12 @@ fn part_text<'a>(
         Some(label) => charset_decoder(label.as_bytes()).is_none() && encoding_for(label).is_some(),
     };
     let text = if needs_redecode {
-        Cow::Owned(decode_bytes(transfer(), charset.as_deref()))
+        let bytes = transfer();
+        match transferred.get() {
+            // Content that needs no transfer decoding is the text as it stands, mostly.
+            Some(Cow::Borrowed(raw)) => decode_borrowed(raw, charset.as_deref()),
+            _ => Cow::Owned(decode_bytes(bytes, charset.as_deref())),
+        }
     } else if let Some(taken) = &taken {
         let bytes = match (part.encoding, taken.read) {
             (Encoding::QuotedPrintable, Some(read)) => read.mime(taken.line_end),
@@ -215,7 +220,10 @@ fn parsers_text<'a>(part: &MessagePart, bytes: Cow<'a, [u8]>) -> Cow<'a, str> {
         .and_then(|c| charset_decoder(c.as_bytes()));
     match (decoder, bytes) {
         (Some(decoder), bytes) => Cow::Owned(parsers_decode(decoder, &bytes)),
-        (None, Cow::Borrowed(bytes)) => String::from_utf8_lossy(bytes),
+        // Checked 32 bytes a step first: most such text is valid UTF-8.
+        (None, Cow::Borrowed(bytes)) => {
+            simdutf8::basic::from_utf8(bytes).map_or_else(|_| String::from_utf8_lossy(bytes), Cow::Borrowed)
+        }
         (None, Cow::Owned(bytes)) => Cow::Owned(
             String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
         ),
