@@ -2,8 +2,6 @@
 //! Authentication-Results. Fields mail-parser misreads (charsets it does not know, raw 8-bit or
 //! ISO-2022-JP bytes) are decoded again from their raw bytes.
 
-use std::borrow::Cow;
-
 use mail_parser::{Address, DateTime, HeaderName, Message};
 
 use super::charset::CHARSET_ALIASES;
@@ -159,10 +157,7 @@ pub(super) fn auth_field(name: &[u8], value: &[u8]) -> Option<AuthField> {
     };
     Some(AuthField {
         arc,
-        // Checked 32 bytes a step first: the lossy conversion reads a byte at a time.
-        value: unfold(
-            &simdutf8::basic::from_utf8(value).map_or_else(|_| String::from_utf8_lossy(value), Cow::Borrowed),
-        ),
+        value: unfold(&crate::text::utf8_lossy(value)),
     })
 }
 

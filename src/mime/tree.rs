@@ -220,10 +220,7 @@ fn parsers_text<'a>(part: &MessagePart, bytes: Cow<'a, [u8]>) -> Cow<'a, str> {
         .and_then(|c| charset_decoder(c.as_bytes()));
     match (decoder, bytes) {
         (Some(decoder), bytes) => Cow::Owned(parsers_decode(decoder, &bytes)),
-        // Checked 32 bytes a step first: most such text is valid UTF-8.
-        (None, Cow::Borrowed(bytes)) => {
-            simdutf8::basic::from_utf8(bytes).map_or_else(|_| String::from_utf8_lossy(bytes), Cow::Borrowed)
-        }
+        (None, Cow::Borrowed(bytes)) => crate::text::utf8_lossy(bytes),
         (None, Cow::Owned(bytes)) => Cow::Owned(
             String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
         ),
