@@ -248,7 +248,7 @@ fn phone_stretches(t: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut at = 0;
     let mut next = move || -> Option<(usize, usize)> {
         loop {
-            let digit = at + next_ascii_digit(&bytes[at..])?;
+            let digit = crate::order::first_digit(bytes, at)?;
             // Back over the stretch (never before `at`: the byte before it is no part of one,
             // or the last stretch's end), then on; ASCII told by its byte.
             let mut digits = 0;
@@ -294,25 +294,6 @@ fn phone_stretches(t: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
         }
         Some((start, end))
     })
-}
-
-/// Where the first ASCII digit of `bytes` is, read eight bytes at a time.
-fn next_ascii_digit(bytes: &[u8]) -> Option<usize> {
-    use text::{HIGH, ONES};
-    let mut at = 0;
-    while let Some(Ok(word)) = bytes.get(at..at + 8).map(<[u8; 8]>::try_from) {
-        let w = u64::from_le_bytes(word);
-        // The low seven bits of each byte, compared without a carry between bytes; bytes
-        // beyond ASCII are then dropped.
-        let low = w & !HIGH;
-        let digits =
-            (low + u64::from(0x80 - b'0') * ONES) & !(low + u64::from(0x7F - b'9') * ONES) & !w & HIGH;
-        if digits != 0 {
-            return Some(at + digits.trailing_zeros() as usize / 8);
-        }
-        at += 8;
-    }
-    bytes[at..].iter().position(u8::is_ascii_digit).map(|p| at + p)
 }
 
 /// Not part of a longer token: no letter or digit run, version, or number list around it.

@@ -17,7 +17,8 @@ use crate::view::AuthField;
 struct MethodResult {
     /// One of [`AUTH_METHODS`].
     method: &'static str,
-    result: String,
+    /// Lowercased; one of [`KNOWN_RESULTS`] is borrowed.
+    result: Cow<'static, str>,
     /// Where the result stands in its field's [`AuthResults::value`]: its properties are read
     /// only for a summary (a skipped mail's status needs none).
     segment: Range<usize>,
@@ -70,13 +71,26 @@ enum Provider {
 /// Methods the verdict and the evidence speak of.
 const AUTH_METHODS: &[&str] = &["spf", "dkim", "dmarc", "compauth"];
 
+/// The results fields write most, lowercase: one of these is borrowed, not copied, as a result
+/// is of every method of every skipped mail.
+const KNOWN_RESULTS: &[&str] = &[
+    "pass",
+    "fail",
+    "softfail",
+    "none",
+    "neutral",
+    "temperror",
+    "permerror",
+    "bestguesspass",
+];
+
 /// Properties worth showing as evidence, by preference.
 const AUTH_PROPS: &[&str] = &["header.from", "header.d", "header.i", "smtp.mailfrom"];
 
 impl<'a> AuthResults<'a> {
     fn parse(field: &'a AuthField) -> AuthResults<'a> {
         let value = strip_comments(&field.value);
-        let mut segments = split_unquoted(&value, b';').into_iter().map(str::trim).peekable();
+        let mut segments = split_unquoted(&value, b';').map(str::trim).peekable();
         // ARC fields start with the instance `i=N;`.
         if segments.peek().is_some_and(|s| is_arc_instance(s)) {
             segments.next();
@@ -112,7 +126,7 @@ impl<'a> AuthResults<'a> {
         self.results
             .iter()
             .filter(move |r| r.method == method)
-            .map(|r| r.result.as_str())
+            .map(|r| &*r.result)
     }
 
     fn any(&self, method: &str, values: &[&str]) -> bool {
@@ -263,7 +277,7 @@ fn is_arc_instance(segment: &str) -> bool {
 
 /// `spf=pass smtp.mailfrom=microsoft.com` → method and result; None for a method not in
 /// [`AUTH_METHODS`]. Spaces around `=` and a method version (`dkim/1=pass`) are allowed.
-fn parse_method(segment: &str) -> Option<(&'static str, String)> {
+fn parse_method(segment: &str) -> Option<(&'static str, Cow<'static, str>)> {
     // The method starts the (trimmed) segment, white space only ever dropped after it: one
     // that starts with no method read is passed over before it is taken apart.
     let starts_known = |m: &&str| segment.get(..m.len()).is_some_and(|p| p.eq_ignore_ascii_case(m));
@@ -274,7 +288,13 @@ fn parse_method(segment: &str) -> Option<(&'static str, String)> {
     let (method, result) = first.split_once('=')?;
     let method = method.split('/').next().unwrap_or("").trim();
     let method = AUTH_METHODS.iter().find(|m| m.eq_ignore_ascii_case(method))?;
-    Some((method, result.trim_matches('"').to_ascii_lowercase()))
+    let result = result.trim_matches('"');
+    // A known result equal but for ASCII case is the lowercased one.
+    let result = match KNOWN_RESULTS.iter().find(|k| k.eq_ignore_ascii_case(result)) {
+        Some(known) => Cow::Borrowed(*known),
+        None => Cow::Owned(result.to_ascii_lowercase()),
+    };
+    Some((method, result))
 }
 
 /// The first piece of a trimmed segment with white space around each `=` dropped
@@ -392,20 +412,24 @@ fn strip_comments(s: &str) -> Cow<'_, str> {
     Cow::Owned(String::from_utf8(out).unwrap_or_default())
 }
 
-/// Split on `sep` (ASCII) outside double quotes.
-fn split_unquoted(s: &str, sep: u8) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let (mut start, mut quoted) = (0, false);
-    for at in memchr::memchr2_iter(sep, b'"', s.as_bytes()) {
-        if s.as_bytes()[at] == b'"' {
-            quoted = !quoted;
-        } else if !quoted {
-            parts.push(&s[start..at]);
-            start = at + 1;
+/// Split on `sep` (ASCII) outside double quotes; read as far as the parts are taken, with no
+/// list of them made.
+fn split_unquoted(s: &str, sep: u8) -> impl Iterator<Item = &str> {
+    let mut seps = memchr::memchr2_iter(sep, b'"', s.as_bytes());
+    let (mut start, mut quoted, mut done) = (0, false, false);
+    std::iter::from_fn(move || {
+        for at in seps.by_ref() {
+            if s.as_bytes()[at] == b'"' {
+                quoted = !quoted;
+            } else if !quoted {
+                let part = &s[start..at];
+                start = at + 1;
+                return Some(part);
+            }
         }
-    }
-    parts.push(&s[start..]);
-    parts
+        // The rest, once.
+        (!std::mem::replace(&mut done, true)).then(|| &s[start..])
+    })
 }
 
 /// Split on white space outside double quotes, dropping empty pieces; read only as far as the
@@ -541,7 +565,7 @@ mod tests {
         fn shown_prop_is_the_preferred_one(
             s in "(dkim|spf|=| |\"|pass|header\\.[dDiI]|header\\.From|smtp\\.mailfrom|Microsoft\\.COM|x|Ü){0,16}"
         ) {
-            let r = MethodResult { method: "dkim", result: String::new(), segment: 0..s.len() };
+            let r = MethodResult { method: "dkim", result: Cow::Borrowed(""), segment: 0..s.len() };
             proptest::prop_assert_eq!(
                 r.shown_prop(&s).map(|(k, v)| (k.to_owned(), v)),
                 shown_prop_of_all(&s)
@@ -572,7 +596,7 @@ mod tests {
 
         #[test]
         fn split_unquoted_splits_as_by_char(s in "[a;\" é]{0,24}") {
-            proptest::prop_assert_eq!(split_unquoted(&s, b';'), split_by_char(&s, |c| c == ';'));
+            proptest::prop_assert_eq!(split_unquoted(&s, b';').collect::<Vec<_>>(), split_by_char(&s, |c| c == ';'));
         }
 
         #[test]

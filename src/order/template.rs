@@ -79,7 +79,13 @@ pub fn strip_prefixes(folded_subject: &str) -> (&str, bool) {
         .chars()
         .next()
         .is_some_and(|c| c.is_whitespace() || PREFIX_STARTS.contains(&c));
-    if !may_start {
+    // Past its white space (`\s`, White_Space as `trim_start` reads it) a prefix is `[fw…` or
+    // ends in a colon: text with neither (most words and lines) has none either.
+    let may_be = || {
+        folded_subject.trim_start().starts_with('[')
+            || memchr::memchr(b':', folded_subject.as_bytes()).is_some()
+    };
+    if !may_start || !may_be() {
         return (folded_subject, false);
     }
     match SUBJECT_PREFIX.on(folded_subject).find(folded_subject) {
@@ -155,7 +161,7 @@ mod tests {
     #[test]
     fn prefixes_after_every_first_character() {
         for first in (0..0x3100).filter_map(char::from_u32) {
-            for rest in ["fwd: x", "[fwd: x]", ": x", ""] {
+            for rest in ["fwd: x", "[fwd: x]", ": x", "", "fwd x", " [fw x"] {
                 let s = format!("{first}{rest}");
                 let by_pattern = SUBJECT_PREFIX.on(&s).find(&s).is_some_and(|m| m.end() > 0);
                 assert_eq!(strip_prefixes(&s).1, by_pattern, "{s:?}");
