@@ -28,6 +28,31 @@ pub fn is_cjk(c: char) -> bool {
         | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}' | '\u{20000}'..='\u{3FFFF}')
 }
 
+/// Where the first ASCII digit at or after `from` is. Sixteen bytes are looked at together
+/// (lines and bodies run long between digits), and the digit is told in the sixteen that hold
+/// one by their two words, not byte by byte.
+pub fn first_digit(b: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(chunk) = b.get(at..at + 16) {
+        if chunk.iter().fold(false, |any, c| any | c.is_ascii_digit()) {
+            let (first, second) = chunk.split_at(8);
+            let bits = [first, second]
+                .map(|w| <[u8; 8]>::try_from(w).map_or(0, |w| digit_bits(u64::from_le_bytes(w))));
+            let (offset, bits) = if bits[0] != 0 { (0, bits[0]) } else { (8, bits[1]) };
+            return Some(at + offset + bits.trailing_zeros() as usize / 8);
+        }
+        at += 16;
+    }
+    b.get(at..)?.iter().position(u8::is_ascii_digit).map(|p| at + p)
+}
+
+/// The high bit of each byte of `w` (little-endian) that is an ASCII digit: its low seven bits
+/// compared without a carry between bytes, bytes beyond ASCII dropped.
+fn digit_bits(w: u64) -> u64 {
+    let low = w & !HIGH;
+    (low + u64::from(0x80 - b'0') * ONES) & !(low + u64::from(0x7F - b'9') * ONES) & !w & HIGH
+}
+
 /// `String::from_utf8_lossy`, with valid UTF-8 (most text) told 32 bytes a step by simdutf8
 /// where the lossy conversion reads a byte at a time.
 pub fn utf8_lossy(bytes: &[u8]) -> Cow<'_, str> {
@@ -863,6 +888,16 @@ pub fn unescape_hex(bytes: &[u8], escape: u8) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The first digit found by chunks is the first of a plain search, from anywhere.
+        #[test]
+        fn first_digit_is_the_first(s in "[0-9a /:\u{3000}é\u{B9}]{0,70}", from in 0usize..80) {
+            let b = s.as_bytes();
+            let plain = b.get(from..).and_then(|rest| rest.iter().position(u8::is_ascii_digit).map(|p| from + p));
+            proptest::prop_assert_eq!(first_digit(b, from), plain);
+        }
+    }
 
     proptest::proptest! {
         #[test]

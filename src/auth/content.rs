@@ -248,7 +248,7 @@ fn phone_stretches(t: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut at = 0;
     let mut next = move || -> Option<(usize, usize)> {
         loop {
-            let digit = crate::order::first_digit(bytes, at)?;
+            let digit = text::first_digit(bytes, at)?;
             // Back over the stretch (never before `at`: the byte before it is no part of one,
             // or the last stretch's end), then on; ASCII told by its byte.
             let mut digits = 0;

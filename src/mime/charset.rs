@@ -66,7 +66,7 @@ pub(super) fn decode_borrowed<'a>(bytes: &'a [u8], label: Option<&str>) -> Cow<'
         let bytes = without_redundant_escapes(bytes);
         return Cow::Owned(encoding.decode_without_bom_handling(&bytes).0.into_owned());
     }
-    Cow::Owned(encoding.decode_without_bom_handling(bytes).0.into_owned())
+    encoding.decode_without_bom_handling(bytes).0
 }
 
 /// Text of `bytes` as mail-parser's charset `decoder` makes it. Its windows-1252 decoder (which

@@ -6,12 +6,12 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use serde::Serialize;
 
-use super::dates::first_digit;
 use super::renewal::{PERIOD, runs_on_about_later};
 use super::{Field, Line};
 use crate::lexicon;
 use crate::lexicon::money::{self, CURRENCIES, DOLLARS, SYMBOLS};
 use crate::lexicon::pattern::{Pattern, is_plain};
+use crate::text::first_digit;
 
 /// A price.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use crate::lexicon::pattern::{Pattern, is_plain};
 use crate::lexicon::{LANGUAGES, money};
+use crate::text::first_digit;
 
 /// Date patterns, tried in order: dates written with units (`2025年4月12日`), ISO-like numeric
 /// ones, dates with month names (month first, then day first), dotted ones and the ambiguous
@@ -189,32 +190,6 @@ fn digit_runs(b: &[u8]) -> Vec<Run> {
     runs
 }
 
-/// Where the first ASCII digit at or after `from` is. Sixteen bytes are looked at together
-/// (lines and bodies run long between digits), and the digit is told in the sixteen that hold
-/// one by their two words, not byte by byte.
-pub(crate) fn first_digit(b: &[u8], from: usize) -> Option<usize> {
-    let mut at = from;
-    while let Some(chunk) = b.get(at..at + 16) {
-        if chunk.iter().fold(false, |any, c| any | c.is_ascii_digit()) {
-            let (first, second) = chunk.split_at(8);
-            let bits = [first, second]
-                .map(|w| <[u8; 8]>::try_from(w).map_or(0, |w| digit_bits(u64::from_le_bytes(w))));
-            let (offset, bits) = if bits[0] != 0 { (0, bits[0]) } else { (8, bits[1]) };
-            return Some(at + offset + bits.trailing_zeros() as usize / 8);
-        }
-        at += 16;
-    }
-    b.get(at..)?.iter().position(u8::is_ascii_digit).map(|p| at + p)
-}
-
-/// The high bit of each byte of `w` (little-endian) that is an ASCII digit: its low seven bits
-/// compared without a carry between bytes, bytes beyond ASCII dropped.
-fn digit_bits(w: u64) -> u64 {
-    use crate::text::{HIGH, ONES};
-    let low = w & !HIGH;
-    (low + u64::from(0x80 - b'0') * ONES) & !(low + u64::from(0x7F - b'9') * ONES) & !w & HIGH
-}
-
 /// Whether of `runs` (of digits) one is four digits long or more, and whether one is exactly four.
 fn year_runs(runs: &[Run]) -> (bool, bool) {
     let four = |run: &Run| run.len() == 4;
@@ -319,16 +294,6 @@ mod tests {
         assert_eq!(o.date.as_deref(), Some("2025-04-03"));
         let o = order_of("Order date: 03/04/2025\nTotal: USD 4.99\n");
         assert_eq!(o.date.as_deref(), Some("2025-03-04"));
-    }
-
-    proptest::proptest! {
-        /// The first digit found by chunks is the first of a plain search, from anywhere.
-        #[test]
-        fn first_digit_is_the_first(s in "[0-9a /:\u{3000}é\u{B9}]{0,70}", from in 0usize..80) {
-            let b = s.as_bytes();
-            let plain = b.get(from..).and_then(|rest| rest.iter().position(u8::is_ascii_digit).map(|p| from + p));
-            proptest::prop_assert_eq!(first_digit(b, from), plain);
-        }
     }
 
     proptest::proptest! {

@@ -23,7 +23,6 @@ mod template;
 
 pub use amount::Amount;
 use amount::{BRANDS, PRICE_FIELDS, Prices, Role, amounts_in, find_amounts, payment_in, role_of};
-pub(crate) use dates::first_digit;
 use dates::{day_first, find_date, find_date_in};
 pub use items::{ProductKind, product_kind};
 use items::{first_cell, item_rows, products, shown_line};
