@@ -208,15 +208,6 @@ fn qp_lenient(raw: &[u8]) -> Option<Vec<u8>> {
 /// counts when it holds only what that decoder takes. Any line starting with `--` is taken
 /// for a part delimiter and an unclear type for a message, so a misreading only ever decodes more.
 fn for_each_base64_block(raw: &[u8], mut each: impl FnMut(Vec<u8>) -> bool) {
-    // What mail-parser's decoder takes: base64 letters, white space and CR, and a `-` that is
-    // not part of a `--`.
-    fn b64_line(l: &[u8]) -> bool {
-        l.iter().any(|&b| !matches!(b, b' ' | b'\t' | b'\r'))
-            && l.iter().all(|&b| {
-                b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b' ' | b'\t' | b'\r' | b'-')
-            })
-            && memchr::memmem::find(l, b"--").is_none()
-    }
     // mail-parser decodes encoded words in Content-Transfer-Encoding: `=?…?=` may say base64.
     static BASE64: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)base64|=\?").unwrap());
     if !BASE64.is_match(raw) {
@@ -227,7 +218,12 @@ fn for_each_base64_block(raw: &[u8], mut each: impl FnMut(Vec<u8>) -> bool) {
     // Content types of the current part: some other than a message, some (maybe) a message;
     // and whether `base64` shows since the part began.
     let (mut other, mut message, mut base64) = (false, false, false);
-    for line in raw.split(|&b| b == b'\n').chain(std::iter::once(&b""[..])) {
+    let mut lines = Lines {
+        bytes: raw,
+        at: 0,
+        ended: false,
+    };
+    while let Some(line) = lines.next() {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         // Every line counts, a folded ` base64` that reads as base64 itself included.
         if !base64 {
@@ -251,6 +247,11 @@ fn for_each_base64_block(raw: &[u8], mut each: impl FnMut(Vec<u8>) -> bool) {
             (in_header, other, message, base64) = (true, false, false, false);
         } else if in_header && line.is_empty() {
             in_header = false;
+            // Nothing in the body of a part that is not a message counts: its runs are
+            // dropped, and its state lasts up to the next `--` line.
+            if other && !message {
+                lines.skip_part();
+            }
         } else if in_header && line.len() >= 13 && line[..13].eq_ignore_ascii_case(b"content-type:") {
             let value = line[13..].trim_ascii();
             if !value.is_empty() && !contains_ignore_case(value, b"message") {
@@ -258,6 +259,50 @@ fn for_each_base64_block(raw: &[u8], mut each: impl FnMut(Vec<u8>) -> bool) {
             } else {
                 message = true;
             }
+        }
+    }
+}
+
+/// Whether a line holds what mail-parser's base64 decoder takes: base64 letters, white space
+/// and CR, and a `-` that is not part of a `--`.
+fn b64_line(l: &[u8]) -> bool {
+    l.iter().any(|&b| !matches!(b, b' ' | b'\t' | b'\r'))
+        && l.iter().all(|&b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b' ' | b'\t' | b'\r' | b'-')
+        })
+        && memchr::memmem::find(l, b"--").is_none()
+}
+
+/// The lines of `bytes` as `split(b'\n')` cuts them, then one empty line (which ends the last
+/// run of [`for_each_base64_block`]).
+struct Lines<'a> {
+    bytes: &'a [u8],
+    /// Where the next line starts; past the end once the last one is cut.
+    at: usize,
+    ended: bool,
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let Some(rest) = self.bytes.get(self.at..) else {
+            return (!std::mem::replace(&mut self.ended, true)).then_some(&b""[..]);
+        };
+        let len = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+        self.at += len + 1;
+        Some(&rest[..len])
+    }
+}
+
+impl Lines<'_> {
+    /// Skip to the next line that starts with `--` (or to the closing empty line).
+    fn skip_part(&mut self) {
+        let Some(rest) = self.bytes.get(self.at..) else {
+            return;
+        };
+        if !rest.starts_with(b"--") {
+            self.at += memchr::memmem::find(rest, b"\n--").map_or(rest.len() + 1, |i| i + 1);
         }
     }
 }
@@ -442,7 +487,68 @@ mod tests {
         assert_eq!(message_types(b"822 /global /digest", None), (0, false));
     }
 
+    /// [`for_each_base64_block`] reading every line, the bodies of other parts too.
+    fn blocks_line_by_line(raw: &[u8]) -> Vec<Vec<u8>> {
+        let mut blocks = Vec::new();
+        let mut run: Vec<u8> = Vec::new();
+        let (mut in_header, mut other, mut message, mut base64) = (true, false, false, false);
+        for line in raw.split(|&b| b == b'\n').chain(std::iter::once(&b""[..])) {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            base64 = base64
+                || contains_ignore_case(line, b"base64")
+                || memchr::memmem::find(line, b"=?").is_some();
+            if !in_header && b64_line(line) {
+                run.extend_from_slice(line);
+                run.push(b'\n');
+                continue;
+            }
+            if !run.is_empty() && (message || !other) && base64 {
+                let (end, block) = MessageStream::new(&run).decode_base64_mime(b"");
+                if end != usize::MAX {
+                    blocks.push(block.into_owned());
+                }
+            }
+            run.clear();
+            if line.starts_with(b"--") {
+                (in_header, other, message, base64) = (true, false, false, false);
+            } else if in_header && line.is_empty() {
+                in_header = false;
+            } else if in_header && line.len() >= 13 && line[..13].eq_ignore_ascii_case(b"content-type:") {
+                let value = line[13..].trim_ascii();
+                if !value.is_empty() && !contains_ignore_case(value, b"message") {
+                    other = true;
+                } else {
+                    message = true;
+                }
+            }
+        }
+        blocks
+    }
+
     proptest::proptest! {
+        /// Skipping the bodies of parts that are not messages finds the blocks a reading of
+        /// every line finds.
+        #[test]
+        fn base64_blocks_skip_only_what_counts_for_nothing(
+            picks in proptest::collection::vec((0..14usize, proptest::bool::ANY), 0..40)
+        ) {
+            const LINES: &[&str] = &[
+                "--b", "--b--", "", "Content-Type: image/png", "Content-Type: message/rfc822",
+                "Content-Type:", "content-type: text/html", "Content-Transfer-Encoding: base64",
+                "RnJvbTogYQ==", "RnJvbTog", "YQ==", "a b-c", "=?utf-8?b?QQ==?=", "-- x",
+            ];
+            let raw: String = picks
+                .iter()
+                .map(|&(i, crlf)| format!("{}{}", LINES[i], if crlf { "\r\n" } else { "\n" }))
+                .collect();
+            let mut blocks = Vec::new();
+            for_each_base64_block(raw.as_bytes(), |block| {
+                blocks.push(block);
+                true
+            });
+            proptest::prop_assert_eq!(blocks, blocks_line_by_line(raw.as_bytes()));
+        }
+
         /// The pass that counts message types finds every `boundary` a folded copy shows.
         #[test]
         fn message_types_find_every_boundary(
