@@ -20,9 +20,10 @@ struct Element {
     block: bool,
     /// Without content (lol_html's list): no end tag, no end tag handler.
     void: bool,
-    /// After it [`read_simple`] leaves the document to lol_html: foreign content (`svg`,
-    /// `math`), where lol_html's reading of text and CDATA changes, and the contexts in which it
-    /// stops with an ambiguity error (`select`, `frameset`) or never leaves plain text.
+    /// After it [`read_simple`] leaves the document to lol_html: MathML, whose integration
+    /// points lol_html reads by their attributes, and the contexts in which it stops with an
+    /// ambiguity error (`select`, `frameset`) or never leaves plain text. SVG is read
+    /// ([`Namespaces`]).
     left_to_lol_html: bool,
     content: Content,
 }
@@ -101,7 +102,7 @@ fn element(name: &[u8]) -> Element {
                 | b"track"
                 | b"wbr"
         ),
-        left_to_lol_html: matches!(lower, b"svg" | b"math" | b"select" | b"frameset" | b"plaintext"),
+        left_to_lol_html: matches!(lower, b"math" | b"select" | b"frameset" | b"plaintext"),
         content: lower_content(lower),
     }
 }
@@ -283,6 +284,109 @@ fn read_lol(html: &str) -> Rendered {
 /// Most elements [`read_simple`] keeps open (each end tag may look through them all).
 const MAX_OPEN: usize = 256;
 
+/// lol_html's namespace feedback for SVG (its tree builder simulation, which keeps no element
+/// stack): inside `<svg>` no element switches the text type (`<style>` content is text) and a
+/// self-closing tag has no content, until `</svg>`, `</p>`, `</br>` or an HTML start tag that
+/// breaks out; `desc`, `title` and `foreignObject` hold HTML again, up to their end tag.
+#[derive(Default)]
+struct Namespaces {
+    /// Above the document's HTML: true for SVG, false for HTML in an integration point.
+    stack: Vec<bool>,
+}
+
+/// Start tags that leave foreign content (lol_html's list; `font` only with some attributes,
+/// which [`read_simple`] leaves to lol_html).
+const BREAKOUT: &[&str] = &[
+    "b",
+    "big",
+    "blockquote",
+    "body",
+    "br",
+    "center",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "listing",
+    "menu",
+    "meta",
+    "nobr",
+    "ol",
+    "p",
+    "pre",
+    "ruby",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "strike",
+    "sub",
+    "sup",
+    "table",
+    "tt",
+    "u",
+    "ul",
+    "var",
+];
+
+/// SVG elements whose content is HTML.
+const INTEGRATION_POINTS: &[&str] = &["desc", "title", "foreignobject"];
+
+fn named(name: &[u8], names: &[&str]) -> bool {
+    names.iter().any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+}
+
+impl Namespaces {
+    fn in_svg(&self) -> bool {
+        self.stack.last() == Some(&true)
+    }
+
+    /// A start tag: whether its element's text type applies (as in HTML), or None where
+    /// lol_html reads it by its attributes (`<font>` in SVG).
+    fn start(&mut self, name: &[u8], self_closing: bool) -> Option<bool> {
+        if name.eq_ignore_ascii_case(b"svg") {
+            self.stack.push(true);
+        } else if !self.in_svg() {
+            return Some(true);
+        } else if named(name, BREAKOUT) {
+            self.stack.pop();
+        } else if named(name, INTEGRATION_POINTS) {
+            if !self_closing {
+                self.stack.push(false);
+            }
+        } else if name.eq_ignore_ascii_case(b"font") {
+            return None;
+        }
+        Some(false)
+    }
+
+    fn end(&mut self, name: &[u8]) {
+        let leaves = if self.in_svg() {
+            named(name, &["svg", "p", "br"])
+        } else {
+            // HTML in an integration point ends with any integration point's end tag.
+            self.stack.len() >= 2 && self.stack[self.stack.len() - 2] && named(name, INTEGRATION_POINTS)
+        };
+        if leaves {
+            self.stack.pop();
+        }
+    }
+}
+
 /// How an element's content is read (lol_html's tree builder simulation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Content {
@@ -315,6 +419,7 @@ fn read_simple(html: &str) -> Option<Rendered> {
     let mut out = Rendered::default();
     // Open elements, as lol_html's selector matching keeps them: name and what the end tag does.
     let mut open: Vec<(&[u8], Option<End>)> = Vec::new();
+    let mut namespaces = Namespaces::default();
     let mut i = 0;
     while let Some(lt) = text::find_byte(b'<', &s[i..]).map(|at| i + at) {
         if lt > i {
@@ -329,8 +434,15 @@ fn read_simple(html: &str) -> Option<Rendered> {
                 if el.left_to_lol_html {
                     return None;
                 }
+                let typed = namespaces.start(name, tag.self_closing)?;
                 let end = out.start(el, tag.href.map(|h| &html[h]));
-                if !el.void {
+                // lol_html's element stack: an SVG element is open unless self-closing.
+                let opens = if namespaces.in_svg() {
+                    !tag.self_closing
+                } else {
+                    !el.void
+                };
+                if opens {
                     // An end tag walks down the stack, so a deep one is left to lol_html.
                     if open.len() == MAX_OPEN {
                         return None;
@@ -338,7 +450,7 @@ fn read_simple(html: &str) -> Option<Rendered> {
                     open.push((name, end));
                 }
                 i = tag.end;
-                let content = el.content;
+                let content = if typed { el.content } else { Content::Html };
                 if content == Content::Html {
                     continue;
                 }
@@ -361,6 +473,7 @@ fn read_simple(html: &str) -> Option<Rendered> {
                     let tag = read_tag(s, i + 1)?;
                     // It closes the last open element of its name and every one opened after it.
                     let name = &s[tag.name];
+                    namespaces.end(name);
                     if let Some(at) = open.iter().rposition(|(n, _)| n.eq_ignore_ascii_case(name)) {
                         for end in open.drain(at..).rev().filter_map(|(_, end)| end) {
                             out.end(end);
@@ -372,6 +485,8 @@ fn read_simple(html: &str) -> Option<Rendered> {
                 // A bogus comment.
                 _ => i = after_gt(s, i + 1)?,
             },
+            // CDATA, text in SVG, is left to lol_html.
+            b'!' if !namespaces.stack.is_empty() && s[i + 1..].starts_with(b"[CDATA[") => return None,
             b'!' if s[i + 1..].starts_with(b"--") => {
                 let body = i + 3;
                 if s[body..].starts_with(b">") || s[body..].starts_with(b"->") {
@@ -685,6 +800,17 @@ mod tests {
         "</noscript>",
         "<svg>",
         "</svg>",
+        "<SVG width=1/>",
+        "<path d=x/>",
+        "<rect>",
+        "</rect>",
+        "<foreignObject>",
+        "</foreignobject>",
+        "<desc/>",
+        "<font color=red>",
+        "<font>",
+        "</br>",
+        "<span>",
         "<select>",
         "</select>",
         "<template>",
@@ -730,7 +856,7 @@ mod tests {
         "address",
         "title",
     ];
-    const LEFT_TO_LOL_HTML: &[&str] = &["svg", "math", "select", "frameset", "plaintext"];
+    const LEFT_TO_LOL_HTML: &[&str] = &["math", "select", "frameset", "plaintext"];
     const VOID_ELEMENTS: &[&str] = &[
         "area", "base", "basefont", "bgsound", "br", "col", "embed", "hr", "img", "input", "keygen", "link",
         "meta", "param", "source", "track", "wbr",
@@ -934,8 +1060,22 @@ mod tests {
         for cut in ["<style>a</sty", "<title>a <b>b</b"] {
             assert_eq!(read_simple(cut), Some(read_lol(cut)), "{cut}");
         }
-        for odd in [
+        for svg in [
             "<svg><title>x</title></svg>",
+            "<p>a<svg viewBox=\"0 0 1 1\"><style>.a{fill:red}</style><path d=\"M0\"/><text>Micro<tspan>soft</tspan></text></svg>b",
+            "<svg><script>if (a<b) x</script><title>t<style>s</style></title><desc/><style>c</style></svg>",
+            "<svg><foreignObject><div>x</div><style>y</style></foreignObject><textarea>z</textarea></svg>",
+            "<svg><rect><p>out<style>dropped</style></p>",
+            "<svg/><style>text</style></svg><style>dropped</style>",
+            "<svg><svg><b>x</b><title>t</title></svg><title>u</title></svg><title>v</title>",
+            "<svg><a href=\"https://x.example/\">link</a><br><td>cell</td>",
+            "<svg><g><foreignObject><svg><p>x</p></title><style>y</style>",
+        ] {
+            assert_eq!(read_simple(svg), Some(read_lol(svg)), "{svg}");
+        }
+        for odd in [
+            "<svg><![CDATA[x]]></svg>",
+            "<svg><font color=red>x</font></svg>",
             "<!-->x",
             "<script><!--x</script>",
             "<a href=\"x",
