@@ -751,9 +751,10 @@ fn numeric_reference(bytes: &[u8]) -> Option<(char, usize)> {
 // Once per tag: left a call, its entry and exit cost as much as reading a short tag.
 #[inline(always)]
 fn tag_end(tag: &[u8]) -> Option<usize> {
-    // From quote to quote: a quote opens a value where the last byte before it but white space,
-    // since the tag name or the last value, is `=`.
-    let mut i = 1;
+    let name = if tag.get(1) == Some(&b'/') { 2 } else { 1 };
+    // Where the last quoted value ended, or the name starts.
+    let mut read = name;
+    let mut i = name;
     loop {
         let at = i + text::find_any(&tag[i..], [b'>', b'"', b'\''], false)?;
         let quote = tag[at];
@@ -761,9 +762,122 @@ fn tag_end(tag: &[u8]) -> Option<usize> {
             return Some(at + 1);
         }
         i = at + 1;
-        if tag[1..at].trim_ascii_end().ends_with(b"=") {
-            // Values run long (styles, links): memchr past their first word.
-            i += text::find_byte(quote, &tag[i..])? + 1;
+        match opens_value(&tag[read..at], read == name) {
+            Some(true) => {
+                // Values run long (styles, links): memchr past their first word.
+                i += text::find_byte(quote, &tag[i..])? + 1;
+                read = i;
+            }
+            Some(false) => {}
+            None => return tag_end_by_states(tag),
+        }
+    }
+}
+
+/// Whether a quote after `before` (the tag's bytes since its name, when `at_name`, or since
+/// the last quoted value) opens a value: only after an attribute name's `=` (`a="`), not after
+/// an `=` in the tag's name (`<a="`), starting a name (`<a ="`) or in an unquoted value
+/// (`b=c="`). Told from the name before the `=` and what precedes it; None where that takes
+/// the tokenizer's states from the start.
+fn opens_value(before: &[u8], at_name: bool) -> Option<bool> {
+    /// What a byte is to the name before `=`: part of it, its start's white space or `/`, or a
+    /// byte a plain name holds none of.
+    const PART: u8 = 0;
+    const SPACE: u8 = 1;
+    const SLASH: u8 = 2;
+    const ODD: u8 = 3;
+    static CLASS: [u8; 256] = {
+        let mut class = [PART; 256];
+        let mut b = 0;
+        while b < 256 {
+            class[b] = match b as u8 {
+                b' ' | b'\t' | b'\n' | b'\x0C' | b'\r' => SPACE,
+                b'/' => SLASH,
+                b'=' | b'"' | b'\'' => ODD,
+                _ => PART,
+            };
+            b += 1;
+        }
+        class
+    };
+    let Some((b'=', before_eq)) = before.trim_ascii_end().split_last() else {
+        return Some(false);
+    };
+    let before_eq = before_eq.trim_ascii_end();
+    // The name before `=`, walked back to what precedes it.
+    let mut start = before_eq.len();
+    let stop = loop {
+        let Some(at) = start.checked_sub(1) else {
+            break None;
+        };
+        match CLASS[usize::from(before_eq[at])] {
+            PART => start = at,
+            ODD => return None,
+            class => break Some(class),
+        }
+    };
+    match stop {
+        // Right after a value `=` starts a name; after `/` it may be in an unquoted value.
+        _ if start == before_eq.len() => before_eq.is_empty().then_some(false),
+        // The tag's own name, or a name right after a value.
+        None => Some(!at_name),
+        Some(SLASH) => None,
+        // After white space the word starts a name, but where an `=` before it is waiting
+        // for a value (`b= c="`).
+        _ => match before_eq[..start].trim_ascii_end().last() {
+            Some(b'=') => None,
+            _ => Some(true),
+        },
+    }
+}
+
+/// [`tag_end`] read byte by byte through the tokenizer's states: where the bytes before a quote
+/// don't tell whether it opens a value.
+fn tag_end_by_states(tag: &[u8]) -> Option<usize> {
+    let mut i = if tag.get(1) == Some(&b'/') { 2 } else { 1 };
+    let mut state = TagState::Name;
+    while i < tag.len() {
+        match tag[i] {
+            b'>' => return Some(i + 1),
+            b'"' | b'\'' if state == TagState::BeforeValue => {
+                i += memchr::memchr(tag[i], &tag[i + 1..])? + 1;
+                state = TagState::BeforeName;
+            }
+            b => state = state.next(b),
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Where lol_html's tokenizer is in a tag, outside quoted values and before its `>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TagState {
+    Name,
+    BeforeName,
+    AttributeName,
+    AfterName,
+    BeforeValue,
+    Unquoted,
+}
+
+impl TagState {
+    /// The state after byte `b` (never `>`). A `/` outside a value is a self-closing mark, read
+    /// as before a name unless `>` follows; the first byte of a name is part of it, `=` too.
+    fn next(self, b: u8) -> TagState {
+        use TagState::*;
+        let space = b.is_ascii_whitespace();
+        match self {
+            Name | BeforeName | AttributeName | AfterName if b == b'/' => BeforeName,
+            Name if space => BeforeName,
+            Name => Name,
+            BeforeName if space => BeforeName,
+            AttributeName | AfterName if space => AfterName,
+            AttributeName | AfterName if b == b'=' => BeforeValue,
+            BeforeName | AttributeName | AfterName => AttributeName,
+            BeforeValue if space => BeforeValue,
+            Unquoted if space => BeforeName,
+            BeforeValue | Unquoted => Unquoted,
         }
     }
 }
@@ -887,6 +1001,9 @@ mod tests {
             "a &copy2024 b &hellip. c &eacute soft&x",
             // Outside foreign content `<![` is a bogus comment to the first `>`.
             "a<![CDATA[x]]>y<![endif]>z",
+            // A quote opens a value only after an attribute name's `=`.
+            "<a=\"</a>Microsoft<a href=\"x\">",
+            "<p =\"x>Micro<b x=y =\">soft</b>",
         ] {
             reads_as_full_decode(html);
         }
@@ -922,6 +1039,13 @@ mod tests {
             ("<a b=x\"y>", Some(9)),
             ("<a b='c'\"d>", Some(11)),
             ("<a", None),
+            // A quote opens a value only after an attribute name's `=`.
+            ("<a=\"x>y\">", Some(6)),
+            ("<a =\"x>y\">", Some(7)),
+            ("<a b= =\"x>y\">", Some(10)),
+            ("<a b=c =\"x>y\">", Some(11)),
+            ("</a b=\"x>y\">", Some(12)),
+            ("<a/b=\"x>y\">", Some(11)),
         ] {
             assert_eq!(tag_end(tag.as_bytes()), end, "{tag}");
         }
@@ -950,24 +1074,25 @@ mod tests {
         Some(out)
     }
 
-    /// A tag read byte by byte: the reference for [`tag_end`].
-    fn tag_end_by_byte(tag: &[u8]) -> Option<usize> {
-        let mut i = 1;
-        let mut after_equals = false;
-        while i < tag.len() {
-            match tag[i] {
-                b'>' => return Some(i + 1),
-                b'=' => after_equals = true,
-                b'"' | b'\'' if after_equals => {
-                    i += memchr::memchr(tag[i], &tag[i + 1..])? + 1;
-                    after_equals = false;
+    proptest::proptest! {
+        /// Where html_text reads a document, it shows the letters the full decode shows.
+        #[test]
+        fn html_text_letters_are_the_full_decodes(
+            picks in proptest::collection::vec(0..crate::mime::html::tests::PIECES.len(), 0..40)
+        ) {
+            let html: String = picks.iter().map(|&i| crate::mime::html::tests::PIECES[i]).collect();
+            if let Some(shown) = html_text(&html) {
+                let (full, _) = crate::mime::html::render_html(&html);
+                let (shown, full) = (crate::text::folded_alphanumerics(&shown), crate::text::folded_alphanumerics(&full));
+                // lol_html stops at an ambiguity (markup in `<select>`): the full decode shows
+                // less, so the first look reads more than it needs.
+                if html.contains("<select>") {
+                    proptest::prop_assert!(memchr::memmem::find(&shown, &full).is_some(), "{:?}", html);
+                } else {
+                    proptest::prop_assert_eq!(shown, full, "{:?}", html);
                 }
-                b if b.is_ascii_whitespace() => {}
-                _ => after_equals = false,
             }
-            i += 1;
         }
-        None
     }
 
     proptest::proptest! {
@@ -987,8 +1112,8 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn tags_end_as_read_byte_by_byte(text in "<([a=\"' \t\r\n\x0c>/é]|[a-z]{1,12}){0,24}") {
-            proptest::prop_assert_eq!(tag_end(text.as_bytes()), tag_end_by_byte(text.as_bytes()));
+        fn tags_end_as_read_byte_by_byte(text in "</?[a-z]([a=\"' \t\r\n\x0c>/é]|[a-z]{1,12}){0,24}") {
+            proptest::prop_assert_eq!(tag_end(text.as_bytes()), tag_end_by_states(text.as_bytes()));
         }
     }
 

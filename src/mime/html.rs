@@ -724,7 +724,7 @@ fn decode_entities(s: &str) -> Cow<'_, str> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -737,7 +737,7 @@ mod tests {
 
     /// Markup pieces that steer lol_html's lexer: tags, attributes and quotes, comments and
     /// their odd ends, doctypes, text elements, void and block elements, entities.
-    const PIECES: &[&str] = &[
+    pub(crate) const PIECES: &[&str] = &[
         "<",
         ">",
         "/",
