@@ -485,6 +485,14 @@ mod tests {
         assert!(worth(
             b"From: a@example.com\nSubject: hi\n\nMicro<!-- a > b -->soft\n"
         ));
+        // A quote after an `=` in a tag's name opens no value: the text after `>` is shown.
+        for html in [
+            "<a=\"</a>Microsoft order<a href=\"x\">",
+            "<p =\">Microsoft order<a href=\"x\">",
+        ] {
+            let raw = format!("From: a@example.com\nSubject: hi\nContent-Type: text/html\n\n{html}\n");
+            assert!(worth(raw.as_bytes()), "{html}");
+        }
     }
 
     /// Flowed text is read as the view shows it: a label cut by a soft line break is one.
