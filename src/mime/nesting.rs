@@ -65,7 +65,10 @@ pub(super) fn parse_tree(raw: &[u8]) -> Result<Option<Tree<'_>>, DecodeError> {
 
 /// The bound before parsing of [`parse_tree`].
 fn check_bound(raw: &[u8]) -> Result<(), DecodeError> {
-    check(raw, embedded_bound(raw, message_types(raw, None), ENCODED_LEVELS))
+    check(
+        raw,
+        embedded_bound(raw, message_types(raw, None), ENCODED_LEVELS, false),
+    )
 }
 
 /// A whole message repaired for mail-parser, and the bound before parsing on the repaired bytes.
@@ -83,7 +86,7 @@ pub(super) fn repaired_bounded(raw: &[u8]) -> (Cow<'_, [u8]>, Result<(), DecodeE
         Some((len, types)) if len == repaired.len() => types,
         _ => message_types(&repaired, None),
     };
-    let bound = check(&repaired, embedded_bound(&repaired, types, ENCODED_LEVELS));
+    let bound = check(&repaired, embedded_bound(&repaired, types, ENCODED_LEVELS, false));
     (repaired, bound)
 }
 
@@ -119,25 +122,55 @@ const ENCODED_LEVELS: usize = 3;
 /// `message/rfc822` or `message/global`, or an untyped part of a `multipart/digest`. Bytes with
 /// neither hold no encoded layer worth decoding (`.eml` attachments are bounded on their own
 /// before [`attach`] parses them). A spelling this misses is still caught by [`parse_tree`].
-/// `types` are the bytes' [`message_types`].
-fn embedded_bound(raw: &[u8], (messages, digest): (usize, bool), levels: usize) -> Bound {
-    let mut bound = Bound { messages, copied: 0 };
+/// `types` are the bytes' [`message_types`]; `word` says the bytes are known to hold an encoded
+/// word's `=?`.
+fn embedded_bound(raw: &[u8], (messages, digest): (usize, bool), levels: usize, word: bool) -> Bound {
     if levels == 0 || (messages == 0 && !digest) {
-        return bound;
+        return Bound { messages, copied: 0 };
     }
-    let mut add = |block: &[u8]| {
-        let inner = embedded_bound(block, message_types(block, None), levels - 1);
-        // The decoded part is copied once for itself and once per message inside it.
-        let copies = block.len().saturating_mul(inner.messages.saturating_add(1));
-        bound.messages = bound.messages.saturating_add(inner.messages);
-        bound.copied = bound.copied.saturating_add(copies).saturating_add(inner.copied);
-        bound.messages <= MAX_EMBEDDED
+    let mention = if word {
+        Mention::EncodedWord
+    } else {
+        qp_mention(raw)
     };
-    if let Some(quoted) = qp_lenient(raw) {
-        add(&quoted);
+    let quoted = (mention != Mention::Nothing).then(|| qp_lenient(raw));
+    let blocks = base64_blocks(raw, mention == Mention::EncodedWord);
+    // A copy that changes nothing is the bytes themselves, bounded again at each level below:
+    // their bounds are found from the lowest level up, on the same copy and blocks.
+    let same = matches!(quoted, Some(Cow::Borrowed(_)));
+    let mut below = Bound { messages, copied: 0 };
+    for level in if same { 1 } else { levels }..=levels {
+        let mut bound = Bound { messages, copied: 0 };
+        let mut add = |len: usize, inner: Bound| {
+            // The decoded part is copied once for itself and once per message inside it.
+            let copies = len.saturating_mul(inner.messages.saturating_add(1));
+            bound.messages = bound.messages.saturating_add(inner.messages);
+            bound.copied = bound.copied.saturating_add(copies).saturating_add(inner.copied);
+            bound.messages <= MAX_EMBEDDED
+        };
+        match &quoted {
+            Some(Cow::Borrowed(_)) => _ = add(raw.len(), below),
+            // The copy keeps every `=?`: a `=` before `?` is kept, and no escape takes a `=`.
+            Some(Cow::Owned(copy)) => {
+                let word = mention == Mention::EncodedWord;
+                _ = add(
+                    copy.len(),
+                    embedded_bound(copy, message_types(copy, None), level - 1, word),
+                );
+            }
+            None => {}
+        }
+        for block in &blocks {
+            if !add(
+                block.len(),
+                embedded_bound(block, message_types(block, None), level - 1, false),
+            ) {
+                break;
+            }
+        }
+        below = bound;
     }
-    for_each_base64_block(raw, |block| add(&block));
-    bound
+    below
 }
 
 /// What [`embedded_bound`] finds: embedded messages, and bytes mail-parser would copy to unpack
@@ -154,97 +187,109 @@ fn copy_budget(len: usize) -> usize {
     len.saturating_mul(2).saturating_add(32 << 20)
 }
 
-/// Quoted-printable decoding of everything that looks like it: `=XX` and soft line breaks (an
-/// `=` ending a line, white space after it included); None when the bytes mention no
-/// quoted-printable encoding (or an encoded word), the only case in which mail-parser decodes
-/// them so.
-fn qp_lenient(raw: &[u8]) -> Option<Vec<u8>> {
-    // An encoded word in Content-Transfer-Encoding may say quoted-printable too.
+/// The first mention of quoted-printable in some bytes, the only case in which mail-parser
+/// decodes them so: its name, or an encoded word (which may say either encoding in
+/// Content-Transfer-Encoding, so it is a mention of base64 too).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mention {
+    Nothing,
+    QuotedPrintable,
+    EncodedWord,
+}
+
+/// The bytes' [`Mention`].
+fn qp_mention(raw: &[u8]) -> Mention {
     static QP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)quoted-printable|=\?").unwrap());
-    if !QP.is_match(raw) {
-        return None;
+    match QP.find(raw) {
+        None => Mention::Nothing,
+        Some(found) if found.as_bytes()[0] == b'=' => Mention::EncodedWord,
+        Some(_) => Mention::QuotedPrintable,
     }
-    let mut out = Vec::with_capacity(raw.len());
+}
+
+/// Quoted-printable decoding of everything that looks like it: `=XX` and soft line breaks (an
+/// `=` ending a line, white space after it included); borrowed when there is none.
+fn qp_lenient(raw: &[u8]) -> Cow<'_, [u8]> {
+    // Made at the first change; `raw[..from]` is in it.
+    let mut out: Option<Vec<u8>> = None;
+    let mut from = 0;
     let mut i = 0;
-    while i < raw.len() {
-        // Up to the next `=` the bytes are copied as they are.
-        let run = memchr::memchr(b'=', &raw[i..]).unwrap_or(raw.len() - i);
-        out.extend_from_slice(&raw[i..i + run]);
-        i += run;
-        if i == raw.len() {
-            break;
-        }
-        let blank = raw[i + 1..]
+    while let Some(at) = memchr::memchr(b'=', &raw[i..]).map(|at| i + at) {
+        let blank = raw[at + 1..]
             .iter()
             .take_while(|&&b| b == b' ' || b == b'\t')
             .count();
-        let after = i + 1 + blank;
-        match raw.get(after..) {
-            Some([b'\n', ..]) => {
-                i = after + 1;
-                continue;
-            }
-            Some([b'\r', b'\n', ..]) => {
-                i = after + 2;
-                continue;
-            }
-            _ => {}
-        }
-        if let Some(byte) = hex_byte(raw, i + 1) {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(b'=');
-        i += 1;
+        let after = at + 1 + blank;
+        let (end, byte) = match raw.get(after..) {
+            Some([b'\n', ..]) => (after + 1, None),
+            Some([b'\r', b'\n', ..]) => (after + 2, None),
+            _ => match hex_byte(raw, at + 1) {
+                Some(byte) => (at + 3, Some(byte)),
+                None => {
+                    // Kept as it is.
+                    i = at + 1;
+                    continue;
+                }
+            },
+        };
+        let out = out.get_or_insert_with(|| Vec::with_capacity(raw.len()));
+        out.extend_from_slice(&raw[from..at]);
+        out.extend(byte);
+        (from, i) = (end, end);
     }
-    Some(out)
+    match out {
+        None => Cow::Borrowed(raw),
+        Some(mut out) => {
+            out.extend_from_slice(&raw[from..]);
+            Cow::Owned(out)
+        }
+    }
 }
 
-/// Hand `each` the decoded runs of base64 lines in parts that mail-parser could parse as a
-/// message, until it returns false: parts typed `message/…` or not typed at all (a digest's
-/// default), in which `base64` (or an encoded word) shows. Runs in parts of another type, images and documents, are
-/// skipped. mail-parser's decoder skips white space and takes lines of any length, so a line
-/// counts when it holds only what that decoder takes. Any line starting with `--` is taken
-/// for a part delimiter and an unclear type for a message, so a misreading only ever decodes more.
-fn for_each_base64_block(raw: &[u8], mut each: impl FnMut(Vec<u8>) -> bool) {
-    // mail-parser decodes encoded words in Content-Transfer-Encoding: `=?…?=` may say base64.
-    static BASE64: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)base64|=\?").unwrap());
-    if !BASE64.is_match(raw) {
-        return;
+/// The decoded runs of base64 lines in parts that mail-parser could parse as a message, in
+/// order: parts typed `message/…` or not typed at all (a digest's default), in which `base64` (or
+/// an encoded word) shows. Runs in parts of another type, images and documents, are skipped.
+/// mail-parser's decoder skips white space and takes lines of any length, so a line counts when
+/// it holds only what that decoder takes. Any line starting with `--` is taken for a part
+/// delimiter and an unclear type for a message, so a misreading only ever decodes more. `word`
+/// says the bytes are known to hold an encoded word.
+fn base64_blocks(raw: &[u8], word: bool) -> Vec<Vec<u8>> {
+    let mut mentions = Mentions { raw, searched: None };
+    if !word && mentions.first_from(0).is_none() {
+        return Vec::new();
     }
+    let mut blocks = Vec::new();
     let mut run: Vec<u8> = Vec::new();
     let mut in_header = true;
     // Content types of the current part: some other than a message, some (maybe) a message;
-    // and whether `base64` shows since the part began.
-    let (mut other, mut message, mut base64) = (false, false, false);
+    // and where the part began.
+    let (mut other, mut message, mut part) = (false, false, 0);
     let mut lines = Lines {
         bytes: raw,
         at: 0,
         ended: false,
     };
     while let Some(line) = lines.next() {
+        // Where the line ends: the mentions that start before it are in the part's lines so far
+        // (a folded ` base64` that reads as base64 itself included).
+        let line_end = (lines.at - 1).min(raw.len());
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        // Every line counts, a folded ` base64` that reads as base64 itself included.
-        if !base64 {
-            base64 = contains_ignore_case(line, b"base64") || memchr::memmem::find(line, b"=?").is_some();
-        }
         if !in_header && b64_line(line) {
             run.extend_from_slice(line);
             run.push(b'\n');
             continue;
         }
         if !run.is_empty() {
-            if (message || !other) && base64 {
+            if (message || !other) && mentions.first_from(part).is_some_and(|at| at < line_end) {
                 let (end, block) = MessageStream::new(&run).decode_base64_mime(b"");
-                if end != usize::MAX && !each(block.into_owned()) {
-                    return;
+                if end != usize::MAX {
+                    blocks.push(block.into_owned());
                 }
             }
             run.clear();
         }
         if line.starts_with(b"--") {
-            (in_header, other, message, base64) = (true, false, false, false);
+            (in_header, other, message, part) = (true, false, false, lines.at);
         } else if in_header && line.is_empty() {
             in_header = false;
             // Nothing in the body of a part that is not a message counts: its runs are
@@ -261,6 +306,32 @@ fn for_each_base64_block(raw: &[u8], mut each: impl FnMut(Vec<u8>) -> bool) {
             }
         }
     }
+    blocks
+}
+
+/// Where `base64` (in any letter case) or an encoded word's `=?` shows in some bytes: mail-parser
+/// decodes encoded words in Content-Transfer-Encoding, so `=?…?=` may say base64. Neither holds a
+/// line feed, so each lies within one line.
+struct Mentions<'a> {
+    raw: &'a [u8],
+    /// Where the last search started, and the first mention it found.
+    searched: Option<(usize, Option<usize>)>,
+}
+
+impl Mentions<'_> {
+    /// The first mention that starts at `from` or after; `from` never goes back, so each byte is
+    /// searched once.
+    fn first_from(&mut self, from: usize) -> Option<usize> {
+        static MENTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i-u)base64|=\?").unwrap());
+        match self.searched {
+            Some((start, found)) if start <= from && found.is_none_or(|at| at >= from) => found,
+            _ => {
+                let found = MENTION.find_at(self.raw, from).map(|m| m.start());
+                self.searched = Some((from, found));
+                found
+            }
+        }
+    }
 }
 
 /// Whether a line holds what mail-parser's base64 decoder takes: base64 letters, white space
@@ -274,7 +345,7 @@ fn b64_line(l: &[u8]) -> bool {
 }
 
 /// The lines of `bytes` as `split(b'\n')` cuts them, then one empty line (which ends the last
-/// run of [`for_each_base64_block`]).
+/// run of [`base64_blocks`]).
 struct Lines<'a> {
     bytes: &'a [u8],
     /// Where the next line starts; past the end once the last one is cut.
@@ -464,12 +535,7 @@ mod tests {
             "--b--\n".to_owned(),
         ]
         .concat();
-        let mut blocks = 0;
-        for_each_base64_block(raw.as_bytes(), |_| {
-            blocks += 1;
-            true
-        });
-        assert_eq!(blocks, 3);
+        assert_eq!(base64_blocks(raw.as_bytes(), false).len(), 3);
     }
 
     #[test]
@@ -487,7 +553,7 @@ mod tests {
         assert_eq!(message_types(b"822 /global /digest", None), (0, false));
     }
 
-    /// [`for_each_base64_block`] reading every line, the bodies of other parts too.
+    /// [`base64_blocks`] reading every line, the bodies of other parts too.
     fn blocks_line_by_line(raw: &[u8]) -> Vec<Vec<u8>> {
         let mut blocks = Vec::new();
         let mut run: Vec<u8> = Vec::new();
@@ -530,23 +596,19 @@ mod tests {
         /// every line finds.
         #[test]
         fn base64_blocks_skip_only_what_counts_for_nothing(
-            picks in proptest::collection::vec((0..14usize, proptest::bool::ANY), 0..40)
+            picks in proptest::collection::vec((0..18usize, proptest::bool::ANY), 0..40)
         ) {
             const LINES: &[&str] = &[
                 "--b", "--b--", "", "Content-Type: image/png", "Content-Type: message/rfc822",
                 "Content-Type:", "content-type: text/html", "Content-Transfer-Encoding: base64",
-                "RnJvbTogYQ==", "RnJvbTog", "YQ==", "a b-c", "=?utf-8?b?QQ==?=", "-- x",
+                "RnJvbTogYQ==", "RnJvbTog", "YQ==", "a b-c", "=?utf-8?b?QQ==?=", "-- x", "x BaSe64",
+                "ba\u{17f}e64", "=", "?",
             ];
             let raw: String = picks
                 .iter()
                 .map(|&(i, crlf)| format!("{}{}", LINES[i], if crlf { "\r\n" } else { "\n" }))
                 .collect();
-            let mut blocks = Vec::new();
-            for_each_base64_block(raw.as_bytes(), |block| {
-                blocks.push(block);
-                true
-            });
-            proptest::prop_assert_eq!(blocks, blocks_line_by_line(raw.as_bytes()));
+            proptest::prop_assert_eq!(base64_blocks(raw.as_bytes(), false), blocks_line_by_line(raw.as_bytes()));
         }
 
         /// The pass that counts message types finds every `boundary` a folded copy shows.
@@ -563,6 +625,163 @@ mod tests {
             let types = message_types(&raw, Some(&mut starts));
             proptest::prop_assert_eq!(types, message_types(&raw, None));
             proptest::prop_assert_eq!(starts, crate::mime::repair::tests::boundary_starts(&raw));
+        }
+    }
+
+    /// The quoted-printable copy [`qp_lenient`] replaced: made whenever the bytes mention
+    /// quoted-printable or an encoded word.
+    fn qp_copied(raw: &[u8]) -> Option<Vec<u8>> {
+        let regex = Regex::new(r"(?i)quoted-printable|=\?").unwrap();
+        if !regex.is_match(raw) {
+            return None;
+        }
+        let mut out = Vec::with_capacity(raw.len());
+        let mut i = 0;
+        while i < raw.len() {
+            let run = memchr::memchr(b'=', &raw[i..]).unwrap_or(raw.len() - i);
+            out.extend_from_slice(&raw[i..i + run]);
+            i += run;
+            if i == raw.len() {
+                break;
+            }
+            let blank = raw[i + 1..]
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            let after = i + 1 + blank;
+            match raw.get(after..) {
+                Some([b'\n', ..]) => {
+                    i = after + 1;
+                    continue;
+                }
+                Some([b'\r', b'\n', ..]) => {
+                    i = after + 2;
+                    continue;
+                }
+                _ => {}
+            }
+            if let Some(byte) = hex_byte(raw, i + 1) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+            out.push(b'=');
+            i += 1;
+        }
+        Some(out)
+    }
+
+    /// The [`embedded_bound`] it replaced: every level copies and reads its bytes anew, the
+    /// blocks taken one by one until the messages pass [`MAX_EMBEDDED`].
+    fn bound_level_by_level(raw: &[u8], (messages, digest): (usize, bool), levels: usize) -> Bound {
+        let mut bound = Bound { messages, copied: 0 };
+        if levels == 0 || (messages == 0 && !digest) {
+            return bound;
+        }
+        let mut add = |block: &[u8]| {
+            let inner = bound_level_by_level(block, message_types(block, None), levels - 1);
+            let copies = block.len().saturating_mul(inner.messages.saturating_add(1));
+            bound.messages = bound.messages.saturating_add(inner.messages);
+            bound.copied = bound.copied.saturating_add(copies).saturating_add(inner.copied);
+            bound.messages <= MAX_EMBEDDED
+        };
+        if let Some(quoted) = qp_copied(raw) {
+            add(&quoted);
+        }
+        for block in blocks_line_by_line(raw) {
+            if !add(&block) {
+                break;
+            }
+        }
+        bound
+    }
+
+    /// Pieces of messages for the bound's proptests: names of types and encodings, escapes,
+    /// soft breaks, delimiters and base64 lines (some of them decoding to messages).
+    fn bound_pieces() -> Vec<Vec<u8>> {
+        let b64 = |s: &str| format!("{}\n", crate::compose::base64(s.as_bytes())).into_bytes();
+        let mut pieces: Vec<Vec<u8>> = [
+            "quoted-printable",
+            "Quoted-Printable",
+            "=?",
+            "=3F",
+            "?",
+            "base64",
+            "BASE64",
+            "message/rfc822",
+            "multipart/digest",
+            "=3D",
+            "=3d",
+            "=",
+            "3D",
+            "=\n",
+            "= \r\n",
+            "=\t\n",
+            " ",
+            "\n",
+            "\r\n",
+            "\n\n",
+            "--b\n",
+            "--b--\n",
+            "Content-Type: message/rfc822\n",
+            "Content-Type: text/html\n",
+            "Content-Type: multipart/digest; boundary=b\n",
+            "Content-Transfer-Encoding: base64\n",
+            "Content-Transfer-Encoding: quoted-printable\n",
+            "message=2Frfc822",
+            "=3D3F",
+            "=3D\n",
+            "RnJvbTogYQ==\n",
+            "=?utf-8?b?QQ==?=",
+            "6D",
+            "=6",
+            "=m",
+        ]
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+        pieces.push(b64("Content-Type: message/rfc822\n\nFrom: a\n"));
+        pieces.push(b64(
+            "Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n",
+        ));
+        pieces.push(b64("Content-Type: multipart/digest\n\n=?x=3D\n"));
+        pieces.push(b64(&format!(
+            "Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n{}",
+            crate::compose::base64(b"Content-Type: message/rfc822\n\nx")
+        )));
+        pieces
+    }
+
+    proptest::proptest! {
+        /// The bound reading each distinct copy once finds what copying and reading every level
+        /// anew finds.
+        #[test]
+        fn bound_is_the_level_by_level_ones(
+            picks in proptest::collection::vec(0..64usize, 0..60),
+            levels in 0..5usize,
+        ) {
+            let pieces = bound_pieces();
+            let raw: Vec<u8> = picks.iter().flat_map(|&i| pieces[i % pieces.len()].iter().copied()).collect();
+            let types = message_types(&raw, None);
+            proptest::prop_assert_eq!(
+                embedded_bound(&raw, types, levels, false),
+                bound_level_by_level(&raw, types, levels),
+                "{:?}", String::from_utf8_lossy(&raw)
+            );
+        }
+
+        /// The copy that borrows where nothing changes is the one made every time.
+        #[test]
+        fn qp_copy_is_the_full_ones(picks in proptest::collection::vec(0..64usize, 0..60)) {
+            let pieces = bound_pieces();
+            let raw: Vec<u8> = picks.iter().flat_map(|&i| pieces[i % pieces.len()].iter().copied()).collect();
+            let copy = qp_copied(&raw);
+            let lenient = (qp_mention(&raw) != Mention::Nothing).then(|| qp_lenient(&raw));
+            proptest::prop_assert_eq!(copy.as_deref(), lenient.as_deref());
+            // An encoded word's `=?` survives the copy.
+            if let Some(copy) = copy && memchr::memmem::find(&raw, b"=?").is_some() {
+                proptest::prop_assert!(memchr::memmem::find(&copy, b"=?").is_some());
+            }
         }
     }
 
