@@ -117,29 +117,29 @@ pub(super) fn sender_reasons(
 /// onmicrosoft.com tenants have their own reason.
 pub fn is_lookalike(host: &str) -> bool {
     let host = host.trim().trim_end_matches('.').to_lowercase();
-    lookalike(&host, &address::registrable_domain(&host))
+    lookalike(&host, &host_unicode(&host), &address::registrable_domain(&host))
 }
 
-/// [`is_lookalike`] of a From domain (`address::domain`) whose registrable domain `reg` is known:
-/// an ASCII domain as that gives it is already trimmed and lowercased, so the registrable domain
-/// is not worked out again.
-pub fn is_lookalike_domain(domain: &str, reg: &str) -> bool {
+/// [`is_lookalike`] of a From domain (`address::domain`) whose IDN labels decoded
+/// ([`host_unicode`]) and registrable domain `reg` are known: an ASCII domain as that gives it is
+/// already trimmed and lowercased, so neither is worked out again.
+pub fn is_lookalike_domain(domain: &str, unicode: &str, reg: &str) -> bool {
     if domain.is_ascii() && domain.trim().trim_end_matches('.').len() == domain.len() {
-        lookalike(domain, reg)
+        lookalike(domain, unicode, reg)
     } else {
         is_lookalike(domain)
     }
 }
 
-/// [`is_lookalike`] of a host trimmed and lowercased, whose registrable domain is `reg`.
-fn lookalike(host: &str, reg: &str) -> bool {
+/// [`is_lookalike`] of a host trimmed and lowercased, whose IDN labels decoded are `unicode` and
+/// registrable domain is `reg`.
+fn lookalike(host: &str, unicode: &str, reg: &str) -> bool {
     if host.is_empty() || host.len() > 253 {
         return false;
     }
     if is_microsoft_domain(reg) || on_suffix(host, TENANT_DOMAIN) {
         return false;
     }
-    let unicode = host_unicode(host);
     let suffix_len = psl::suffix_str(host).map_or(0, |s| s.split('.').count());
     let own = unicode.split('.').count().saturating_sub(suffix_len.max(1));
     unicode
@@ -254,7 +254,10 @@ mod tests {
         ) {
             let domain = address::domain(&s);
             let reg = address::registrable_domain(&domain);
-            proptest::prop_assert_eq!(is_lookalike_domain(&domain, &reg), is_lookalike(&domain));
+            proptest::prop_assert_eq!(
+                is_lookalike_domain(&domain, &host_unicode(&domain), &reg),
+                is_lookalike(&domain)
+            );
         }
     }
 
