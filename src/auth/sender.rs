@@ -117,38 +117,60 @@ pub(super) fn sender_reasons(
 /// onmicrosoft.com tenants have their own reason.
 pub fn is_lookalike(host: &str) -> bool {
     let host = host.trim().trim_end_matches('.').to_lowercase();
-    lookalike(&host, &address::registrable_domain(&host))
+    lookalike(&host, &host_unicode(&host), &address::registrable_domain(&host))
 }
 
-/// [`is_lookalike`] of a From domain (`address::domain`) whose registrable domain `reg` is known:
-/// an ASCII domain as that gives it is already trimmed and lowercased, so the registrable domain
-/// is not worked out again.
-pub fn is_lookalike_domain(domain: &str, reg: &str) -> bool {
+/// [`is_lookalike`] of a From domain (`address::domain`) whose IDN labels decoded
+/// ([`host_unicode`]) and registrable domain `reg` are known: an ASCII domain as that gives it is
+/// already trimmed and lowercased, so neither is worked out again.
+pub fn is_lookalike_domain(domain: &str, unicode: &str, reg: &str) -> bool {
     if domain.is_ascii() && domain.trim().trim_end_matches('.').len() == domain.len() {
-        lookalike(domain, reg)
+        lookalike(domain, unicode, reg)
     } else {
         is_lookalike(domain)
     }
 }
 
-/// [`is_lookalike`] of a host trimmed and lowercased, whose registrable domain is `reg`.
-fn lookalike(host: &str, reg: &str) -> bool {
+/// [`is_lookalike`] of a host trimmed and lowercased, whose IDN labels decoded are `unicode` and
+/// registrable domain is `reg`.
+fn lookalike(host: &str, unicode: &str, reg: &str) -> bool {
     if host.is_empty() || host.len() > 253 {
         return false;
     }
     if is_microsoft_domain(reg) || on_suffix(host, TENANT_DOMAIN) {
         return false;
     }
-    let unicode = host_unicode(host);
     let suffix_len = psl::suffix_str(host).map_or(0, |s| s.split('.').count());
-    let labels: Vec<&str> = unicode.split('.').collect();
-    let own = &labels[..labels.len().saturating_sub(suffix_len.max(1))];
-    own.iter()
-        .any(|label| text::fold(label).contains("microsoft") || label.split('-').any(imitates_microsoft))
+    let own = unicode.split('.').count().saturating_sub(suffix_len.max(1));
+    unicode
+        .split('.')
+        .take(own)
+        .any(|label| names_microsoft(label) || label.split('-').any(imitates_microsoft))
+}
+
+/// Whether a host label, folded, holds "microsoft": an ASCII label folds to itself lowercased
+/// (its tabs turned into spaces, which make no letter), so it is searched without the copy.
+fn names_microsoft(label: &str) -> bool {
+    const WORD: &[u8] = b"microsoft";
+    if label.is_ascii() {
+        label
+            .as_bytes()
+            .windows(WORD.len())
+            .any(|w| w.eq_ignore_ascii_case(WORD))
+    } else {
+        text::fold(label).contains("microsoft")
+    }
 }
 
 static MICROSOFT_SKELETON: LazyLock<String> =
     LazyLock::new(|| unicode_security::skeleton("microsoft").collect());
+
+/// The skeleton of each ASCII character.
+static ASCII_SKELETONS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    (0..128u8)
+        .map(|b| unicode_security::skeleton(char::from(b).encode_utf8(&mut [0; 4])).collect())
+        .collect()
+});
 
 /// One word of a host label that reads as "microsoft": same skeleton (`rnicrosoft`) or within
 /// two edits (`micros0ft`, `microsfot`).
@@ -157,10 +179,25 @@ fn imitates_microsoft(piece: &str) -> bool {
     if !(7..=11).contains(&n) {
         return false;
     }
-    let skeleton: String = unicode_security::skeleton(piece).collect();
-    skeleton == *MICROSOFT_SKELETON || {
-        let folded = text::fold(piece);
-        unmatched_in_microsoft(&folded) <= 2 && strsim::damerau_levenshtein(&folded, "microsoft") <= 2
+    if piece.is_ascii() {
+        // Told without a copy (host labels are mostly ASCII): the skeleton is the characters'
+        // skeletons one after another, no ASCII one holding a mark that could move (see the
+        // tests), and the piece folds to itself lowercased, tabs as spaces: no letter either way.
+        let mut rest = MICROSOFT_SKELETON.as_str();
+        let same_skeleton = piece.bytes().all(|b| {
+            rest.strip_prefix(ASCII_SKELETONS[usize::from(b)].as_str())
+                .map(|r| rest = r)
+                .is_some()
+        }) && rest.is_empty();
+        same_skeleton
+            || unmatched_in_microsoft(piece.chars().map(|c| c.to_ascii_lowercase())) <= 2
+                && strsim::damerau_levenshtein(&text::fold(piece), "microsoft") <= 2
+    } else {
+        unicode_security::skeleton(piece).eq(MICROSOFT_SKELETON.chars()) || {
+            let folded = text::fold(piece);
+            unmatched_in_microsoft(folded.chars()) <= 2
+                && strsim::damerau_levenshtein(&folded, "microsoft") <= 2
+        }
     }
 }
 
@@ -168,13 +205,13 @@ fn imitates_microsoft(piece: &str) -> bool {
 /// matched once: every edit (insertion, deletion, substitution, transposition) takes at most one
 /// of them away, so the Damerau-Levenshtein distance is never smaller, and most words are told
 /// apart without working it out.
-fn unmatched_in_microsoft(s: &str) -> usize {
+fn unmatched_in_microsoft(s: impl Iterator<Item = char>) -> usize {
     let mut left = [0u8; 26];
     for b in "microsoft".bytes() {
         left[usize::from(b - b'a')] += 1;
     }
     let mut unmatched = 0;
-    for c in s.chars() {
+    for c in s {
         match c.is_ascii_lowercase().then(|| usize::from(c as u8 - b'a')) {
             Some(letter) if left[letter] > 0 => left[letter] -= 1,
             _ => unmatched += 1,
@@ -217,7 +254,43 @@ mod tests {
         ) {
             let domain = address::domain(&s);
             let reg = address::registrable_domain(&domain);
-            proptest::prop_assert_eq!(is_lookalike_domain(&domain, &reg), is_lookalike(&domain));
+            proptest::prop_assert_eq!(
+                is_lookalike_domain(&domain, &host_unicode(&domain), &reg),
+                is_lookalike(&domain)
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// Labels and their pieces are told as by folding them and working out the skeleton.
+        #[test]
+        fn labels_are_told_as_folded(
+            s in "(microsoft|rnicrosoft|MICROSOFT|m|i|c|r|o|s|f|t|n|l|0|1|I|O|M|rn|\t| |é|о|ı|vv|ｍ|\u{200B}){0,11}"
+        ) {
+            let imitates = {
+                let n = s.chars().count();
+                (7..=11).contains(&n) && {
+                    let skeleton: String = unicode_security::skeleton(&s).collect();
+                    let folded = text::fold(&s);
+                    skeleton == *MICROSOFT_SKELETON || strsim::damerau_levenshtein(&folded, "microsoft") <= 2
+                }
+            };
+            proptest::prop_assert_eq!(imitates_microsoft(&s), imitates);
+            proptest::prop_assert_eq!(names_microsoft(&s), text::fold(&s).contains("microsoft"));
+        }
+    }
+
+    /// What lets [`imitates_microsoft`] put an ASCII word's skeleton together from its
+    /// characters': none of theirs holds a character that NFD could move past another.
+    #[test]
+    fn ascii_skeletons_hold_no_marks() {
+        for skeleton in ASCII_SKELETONS.iter() {
+            assert!(
+                skeleton
+                    .chars()
+                    .all(|c| unicode_normalization::char::canonical_combining_class(c) == 0),
+                "{skeleton:?}"
+            );
         }
     }
 
@@ -233,7 +306,7 @@ mod tests {
         /// What lets [`imitates_microsoft`] skip the distance: it is never below the bound.
         #[test]
         fn unmatched_bounds_the_distance(s in "[microsftabnq0é]{0,12}") {
-            proptest::prop_assert!(strsim::damerau_levenshtein(&s, "microsoft") >= unmatched_in_microsoft(&s));
+            proptest::prop_assert!(strsim::damerau_levenshtein(&s, "microsoft") >= unmatched_in_microsoft(s.chars()));
         }
     }
     use crate::auth::Authenticity;
