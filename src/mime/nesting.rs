@@ -297,9 +297,8 @@ fn base64_blocks(raw: &[u8], word: bool) -> Vec<Vec<u8>> {
             if other && !message {
                 lines.skip_part();
             }
-        } else if in_header && line.len() >= 13 && line[..13].eq_ignore_ascii_case(b"content-type:") {
-            let value = line[13..].trim_ascii();
-            if !value.is_empty() && !contains_ignore_case(value, b"message") {
+        } else if let Some(is_other) = in_header.then(|| types_other(line)).flatten() {
+            if is_other {
                 other = true;
             } else {
                 message = true;
@@ -307,6 +306,16 @@ fn base64_blocks(raw: &[u8], word: bool) -> Vec<Vec<u8>> {
         }
     }
     blocks
+}
+
+/// For a Content-Type line, whether it types its part as something other than a message (an
+/// empty or unclear value may be one).
+fn types_other(line: &[u8]) -> Option<bool> {
+    let value = line
+        .get(..13)
+        .filter(|name| name.eq_ignore_ascii_case(b"content-type:"))
+        .map(|_| line[13..].trim_ascii())?;
+    Some(!value.is_empty() && !contains_ignore_case(value, b"message"))
 }
 
 /// Where `base64` (in any letter case) or an encoded word's `=?` shows in some bytes: mail-parser
@@ -579,13 +588,10 @@ mod tests {
                 (in_header, other, message, base64) = (true, false, false, false);
             } else if in_header && line.is_empty() {
                 in_header = false;
-            } else if in_header && line.len() >= 13 && line[..13].eq_ignore_ascii_case(b"content-type:") {
-                let value = line[13..].trim_ascii();
-                if !value.is_empty() && !contains_ignore_case(value, b"message") {
-                    other = true;
-                } else {
-                    message = true;
-                }
+            } else {
+                let typed = in_header.then(|| types_other(line)).flatten();
+                other |= typed == Some(true);
+                message |= typed == Some(false);
             }
         }
         blocks
