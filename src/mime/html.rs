@@ -512,7 +512,7 @@ fn read_simple(html: &str) -> Option<Rendered> {
 }
 
 /// A tag read by [`read_tag`]: where its name is, its first `href` value, where it ends.
-struct Tag {
+pub(crate) struct Tag {
     name: std::ops::Range<usize>,
     href: Option<std::ops::Range<usize>>,
     self_closing: bool,
@@ -520,7 +520,7 @@ struct Tag {
     /// the element.
     to_data: bool,
     /// Just after its `>`.
-    end: usize,
+    pub(crate) end: usize,
 }
 
 /// White space to lol_html's lexer.
@@ -530,7 +530,7 @@ fn is_space(b: u8) -> bool {
 
 /// The tag whose name starts at `start`, read with lol_html's tag and attribute states; None
 /// when the data ends first.
-fn read_tag(s: &[u8], start: usize) -> Option<Tag> {
+pub(crate) fn read_tag(s: &[u8], start: usize) -> Option<Tag> {
     let mut i = start
         + s[start..]
             .iter()
