@@ -355,8 +355,9 @@ struct Looked {
     class: Class,
 }
 
-/// The code points of [`Looked`] characters, in table order.
-const LOOKED_RANGES: [std::ops::Range<u32>; 3] = [0x80..0x800, 0x2000..0x2070, 0x3000..0x3100];
+/// The code points of [`Looked`] characters, in table order. The third range runs on over the
+/// Hangul compatibility jamo for U+3164, the filler phishing pads words with.
+const LOOKED_RANGES: [std::ops::Range<u32>; 3] = [0x80..0x800, 0x2000..0x2070, 0x3000..0x3190];
 
 const LOOKED_LEN: usize = {
     let mut len = 0;
@@ -430,18 +431,23 @@ fn is_cjk_ideograph(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
-/// A character NFKC replaces by ASCII that no composition takes in (`&nbsp;` by a space, `…` by
-/// `...`): it starts and ends a stretch NFKC normalises on its own, since what it is replaced
-/// by combines with nothing before or after (and, of combining class 0, nothing reorders over it).
+/// A character NFKC replaces by characters no composition takes in: ASCII (`&nbsp;` by a space,
+/// `…` by `...`) or a Hangul jamo filler (U+3164 by U+1160). It starts and ends a stretch NFKC
+/// normalises on its own, since what it is replaced by combines with nothing before or after
+/// (and, of combining class 0, nothing reorders over it).
 fn inert(c: char) -> bool {
-    let mut ascii_only = true;
+    let mut composes_with_nothing = true;
     let mut same = true;
     unicode_normalization::char::decompose_compatible(c, |d| {
         same &= d == c;
-        ascii_only &= d.is_ascii() && !composes(d);
+        composes_with_nothing &= (d.is_ascii() && !composes(d)) || JAMO_FILLERS.contains(&d);
     });
-    !same && ascii_only
+    !same && composes_with_nothing
 }
+
+/// The leading and vowel jamo fillers: Hangul syllables compose from U+1100..U+1112,
+/// U+1161..U+1175 and U+11A8..U+11C2 only, and no canonical decomposition holds a filler.
+const JAMO_FILLERS: [char; 2] = ['\u{115F}', '\u{1160}'];
 
 /// ASCII that canonical compositions start or take in: letters (under accents), and `<`, `=`,
 /// `>` (under U+0338, `≮`, `≠`, `≯`).
@@ -1041,6 +1047,10 @@ mod tests {
                 format!("<{c}\u{338}"),
                 format!("{c}{c}"),
                 format!("é{c}ü"),
+                // Hangul composes jamo before and after a character, and a syllable with one.
+                format!("\u{1100}{c}\u{1161}"),
+                format!("\u{AC00}{c}\u{11A8}"),
+                format!("\u{3131}{c}\u{314F}"),
             ] {
                 let slow = fold_by_nfkc(&s);
                 assert_eq!(fold(&s), slow, "{s:?}");
@@ -1056,6 +1066,19 @@ mod tests {
             fold_char(&mut out, c);
             out
         })
+    }
+
+    #[test]
+    fn jamo_fillers_compose_with_nothing() {
+        use unicode_normalization::char::compose;
+        for filler in JAMO_FILLERS {
+            assert_eq!(unicode_normalization::char::canonical_combining_class(filler), 0);
+            for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+                assert_eq!(compose(filler, c), None, "{filler:?} {c:?}");
+                assert_eq!(compose(c, filler), None, "{c:?} {filler:?}");
+            }
+        }
+        assert!(inert('\u{3164}') && inert('\u{FFA0}') && !inert('\u{3131}'));
     }
 
     /// What lets [`inert`] characters stand apart: the ASCII they become is in no canonical
@@ -1263,7 +1286,7 @@ mod tests {
         }
 
         #[test]
-        fn fold_of_any_text(s in "[a<=>.1 \u{A0}\u{2007}\u{2026}\u{2024}\u{3000}！１Ａéü’–\u{301}\u{338}\u{3099}かが注ｶﾞ\u{200B}\u{FB01}ª]{0,24}") {
+        fn fold_of_any_text(s in "[a<=>.1 \u{A0}\u{2007}\u{2026}\u{2024}\u{3000}！１Ａéü’–\u{301}\u{338}\u{3099}かが注ｶﾞ\u{200B}\u{FB01}ª\u{3164}\u{3131}\u{314F}\u{1100}\u{1160}\u{1161}\u{11A8}가]{0,24}") {
             let slow = fold_by_nfkc(&s);
             proptest::prop_assert_eq!(fold(&s), slow.clone());
             let letters: String = slow.chars().filter(|c| c.is_alphanumeric()).collect();
