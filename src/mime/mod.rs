@@ -187,29 +187,33 @@ fn is_one_of(name: &[u8], names: &[&str]) -> bool {
 /// white space, its name ends at the first colon (the name returned is trimmed, and starts the
 /// field), a line without a colon is skipped, and the block ends at a blank line.
 fn header_fields(raw: &[u8]) -> impl Iterator<Item = (&[u8], &[u8], &[u8])> {
-    let mut ends = memchr::memchr_iter(b'\n', raw)
-        .map(|i| i + 1)
-        .chain(Some(raw.len()))
-        .peekable();
+    // Each line end is searched for from the line's own start (no iterator of line ends to keep
+    // in step), the name's and the first line's with a word or more tested at once.
     let mut start = 0;
     std::iter::from_fn(move || {
         loop {
-            let end = ends.next()?;
-            let line = raw[start..end].trim_ascii_start();
-            let field_start = end - line.len();
-            start = end;
-            if line.is_empty() {
+            // The line trimmed at its start: one of white space only ends the block.
+            let field_start = start
+                + raw[start..]
+                    .iter()
+                    .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\x0c'))
+                    .count();
+            let line = &raw[field_start..];
+            if matches!(line.first(), None | Some(b'\n')) {
                 return None;
             }
-            let Some(colon) = memchr::memchr(b':', line) else {
+            // A name is short: eight bytes a step to its colon, which must be on this line, where
+            // a memchr call costs more.
+            let stop = crate::text::find_any(line, [b':', b'\n'], false);
+            let Some(colon) = stop.filter(|&at| line[at] == b':') else {
+                start = stop.map_or(raw.len(), |at| field_start + at + 1);
                 continue;
             };
-            // Continuation lines; the last offset is the data's end, which ends the block anyway.
-            while let Some(&next) = ends.peek()
-                && raw.get(start).is_some_and(|&b| b == b' ' || b == b'\t')
-            {
-                start = next;
-                ends.next();
+            // A third of first lines end within eight bytes of the colon.
+            let after = field_start + colon;
+            start = crate::text::find_byte(b'\n', &raw[after..]).map_or(raw.len(), |i| after + i + 1);
+            while matches!(raw.get(start), Some(b' ' | b'\t')) {
+                start = memchr::memchr(b'\n', &raw[start..]).map_or(raw.len(), |i| start + i + 1);
             }
             let field = &raw[field_start..start];
             return Some((line[..colon].trim_ascii_end(), field, &field[colon + 1..]));
@@ -329,6 +333,62 @@ mod tests {
             .map(|(_, _, value)| value)
             .collect();
         assert_eq!(values, [&b" b: c\n\tx: y\n"[..]]);
+    }
+
+    /// The splitter [`header_fields`] replaced: a memchr for every line end, in step with the
+    /// lines read, and one for each colon.
+    fn header_fields_by_line_ends(raw: &[u8]) -> impl Iterator<Item = (&[u8], &[u8], &[u8])> {
+        let mut ends = memchr::memchr_iter(b'\n', raw)
+            .map(|i| i + 1)
+            .chain(Some(raw.len()))
+            .peekable();
+        let mut start = 0;
+        std::iter::from_fn(move || {
+            loop {
+                let end = ends.next()?;
+                let line = raw[start..end].trim_ascii_start();
+                let field_start = end - line.len();
+                start = end;
+                if line.is_empty() {
+                    return None;
+                }
+                let Some(colon) = memchr::memchr(b':', line) else {
+                    continue;
+                };
+                while let Some(&next) = ends.peek()
+                    && raw.get(start).is_some_and(|&b| b == b' ' || b == b'\t')
+                {
+                    start = next;
+                    ends.next();
+                }
+                let field = &raw[field_start..start];
+                return Some((line[..colon].trim_ascii_end(), field, &field[colon + 1..]));
+            }
+        })
+    }
+
+    proptest::proptest! {
+        /// Header-like bytes: fields, continuation lines, lines without a colon, white space only
+        /// lines and blank lines, names and values longer than a word.
+        #[test]
+        fn header_fields_split_as_by_line_ends(raw in proptest::collection::vec(
+            proptest::prop_oneof![
+                8 => proptest::sample::select(b"aB-x".to_vec()),
+                3 => proptest::sample::select(b": \t".to_vec()),
+                2 => proptest::sample::select(b"\r\n\x0c".to_vec()),
+            ],
+            0..160,
+        )) {
+            // Where each piece is in the bytes, not only what it holds.
+            let at = |piece: &[u8]| (piece.as_ptr() as usize - raw.as_ptr() as usize, piece.len());
+            let split = |fields: &mut dyn Iterator<Item = (&[u8], &[u8], &[u8])>| {
+                fields.map(|(n, f, v)| (at(n), at(f), at(v))).collect::<Vec<_>>()
+            };
+            proptest::prop_assert_eq!(
+                split(&mut header_fields(&raw)),
+                split(&mut header_fields_by_line_ends(&raw))
+            );
+        }
     }
 
     #[test]
