@@ -81,10 +81,7 @@ pub struct Authenticity {
 pub fn judge(view: &MessageView, inline: bool, trust: &Trust) -> Authenticity {
     let mut found = Findings::default();
     let from = sender_of(view);
-    let subject = match (&view.quoted, view.subject.trim().is_empty()) {
-        (Some(q), true) => q.subject.as_str(),
-        _ => view.subject.as_str(),
-    };
+    let subject = subject_of(view);
     // Each link with the host it really leads to (safelinks unwrapped); `None` for non-web links.
     let links: Vec<(Option<String>, &Link)> = view
         .links
@@ -98,7 +95,7 @@ pub fn judge(view: &MessageView, inline: bool, trust: &Trust) -> Authenticity {
         })
         .collect();
 
-    let claims = scope::header_claim(from, subject);
+    let claims = headers_claim(view);
     let microsoft_sender = from_order_sender(view);
     let microsoft_domain = from.is_some_and(scope::microsoft_domain_sender);
 
@@ -131,9 +128,41 @@ pub fn judge(view: &MessageView, inline: bool, trust: &Trust) -> Authenticity {
     }
 }
 
+/// The authenticity of a message that claims nothing of Microsoft and comes from no order
+/// address of its ([`headers_claim`], [`from_order_sender`]): the trusted result alone, none
+/// for an inline original. No rule but the scope's reads more of such a message, and its
+/// record says no more than a skipped one's.
+pub fn status_only(view: &MessageView, inline: bool, trust: &Trust) -> Authenticity {
+    Authenticity {
+        status: if inline {
+            AuthStatus::None
+        } else {
+            trusted_status(&view.auth, trust)
+        },
+        microsoft_sender: false,
+        microsoft_domain: sender_of(view).is_some_and(scope::microsoft_domain_sender),
+        claims_microsoft: false,
+        reasons: Vec::new(),
+    }
+}
+
 /// The sender a view is judged on: From, else (an inline original) the quoted sender.
 fn sender_of(view: &MessageView) -> Option<&Mailbox> {
     view.from.as_ref().or(view.quoted.as_ref().map(|q| &q.from))
+}
+
+/// The subject a view is judged on: its own, else (an inline original without one) the quoted.
+fn subject_of(view: &MessageView) -> &str {
+    match (&view.quoted, view.subject.trim().is_empty()) {
+        (Some(q), true) => q.subject.as_str(),
+        _ => view.subject.as_str(),
+    }
+}
+
+/// [`Authenticity::claims_microsoft`] of `view`: the scope rule on the sender and subject it is
+/// judged on.
+pub fn headers_claim(view: &MessageView) -> bool {
+    scope::header_claim(sender_of(view), subject_of(view))
 }
 
 /// [`Authenticity::microsoft_sender`] of `view`, without judging the rest of it.

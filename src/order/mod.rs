@@ -179,13 +179,12 @@ impl Line<'_> {
 }
 
 /// The body's lines with their folded forms, cut from the view's folded body (folded once).
-/// Lines are searched for renewal wording one by one only where the body holds some: one search
-/// of the body costs less than the searches of its lines.
-fn lines_of<'a>(body: &'a str, folded_body: &'a str) -> Vec<Line<'a>> {
-    let body_renews = RENEWAL.is_match(folded_body);
+/// Lines are searched for renewal wording one by one only where the body holds some
+/// (`body_renews`): one search of the body costs less than the searches of its lines.
+fn lines_of<'a>(body: &'a str, folded_body: &'a str, body_renews: bool) -> impl Iterator<Item = Line<'a>> {
     split_lines(body)
         .zip(split_lines(folded_body))
-        .map(|(line, folded_line)| {
+        .map(move |(line, folded_line)| {
             let raw = line.trim_start_matches(['>', ' ', '\t']);
             let folded = crate::text::fold_line_after(line, line.len() - raw.len(), folded_line);
             let in_body = matches!(folded, Cow::Borrowed(_));
@@ -210,7 +209,6 @@ fn lines_of<'a>(body: &'a str, folded_body: &'a str) -> Vec<Line<'a>> {
             }
         })
         .filter(|l| !l.folded.is_empty())
-        .collect()
 }
 
 /// The field a folded line is a label of, and the value after the label (possibly empty).
@@ -267,18 +265,41 @@ fn unlabelled_key<'a>(lines: &'a [Line], folded_body: &str) -> Option<&'a str> {
 /// How many first lines the order date is looked for in when no label gives it.
 const DATE_LINES: usize = 30;
 
+/// How many first lines of the body a title in a template's wording is looked for in.
+const TITLE_LINES: usize = 20;
+
+/// The template the subject is written in, with the order number it holds.
+fn subject_template(view: &MessageView) -> Option<(Template, String)> {
+    template_in(&crate::text::collapse_spaces(&view.folded_subject()))
+}
+
+/// The template a title line is written in, with its order number (a title has one).
+fn title_template(line: &Line) -> Option<(Template, String)> {
+    template_in_line(&line.folded, line.plain).filter(|(t, _)| t.has_number())
+}
+
+/// The template of Microsoft's order mails a message is written in, as [`extract`] finds it
+/// (the subject, else a title among the body's first lines), without reading the order: most
+/// messages the verdict reads are in none.
+pub fn template_of(view: &MessageView) -> Option<Template> {
+    let folded_body = view.folded_body();
+    subject_template(view)
+        .or_else(|| {
+            // Renewal wording is never asked of these lines.
+            lines_of(view.body(), &folded_body, true)
+                .take(TITLE_LINES)
+                .find_map(|l| title_template(&l))
+        })
+        .map(|(t, _)| t)
+}
+
 /// Extract order fields from a message view.
 pub fn extract(view: &MessageView) -> Order {
-    let subject_match = template_in(&crate::text::collapse_spaces(&view.folded_subject()));
+    let subject_match = subject_template(view);
     let folded_body = view.folded_body();
-    let lines = lines_of(view.body(), &folded_body);
+    let lines: Vec<Line> = lines_of(view.body(), &folded_body, RENEWAL.is_match(&*folded_body)).collect();
     let mut order = Order::default();
-    let title_match = || {
-        lines
-            .iter()
-            .take(20)
-            .find_map(|l| template_in_line(&l.folded, l.plain).filter(|(t, _)| t.has_number()))
-    };
+    let title_match = || lines.iter().take(TITLE_LINES).find_map(title_template);
     let template = subject_match.or_else(title_match);
     order.template = template.as_ref().map(|(t, _)| *t);
 
@@ -505,7 +526,7 @@ mod tests {
         #[test]
         fn body_searches_skip_only_lines_without(s in "(renews on|renews  on|renews\\ton|auto-renew|自動更新|visa|master card|master\t card|paypal|jcb|abcde-12345-fghij-67890-klmno|a1b2c-|_|> |>>|\t|  | |x|1|注|\u{3000}|\u{A0}|\u{338}|\r|\n){0,24}") {
             let folded = crate::text::fold(&s);
-            let lines = lines_of(&s, &folded);
+            let lines: Vec<Line> = lines_of(&s, &folded, RENEWAL.is_match(&folded)).collect();
             for l in &lines {
                 proptest::prop_assert_eq!(l.renews(), RENEWAL.is_match(&*l.folded), "{:?}", l.folded);
             }

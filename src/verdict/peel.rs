@@ -5,10 +5,10 @@ use std::borrow::Cow;
 use std::cell::{OnceCell, Ref, RefCell};
 
 use super::Origin;
-use super::signals::{Seen, claims_microsoft, signs_in};
+use super::signals::{Seen, body_claim_of, claims_microsoft, signs_in};
 use crate::auth::{self, Authenticity, Trust};
 use crate::forward;
-use crate::order::{self, Order};
+use crate::order::{self, Order, Template};
 use crate::scope;
 use crate::view::{Attachment, Link, Mailbox, MessageView};
 
@@ -52,6 +52,7 @@ struct Layer<'a> {
     linked: OnceCell<()>,
     attached: OnceCell<Vec<Layer<'a>>>,
     inline: OnceCell<Option<Box<Layer<'a>>>>,
+    template: OnceCell<Option<Template>>,
     order: OnceCell<Order>,
     authenticity: OnceCell<Authenticity>,
 }
@@ -89,6 +90,7 @@ impl<'a> Layer<'a> {
             linked: OnceCell::new(),
             attached: OnceCell::new(),
             inline: OnceCell::new(),
+            template: OnceCell::new(),
             order: OnceCell::new(),
             authenticity: OnceCell::new(),
         }
@@ -153,6 +155,26 @@ impl<'a> Layer<'a> {
         self.order.get_or_init(|| order::extract(&self.view()))
     }
 
+    /// The template of Microsoft's order mails it is written in: its order's, where that was
+    /// read, else found without reading the order.
+    fn template(&self) -> Option<Template> {
+        *self.template.get_or_init(|| match self.order.get() {
+            Some(order) => order.template,
+            None => order::template_of(&self.view()),
+        })
+    }
+
+    /// Any rule but the scope's could fire on it: it is in a template of Microsoft's order
+    /// mails, comes from their address, or claims Microsoft in its sender, subject or body.
+    /// Every other rule asks one of these ([`super::rules`]).
+    fn may_be_an_order_or_a_fake(&self) -> bool {
+        let view = self.view();
+        self.template().is_some()
+            || auth::from_order_sender(&view)
+            || auth::headers_claim(&view)
+            || body_claim_of(&view)
+    }
+
     /// Its authenticity; an inline original's headers are gone.
     fn authenticity(&self, trust: &Trust) -> &Authenticity {
         self.authenticity.get_or_init(|| {
@@ -164,8 +186,7 @@ impl<'a> Layer<'a> {
     /// It looks like an order at all: Microsoft's template, or order fields in a mail the scope
     /// rule says claims Microsoft.
     fn holds_order(&self) -> bool {
-        let order = self.order();
-        order.template.is_some() || (order.has_order_fields && claims_microsoft(&self.view()))
+        self.template().is_some() || (claims_microsoft(&self.view()) && self.order().has_order_fields)
     }
 
     /// The message itself, links and all, taken out of the layer (still lent where it was: a
@@ -192,8 +213,14 @@ pub(super) fn pick_subject<'a>(outer: &'a MessageView, trust: &Trust) -> Picked<
         Some((picked, carried)) => (picked, behind(&outer, carried, &peeling)),
         None => (innermost_original(&outer, &peeling), Vec::new()),
     };
-    let order = picked.order().clone();
-    let authenticity = picked.authenticity(trust).clone();
+    // A message no rule but the scope's could fire on is `unrelated` whatever its order fields
+    // and findings: neither is read, and its record says what a skipped one's does.
+    let (order, authenticity) = if carried.is_empty() && !picked.may_be_an_order_or_a_fake() {
+        let status_only = auth::status_only(&picked.view(), picked.origin == Origin::Inline, trust);
+        (Order::default(), status_only)
+    } else {
+        (picked.order().clone(), picked.authenticity(trust).clone())
+    };
     Picked {
         // Taken once read, so it keeps the folded forms made for the reading.
         subject: picked.take(),
@@ -340,6 +367,7 @@ fn marks_a_forward(folded_subject: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reason::ReasonId;
     use crate::verdict::{Decision, Label, decide};
     use crate::view::Mailbox;
 
@@ -702,5 +730,26 @@ mod tests {
         // Too deep to reach the original: judged on what is reachable, and nothing panics.
         let d = judged(&forward("b@example.jp", "Fwd: x", &text));
         assert_ne!(d.label, Label::Activation);
+    }
+
+    /// A mail that claims nothing of Microsoft is `unrelated` with no finding but the scope's,
+    /// as a mail the first look skips is: its order fields and signs are not read. Naming
+    /// Microsoft brings them back, and the rules that read them.
+    #[test]
+    fn a_mail_claiming_nothing_is_unrelated_with_nothing_read() {
+        let text = "Your invoice #4417 of USD 399.00 is due. Call +1 (888) 320-8274 to cancel.\n\
+            Order number: 4417\nTotal: USD 399.00\nhttps://billing.example.net/pay\n";
+        let d = judged(&forward("billing@example.net", "Invoice 4417", text));
+        assert_eq!(d.label, Label::Unrelated);
+        assert_eq!(d.rule, "not-an-order");
+        let ids: Vec<ReasonId> = d.reasons.iter().map(|r| r.id).collect();
+        assert_eq!(ids, [ReasonId::NotOrder]);
+        assert!(d.order.total.is_none() && d.order.number.is_none());
+
+        let claimed = text.replace("Your invoice", "Your Microsoft invoice");
+        let d = judged(&forward("billing@example.net", "Invoice 4417", &claimed));
+        assert_eq!(d.label, Label::Suspicious, "{:?}", d.reasons);
+        assert!(d.reasons.iter().any(|r| r.id == ReasonId::PhoneNumber));
+        assert_eq!(d.order.total.as_ref().map(|t| t.value.as_str()), Some("399.00"));
     }
 }

@@ -277,7 +277,7 @@ pub fn claims_microsoft(view: &MessageView) -> bool {
 }
 
 /// The body's claim alone, for a reader that needs no more (the scope rule's [`scope::body_claim`]).
-fn body_claim_of(view: &MessageView) -> bool {
+pub(super) fn body_claim_of(view: &MessageView) -> bool {
     scope::body_claim(sender_of(view), &[&view.folded_text(), &view.folded_html()])
 }
 
