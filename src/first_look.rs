@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 
 use crate::mime::Glance;
 use crate::skim::{self, Piece};
-use crate::{auth, forward, mime, order, scope, text};
+use crate::{auth, forward, lexicon, mime, order, scope, text};
 
 mod markers;
 use markers::Markers;
@@ -119,20 +119,35 @@ fn may_show_spaced_label(shown: &[u8]) -> bool {
 /// Without word boundaries this matches more than the rule does (`maxbox`): such a body is
 /// decoded, which costs time and never a verdict.
 static SQUEEZED_BRANDS: LazyLock<Words> = LazyLock::new(|| {
-    Words(
+    Words::new(
         scope::BRAND_WORDS
             .iter()
             .chain(scope::SHORT_BRAND_WORDS)
-            .map(|w| memchr::memmem::Finder::new(w.replace(' ', "").as_bytes()).into_owned())
-            .collect(),
+            .map(|w| w.replace(' ', "")),
     )
 });
+
+/// What a title in one of Microsoft's order templates holds, squeezed (the lexicons'
+/// `template_words`). The body of a sender whose display name names its own domain claims
+/// nothing by naming the brand ([`scope::body_claim`]), so only such a title in it matters.
+static SQUEEZED_TEMPLATES: LazyLock<Words> = LazyLock::new(|| Words::new(TEMPLATE_WORDS.iter()));
+
+static TEMPLATE_WORDS: LazyLock<Vec<&str>> = LazyLock::new(|| lexicon::every(|l| l.template_words));
 
 /// A few words searched for in long texts, one SIMD substring search each: cheaper than an
 /// automaton stepping through every byte, since the words are few.
 struct Words(Vec<memchr::memmem::Finder<'static>>);
 
 impl Words {
+    fn new(words: impl IntoIterator<Item = impl AsRef<str>>) -> Words {
+        Words(
+            words
+                .into_iter()
+                .map(|w| memchr::memmem::Finder::new(w.as_ref().as_bytes()).into_owned())
+                .collect(),
+        )
+    }
+
     fn is_match(&self, haystack: &[u8]) -> bool {
         self.0.iter().any(|word| word.find(haystack).is_some())
     }
@@ -142,6 +157,12 @@ impl Words {
 pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
     let view = &glance.view;
     let from = view.from.as_ref();
+    // What in the body could make the mail claim Microsoft, or be in one of its templates.
+    let brands = if from.is_some_and(scope::names_own_domain) {
+        &*SQUEEZED_TEMPLATES
+    } else {
+        &*SQUEEZED_BRANDS
+    };
     if scope::header_claim(from, &view.subject)
         || from.is_some_and(auth::is_order_sender)
         || order::match_template(&view.subject).is_some()
@@ -166,7 +187,7 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
     skim::any_piece(&top, &glance.content_type, &mut |piece| match piece {
         Piece::Raw(bytes) => {
             part_flows = part_flows || FORMAT.is_match(bytes);
-            text_matters(bytes)
+            text_matters(bytes, brands)
         }
         Piece::Text { bytes, charset, html } => {
             // Plain text is shown as it stands, references included.
@@ -180,12 +201,12 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
             // what looks like markup, as a body of unknown type is.
             if !html {
                 let may_flow = || part_flows || FORMAT.is_match(head);
-                return names_brand(&text) || unflowed_matters(&text, may_flow);
+                return names_brand(&text, brands) || unflowed_matters(&text, may_flow);
             }
             skim::html_text(&text).is_none_or(|shown| {
                 SENDER_LABELS.is_match(shown.as_bytes())
                     || (may_show_spaced_label(shown.as_bytes()) && SPACED_SENDER_LABELS.is_match(&shown))
-                    || SQUEEZED_BRANDS.is_match(&text::folded_alphanumerics(&shown))
+                    || brands.is_match(&text::folded_alphanumerics(&shown))
             })
         }
     })
@@ -245,14 +266,14 @@ fn as_text<'a>(bytes: &'a [u8], charset: Option<&str>) -> Option<Cow<'a, str>> {
 }
 
 /// Whether text as it stands could matter to the full decode: forward and attachment markers,
-/// bytes that are not the text, or the brand however written.
-fn text_matters(text: &[u8]) -> bool {
+/// bytes that are not the text, or the `brands` however written.
+fn text_matters(text: &[u8], brands: &Words) -> bool {
     if BODY_DECODES.is_match(text) || !plain_entities(text) {
         return true;
     }
     // Bytes that are the text: UTF-8, folded when not ASCII (folding is what turns look-alike
     // and full-width letters into a brand word).
-    simdutf8::basic::from_utf8(text).map_or(true, names_brand)
+    simdutf8::basic::from_utf8(text).map_or(true, |text| names_brand(text, brands))
 }
 
 /// Every `&name;` in the body stands for no letter, or for letters that spell nothing
@@ -278,11 +299,12 @@ fn plain_entities(body: &[u8]) -> bool {
     })
 }
 
-/// Characters of the brand words (squeezed) and of the forward markers.
+/// Characters of the brand words (squeezed), the template words and the forward markers.
 static SPELLING: LazyLock<Vec<char>> = LazyLock::new(|| {
     let mut chars: Vec<char> = scope::BRAND_WORDS
         .iter()
         .chain(scope::SHORT_BRAND_WORDS)
+        .chain(TEMPLATE_WORDS.iter())
         .chain(forward::SENDER_LABELS.iter())
         .flat_map(|w| w.chars())
         .map(|c| c.to_ascii_lowercase())
@@ -313,30 +335,30 @@ fn other_letter(name: &str) -> bool {
         && !text::fold(decoded.as_ref()).chars().any(spells)
 }
 
-/// The body, folded, could name the brand as the full decode renders it: squeezed to letters and
-/// digits as it stands (`Micro soft`), and with markup and entity references dropped
+/// The body, folded, could name one of `brands` as the full decode renders it: squeezed to
+/// letters and digits as it stands (`Micro soft`), and with markup and entity references dropped
 /// (`Micro<b>soft</b>`, `X<b>box`, `Windows&nbsp;Defender`, `Micro<!-- -->soft`).
-fn names_brand(text: &str) -> bool {
+fn names_brand(text: &str, brands: &Words) -> bool {
     let markup = |text: &str| memchr::memchr2(b'<', b'&', text.as_bytes()).is_some();
     // ASCII needs no folding here, since the brand search lowercases. Other text is folded once
     // for both searches (its letters and digits are [`text::folded_alphanumerics`]), and looked
     // at for markup as folded (`＜` is `<`). With markup, one walk gives both squeezed texts.
     let squeezed = |text: &str| {
         let (letters, outside) = letters_outside_markup(text);
-        SQUEEZED_BRANDS.is_match(&letters) || SQUEEZED_BRANDS.is_match(&outside)
+        brands.is_match(&letters) || brands.is_match(&outside)
     };
     if text.is_ascii() {
         return if markup(text) {
             squeezed(text)
         } else {
-            SQUEEZED_BRANDS.is_match(&text::folded_alphanumerics(text))
+            brands.is_match(&text::folded_alphanumerics(text))
         };
     }
     let folded = text::fold(text);
     if markup(&folded) {
         squeezed(&folded)
     } else {
-        SQUEEZED_BRANDS.is_match(text::alphanumerics(&folded).as_bytes())
+        brands.is_match(text::alphanumerics(&folded).as_bytes())
     }
 }
 
@@ -440,6 +462,41 @@ mod tests {
 
     fn worth(raw: &[u8]) -> bool {
         worth_decoding(&crate::mime::glance(raw).unwrap(), raw)
+    }
+
+    /// A sender whose display name names its own domain claims nothing by the brand in its body:
+    /// such a body is skipped, and the full decode writes the same record. A title in one of
+    /// Microsoft's order templates, however written, still sends it to the full decode.
+    #[test]
+    fn a_self_named_sender_matters_only_by_a_title_in_a_template() {
+        let mail = |body: &str| {
+            format!(
+                "From: KumoPC Support <support@kumopc.example>\nSubject: Office set-up\n\
+                 Content-Type: text/html; charset=utf-8\n\n<p>{body}</p>\n"
+            )
+        };
+        let written = |raw: &str, decode_all| {
+            let opts = crate::Options {
+                decode_all,
+                ..crate::Options::default()
+            };
+            serde_json::to_value(crate::classify("m", 1, raw.as_bytes(), &opts)).unwrap()
+        };
+        for body in [
+            "Micro<b>soft</b> Office is set up",
+            "Xbox and Microsoft 365 help: call 0120-55-8721",
+        ] {
+            let raw = mail(body);
+            assert!(!worth(raw.as_bytes()), "{body}");
+            assert_eq!(written(&raw, false), written(&raw, true), "{body}");
+        }
+        for title in [
+            "Microsoft の注文 #1234567890 が処理されました",
+            "Ｍｉｃｒｏ<i>soft</i>のご注文 番号 1234567890",
+            "Your <b>Microsoft</b> order&nbsp;#1234567890 has been processed",
+        ] {
+            assert!(worth(mail(title).as_bytes()), "{title}");
+        }
     }
 
     #[test]

@@ -104,6 +104,7 @@ pub(crate) const LANGUAGE: Language = Language {
     seat_limit_words: &["up to"],
 
     // order: subjects
+    template_words: &["yourmicrosoftorder"],
     subject_templates: &[
         (
             Template::EnOrder,

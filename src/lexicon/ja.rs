@@ -58,6 +58,7 @@ pub(crate) const LANGUAGE: Language = Language {
     seat_limit_words: &["最大"],
 
     // order: subjects
+    template_words: &["microsoftの注文", "microsoftのご注文"],
     subject_templates: &[(
         Template::JaOrder,
         r"microsoft\s*の\s*(?:ご\s*)?注文\s*(?:#|番号)?\s*(\d{4,14})",

@@ -45,6 +45,10 @@ pub(crate) struct Language {
     /// forward prefixes removed (group 1 is the order number or the product), and an example
     /// subject the tests hold it and the first look to.
     pub subject_templates: &'static [(Template, &'static str, &'static str)],
+    /// What a title in one of Microsoft's own order templates (those with an order number)
+    /// always holds, as its letters and digits folded (`yourmicrosoftorder`): in the body of a
+    /// sender that says who it is, the brand claims nothing, so the first look looks for these.
+    pub template_words: &'static [&'static str],
     /// Reply and forward prefixes before a subject (`fwd`, `転送`), before a colon.
     pub subject_prefixes: &'static [&'static str],
     /// Words of bills and orders, for mails that are not in Microsoft's order template.
@@ -144,8 +148,9 @@ mod tests {
     #[test]
     fn every_language_has_every_table() {
         for l in LANGUAGES {
-            let required: [(&str, &[&str]); 18] = [
+            let required: [(&str, &[&str]); 19] = [
                 ("subject_prefixes", l.subject_prefixes),
+                ("template_words", l.template_words),
                 ("billing_words", l.billing_words),
                 ("masked_card_words", l.masked_card_words),
                 ("later_markers", l.later_markers),
@@ -209,8 +214,12 @@ mod tests {
     }
 
     fn first_look_passes(subject: &str, body: &str) -> bool {
+        first_look_passes_from("Shop <shop@example.jp>", subject, body)
+    }
+
+    fn first_look_passes_from(from: &str, subject: &str, body: &str) -> bool {
         let raw = format!(
-            "From: Shop <shop@example.jp>\r\nSubject: {subject}\r\n\
+            "From: {from}\r\nSubject: {subject}\r\n\
              Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
         );
         let glance = crate::mime::glance(raw.as_bytes()).expect("a plain message");
@@ -233,8 +242,22 @@ mod tests {
                 );
                 if template.has_number() {
                     assert!(first_look_passes("hello", example), "{}: title {example}", l.code);
+                    // From a sender that says who it is, too: its brand words claim nothing,
+                    // a title in the template still counts.
+                    let own = "KumoPC Support <support@kumopc.example>";
+                    assert!(
+                        first_look_passes_from(own, "hello", example),
+                        "{}: title {example}",
+                        l.code
+                    );
                 }
             }
+            // Told apart from the brand alone: that is what a sender naming itself may write.
+            assert!(!first_look_passes_from(
+                "KumoPC Support <support@kumopc.example>",
+                "hello",
+                &format!("Office from {}", l.brand_words[0])
+            ));
             for word in l.brand_words {
                 assert!(
                     first_look_passes("hello", &format!("about {word} here")),
@@ -249,6 +272,41 @@ mod tests {
                     l.code
                 );
             }
+        }
+    }
+
+    /// Microsoft's own order templates (those with an order number): the language's code and
+    /// template words beside each pattern.
+    fn titles() -> impl proptest::strategy::Strategy<Value = (&'static str, &'static [&'static str], String)>
+    {
+        use proptest::strategy::Strategy;
+        let titled: Vec<_> = words(|l| l.subject_templates)
+            .zip(
+                LANGUAGES
+                    .iter()
+                    .flat_map(|l| l.subject_templates.iter().map(move |_| *l)),
+            )
+            .filter(|((t, _, _), _)| t.has_number())
+            .map(|((_, re, _), l)| (l.code, l.template_words, re))
+            .collect();
+        proptest::sample::select(titled).prop_flat_map(|(code, words, re)| {
+            proptest::string::string_regex(re)
+                .expect("a template pattern proptest can generate from")
+                .prop_map(move |title| (code, words, title))
+        })
+    }
+
+    proptest::proptest! {
+        /// Every text one of Microsoft's own order templates matches holds one of its language's
+        /// template words once folded and squeezed, so the first look, which looks for those in
+        /// a self-named sender's body, misses no title.
+        #[test]
+        fn template_words_are_in_every_title((code, template_words, title) in titles()) {
+            let squeezed = crate::text::folded_alphanumerics(&title);
+            proptest::prop_assert!(
+                template_words.iter().any(|w| memchr::memmem::find(&squeezed, w.as_bytes()).is_some()),
+                "{}: {:?}", code, title
+            );
         }
     }
 }
