@@ -2,10 +2,12 @@
 //! message could get any label but `unrelated`. Everything else skips body decoding, which is
 //! most of the cost of a scan.
 //!
-//! It may skip only what the full decode would call `unrelated`, so it asks the same rules:
-//! the scope rule ([`scope::header_claim`], and its brand words [`scope::BRAND_WORDS`] and
-//! [`scope::SHORT_BRAND_WORDS`] over the body), Microsoft's order sender and subject templates ([`order::match_template`]), and
-//! the markers of attached and inline forwards ([`forward::SENDER_LABELS`]). The body is walked
+//! It may skip only what the full decode would call `unrelated`, with the same record, so it
+//! asks the same rules: the scope rule ([`scope::header_claim`], and its brand words
+//! [`scope::BRAND_WORDS`] and [`scope::SHORT_BRAND_WORDS`] over the body, which count for no
+//! sender naming its own domain), Microsoft's order sender and templates (the subject's,
+//! [`order::match_template`], and a title's in the body), and the markers of attached and
+//! inline forwards ([`forward::SENDER_LABELS`]). The body is walked
 //! part by part ([`crate::skim`]): base64 and quoted-printable text parts are undone, HTML is
 //! searched as a renderer shows it, UTF-8 and windows-1252 text is read. Whatever it can't read
 //! for certain (a MIME structure mail-parser could read otherwise, encoded words, character
@@ -132,6 +134,7 @@ static SQUEEZED_BRANDS: LazyLock<Words> = LazyLock::new(|| {
 /// nothing by naming the brand ([`scope::body_claim`]), so only such a title in it matters.
 static SQUEEZED_TEMPLATES: LazyLock<Words> = LazyLock::new(|| Words::new(TEMPLATE_WORDS.iter()));
 
+/// The template words of every language, for [`SQUEEZED_TEMPLATES`] and [`SPELLING`].
 static TEMPLATE_WORDS: LazyLock<Vec<&str>> = LazyLock::new(|| lexicon::every(|l| l.template_words));
 
 /// A few words searched for in long texts, one SIMD substring search each: cheaper than an
