@@ -160,12 +160,6 @@ impl Words {
 pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
     let view = &glance.view;
     let from = view.from.as_ref();
-    // What in the body could make the mail claim Microsoft, or be in one of its templates.
-    let brands = if from.is_some_and(scope::names_own_domain) {
-        &*SQUEEZED_TEMPLATES
-    } else {
-        &*SQUEEZED_BRANDS
-    };
     if scope::header_claim(from, &view.subject)
         || from.is_some_and(auth::is_order_sender)
         || order::match_template(&view.subject).is_some()
@@ -184,6 +178,13 @@ pub fn worth_decoding(glance: &Glance, raw: &[u8]) -> bool {
     if top.typing.iter().any(|value| OPAQUE.is_match(value)) {
         return true;
     }
+    // What in the body could make the mail claim Microsoft, or be in one of its templates:
+    // asked only of a body that is walked.
+    let brands = if from.is_some_and(scope::names_own_domain) {
+        &*SQUEEZED_TEMPLATES
+    } else {
+        &*SQUEEZED_BRANDS
+    };
     // Whether a header so far could make plain text flowed: each part's comes before it. The
     // top header, long, is searched only for a part with a soft line break (rare).
     let mut part_flows = false;
